@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Astro Studio builds, tests and runs with. Idempotent: a second
+# run installs nothing and returns in about a second.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6svg6-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev libvulkan-dev
+  libtorch-dev libopenblas0-openmp
+  libgraphviz-dev graphviz
+  libsqlite3-dev sqlite3
+  nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libpcre2-dev
+  xvfb xauth xfonts-base fonts-dejavu-core
+  python3-torch python3-numpy python3-scipy
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  sudo=sudo
+else
+  sudo=
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

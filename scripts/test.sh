@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Quick start 2: install dependencies, build, and run the whole test suite through CTest.
+# Extra arguments go to ctest (e.g. -L unit, -LE slow, -R store).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh release
+export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+ctest --test-dir build/release --output-on-failure -j "$(nproc)" "$@"
