@@ -9,6 +9,7 @@ packages=(
   libgraphviz-dev graphviz
   libsqlite3-dev sqlite3
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libpcre2-dev
+  clang libclang-rt-14-dev
   xvfb xauth xfonts-base fonts-dejavu-core
   python3-torch python3-numpy python3-scipy
 )

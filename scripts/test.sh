@@ -7,3 +7,7 @@ scripts/install-deps.sh
 scripts/build.sh release
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 ctest --test-dir build/release --output-on-failure -j "$(nproc)" "$@"
+# Bounded libFuzzer runs of every fuzz target (clang build; ASTRO_FUZZ_SECONDS=0 skips them).
+if [ "${ASTRO_FUZZ_SECONDS:-15}" != 0 ]; then
+  scripts/fuzz.sh "${ASTRO_FUZZ_SECONDS:-15}"
+fi
