@@ -1,0 +1,110 @@
+// Procedure cloning (ASTRO, arXiv 2507.00417, Sec. 2 "Search trajectory generation"): turn a
+// search tree into node sequences that visit some incorrect terminal nodes, reflect, return to an
+// earlier step (backtrack) or to the problem (restart), and end at a high-quality correct
+// terminal node; and the Direct baseline from the same tree (the correct path alone).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/search/tree.h"
+
+namespace astro::search {
+
+enum class Move { kStart, kForward, kBacktrack, kRestart };
+// "start", "forward", "backtrack", "restart" (the CLI's and the docs' names).
+std::string_view moveName(Move move);
+
+struct SequenceStep {
+  int node = 0;
+  Move move = Move::kStart;
+  bool operator==(const SequenceStep&) const = default;
+};
+
+// A walk over the tree: kStart at the root, then kForward to a child of the previous node,
+// kBacktrack to a proper ancestor (not the root) of the previous node, or kRestart to the root.
+struct NodeSequence {
+  std::vector<SequenceStep> steps;
+  int finalNode() const { return steps.empty() ? 0 : steps.back().node; }
+  int backtracks() const;
+  int restarts() const;
+  // Detours = incorrect terminal nodes visited = backtracks + restarts.
+  int detours() const { return backtracks() + restarts(); }
+  bool operator==(const NodeSequence&) const = default;
+};
+
+// Where the walk returns after an incorrect terminal node.
+enum class ReturnTarget {
+  // The deepest node shared by the failed path and the next path (where they branch): the walk
+  // redoes no step that is still valid.
+  kBranchPoint,
+  // Any node shared by both paths, uniformly (root..branch point): longer re-derivations.
+  kRandomSharedAncestor,
+};
+
+struct LinearizeOptions {
+  // Incorrect terminal nodes (detours) per sequence, drawn uniformly from [min, max] and capped by
+  // what the tree offers. ASTRO (Sec. 2, procedure cloning) visits "some" incorrect terminals before
+  // the correct one; the paper fixes no count that we could confirm, so 1..2 is our choice
+  // (docs/linearization.md).
+  int minIncorrectTerminals = 1;
+  int maxIncorrectTerminals = 2;
+  // Chance that a return goes to the root (a restart) instead of the chosen ancestor. A return
+  // whose target already is the root is a restart regardless. Not fixed by the paper.
+  double restartProbability = 0.0;
+  ReturnTarget returnTarget = ReturnTarget::kBranchPoint;
+  // Distinct sequences drawn per tree (duplicates dropped). ASTRO draws several linearizations
+  // per search tree (Sec. 2); the number is our choice.
+  int sequencesPerTree = 4;
+  // The final node is drawn among the best `topCorrectTerminals` correct terminals by quality
+  // (rankCorrectTerminals). 1: always the single highest-quality one, as in ASTRO (Sec. 2).
+  int topCorrectTerminals = 1;
+  std::uint64_t seed = 0;
+};
+
+// Checks option ranges; throws astro::UsageError naming the field.
+void validateOptions(const LinearizeOptions& options);
+
+// Correct terminal nodes usable as the end of a sequence (no terminal node above them), best
+// first: higher q(), then more visits, then shallower, then lower id.
+std::vector<int> rankCorrectTerminals(const SearchTree& tree);
+// Incorrect terminal nodes usable as detours (no terminal node above them), ascending id.
+std::vector<int> detourCandidates(const SearchTree& tree);
+// rankCorrectTerminals(tree).front(); throws astro::Error when the tree has no correct terminal.
+int bestCorrectTerminal(const SearchTree& tree);
+
+// The Direct baseline: start, then forward along the path to bestCorrectTerminal(tree).
+NodeSequence directSequence(const SearchTree& tree);
+
+// One sequence drawn with the random stream `stream` (deterministic for the same tree, options
+// and stream). Throws astro::Error when the tree has no correct terminal node.
+NodeSequence linearizeOnce(const SearchTree& tree, const LinearizeOptions& options,
+                           std::uint64_t stream);
+// Up to options.sequencesPerTree distinct sequences (streams 0, 1, ...), in draw order.
+std::vector<NodeSequence> linearize(const SearchTree& tree, const LinearizeOptions& options);
+
+// The invariants every produced sequence satisfies; returns a description of the first violation
+// or nullopt. With `options`, also checks that the detour count lies in [0, max].
+std::optional<std::string> findSequenceViolation(const SearchTree& tree,
+                                                 const NodeSequence& sequence,
+                                                 const LinearizeOptions* options = nullptr);
+
+// A small seeded generator whose output is the same on every platform (SplitMix64), so traces
+// and tests are reproducible; std distributions are implementation-defined.
+class SeededRandom {
+ public:
+  explicit SeededRandom(std::uint64_t seed, std::uint64_t stream = 0);
+  std::uint64_t next();
+  // Uniform in [0, bound); bound > 0.
+  std::uint64_t below(std::uint64_t bound);
+  // Uniform in [0, 1).
+  double unit();
+
+ private:
+  std::uint64_t state_;
+};
+
+}  // namespace astro::search
