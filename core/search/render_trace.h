@@ -1,0 +1,75 @@
+// Rendering a node sequence as chain-of-thought text (docs/linearization.md has the grammar):
+// forward steps joined by blank lines; each return after an incorrect terminal is a reflection
+// plus a backtrack phrase naming the step returned to (or a restart phrase); the final answer
+// stays in \boxed{}. Returns the byte spans of every step and inserted marker, the contract the
+// analysis detector parses against.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/search/linearize.h"
+#include "core/search/phrase_set.h"
+#include "core/search/tree.h"
+
+namespace astro::search {
+
+// Between rendered pieces: steps are separated as in the MCTS step format (a blank line).
+inline constexpr std::string_view kStepSeparator = "\n\n";
+// Between a reflection and the return or check phrase that follows it in the same paragraph.
+inline constexpr std::string_view kPhraseJoiner = " ";
+
+enum class MarkerKind { kReflection, kBacktrack, kRestart, kAnswerCheck, kFinalAnswer };
+// "reflection", "backtrack", "restart", "answer_check", "final_answer".
+std::string_view markerKindName(MarkerKind kind);
+
+struct MarkerSpan {
+  MarkerKind kind = MarkerKind::kReflection;
+  std::size_t begin = 0;  // byte offsets into RenderedTrace::text, end exclusive
+  std::size_t end = 0;
+  int phraseIndex = 0;            // entry of the phrase-set list it was drawn from
+  std::optional<int> targetNode;  // backtrack: the node returned to; restart: 0
+  std::string targetQuote;        // backtrack: what replaced {step}; final_answer: the answer
+  bool operator==(const MarkerSpan&) const = default;
+};
+
+struct StepSpan {
+  int node = 0;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  bool operator==(const StepSpan&) const = default;
+};
+
+struct RenderedTrace {
+  std::string text;
+  std::vector<StepSpan> steps;      // in text order
+  std::vector<MarkerSpan> markers;  // in text order
+};
+
+struct RenderOptions {
+  std::uint64_t seed = 0;  // which phrase of each list is drawn (uniformly)
+  // After the final step, insert a reflection followed by an answer-check phrase. Off by default:
+  // ASTRO reflects where the search failed; confirming checks are our addition.
+  bool answerCheck = false;
+};
+
+// How a step is named inside a backtrack phrase: its text with every whitespace run turned into
+// one space and the ends trimmed, so the phrase stays one paragraph.
+std::string quoteStep(std::string_view stepText);
+
+// Renders `sequence` (which must pass findSequenceViolation) over `tree`. The final answer is
+// the last step's own \boxed{} when it has one; otherwise a final-answer phrase with the node's
+// answer (the gold answer when the node has none) is appended.
+RenderedTrace renderTrace(const SearchTree& tree, const NodeSequence& sequence,
+                          const PhraseSet& phrases, const RenderOptions& options = {});
+
+// {"text", "steps": [{"node", "begin", "end"}], "markers": [{"kind", "begin", "end",
+// "phrase_index", "target_node"?, "target_quote"?}]}.
+nlohmann::ordered_json renderedTraceToJson(const RenderedTrace& trace);
+
+}  // namespace astro::search
