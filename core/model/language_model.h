@@ -1,0 +1,76 @@
+// The model engine's public face, free of libtorch types: load or randomly initialise a
+// Llama-family model, save it in Hugging Face layout, generate from batches of prompts with a KV
+// cache, and score token sequences. Trainers reach the torch module via
+// detail/language_model_impl.h.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/model/model_config.h"
+
+namespace astro::model {
+
+struct GenerationOptions {
+  int64_t maxNewTokens = 64;
+  double temperature = 0.0;  // 0: greedy
+  double topP = 1.0;         // nucleus sampling; 1 keeps every token
+  int64_t topK = 0;          // 0: no limit
+  uint64_t seed = 0;         // same seed, same prompts, same options: same output
+  bool stopAtEos = true;     // stop at config.json's eos_token_id
+  std::vector<int32_t> stopIds;
+  std::vector<std::string> stopStrings;  // need `decode`
+  // Token ids -> text, for stop strings (e.g. a tokenizer's decode).
+  std::function<std::string(std::span<const int32_t>)> decode;
+  bool returnLogprobs = false;  // log p(token) under the unmodified model (temperature 1)
+  int64_t maxBatchSize = 64;    // prompts decoded together; more are run in successive batches
+};
+
+enum class FinishReason { kStopToken, kStopString, kLength };
+std::string finishReasonName(FinishReason reason);  // "stop_token", "stop_string", "length"
+
+struct Generation {
+  std::vector<int32_t> ids;     // generated ids only (the stop token included)
+  FinishReason finishReason = FinishReason::kLength;
+  std::vector<float> logprobs;  // one per generated id when requested
+};
+
+class LanguageModel {
+ public:
+  // device: "cpu" (float32 weights) or "cuda[:N]" (bfloat16 weights, float32 norms and softmax).
+  static LanguageModel load(const std::filesystem::path& folder, const std::string& device = "cpu");
+  static LanguageModel randomInit(const ModelConfig& config, uint64_t seed,
+                                  const std::string& device = "cpu");
+  ~LanguageModel();
+  LanguageModel(LanguageModel&&) noexcept;
+  LanguageModel& operator=(LanguageModel&&) noexcept;
+
+  // config.json + model.safetensors, each replaced atomically.
+  void save(const std::filesystem::path& folder) const;
+  const ModelConfig& config() const;
+
+  // One result per prompt, in order. Prompts of different lengths share batches (left padding);
+  // sequences leave the batch as they finish. Throws UsageError for empty prompts or bad ids.
+  std::vector<Generation> generate(const std::vector<std::vector<int32_t>>& prompts,
+                                   const GenerationOptions& options) const;
+
+  // log p(ids[t] | ids[<t]) for t = 1 .. n-1 (teacher forcing, one forward pass).
+  std::vector<float> score(std::span<const int32_t> ids) const;
+
+  // Logits of every position, row-major [ids.size(), vocab], float32 (full recompute, no cache).
+  std::vector<float> logits(std::span<const int32_t> ids) const;
+
+  struct Impl;
+  Impl& impl() const { return *impl_; }
+
+ private:
+  explicit LanguageModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace astro::model
