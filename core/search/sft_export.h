@@ -1,0 +1,79 @@
+// Supervised fine-tuning data from search trees: ASTRO traces (detours with reflection and
+// backtracking) and the Direct baseline (the correct path alone), as chat-form JSONL
+// ({"messages":[{"role":"user",...},{"role":"assistant",...}]}) that other trainers read, plus the
+// per-source dataset table ASTRO reports (arXiv 2507.00417, Sec. 2 dataset statistics).
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/search/linearize.h"
+#include "core/search/phrase_set.h"
+#include "core/search/render_trace.h"
+#include "core/search/tree.h"
+
+namespace astro::search {
+
+// One row of the dataset table.
+struct SourceStatistics {
+  std::string source;
+  int problems = 0;      // trees that gave at least one trajectory
+  int trajectories = 0;  // SFT examples
+  int backtracks = 0;    // returns to an earlier step, over all trajectories
+  int restarts = 0;      // returns to the problem, over all trajectories
+  int skippedTrees = 0;  // trees without a usable correct terminal node
+  bool operator==(const SourceStatistics&) const = default;
+};
+
+struct DatasetTable {
+  std::vector<SourceStatistics> rows;  // in order of first appearance of the source
+  SourceStatistics total() const;      // source "total"
+  SourceStatistics& row(std::string_view source);
+  // {"rows": [{"source", "problems", "trajectories", "backtracks", "restarts", "skipped_trees"}],
+  //  "total": {...}}
+  nlohmann::ordered_json toJson() const;
+  // A GitHub-flavoured markdown table with a total line.
+  std::string toMarkdown() const;
+};
+
+// {"messages":[{"role":"user","content": problem},{"role":"assistant","content": trace}]}
+nlohmann::ordered_json chatRecord(std::string_view problem, std::string_view trace);
+
+struct SftExportOptions {
+  LinearizeOptions linearize;
+  RenderOptions render;
+};
+
+// Accumulates examples tree by tree; every tree draws from its own random streams (seeded from
+// the options' seeds and the tree's position), so the output does not depend on batching.
+class SftExporter {
+ public:
+  SftExporter(PhraseSet phrases, SftExportOptions options);
+
+  // Adds the tree's ASTRO trajectories and its Direct trajectory. A tree without a usable
+  // correct terminal adds nothing and counts as skipped for `source`.
+  void add(const SearchTree& tree, std::string_view source);
+
+  const std::vector<std::string>& astroLines() const { return astroLines_; }    // JSONL lines
+  const std::vector<std::string>& directLines() const { return directLines_; }  // JSONL lines
+  const DatasetTable& astroTable() const { return astroTable_; }
+  const DatasetTable& directTable() const { return directTable_; }
+  const PhraseSet& phrases() const { return phrases_; }
+
+  // Writes both JSONL files atomically.
+  void write(const std::filesystem::path& astroJsonl, const std::filesystem::path& directJsonl) const;
+
+ private:
+  PhraseSet phrases_;
+  SftExportOptions options_;
+  std::uint64_t treesSeen_ = 0;
+  std::vector<std::string> astroLines_;
+  std::vector<std::string> directLines_;
+  DatasetTable astroTable_;
+  DatasetTable directTable_;
+};
+
+}  // namespace astro::search
