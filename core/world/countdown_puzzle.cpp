@@ -1,0 +1,99 @@
+#include "core/world/countdown_puzzle.h"
+
+#include <algorithm>
+
+#include "core/base/error.h"
+
+namespace astro::world {
+
+namespace {
+
+std::string joinNumbers(const std::vector<std::int64_t>& numbers) {
+  std::string text;
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += std::to_string(numbers[i]);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string renderQuestion(const CountdownPuzzle& puzzle) {
+  std::string text = "Using the numbers " + joinNumbers(puzzle.numbers) + ", reach " +
+                     std::to_string(puzzle.target) +
+                     ". Use + - * / on two numbers per step, each number at most once";
+  if (!puzzle.rules.allowNonInteger && !puzzle.rules.allowNegative) {
+    text += "; every result must be a whole number of at least 0";
+  } else if (!puzzle.rules.allowNonInteger) {
+    text += "; every result must be a whole number";
+  } else if (!puzzle.rules.allowNegative) {
+    text += "; no result may be negative";
+  }
+  text += ". Give the final expression in \\boxed{}.";
+  return text;
+}
+
+std::string canonicalKey(const CountdownPuzzle& puzzle) {
+  std::vector<std::int64_t> sorted = puzzle.numbers;
+  std::sort(sorted.begin(), sorted.end());
+  std::string key = joinNumbers(sorted) + " -> " + std::to_string(puzzle.target);
+  if (puzzle.rules.allowNonInteger) key += " fractions";
+  if (puzzle.rules.allowNegative) key += " negatives";
+  return key;
+}
+
+nlohmann::json puzzleToJson(const CountdownPuzzle& puzzle) {
+  nlohmann::ordered_json rules = {{"allow_non_integer", puzzle.rules.allowNonInteger},
+                                  {"allow_negative", puzzle.rules.allowNegative}};
+  nlohmann::ordered_json json = {
+      {"numbers", puzzle.numbers}, {"target", puzzle.target}, {"rules", rules}};
+  return nlohmann::json(json);
+}
+
+CountdownPuzzle puzzleFromProblem(const math::Problem& problem) {
+  const nlohmann::json& extra = problem.extra;
+  std::string file = "problem " + (problem.id.empty() ? std::string("(no id)") : problem.id);
+  if (!extra.is_object() || !extra.contains("numbers") || !extra["numbers"].is_array()) {
+    throw ParseError(file, 0, "numbers", "countdown problem needs an array of numbers");
+  }
+  if (!extra.contains("target") || !extra["target"].is_number_integer()) {
+    throw ParseError(file, 0, "target", "countdown problem needs an integer target");
+  }
+  CountdownPuzzle puzzle;
+  for (const auto& number : extra["numbers"]) {
+    if (!number.is_number_integer()) {
+      throw ParseError(file, 0, "numbers", "not an integer: " + number.dump());
+    }
+    puzzle.numbers.push_back(number.get<std::int64_t>());
+  }
+  if (puzzle.numbers.empty()) throw ParseError(file, 0, "numbers", "empty");
+  puzzle.target = extra["target"].get<std::int64_t>();
+  if (extra.contains("rules")) {
+    const auto& rules = extra["rules"];
+    if (!rules.is_object()) throw ParseError(file, 0, "rules", "not an object");
+    auto flag = [&](const char* name, bool fallback) {
+      if (!rules.contains(name)) return fallback;
+      if (!rules[name].is_boolean()) {
+        throw ParseError(file, 0, std::string("rules.") + name, "not a boolean");
+      }
+      return rules[name].get<bool>();
+    };
+    puzzle.rules.allowNonInteger = flag("allow_non_integer", false);
+    puzzle.rules.allowNegative = flag("allow_negative", false);
+  }
+  return puzzle;
+}
+
+math::Problem puzzleToProblem(const CountdownPuzzle& puzzle, std::string id) {
+  math::Problem problem;
+  problem.id = std::move(id);
+  problem.question = renderQuestion(puzzle);
+  problem.answer = std::to_string(puzzle.target);
+  problem.subject = "countdown";
+  problem.source = "countdown";
+  problem.extra = puzzleToJson(puzzle);
+  return problem;
+}
+
+}  // namespace astro::world

@@ -1,0 +1,45 @@
+// One countdown puzzle (numbers, target, rules) and its two outside forms: the generic
+// astro::math::Problem every pipeline stage consumes, and the question text the policy reads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/math/problem.h"
+
+namespace astro::world {
+
+struct CountdownRules {
+  // Off by default, as in the game show: every intermediate result must be a whole number.
+  bool allowNonInteger = false;
+  // Off by default: a step may not go below zero (a - b needs a >= b).
+  bool allowNegative = false;
+
+  friend bool operator==(const CountdownRules&, const CountdownRules&) = default;
+};
+
+struct CountdownPuzzle {
+  std::vector<std::int64_t> numbers;  // as given, in the order shown to the policy
+  std::int64_t target = 0;
+  CountdownRules rules;
+};
+
+// "Using the numbers 3, 5, 7, 8, reach 24. ..." with the rules spelled out.
+std::string renderQuestion(const CountdownPuzzle& puzzle);
+
+// Numbers sorted, then target, then rule flags: equal keys mean the same puzzle to a solver, so
+// train and test splits are deduplicated by it.
+std::string canonicalKey(const CountdownPuzzle& puzzle);
+
+// {"numbers": [...], "target": N, "rules": {"allow_non_integer": b, "allow_negative": b}}
+nlohmann::json puzzleToJson(const CountdownPuzzle& puzzle);
+
+// Reads the fields puzzleToJson writes from a Problem's `extra` (rules optional: defaults).
+// Throws astro::ParseError naming the problem id and the field at fault.
+CountdownPuzzle puzzleFromProblem(const math::Problem& problem);
+
+// A Problem whose question, answer (the target) and extra describe `puzzle`.
+math::Problem puzzleToProblem(const CountdownPuzzle& puzzle, std::string id);
+
+}  // namespace astro::world
