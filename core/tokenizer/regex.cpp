@@ -39,8 +39,8 @@ struct Regex::Compiled {
 Regex::Regex(std::string_view pattern, bool literal, const std::string& where)
     : compiled_(std::make_unique<Compiled>()) {
   compiled_->where = where;
-  std::uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
-  if (literal) options |= PCRE2_LITERAL;
+  std::uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+  options |= literal ? PCRE2_LITERAL : PCRE2_UCP;  // PCRE2 refuses UCP with LITERAL
   int errorCode = 0;
   PCRE2_SIZE errorOffset = 0;
   compiled_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
