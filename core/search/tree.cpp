@@ -165,7 +165,7 @@ void SearchTree::validate(std::string_view source) const {
     if (n.id != id) failAt(source, id, "id", std::to_string(n.id) + " differs from its position");
     if (id == 0) {
       if (n.parent) failAt(source, id, "parent", "the root (id 0) must have parent null");
-      if (!n.text.empty()) failAt(source, id, "text", "the root stands for the problem: empty");
+      if (!n.text.empty()) failAt(source, id, "text", "must be empty (the root stands for the problem)");
       if (n.depth != 0) failAt(source, id, "depth", "the root has depth 0");
       continue;
     }
