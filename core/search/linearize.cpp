@@ -63,7 +63,7 @@ int NodeSequence::restarts() const {
 }
 
 SeededRandom::SeededRandom(std::uint64_t seed, std::uint64_t stream)
-    : state_(seed ^ (stream * 0xD1B54A32D192ED03ULL + 0x8CB92BA72F3D8DD7ULL)) {}
+    : state_(seed ^ (stream * 0xD1B54A32D192ED03ULL)) {}  // stream 0: plain SplitMix64(seed)
 
 std::uint64_t SeededRandom::next() {
   std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
