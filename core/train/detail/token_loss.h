@@ -1,0 +1,23 @@
+// Torch pieces the trainers share (private to core/train): the summed next-token loss of a packed
+// batch, and gradient clipping that reports the norm before clipping.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "core/model/detail/llama_module.h"
+#include "core/train/sequence_packing.h"
+
+namespace astro::train::detail {
+
+// Sum of cross-entropy over the batch's trained targets (float32), attention kept inside each
+// packed sequence.
+torch::Tensor packedTokenLossSum(model::detail::LlamaModel& model, const PackedBatch& batch,
+                                 const torch::Device& device);
+
+// Global L2 norm of the gradients before clipping; clips to maxNorm when maxNorm > 0.
+double clipGradients(const std::vector<torch::Tensor>& parameters, double maxNorm);
+
+torch::Tensor toTensor(const std::vector<std::int32_t>& values, int rows, int columns,
+                       const torch::Device& device);
+
+}  // namespace astro::train::detail
