@@ -1,0 +1,33 @@
+// The exact detector: parses traces rendered by core/search/render_trace.h with a known phrase
+// set (recorded with the run). Steps are the pieces between kStepSeparator; a paragraph that is a
+// reflection phrase, optionally joined to a backtrack, restart or answer-check phrase, is a
+// marker paragraph; a backtrack returns to the most recent step on the current path whose quoted
+// text (search::quoteStep) equals the {step} text in the phrase.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/analysis/trace_detector.h"
+#include "core/search/phrase_set.h"
+
+namespace astro::analysis {
+
+class ExactDetector : public TraceDetector {
+ public:
+  explicit ExactDetector(search::PhraseSet phrases);
+  std::string name() const override { return "exact:" + phrases_.id; }
+  StepGraph detect(std::string_view trace) const override;
+
+ private:
+  struct Template {
+    std::string prefix;  // text before the placeholder
+    std::string suffix;  // text after it
+  };
+  search::PhraseSet phrases_;
+  std::vector<std::string> reflectionsLongestFirst_;
+  std::vector<Template> backtracks_;
+  std::vector<Template> finalAnswers_;
+};
+
+}  // namespace astro::analysis
