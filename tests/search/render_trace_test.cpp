@@ -1,0 +1,149 @@
+// Rendering node sequences to chain-of-thought: exact text on the hand-made tree, exact marker
+// spans, and parsing the text back (without the spans) to the same sequence and spans.
+#include <QtTest>
+
+#include <set>
+
+#include "core/base/error.h"
+#include "core/search/render_trace.h"
+#include "tests/search/search_fixtures.h"
+#include "tests/search/trace_parser.h"
+
+using namespace astro::search;
+using astro::search::test::applesTree;
+using astro::search::test::parseTrace;
+using astro::search::test::singlePhraseSet;
+
+namespace {
+
+constexpr Move S = Move::kStart, F = Move::kForward, B = Move::kBacktrack, R = Move::kRestart;
+
+const NodeSequence kTwoDetours{
+    {{0, S}, {1, F}, {3, F}, {0, R}, {2, F}, {4, F}, {2, B}, {5, F}}};
+
+const std::string kReflection = "But wait, are we solving the problem correctly so far? Hmm...";
+
+}  // namespace
+
+class RenderTraceTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void twoDetours_renderToTheExactText() {
+    const RenderedTrace trace = renderTrace(applesTree(), kTwoDetours, singlePhraseSet());
+    const std::string expected =
+        "Twice the number is 10, so we add: $10 + 2 = 12$.\n\n"
+        "So Alice has $\\boxed{12}$ apples.\n\n" +
+        kReflection + " Let's start over.\n\n"
+        "Let $x$ be the number of apples, so $2x = 10$.\n\n"
+        "Subtracting 2 from both sides gives $x = 8$, so the answer is $\\boxed{8}$.\n\n" +
+        kReflection +
+        " Let's go back to \"Let $x$ be the number of apples, so $2x = 10$.\".\n\n"
+        "Dividing both sides by 2 gives $x = 5$, so the answer is $\\boxed{5}$.";
+    QCOMPARE(trace.text, expected);
+  }
+  void twoDetours_markerSpansAreExact() {
+    const RenderedTrace trace = renderTrace(applesTree(), kTwoDetours, singlePhraseSet());
+    const std::string& text = trace.text;
+    const std::size_t firstReflection = text.find(kReflection);
+    const std::size_t restart = text.find("Let's start over.");
+    const std::size_t secondReflection = text.find(kReflection, restart);
+    const std::size_t backtrack = text.find("Let's go back to");
+    const std::string backtrackText =
+        "Let's go back to \"Let $x$ be the number of apples, so $2x = 10$.\".";
+    const std::vector<MarkerSpan> expected{
+        {MarkerKind::kReflection, firstReflection, firstReflection + kReflection.size(), 0, {}, {}},
+        {MarkerKind::kRestart, restart, restart + 17, 0, 0, {}},
+        {MarkerKind::kReflection, secondReflection, secondReflection + kReflection.size(), 0, {},
+         {}},
+        {MarkerKind::kBacktrack, backtrack, backtrack + backtrackText.size(), 0, 2,
+         "Let $x$ be the number of apples, so $2x = 10$."}};
+    QVERIFY(trace.markers == expected);
+    QCOMPARE(trace.steps.size(), std::size_t(5));
+    QCOMPARE(trace.steps.front(), (StepSpan{1, 0, 49}));
+    QCOMPARE(text.substr(trace.steps.back().begin), applesTree().node(5).text);
+  }
+  void direct_hasNoMarkers() {
+    const RenderedTrace trace =
+        renderTrace(applesTree(), directSequence(applesTree()), singlePhraseSet());
+    QCOMPARE(trace.text, applesTree().node(2).text + "\n\n" + applesTree().node(5).text);
+    QVERIFY(trace.markers.empty());
+  }
+  void finalAnswer_isBoxedWhenTheLastStepHasNoBox() {
+    SearchTree tree = applesTree();
+    tree.node(5).text = "Dividing by 2 gives x = 5.";
+    const RenderedTrace trace = renderTrace(tree, directSequence(tree), singlePhraseSet());
+    QVERIFY(trace.text.ends_with("x = 5.\n\nThe answer is \\boxed{5}."));
+    QCOMPARE(trace.markers.size(), std::size_t(1));
+    QCOMPARE(trace.markers[0].kind, MarkerKind::kFinalAnswer);
+    QCOMPARE(trace.markers[0].targetQuote, std::string("5"));
+    QCOMPARE(trace.markers[0].end, trace.text.size());
+  }
+  void answerCheck_reflectsAfterTheFinalStep() {
+    const RenderedTrace trace = renderTrace(applesTree(), directSequence(applesTree()),
+                                            singlePhraseSet(), {.seed = 0, .answerCheck = true});
+    QVERIFY(trace.text.ends_with("$\\boxed{5}$.\n\n" + kReflection + " The answer checks out."));
+    QCOMPARE(trace.markers.size(), std::size_t(2));
+    QCOMPARE(trace.markers[1].kind, MarkerKind::kAnswerCheck);
+  }
+  void quoteStep_collapsesWhitespaceIntoOneParagraph() {
+    QCOMPARE(quoteStep("  First line\n\nsecond\tline  "), std::string("First line second line"));
+    QCOMPARE(quoteStep(""), std::string());
+  }
+  void defaultPhrases_drawDifferentPhrasesBySeed() {
+    std::set<std::string> texts;
+    for (std::uint64_t seed = 0; seed < 16; ++seed) {
+      texts.insert(renderTrace(applesTree(), kTwoDetours, defaultPhraseSet(), {.seed = seed}).text);
+    }
+    QVERIFY(texts.size() > 1);
+    for (const std::string& text : texts) QVERIFY(text.starts_with(applesTree().node(1).text));
+  }
+  void markers_parseBackExactlyWithoutSpans() {
+    for (std::uint64_t seed = 0; seed < 32; ++seed) {
+      for (bool check : {false, true}) {
+        const RenderedTrace trace = renderTrace(applesTree(), kTwoDetours, defaultPhraseSet(),
+                                                {.seed = seed, .answerCheck = check});
+        const auto parsed = parseTrace(applesTree(), defaultPhraseSet(), trace.text);
+        QVERIFY2(parsed, trace.text.c_str());
+        QVERIFY(parsed->sequence == kTwoDetours);
+        QVERIFY(parsed->markers == trace.markers);
+        QVERIFY(parsed->steps == trace.steps);
+      }
+    }
+  }
+  void spans_holdExactlyTheirPhrases() {
+    const PhraseSet& phrases = defaultPhraseSet();
+    const RenderedTrace trace = renderTrace(applesTree(), kTwoDetours, phrases, {.seed = 7});
+    for (const MarkerSpan& marker : trace.markers) {
+      const std::string inText = trace.text.substr(marker.begin, marker.end - marker.begin);
+      switch (marker.kind) {
+        case MarkerKind::kReflection:
+          QCOMPARE(inText, phrases.reflections.at(marker.phraseIndex));
+          break;
+        case MarkerKind::kRestart:
+          QCOMPARE(inText, phrases.restarts.at(marker.phraseIndex));
+          break;
+        case MarkerKind::kBacktrack:
+          QCOMPARE(inText, fillTemplate(phrases.backtracks.at(marker.phraseIndex), "{step}",
+                                        quoteStep(applesTree().node(*marker.targetNode).text)));
+          break;
+        default:
+          QFAIL("unexpected marker kind");
+      }
+    }
+  }
+  void invalidSequence_isRejected() {
+    const NodeSequence broken{{{0, S}, {2, F}, {4, F}, {1, B}, {3, F}}};
+    QVERIFY_THROWS_EXCEPTION(astro::Error, renderTrace(applesTree(), broken, singlePhraseSet()));
+  }
+  void toJson_listsStepsAndMarkersWithNames() {
+    const RenderedTrace trace = renderTrace(applesTree(), kTwoDetours, singlePhraseSet());
+    const auto json = renderedTraceToJson(trace);
+    QCOMPARE(json["markers"][1]["kind"].get<std::string>(), std::string("restart"));
+    QCOMPARE(json["markers"][3]["target_node"].get<int>(), 2);
+    QCOMPARE(json["steps"][0].dump(), std::string(R"({"node":1,"begin":0,"end":49})"));
+    QCOMPARE(json["text"].get<std::string>(), trace.text);
+  }
+};
+
+QTEST_GUILESS_MAIN(RenderTraceTest)
+#include "render_trace_test.moc"

@@ -1,0 +1,130 @@
+// A reference parser for rendered traces, written from the grammar in docs/linearization.md and
+// blind to the renderer's spans: given the tree and the phrase set it walks the text and recovers
+// the node sequence and every span, so tests can demand that rendering parses back exactly.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/search/render_trace.h"
+
+namespace astro::search::test {
+
+struct ParsedTrace {
+  NodeSequence sequence;
+  std::vector<StepSpan> steps;
+  std::vector<MarkerSpan> markers;
+};
+
+namespace detail {
+
+inline bool startsAt(std::string_view text, std::size_t at, std::string_view piece) {
+  return text.substr(at, piece.size()) == piece;
+}
+
+// Index of the first phrase of `list` found at `at`, or -1.
+inline int phraseAt(std::string_view text, std::size_t at, const std::vector<std::string>& list) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (startsAt(text, at, list[i])) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace detail
+
+inline std::optional<ParsedTrace> parseTrace(const SearchTree& tree, const PhraseSet& phrases,
+                                             std::string_view text) {
+  using detail::phraseAt;
+  using detail::startsAt;
+  ParsedTrace parsed;
+  parsed.sequence.steps.push_back({0, Move::kStart});
+  int current = 0;
+  std::size_t at = 0;
+  auto boundaryAt = [&](std::size_t end) {
+    return end == text.size() || startsAt(text, end, kStepSeparator);
+  };
+  while (at < text.size()) {
+    if (at > 0) {
+      if (!startsAt(text, at, kStepSeparator)) return std::nullopt;
+      at += kStepSeparator.size();
+    }
+    // A reflection opens a return (backtrack, restart) or an answer check.
+    const int reflection = phraseAt(text, at, phrases.reflections);
+    if (reflection >= 0 &&
+        startsAt(text, at + phrases.reflections[reflection].size(), kPhraseJoiner)) {
+      const std::size_t reflectionEnd = at + phrases.reflections[reflection].size();
+      const std::size_t next = reflectionEnd + kPhraseJoiner.size();
+      std::optional<MarkerSpan> follow;
+      if (int restart = phraseAt(text, next, phrases.restarts); restart >= 0) {
+        follow = MarkerSpan{MarkerKind::kRestart, next, next + phrases.restarts[restart].size(),
+                            restart, 0, {}};
+        parsed.sequence.steps.push_back({0, Move::kRestart});
+        current = 0;
+      } else if (int check = phraseAt(text, next, phrases.answerChecks); check >= 0) {
+        follow = MarkerSpan{MarkerKind::kAnswerCheck, next,
+                            next + phrases.answerChecks[check].size(), check, std::nullopt, {}};
+      } else {
+        for (std::size_t t = 0; t < phrases.backtracks.size() && !follow; ++t) {
+          for (int ancestor : tree.ancestors(current)) {
+            if (ancestor == 0) continue;
+            const std::string quote = quoteStep(tree.node(ancestor).text);
+            const std::string phrase = fillTemplate(phrases.backtracks[t], kStepPlaceholder, quote);
+            if (startsAt(text, next, phrase) && boundaryAt(next + phrase.size())) {
+              follow = MarkerSpan{MarkerKind::kBacktrack, next, next + phrase.size(),
+                                  static_cast<int>(t), ancestor, quote};
+              parsed.sequence.steps.push_back({ancestor, Move::kBacktrack});
+              current = ancestor;
+              break;
+            }
+          }
+        }
+      }
+      if (!follow) return std::nullopt;
+      parsed.markers.push_back(
+          {MarkerKind::kReflection, at, reflectionEnd, reflection, std::nullopt, {}});
+      parsed.markers.push_back(*follow);
+      at = follow->end;
+      continue;
+    }
+    // A step: the text of a child of the current node, ending at a boundary.
+    int matched = -1;
+    for (int child : tree.node(current).children) {
+      const std::string& stepText = tree.node(child).text;
+      if (startsAt(text, at, stepText) && boundaryAt(at + stepText.size()) &&
+          (matched < 0 || stepText.size() > tree.node(matched).text.size())) {
+        matched = child;
+      }
+    }
+    if (matched >= 0) {
+      const std::size_t end = at + tree.node(matched).text.size();
+      parsed.steps.push_back({matched, at, end});
+      parsed.sequence.steps.push_back({matched, Move::kForward});
+      current = matched;
+      at = end;
+      continue;
+    }
+    // The closing final-answer phrase, which must end the text.
+    bool closed = false;
+    for (std::size_t t = 0; t < phrases.finalAnswers.size() && !closed; ++t) {
+      const std::string& pattern = phrases.finalAnswers[t];
+      const std::size_t hole = pattern.find(kAnswerPlaceholder);
+      const std::string_view prefix = std::string_view(pattern).substr(0, hole);
+      const std::string_view suffix =
+          std::string_view(pattern).substr(hole + kAnswerPlaceholder.size());
+      if (!startsAt(text, at, prefix) || !text.ends_with(suffix)) continue;
+      const std::size_t answerBegin = at + prefix.size();
+      const std::size_t answerEnd = text.size() - suffix.size();
+      if (answerEnd < answerBegin) continue;
+      parsed.markers.push_back({MarkerKind::kFinalAnswer, at, text.size(), static_cast<int>(t),
+                                std::nullopt,
+                                std::string(text.substr(answerBegin, answerEnd - answerBegin))});
+      at = text.size();
+      closed = true;
+    }
+    if (!closed) return std::nullopt;
+  }
+  return parsed;
+}
+
+}  // namespace astro::search::test
