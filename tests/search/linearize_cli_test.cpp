@@ -1,0 +1,138 @@
+// `astro linearize`: the json and text forms, the Direct baseline, marker spans, and exit codes
+// (0 ok, 1 a tree it cannot linearize, 2 bad usage).
+#include <QtTest>
+
+#include "core/base/atomic_file.h"
+#include "core/search/tree_json.h"
+#include "tests/search/search_fixtures.h"
+#include "tests/support/test_support.h"
+
+using astro::test::runProgram;
+using namespace astro::search;
+
+namespace {
+
+const QString kApples =
+    QString::fromStdString(std::string(ASTRO_SOURCE_DIR) + "/tests/search/data/apples_tree.json");
+
+QString writeTemp(const char* name, const std::string& text) {
+  const auto path = astro::test::freshTempDir("linearize_cli") / name;
+  astro::writeFileAtomically(path, text);
+  return QString::fromStdString(path.string());
+}
+
+QString singlePhrasesFile() {
+  return writeTemp("phrases.json", astro::search::test::singlePhraseSet().toJson().dump(2));
+}
+
+const char* const kTwoDetourText =
+    "Twice the number is 10, so we add: $10 + 2 = 12$.\n\n"
+    "So Alice has $\\boxed{12}$ apples.\n\n"
+    "But wait, are we solving the problem correctly so far? Hmm... Let's start over.\n\n"
+    "Let $x$ be the number of apples, so $2x = 10$.\n\n"
+    "Subtracting 2 from both sides gives $x = 8$, so the answer is $\\boxed{8}$.\n\n"
+    "But wait, are we solving the problem correctly so far? Hmm... Let's go back to \"Let $x$ be "
+    "the number of apples, so $2x = 10$.\".\n\n"
+    "Dividing both sides by 2 gives $x = 5$, so the answer is $\\boxed{5}$.";
+
+}  // namespace
+
+class LinearizeCliTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void json_printsSequenceAndText() {
+    auto result = runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--format", "json",
+                                              "--min-detours", "2", "--phrases",
+                                              singlePhrasesFile()});
+    QCOMPARE(result.exitCode, 0);
+    const auto report = QJsonDocument::fromJson(result.out.toUtf8()).object();
+    QCOMPARE(report.keys(), (QStringList{"sequence", "text"}));
+    QCOMPARE(QJsonDocument(report["sequence"].toArray()).toJson(QJsonDocument::Compact),
+             QByteArray(R"([{"move":"start","node":0},{"move":"forward","node":1},)"
+                        R"({"move":"forward","node":3},{"move":"restart","node":0},)"
+                        R"({"move":"forward","node":2},{"move":"forward","node":4},)"
+                        R"({"move":"backtrack","node":2},{"move":"forward","node":5}])"));
+    QCOMPARE(report["text"].toString(), QString(kTwoDetourText));
+  }
+  void text_printsTheTraceAlone() {
+    auto result = runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--min-detours", "2",
+                                              "--phrases", singlePhrasesFile()});
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.out, QString(kTwoDetourText) + "\n");
+  }
+  void direct_printsThePathToTheBestAnswer() {
+    auto result =
+        runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--direct", "--format", "json"});
+    QCOMPARE(result.exitCode, 0);
+    const auto report = QJsonDocument::fromJson(result.out.toUtf8()).object();
+    QCOMPARE(report["sequence"].toArray().size(), 3);
+    QCOMPARE(report["sequence"].toArray()[2].toObject()["node"].toInt(), 5);
+    QVERIFY(!report["text"].toString().contains("But wait"));
+  }
+  void markers_addPhraseSetAndSpans() {
+    auto result = runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--format", "json",
+                                              "--markers", "--min-detours", "2", "--seed", "4"});
+    QCOMPARE(result.exitCode, 0);
+    const auto report = QJsonDocument::fromJson(result.out.toUtf8()).object();
+    QCOMPARE(report["phrase_set"].toObject()["id"].toString(), QString("astro-default-v1"));
+    QCOMPARE(report["phrase_set"].toObject()["sha256"].toString(),
+             QString::fromStdString(defaultPhraseSet().contentHash()));
+    const QByteArray text = report["text"].toString().toUtf8();
+    const auto markers = report["markers"].toArray();
+    QCOMPARE(markers.size(), 4);
+    const auto first = markers[0].toObject();
+    QCOMPARE(first["kind"].toString(), QString("reflection"));
+    QCOMPARE(text.mid(first["begin"].toInt(), first["end"].toInt() - first["begin"].toInt()),
+             QByteArray("But wait, are we solving the problem correctly so far? Hmm..."));
+    QCOMPARE(markers[3].toObject()["target_node"].toInt(), 2);
+  }
+  void sameSeed_givesSameOutput() {
+    const QStringList arguments{"linearize", "--tree", kApples, "--seed", "11"};
+    QCOMPARE(runProgram(ASTRO_CLI_PATH, arguments).out, runProgram(ASTRO_CLI_PATH, arguments).out);
+  }
+  void treeWithoutCorrectTerminal_failsWithExitOne() {
+    SearchTree tree = loadTree(kApples.toStdString());
+    tree.node(5).correct = false;
+    tree.node(6).correct = false;
+    auto result = runProgram(ASTRO_CLI_PATH,
+                             {"linearize", "--tree", writeTemp("wrong.json", treeToJsonText(tree))});
+    QCOMPARE(result.exitCode, 1);
+    QCOMPARE(result.err, QString("astro: error: search tree: no correct terminal node to end a "
+                                 "trace at (4 terminal nodes, none correct)\n"));
+    QVERIFY(result.out.isEmpty());
+  }
+  void malformedTree_failsNamingFileAndNode() {
+    const QString path = writeTemp("bad.json", R"({"problem":"p","answer":"1","nodes":[)"
+                                               R"({"id":0,"parent":null,"text":"","visits":0,)"
+                                               R"("value":0,"prior":0,"terminal":false,)"
+                                               R"("answer":null,"correct":null},)"
+                                               R"({"id":1,"parent":17,"text":"x","visits":0,)"
+                                               R"("value":0,"prior":0,"terminal":true,)"
+                                               R"("answer":"1","correct":true}]})");
+    auto result = runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", path});
+    QCOMPARE(result.exitCode, 1);
+    QCOMPARE(result.err, "astro: error: " + path + ": nodes[1].parent: 17 is not a node\n");
+  }
+  void missingTree_isUsageError() {
+    QCOMPARE(runProgram(ASTRO_CLI_PATH, {"linearize"}).exitCode, 2);
+    QCOMPARE(runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", "/nonexistent.json"}).exitCode, 2);
+  }
+  void badOptions_areUsageErrors() {
+    QCOMPARE(runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--format", "xml"}).exitCode,
+             2);
+    auto result = runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--min-detours", "3",
+                                              "--max-detours", "1"});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY(result.err.contains("maxIncorrectTerminals"));
+  }
+  void help_listsEveryOption() {
+    auto result = runProgram(ASTRO_CLI_PATH, {"linearize", "--help"});
+    QCOMPARE(result.exitCode, 0);
+    for (const char* option : {"--tree", "--seed", "--format", "--phrases", "--direct"}) {
+      QVERIFY2(result.out.contains(option), option);
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(LinearizeCliTest)
+#include "linearize_cli_test.moc"
