@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Builds resources/world/tokenizer.json: a byte-level BPE in Hugging Face format for the
+countdown world, shaped like Llama 3's (Split with Llama 3's regex, then ByteLevel), so the
+project's tokenizer code loads it with no special case.
+
+Vocabulary: the 256 byte symbols (any text can be encoded), merges learned from generated puzzle
+questions and solutions (never across or into digits, so every number is spelt digit by digit and
+arithmetic stays learnable), and the ChatML specials <|endoftext|>, <|im_start|>, <|im_end|>.
+
+Usage (needs the Python `regex` module for \\p{L}):
+  astro world generate --seed 3 --out /tmp/c3 --numbers 3 --train 1000 --test 0   # and 4, 5, ...
+  python3 resources/world/make_tokenizer.py /tmp/c*/train.jsonl
+"""
+import collections
+import json
+import pathlib
+import sys
+
+import regex
+
+LLAMA3_PATTERN = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|"
+                  r" ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
+MERGES = 96          # enough for every word of the question and step templates
+MIN_PAIR_COUNT = 20  # a pair rarer than this is not worth a token
+SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def bytes_to_unicode():
+    """GPT-2's printable stand-ins for the 256 bytes."""
+    printable = (list(range(ord("!"), ord("~") + 1)) + list(range(ord("\xa1"), ord("\xac") + 1)) +
+                 list(range(ord("\xae"), ord("\xff") + 1)))
+    chars = printable[:]
+    extra = 0
+    for byte in range(256):
+        if byte not in printable:
+            printable.append(byte)
+            chars.append(256 + extra)
+            extra += 1
+    return {byte: chr(char) for byte, char in zip(printable, chars)}
+
+
+def learn_merges(texts, byte_symbol):
+    words = collections.Counter()
+    for text in texts:
+        for piece in regex.findall(LLAMA3_PATTERN, text):
+            words[tuple(byte_symbol[b] for b in piece.encode("utf-8"))] += 1
+    merges = []
+    for _ in range(MERGES):
+        pairs = collections.Counter()
+        for word, count in words.items():
+            for left, right in zip(word, word[1:]):
+                if any(c.isdigit() for c in left + right):
+                    continue
+                pairs[(left, right)] += count
+        if not pairs:
+            break
+        # Highest count first, ties by the pair itself so the result never depends on hashing.
+        (left, right), count = min(pairs.items(), key=lambda item: (-item[1], item[0]))
+        if count < MIN_PAIR_COUNT:
+            break
+        merges.append((left, right))
+        merged = collections.Counter()
+        for word, word_count in words.items():
+            out = []
+            i = 0
+            while i < len(word):
+                if i + 1 < len(word) and word[i] == left and word[i + 1] == right:
+                    out.append(left + right)
+                    i += 2
+                else:
+                    out.append(word[i])
+                    i += 1
+            merged[tuple(out)] += word_count
+        words = merged
+    return merges
+
+
+def main(paths):
+    texts = []
+    for path in paths:
+        for line in open(path, encoding="utf-8"):
+            record = json.loads(line)
+            texts += [record["problem"], record["solution"]]
+    byte_symbol = bytes_to_unicode()
+    vocab = {byte_symbol[b]: b for b in range(256)}
+    merges = learn_merges(texts, byte_symbol)
+    for left, right in merges:
+        vocab[left + right] = len(vocab)
+    added = [{"id": len(vocab) + i, "content": token, "single_word": False, "lstrip": False,
+              "rstrip": False, "normalized": False, "special": True}
+             for i, token in enumerate(SPECIALS)]
+    tokenizer = {
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": added,
+        "normalizer": None,
+        "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+            {"type": "Split", "pattern": {"Regex": LLAMA3_PATTERN}, "behavior": "Isolated",
+             "invert": False},
+            {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True,
+             "use_regex": False}]},
+        "post_processor": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": False,
+                           "use_regex": True},
+        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True,
+                    "use_regex": True},
+        "model": {"type": "BPE", "dropout": None, "unk_token": None,
+                  "continuing_subword_prefix": None, "end_of_word_suffix": None,
+                  "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
+                  "vocab": vocab, "merges": [[left, right] for left, right in merges]},
+    }
+    (HERE / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False, indent=1) +
+                                         "\n", encoding="utf-8")
+    print(f"{len(merges)} merges, vocab {len(vocab) + len(SPECIALS)} with specials")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,132 @@
+// CountdownVerifier: the exact rule string for every way a boxed answer can be right or wrong.
+#include <QtTest>
+
+#include "core/base/error.h"
+#include "core/world/countdown_puzzle.h"
+#include "core/world/countdown_verifier.h"
+
+using astro::world::CountdownPuzzle;
+using astro::world::CountdownRules;
+
+namespace {
+
+astro::math::Problem problemOf(std::vector<std::int64_t> numbers, std::int64_t target,
+                               CountdownRules rules = {}) {
+  return astro::world::puzzleToProblem(CountdownPuzzle{std::move(numbers), target, rules}, "t");
+}
+
+std::string ruleFor(const astro::math::Problem& problem, std::string_view output) {
+  return astro::world::CountdownVerifier().grade(problem, output).rule;
+}
+
+}  // namespace
+
+class CountdownVerifierTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void grade_correctAnswer_saysCorrectAndWhereItIs() {
+    auto problem = problemOf({3, 5, 7, 8}, 24);
+    std::string output = "Step 1: 8 - 5 = 3. Remaining: 3, 7, 3\n\n\\boxed{(8-5)*7+3}";
+    auto verdict = astro::world::CountdownVerifier().grade(problem, output);
+    QVERIFY(verdict.correct);
+    QVERIFY(verdict.answerFound);
+    QCOMPARE(verdict.rule, std::string("correct"));
+    QCOMPARE(verdict.extracted, std::string("(8-5)*7+3"));
+    QCOMPARE(verdict.answerOffset, output.find("(8-5)"));
+  }
+  void grade_severalBoxes_gradesTheLast() {
+    auto problem = problemOf({3, 5, 7, 8}, 24);
+    QCOMPARE(ruleFor(problem, "\\boxed{3+8}\n\nWait.\n\n\\boxed{(8-5)*7+3}"),
+             std::string("correct"));
+    QCOMPARE(ruleFor(problem, "\\boxed{(8-5)*7+3}\n\nWait.\n\n\\boxed{3+8}"),
+             std::string("wrong value 11 != 24"));
+  }
+  void grade_noBox_saysNoBoxedAnswer() {
+    auto problem = problemOf({3, 5, 7, 8}, 24);
+    auto verdict = astro::world::CountdownVerifier().grade(problem, "Step 1: 8 - 5 = 3.");
+    QCOMPARE(verdict.rule, std::string("no boxed answer"));
+    QVERIFY(!verdict.answerFound);
+    QCOMPARE(ruleFor(problem, "\\boxed{(8-5)*7+3"), std::string("no boxed answer"));
+  }
+  void grade_bareExpression_isGraded() {
+    auto problem = problemOf({3, 5, 7, 8}, 24);
+    QCOMPARE(ruleFor(problem, " (8-5)*7+3\n"), std::string("correct"));
+  }
+  void grade_malformed_saysMalformed() {
+    auto problem = problemOf({3, 5, 7, 8}, 24);
+    for (const char* answer : {"\\boxed{}", "\\boxed{(8-5*7+3}", "\\boxed{8-5)*7+3}",
+                               "\\boxed{-3+27}", "\\boxed{8 5}", "\\boxed{2.5*8}",
+                               "\\boxed{(8-5)*7+3=24}", "\\boxed{24 ways}", "\\boxed{8^2}"}) {
+      QCOMPARE(ruleFor(problem, answer), std::string("malformed"));
+    }
+  }
+  void grade_reusedNumber_saysReuses() {
+    auto problem = problemOf({3, 5, 7, 8}, 24);
+    QCOMPARE(ruleFor(problem, "\\boxed{3*8+5-5}"), std::string("reuses 5"));
+  }
+  void grade_repeatedGivenNumber_mayBeUsedTwice() {
+    auto problem = problemOf({5, 5, 7, 1}, 24);
+    QCOMPARE(ruleFor(problem, "\\boxed{5*5-1}"), std::string("correct"));
+    QCOMPARE(ruleFor(problem, "\\boxed{5*5-1+5-5}"), std::string("reuses 5"));
+  }
+  void grade_numberNotGiven_saysUsesNotGiven() {
+    auto problem = problemOf({3, 5, 7, 8}, 24);
+    QCOMPARE(ruleFor(problem, "\\boxed{3*8+9-9}"), std::string("uses 9 which is not given"));
+  }
+  void grade_divisionByZero_saysDivisionByZero() {
+    auto problem = problemOf({3, 5, 5, 8}, 24);
+    QCOMPARE(ruleFor(problem, "\\boxed{3/(5-5)+8}"), std::string("division by zero"));
+  }
+  void grade_nonIntegerIntermediate_rejectedUnlessAllowed() {
+    auto strict = problemOf({7, 2, 2, 5}, 12);
+    QCOMPARE(ruleFor(strict, "\\boxed{7/2*2+5}"), std::string("non-integer intermediate 7/2"));
+    CountdownRules lenient;
+    lenient.allowNonInteger = true;
+    auto relaxed = problemOf({7, 2, 2, 5}, 12);
+    relaxed.extra["rules"]["allow_non_integer"] = true;
+    QCOMPARE(ruleFor(relaxed, "\\boxed{7/2*2+5}"), std::string("correct"));
+    QCOMPARE(ruleFor(problemOf({7, 2, 2, 5}, 12, lenient), "\\boxed{7/2*2+5}"),
+             std::string("correct"));
+  }
+  void grade_negativeIntermediate_rejectedUnlessAllowed() {
+    CountdownRules negatives;
+    negatives.allowNegative = true;
+    QCOMPARE(ruleFor(problemOf({3, 5, 7, 2}, 3), "\\boxed{7+(3-5)*2}"),
+             std::string("negative intermediate -2"));
+    QCOMPARE(ruleFor(problemOf({3, 5, 7, 2}, 3, negatives), "\\boxed{7+(3-5)*2}"),
+             std::string("correct"));
+  }
+  void grade_wrongValue_saysBothValues() {
+    auto problem = problemOf({3, 5, 7, 8}, 24);
+    QCOMPARE(ruleFor(problem, "\\boxed{8*3-7+5}"), std::string("wrong value 22 != 24"));
+    CountdownRules fractions;
+    fractions.allowNonInteger = true;
+    QCOMPARE(ruleFor(problemOf({3, 5, 7, 8}, 24, fractions), "\\boxed{7/8}"),
+             std::string("wrong value 7/8 != 24"));
+  }
+  void grade_latexOperators_areAccepted() {
+    auto problem = problemOf({3, 5, 7, 8}, 24);
+    QCOMPARE(ruleFor(problem, "\\boxed{(8-5) \\times 7 + 3}"), std::string("correct"));
+    QCOMPARE(ruleFor(problem, "\\boxed{(8-5) \\cdot 7 + 3}"), std::string("correct"));
+    QCOMPARE(ruleFor(problem, "\\boxed{8 \\div (5-3) \\times 7 - 4}"),
+             std::string("uses 4 which is not given"));
+  }
+  void grade_hugeLiteral_isMalformedNotOverflow() {
+    auto problem = problemOf({3, 5, 7, 8}, 24);
+    QCOMPARE(ruleFor(problem, "\\boxed{99999999999999999999999}"), std::string("malformed"));
+  }
+  void grade_deepNesting_isMalformedWithoutCrashing() {
+    auto problem = problemOf({3, 5, 7, 8}, 24);
+    std::string deep = "\\boxed{" + std::string(5000, '(') + "3" + std::string(5000, ')') + "}";
+    QCOMPARE(ruleFor(problem, deep), std::string("malformed"));
+  }
+  void grade_problemWithoutNumbers_throwsParseError() {
+    astro::math::Problem problem;
+    problem.id = "gsm8k:7";
+    QVERIFY_THROWS_EXCEPTION(astro::ParseError,
+                             astro::world::CountdownVerifier().grade(problem, "\\boxed{1}"));
+  }
+};
+
+QTEST_APPLESS_MAIN(CountdownVerifierTest)
+#include "countdown_verifier_test.moc"
