@@ -56,9 +56,10 @@ class WorldCliTest : public QObject {
     auto dir = astro::test::freshTempDir("world-cli-impossible");
     auto result = runProgram(ASTRO_CLI_PATH,
                              {"world", "generate", "--out", pathArg(dir), "--numbers", "3",
-                              "--max-number", "2", "--min-target", "90", "--train", "5"});
+                              "--max-number", "2", "--min-target", "90", "--max-target", "99",
+                              "--train", "5", "--test", "0"});
     QCOMPARE(result.exitCode, 1);
-    QVERIFY(result.err.startsWith("astro: error: countdown generator: only 0 of 6"));
+    QVERIFY(result.err.startsWith("astro: error: countdown generator: only 0 of 5 "));
   }
   void stats_printsDifficultyAsJson() {
     auto result = runProgram(ASTRO_CLI_PATH,
