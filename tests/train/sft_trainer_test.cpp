@@ -25,9 +25,9 @@ train::SftOptions tinyOptions(const fs::path& dir) {
   options.initialModel = dir / "model";
   options.data = dir / "corpus.jsonl";
   options.outputDir = dir / "out";
-  options.learningRate = 3e-3;
+  options.learningRate = 1e-2;
   options.warmupSteps = 2;
-  options.epochs = 3;
+  options.epochs = 4;
   options.maxSequenceLength = 64;
   options.sequencesPerStep = 8;
   options.rowsPerMicroBatch = 2;
@@ -137,7 +137,7 @@ class SftTrainerTest : public QObject {
     auto dir = test::freshTempDir("sft-decrease");
     prepare(dir);
     auto losses = lossCurve(tinyOptions(dir));
-    QCOMPARE(int(losses.size()), 9);  // 24 examples / 8 per step x 3 epochs
+    QCOMPARE(int(losses.size()), 12);  // 24 examples / 8 per step x 4 epochs
     QVERIFY2(losses.back() < 0.6 * losses.front(),
              qPrintable(QString("%1 -> %2").arg(losses.front()).arg(losses.back())));
     QVERIFY(fs::exists(dir / "out/final/model.safetensors"));
@@ -151,7 +151,8 @@ class SftTrainerTest : public QObject {
     auto interrupted = tinyOptions(dir);
     interrupted.outputDir = dir / "killed";
     interrupted.checkpointEvery = 2;
-    // A child process trains and SIGKILLs itself right after step 5 (checkpoint at step 4).
+    // A child process trains and SIGKILLs itself right after step 5 (checkpoint at step 4), so the
+    // resumed run repeats step 5 and continues.
     auto child = test::runProgram(QCoreApplication::applicationFilePath(),
                                   {"--sft-child", QString::fromStdString(dir.string())});
     QVERIFY2(child.crashed, qPrintable(child.err));
@@ -162,7 +163,7 @@ class SftTrainerTest : public QObject {
                                   resumed.push_back(m.loss);
                                 }});
     QVERIFY(result.resumed);
-    QCOMPARE(int(resumed.size()), 5);  // steps 5..9
+    QCOMPARE(int(resumed.size()), 8);  // steps 5..12
     for (std::size_t i = 0; i < resumed.size(); ++i) {
       QVERIFY2(std::abs(resumed[i] - reference[i + 4]) < 1e-5,
                qPrintable(QString("step %1: %2 vs %3").arg(i + 5).arg(resumed[i]).arg(reference[i + 4])));
@@ -187,7 +188,7 @@ class SftTrainerTest : public QObject {
     auto options = tinyOptions(dir);
     options.checkpointEvery = 1;
     train::runSft(options, {.shouldStop = [] { return true; }});
-    options.learningRate = 1e-2;
+    options.learningRate = 5e-2;
     QVERIFY_THROWS_EXCEPTION(Error, train::runSft(options));
   }
 };
@@ -202,6 +203,7 @@ int main(int argc, char** argv) {
                    }});
     return 3;  // not reached
   }
+  QCoreApplication app(argc, argv);
   SftTrainerTest test;
   return QTest::qExec(&test, argc, argv);
 }
