@@ -51,9 +51,50 @@ nlohmann::json puzzleToJson(const CountdownPuzzle& puzzle) {
   return nlohmann::json(json);
 }
 
+std::optional<CountdownPuzzle> parseQuestion(std::string_view question) {
+  constexpr std::string_view kOpening = "Using the numbers ";
+  constexpr std::string_view kReach = ", reach ";
+  if (!question.starts_with(kOpening)) return std::nullopt;
+  std::size_t reach = question.find(kReach);
+  std::size_t period = question.find('.', reach == std::string_view::npos ? 0 : reach);
+  if (reach == std::string_view::npos || period == std::string_view::npos) return std::nullopt;
+  auto readInteger = [](std::string_view text) -> std::optional<std::int64_t> {
+    if (text.empty() || text.size() > 18) return std::nullopt;
+    std::int64_t value = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  };
+  CountdownPuzzle puzzle;
+  std::string_view list = question.substr(kOpening.size(), reach - kOpening.size());
+  while (!list.empty()) {
+    std::size_t comma = list.find(", ");
+    auto number = readInteger(list.substr(0, comma));
+    if (!number) return std::nullopt;
+    puzzle.numbers.push_back(*number);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 2);
+  }
+  std::size_t targetStart = reach + kReach.size();
+  auto target = readInteger(question.substr(targetStart, period - targetStart));
+  if (puzzle.numbers.empty() || !target) return std::nullopt;
+  puzzle.target = *target;
+  // The rule sentence is one of the four renderQuestion writes.
+  bool wholeNumbers = question.find("must be a whole number") != std::string_view::npos;
+  bool nonNegative = question.find("at least 0") != std::string_view::npos ||
+                     question.find("no result may be negative") != std::string_view::npos;
+  puzzle.rules.allowNonInteger = !wholeNumbers;
+  puzzle.rules.allowNegative = !nonNegative;
+  return puzzle;
+}
+
 CountdownPuzzle puzzleFromProblem(const math::Problem& problem) {
   const nlohmann::json& extra = problem.extra;
   std::string file = "problem " + (problem.id.empty() ? std::string("(no id)") : problem.id);
+  if (!extra.is_object() || !extra.contains("numbers")) {
+    if (auto parsed = parseQuestion(problem.question)) return *parsed;
+  }
   if (!extra.is_object() || !extra.contains("numbers") || !extra["numbers"].is_array()) {
     throw ParseError(file, 0, "numbers", "countdown problem needs an array of numbers");
   }

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/math/problem.h"
@@ -35,7 +37,11 @@ std::string canonicalKey(const CountdownPuzzle& puzzle);
 // {"numbers": [...], "target": N, "rules": {"allow_non_integer": b, "allow_negative": b}}
 nlohmann::json puzzleToJson(const CountdownPuzzle& puzzle);
 
-// Reads the fields puzzleToJson writes from a Problem's `extra` (rules optional: defaults).
+// Reads a question renderQuestion wrote back into a puzzle; nullopt for any other text.
+std::optional<CountdownPuzzle> parseQuestion(std::string_view question);
+
+// Reads the fields puzzleToJson writes from a Problem's `extra` (rules optional: defaults), or,
+// when `extra` has no numbers (a loader that keeps only problem/answer), parses the question.
 // Throws astro::ParseError naming the problem id and the field at fault.
 CountdownPuzzle puzzleFromProblem(const math::Problem& problem);
 

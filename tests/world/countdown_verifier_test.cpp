@@ -120,6 +120,21 @@ class CountdownVerifierTest : public QObject {
     std::string deep = "\\boxed{" + std::string(5000, '(') + "3" + std::string(5000, ')') + "}";
     QCOMPARE(ruleFor(problem, deep), std::string("malformed"));
   }
+  void grade_problemWithQuestionOnly_readsPuzzleFromQuestion() {
+    for (CountdownRules rules : {CountdownRules{false, false}, CountdownRules{true, false},
+                                 CountdownRules{false, true}, CountdownRules{true, true}}) {
+      CountdownPuzzle puzzle{{12, 3, 7}, 29, rules};
+      astro::math::Problem problem;  // what a loader keeping only problem/answer yields
+      problem.question = astro::world::renderQuestion(puzzle);
+      problem.answer = "29";
+      auto parsed = astro::world::puzzleFromProblem(problem);
+      QCOMPARE(parsed.numbers, puzzle.numbers);
+      QCOMPARE(parsed.target, std::int64_t(29));
+      QVERIFY(parsed.rules == rules);
+      QCOMPARE(ruleFor(problem, "\\boxed{12*3-7}"), std::string("correct"));
+      QCOMPARE(ruleFor(problem, "\\boxed{7*3+12}"), std::string("wrong value 33 != 29"));
+    }
+  }
   void grade_problemWithoutNumbers_throwsParseError() {
     astro::math::Problem problem;
     problem.id = "gsm8k:7";
