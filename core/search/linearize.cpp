@@ -44,10 +44,14 @@ std::vector<int> preorderPositions(const SearchTree& tree) {
 
 std::string_view moveName(Move move) {
   switch (move) {
-    case Move::kStart: return "start";
-    case Move::kForward: return "forward";
-    case Move::kBacktrack: return "backtrack";
-    case Move::kRestart: return "restart";
+    case Move::kStart:
+      return "start";
+    case Move::kForward:
+      return "forward";
+    case Move::kBacktrack:
+      return "backtrack";
+    case Move::kRestart:
+      return "restart";
   }
   return "unknown";
 }
@@ -165,10 +169,11 @@ NodeSequence linearizeOnce(const SearchTree& tree, const LinearizeOptions& optio
     if (static_cast<int>(detours.size()) >= wanted) break;
     if (seenAnswers.insert(answerKey(tree.node(id))).second) detours.push_back(id);
   }
-  // Visit detours in tree order, as a depth-first search would meet them.
-  const std::vector<int> preorder = preorderPositions(tree);
-  std::sort(detours.begin(), detours.end(),
-            [&](int a, int b) { return preorder[a] < preorder[b]; });
+  if (options.detourOrder == DetourOrder::kTreeOrder) {
+    const std::vector<int> preorder = preorderPositions(tree);
+    std::sort(detours.begin(), detours.end(),
+              [&](int a, int b) { return preorder[a] < preorder[b]; });
+  }
 
   NodeSequence sequence;
   sequence.steps.push_back({0, Move::kStart});

@@ -1,7 +1,7 @@
-// Procedure cloning (ASTRO, arXiv 2507.00417, Sec. 2 "Search trajectory generation"): turn a
-// search tree into node sequences that visit some incorrect terminal nodes, reflect, return to an
+// Procedure cloning (ASTRO, arXiv 2507.00417, Sec. 2.3 and its Algorithm 1): turn a search tree
+// into node sequences that visit some incorrect terminal nodes with unique answers, return to an
 // earlier step (backtrack) or to the problem (restart), and end at a high-quality correct
-// terminal node; and the Direct baseline from the same tree (the correct path alone).
+// terminal node; and the Direct baseline from the same tree (the correct path alone, Sec. 3.1).
 #pragma once
 
 #include <cstdint>
@@ -45,22 +45,37 @@ enum class ReturnTarget {
   kRandomSharedAncestor,
 };
 
+// In which order the drawn incorrect terminals are visited.
+enum class DetourOrder {
+  // Depth-first preorder of the tree. Then each return between detours lands on the deepest node
+  // of the next path that the sequence already holds, so the detours write no step twice, as
+  // Algorithm 1's merge_sequences(L, l - L) does, while every return still goes to an ancestor.
+  // (The final path comes last whatever its place in the tree, so it may re-walk a step.)
+  kTreeOrder,
+  // The order they were drawn in (Algorithm 1 iterates its sample); returns may then re-walk steps
+  // already written on another branch.
+  kSampled,
+};
+
 struct LinearizeOptions {
-  // Incorrect terminal nodes (detours) per sequence, drawn uniformly from [min, max] and capped by
-  // what the tree offers. ASTRO (Sec. 2, procedure cloning) visits "some" incorrect terminals before
-  // the correct one; the paper fixes no count that we could confirm, so 1..2 is our choice
-  // (docs/linearization.md).
+  // Incorrect terminal nodes (detours, Algorithm 1's k) per sequence, drawn uniformly from
+  // [min, max] and capped by the distinct wrong answers the tree offers. ASTRO Sec. 3.1: every
+  // search solution has at least one self-reflection and backtrack (k >= 1), and k ranges up to 2.
   int minIncorrectTerminals = 1;
   int maxIncorrectTerminals = 2;
-  // Chance that a return goes to the root (a restart) instead of the chosen ancestor. A return
-  // whose target already is the root is a restart regardless. Not fixed by the paper.
+  // Chance that a return goes to the root (a restart) instead of the chosen ancestor. ASTRO
+  // restarts exactly when the return target is the root (Sec. 2.4), which happens with any
+  // setting here; 0 adds no extra restarts.
   double restartProbability = 0.0;
   ReturnTarget returnTarget = ReturnTarget::kBranchPoint;
-  // Distinct sequences drawn per tree (duplicates dropped). ASTRO draws several linearizations
-  // per search tree (Sec. 2); the number is our choice.
-  int sequencesPerTree = 4;
-  // The final node is drawn among the best `topCorrectTerminals` correct terminals by quality
-  // (rankCorrectTerminals). 1: always the single highest-quality one, as in ASTRO (Sec. 2).
+  DetourOrder detourOrder = DetourOrder::kTreeOrder;
+  // Distinct search sequences drawn per tree (duplicates dropped). ASTRO Sec. 3.1 curates three
+  // search solutions and one direct solution per problem.
+  int sequencesPerTree = 3;
+  // The final node is drawn uniformly among the best `topCorrectTerminals` correct terminals by
+  // rankCorrectTerminals. ASTRO (Algorithm 1) samples n* from the high-quality correct terminals,
+  // those its policy self-evaluates as correct (Appendix A.1); without a self-evaluator we rank by
+  // Q and visits and keep the best one by default.
   int topCorrectTerminals = 1;
   std::uint64_t seed = 0;
 };

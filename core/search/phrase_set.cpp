@@ -25,15 +25,18 @@ std::size_t countOf(std::string_view text, std::string_view needle) {
 }
 
 nlohmann::ordered_json contentJson(const PhraseSet& phrases) {
-  return {{"reflections", phrases.reflections}, {"backtracks", phrases.backtracks},
-          {"restarts", phrases.restarts},       {"answer_checks", phrases.answerChecks},
+  return {{"reflections", phrases.reflections},
+          {"backtracks", phrases.backtracks},
+          {"restarts", phrases.restarts},
+          {"answer_checks", phrases.answerChecks},
           {"final_answers", phrases.finalAnswers}};
 }
 
 std::vector<std::string> readList(const json& document, const char* key, std::string_view source) {
   auto it = document.find(key);
   if (it == document.end()) fail(source, key, "missing");
-  if (!it->is_array()) fail(source, key, std::string("expected an array, found ") + it->type_name());
+  if (!it->is_array())
+    fail(source, key, std::string("expected an array, found ") + it->type_name());
   std::vector<std::string> items;
   for (std::size_t i = 0; i < it->size(); ++i) {
     const json& item = (*it)[i];
@@ -72,18 +75,24 @@ PhraseSet makeDefault() {
   // Keep equal to resources/phrases/astro_default.json (a test compares them).
   PhraseSet phrases;
   phrases.id = "astro-default-v1";
-  // Verbatim from ASTRO (arXiv 2507.00417), the self-reflection it inserts before backtracking.
+  // Verbatim from ASTRO (arXiv 2507.00417, Sec. 2.4), the self-reflection it hard-codes.
   phrases.reflections = {"But wait, are we solving the problem correctly so far? Hmm..."};
+  // ASTRO Sec. 2.4: after the reflection, "I'm not sure if we're solving the problem correctly so
+  // far." and a sentence going back to where the search branched, or restarting at the root.
   phrases.backtracks = {
-      "Let's go back to the step \"{step}\" and continue from there in a different way.",
-      "The mistake came after the step \"{step}\", so let's return to it and try something else.",
-      "Let me revisit the step \"{step}\" and take a different path from there."};
+      "I'm not sure if we're solving the problem correctly so far. Let's go back to where we had "
+      "\"{step}\" and try a different way from there.",
+      "I'm not sure if we're solving the problem correctly so far. Let's go back to the step "
+      "\"{step}\" and continue differently.",
+      "I'm not sure if we're solving the problem correctly so far. Let's return to \"{step}\" and "
+      "take another path."};
   phrases.restarts = {
-      "None of the steps so far can be trusted, so let's start over from the beginning.",
-      "Let's restart from the problem statement and try a completely different approach."};
-  phrases.answerChecks = {
-      "Checking every step once more, the reasoning holds, so the answer stands.",
-      "Going through the steps again confirms the result."};
+      "I'm not sure if we're solving the problem correctly so far. Let's restart our solution from "
+      "the beginning.",
+      "I'm not sure if we're solving the problem correctly so far. Let's start over from the "
+      "problem statement with a different approach."};
+  // ASTRO Sec. 2.4: the reflection placed after the final node is answered affirmatively.
+  phrases.answerChecks = {"Our solution seems to be correct so far."};
   phrases.finalAnswers = {"Therefore, the final answer is \\boxed{{answer}}."};
   return phrases;
 }

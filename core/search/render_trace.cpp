@@ -37,15 +37,31 @@ int draw(SeededRandom& random, const std::vector<std::string>& phrases) {
   return static_cast<int>(random.below(phrases.size()));
 }
 
+// A reflection answered affirmatively, confirming the step of `node`.
+void writeAnswerCheck(TraceWriter& writer, SeededRandom& random, const PhraseSet& phrases,
+                      int node) {
+  writer.separate();
+  const int reflection = draw(random, phrases.reflections);
+  writer.marker(MarkerKind::kReflection, reflection, phrases.reflections[reflection]);
+  writer.joinPhrase();
+  const int check = draw(random, phrases.answerChecks);
+  writer.marker(MarkerKind::kAnswerCheck, check, phrases.answerChecks[check], node);
+}
+
 }  // namespace
 
 std::string_view markerKindName(MarkerKind kind) {
   switch (kind) {
-    case MarkerKind::kReflection: return "reflection";
-    case MarkerKind::kBacktrack: return "backtrack";
-    case MarkerKind::kRestart: return "restart";
-    case MarkerKind::kAnswerCheck: return "answer_check";
-    case MarkerKind::kFinalAnswer: return "final_answer";
+    case MarkerKind::kReflection:
+      return "reflection";
+    case MarkerKind::kBacktrack:
+      return "backtrack";
+    case MarkerKind::kRestart:
+      return "restart";
+    case MarkerKind::kAnswerCheck:
+      return "answer_check";
+    case MarkerKind::kFinalAnswer:
+      return "final_answer";
   }
   return "unknown";
 }
@@ -75,15 +91,23 @@ RenderedTrace renderTrace(const SearchTree& tree, const NodeSequence& sequence,
   SeededRandom random(options.seed);
   RenderedTrace trace;
   TraceWriter writer(trace);
-  for (const SequenceStep& step : sequence.steps) {
+  for (std::size_t i = 0; i < sequence.steps.size(); ++i) {
+    const SequenceStep& step = sequence.steps[i];
     const TreeNode& node = tree.node(step.node);
     switch (step.move) {
       case Move::kStart:
         break;
-      case Move::kForward:
+      case Move::kForward: {
         writer.separate();
         writer.step(node.id, node.text);
+        const bool continues =
+            i + 1 < sequence.steps.size() && sequence.steps[i + 1].move == Move::kForward;
+        if (continues && options.affirmStepsWithQAtLeast &&
+            node.q() >= *options.affirmStepsWithQAtLeast) {
+          writeAnswerCheck(writer, random, phrases, node.id);
+        }
         break;
+      }
       case Move::kBacktrack:
       case Move::kRestart: {
         writer.separate();
@@ -105,14 +129,7 @@ RenderedTrace renderTrace(const SearchTree& tree, const NodeSequence& sequence,
     }
   }
   const TreeNode& last = tree.node(sequence.finalNode());
-  if (options.answerCheck) {
-    writer.separate();
-    const int reflection = draw(random, phrases.reflections);
-    writer.marker(MarkerKind::kReflection, reflection, phrases.reflections[reflection]);
-    writer.joinPhrase();
-    const int check = draw(random, phrases.answerChecks);
-    writer.marker(MarkerKind::kAnswerCheck, check, phrases.answerChecks[check]);
-  }
+  if (options.answerCheck) writeAnswerCheck(writer, random, phrases, last.id);
   if (last.text.find("\\boxed{") == std::string::npos) {
     writer.separate();
     const int final = draw(random, phrases.finalAnswers);

@@ -32,9 +32,10 @@ struct MarkerSpan {
   MarkerKind kind = MarkerKind::kReflection;
   std::size_t begin = 0;  // byte offsets into RenderedTrace::text, end exclusive
   std::size_t end = 0;
-  int phraseIndex = 0;            // entry of the phrase-set list it was drawn from
-  std::optional<int> targetNode;  // backtrack: the node returned to; restart: 0
-  std::string targetQuote;        // backtrack: what replaced {step}; final_answer: the answer
+  int phraseIndex = 0;  // entry of the phrase-set list it was drawn from
+  // backtrack: the node returned to; restart: 0; answer_check: the node whose step it confirms.
+  std::optional<int> targetNode;
+  std::string targetQuote;  // backtrack: what replaced {step}; final_answer: the answer
   bool operator==(const MarkerSpan&) const = default;
 };
 
@@ -53,9 +54,14 @@ struct RenderedTrace {
 
 struct RenderOptions {
   std::uint64_t seed = 0;  // which phrase of each list is drawn (uniformly)
-  // After the final step, insert a reflection followed by an answer-check phrase. Off by default:
-  // ASTRO reflects where the search failed; confirming checks are our addition.
-  bool answerCheck = false;
+  // After the final step, a reflection answered by an answer-check phrase: ASTRO Sec. 2.4 places
+  // the reflection "immediately after the final node" too, so the model judges correctness after
+  // reflecting rather than before.
+  bool answerCheck = true;
+  // ASTRO Sec. 2.4 also reflects (affirmatively) between intermediate nodes with high Q values.
+  // The paper gives no threshold, so this is off unless set: after a forward step to a
+  // non-terminal node with q() >= this value, insert a reflection and an answer-check phrase.
+  std::optional<double> affirmStepsWithQAtLeast;
 };
 
 // How a step is named inside a backtrack phrase: its text with every whitespace run turned into

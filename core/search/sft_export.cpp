@@ -11,9 +11,12 @@ namespace astro::search {
 namespace {
 
 nlohmann::ordered_json statisticsJson(const SourceStatistics& row) {
-  return {{"source", row.source},         {"problems", row.problems},
-          {"trajectories", row.trajectories}, {"backtracks", row.backtracks},
-          {"restarts", row.restarts},     {"skipped_trees", row.skippedTrees}};
+  return {{"source", row.source},
+          {"problems", row.problems},
+          {"trajectories", row.trajectories},
+          {"backtracks", row.backtracks},
+          {"restarts", row.restarts},
+          {"skipped_trees", row.skippedTrees}};
 }
 
 std::string joinLines(const std::vector<std::string>& lines) {
@@ -64,9 +67,9 @@ std::string DatasetTable::toMarkdown() const {
 }
 
 nlohmann::ordered_json chatRecord(std::string_view problem, std::string_view trace) {
-  return {{"messages",
-           {{{"role", "user"}, {"content", problem}},
-            {{"role", "assistant"}, {"content", trace}}}}};
+  return {
+      {"messages",
+       {{{"role", "user"}, {"content", problem}}, {{"role", "assistant"}, {"content", trace}}}}};
 }
 
 SftExporter::SftExporter(PhraseSet phrases, SftExportOptions options)
@@ -104,6 +107,7 @@ void SftExporter::add(const SearchTree& tree, std::string_view source) {
   // The Direct baseline holds no reflection at all, not even an answer check.
   renderOptions.seed = treeSeeds.next();
   renderOptions.answerCheck = false;
+  renderOptions.affirmStepsWithQAtLeast.reset();
   const RenderedTrace direct = renderTrace(tree, directSequence(tree), phrases_, renderOptions);
   directLines_.push_back(chatRecord(tree.problem(), direct.text).dump());
   ++directRow.trajectories;

@@ -64,7 +64,8 @@ class SftExporter {
   const PhraseSet& phrases() const { return phrases_; }
 
   // Writes both JSONL files atomically.
-  void write(const std::filesystem::path& astroJsonl, const std::filesystem::path& directJsonl) const;
+  void write(const std::filesystem::path& astroJsonl,
+             const std::filesystem::path& directJsonl) const;
 
  private:
   PhraseSet phrases_;

@@ -11,8 +11,8 @@ namespace {
 
 [[noreturn]] void failAt(std::string_view source, int index, std::string_view field,
                          const std::string& what) {
-  throw Error(std::string(source) + ": nodes[" + std::to_string(index) + "]." +
-              std::string(field) + ": " + what);
+  throw Error(std::string(source) + ": nodes[" + std::to_string(index) + "]." + std::string(field) +
+              ": " + what);
 }
 
 }  // namespace
@@ -165,7 +165,8 @@ void SearchTree::validate(std::string_view source) const {
     if (n.id != id) failAt(source, id, "id", std::to_string(n.id) + " differs from its position");
     if (id == 0) {
       if (n.parent) failAt(source, id, "parent", "the root (id 0) must have parent null");
-      if (!n.text.empty()) failAt(source, id, "text", "must be empty (the root stands for the problem)");
+      if (!n.text.empty())
+        failAt(source, id, "text", "must be empty (the root stands for the problem)");
       if (n.depth != 0) failAt(source, id, "depth", "the root has depth 0");
       continue;
     }

@@ -117,7 +117,8 @@ SearchTree treeFromJson(const nlohmann::json& document, std::string_view source)
   }
   std::string problem =
       readString(requireKey(document, "problem", source, "problem"), source, "problem");
-  std::string answer = readString(requireKey(document, "answer", source, "answer"), source, "answer");
+  std::string answer =
+      readString(requireKey(document, "answer", source, "answer"), source, "answer");
   const json& items = requireKey(document, "nodes", source, "nodes");
   if (!items.is_array()) fail(source, "nodes", "expected an array, found " + typeName(items));
   std::vector<TreeNode> nodes;
@@ -133,7 +134,8 @@ SearchTree treeFromJsonText(std::string_view text, std::string_view source) {
   try {
     document = json::parse(text);
   } catch (const json::parse_error& error) {
-    fail(source, "byte " + std::to_string(error.byte), "invalid JSON: " + std::string(error.what()));
+    fail(source, "byte " + std::to_string(error.byte),
+         "invalid JSON: " + std::string(error.what()));
   }
   return treeFromJson(document, source);
 }

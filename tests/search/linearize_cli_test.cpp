@@ -33,7 +33,8 @@ const char* const kTwoDetourText =
     "Subtracting 2 from both sides gives $x = 8$, so the answer is $\\boxed{8}$.\n\n"
     "But wait, are we solving the problem correctly so far? Hmm... Let's go back to \"Let $x$ be "
     "the number of apples, so $2x = 10$.\".\n\n"
-    "Dividing both sides by 2 gives $x = 5$, so the answer is $\\boxed{5}$.";
+    "Dividing both sides by 2 gives $x = 5$, so the answer is $\\boxed{5}$.\n\n"
+    "But wait, are we solving the problem correctly so far? Hmm... The answer checks out.";
 
 }  // namespace
 
@@ -41,9 +42,9 @@ class LinearizeCliTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void json_printsSequenceAndText() {
-    auto result = runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--format", "json",
-                                              "--min-detours", "2", "--phrases",
-                                              singlePhrasesFile()});
+    auto result =
+        runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--format", "json",
+                                    "--min-detours", "2", "--phrases", singlePhrasesFile()});
     QCOMPARE(result.exitCode, 0);
     const auto report = QJsonDocument::fromJson(result.out.toUtf8()).object();
     QCOMPARE(report.keys(), (QStringList{"sequence", "text"}));
@@ -61,8 +62,8 @@ class LinearizeCliTest : public QObject {
     QCOMPARE(result.out, QString(kTwoDetourText) + "\n");
   }
   void direct_printsThePathToTheBestAnswer() {
-    auto result =
-        runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--direct", "--format", "json"});
+    auto result = runProgram(ASTRO_CLI_PATH,
+                             {"linearize", "--tree", kApples, "--direct", "--format", "json"});
     QCOMPARE(result.exitCode, 0);
     const auto report = QJsonDocument::fromJson(result.out.toUtf8()).object();
     QCOMPARE(report["sequence"].toArray().size(), 3);
@@ -79,12 +80,19 @@ class LinearizeCliTest : public QObject {
              QString::fromStdString(defaultPhraseSet().contentHash()));
     const QByteArray text = report["text"].toString().toUtf8();
     const auto markers = report["markers"].toArray();
-    QCOMPARE(markers.size(), 4);
+    QCOMPARE(markers.size(), 6);
     const auto first = markers[0].toObject();
     QCOMPARE(first["kind"].toString(), QString("reflection"));
     QCOMPARE(text.mid(first["begin"].toInt(), first["end"].toInt() - first["begin"].toInt()),
              QByteArray("But wait, are we solving the problem correctly so far? Hmm..."));
     QCOMPARE(markers[3].toObject()["target_node"].toInt(), 2);
+  }
+  void noAnswerCheck_endsAtTheFinalStep() {
+    auto result =
+        runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--min-detours", "2",
+                                    "--no-answer-check", "--phrases", singlePhrasesFile()});
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY(result.out.endsWith("so the answer is $\\boxed{5}$.\n"));
   }
   void sameSeed_givesSameOutput() {
     const QStringList arguments{"linearize", "--tree", kApples, "--seed", "11"};
@@ -94,8 +102,8 @@ class LinearizeCliTest : public QObject {
     SearchTree tree = loadTree(kApples.toStdString());
     tree.node(5).correct = false;
     tree.node(6).correct = false;
-    auto result = runProgram(ASTRO_CLI_PATH,
-                             {"linearize", "--tree", writeTemp("wrong.json", treeToJsonText(tree))});
+    auto result = runProgram(
+        ASTRO_CLI_PATH, {"linearize", "--tree", writeTemp("wrong.json", treeToJsonText(tree))});
     QCOMPARE(result.exitCode, 1);
     QCOMPARE(result.err, QString("astro: error: search tree: no correct terminal node to end a "
                                  "trace at (4 terminal nodes, none correct)\n"));
@@ -118,8 +126,9 @@ class LinearizeCliTest : public QObject {
     QCOMPARE(runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", "/nonexistent.json"}).exitCode, 2);
   }
   void badOptions_areUsageErrors() {
-    QCOMPARE(runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--format", "xml"}).exitCode,
-             2);
+    QCOMPARE(
+        runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--format", "xml"}).exitCode,
+        2);
     auto result = runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--min-detours", "3",
                                               "--max-detours", "1"});
     QCOMPARE(result.exitCode, 2);

@@ -2,7 +2,6 @@
 // walk that ends at a correct terminal, returns only to ancestors, never repeats a wrong answer,
 // keeps its detour count within the options; and every rendering parses back exactly.
 #include <QtTest>
-
 #include <set>
 
 #include "core/base/error.h"
@@ -24,8 +23,9 @@ LinearizeOptions optionsFor(SeededRandom& random) {
   options.minIncorrectTerminals = static_cast<int>(random.below(3));
   options.maxIncorrectTerminals = options.minIncorrectTerminals + static_cast<int>(random.below(4));
   options.restartProbability = random.below(3) == 0 ? random.unit() : 0.0;
-  options.returnTarget = random.below(2) == 0 ? ReturnTarget::kBranchPoint
-                                              : ReturnTarget::kRandomSharedAncestor;
+  options.returnTarget =
+      random.below(2) == 0 ? ReturnTarget::kBranchPoint : ReturnTarget::kRandomSharedAncestor;
+  options.detourOrder = random.below(2) == 0 ? DetourOrder::kTreeOrder : DetourOrder::kSampled;
   options.sequencesPerTree = 1 + static_cast<int>(random.below(4));
   options.topCorrectTerminals = 1 + static_cast<int>(random.below(2));
   options.seed = random.next();
@@ -79,8 +79,8 @@ void checkSequence(const SearchTree& tree, const NodeSequence& sequence,
   const TreeNode& last = tree.node(steps.back().node);
   QVERIFY(last.terminal && last.correct == std::optional<bool>(true));
   QVERIFY(detours <= options.maxIncorrectTerminals);
-  QVERIFY(detours >= std::min(options.minIncorrectTerminals,
-                              distinctWrongAnswersBesides(tree, last.id)));
+  QVERIFY(detours >=
+          std::min(options.minIncorrectTerminals, distinctWrongAnswersBesides(tree, last.id)));
   QVERIFY(!findSequenceViolation(tree, sequence, &options));
 }
 
@@ -118,6 +118,32 @@ class LinearizePropertyTest : public QObject {
     QVERIFY(restarts > 500);
     QVERIFY(sequences > linearized);
   }
+  void treeOrder_detoursNeverRewriteAStep() {
+    SeededRandom random(31337);
+    int checked = 0;
+    for (int i = 0; i < kTrees; ++i) {
+      const SearchTree tree = randomTree(random);
+      if (rankCorrectTerminals(tree).empty()) continue;
+      LinearizeOptions options = optionsFor(random);
+      options.detourOrder = DetourOrder::kTreeOrder;
+      options.returnTarget = ReturnTarget::kBranchPoint;
+      options.restartProbability = 0.0;
+      const NodeSequence sequence = linearizeOnce(tree, options, 0);
+      // Forward steps before the last return (the detours) each appear once.
+      std::size_t lastReturn = 0;
+      for (std::size_t s = 0; s < sequence.steps.size(); ++s) {
+        if (sequence.steps[s].move != Move::kForward && s > 0) lastReturn = s;
+      }
+      std::set<int> written;
+      for (std::size_t s = 1; s < lastReturn; ++s) {
+        if (sequence.steps[s].move == Move::kForward) {
+          QVERIFY2(written.insert(sequence.steps[s].node).second, qPrintable(QString::number(i)));
+        }
+      }
+      checked += sequence.detours() >= 2;
+    }
+    QVERIFY(checked > 200);
+  }
   void randomTrees_directIsThePathToTheBestCorrectTerminal() {
     SeededRandom random(7);
     for (int i = 0; i < kTrees; ++i) {
@@ -138,7 +164,8 @@ class LinearizePropertyTest : public QObject {
       const SearchTree tree = randomTree(random);
       if (rankCorrectTerminals(tree).empty()) continue;
       const LinearizeOptions options = optionsFor(random);
-      const RenderOptions render{.seed = random.next(), .answerCheck = random.below(2) == 0};
+      RenderOptions render{.seed = random.next(), .answerCheck = random.below(2) == 0};
+      if (random.below(2) == 0) render.affirmStepsWithQAtLeast = random.unit() - 0.5;
       const NodeSequence sequence = linearizeOnce(tree, options, 0);
       const RenderedTrace trace = renderTrace(tree, sequence, defaultPhraseSet(), render);
       const auto parsed = parseTrace(tree, defaultPhraseSet(), trace.text);
@@ -151,7 +178,8 @@ class LinearizePropertyTest : public QObject {
         QCOMPARE(trace.text.substr(span.begin, span.end - span.begin), tree.node(span.node).text);
       }
       const std::string& answer = *tree.node(sequence.finalNode()).answer;
-      QVERIFY(trace.text.substr(trace.text.rfind("\\boxed{")).starts_with("\\boxed{" + answer + "}"));
+      QVERIFY(
+          trace.text.substr(trace.text.rfind("\\boxed{")).starts_with("\\boxed{" + answer + "}"));
       ++rendered;
     }
     QVERIFY(rendered > kTrees / 3);

@@ -1,11 +1,11 @@
 // Procedure cloning on the hand-made apples tree, where every sequence is known by hand, and the
 // invariant checker that the property tests rely on.
-#include <QtTest>
+#include "core/search/linearize.h"
 
+#include <QtTest>
 #include <set>
 
 #include "core/base/error.h"
-#include "core/search/linearize.h"
 #include "tests/search/search_fixtures.h"
 
 using namespace astro::search;
@@ -57,9 +57,12 @@ class LinearizeTest : public QObject {
     int twelve = 0, eight = 0;
     for (std::uint64_t stream = 0; stream < 64; ++stream) {
       const NodeSequence sequence = linearizeOnce(applesTree(), detours(1, 1), stream);
-      if (sequence == viaTwelve) ++twelve;
-      else if (sequence == viaEight) ++eight;
-      else QFAIL("unexpected sequence");
+      if (sequence == viaTwelve)
+        ++twelve;
+      else if (sequence == viaEight)
+        ++eight;
+      else
+        QFAIL("unexpected sequence");
     }
     QVERIFY(twelve > 0 && eight > 0);
   }
@@ -87,11 +90,13 @@ class LinearizeTest : public QObject {
     const std::vector<NodeSequence> sequences = linearize(applesTree(), detours(1, 2));
     QCOMPARE(sequences.size(), std::size_t(3));  // only three distinct walks exist
     for (std::size_t i = 0; i < sequences.size(); ++i) {
-      for (std::size_t j = i + 1; j < sequences.size(); ++j) QVERIFY(!(sequences[i] == sequences[j]));
+      for (std::size_t j = i + 1; j < sequences.size(); ++j)
+        QVERIFY(!(sequences[i] == sequences[j]));
     }
   }
   void linearize_isDeterministicForASeed() {
-    QVERIFY(linearize(applesTree(), detours(1, 2, 42)) == linearize(applesTree(), detours(1, 2, 42)));
+    QVERIFY(linearize(applesTree(), detours(1, 2, 42)) ==
+            linearize(applesTree(), detours(1, 2, 42)));
   }
   void topCorrectTerminals_letsTheRunnerUpEndSequences() {
     LinearizeOptions options = detours(0, 0);
@@ -149,8 +154,7 @@ class LinearizeTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(astro::UsageError, validateOptions(options));
   }
   void checker_acceptsHandWrittenValidWalk() {
-    QCOMPARE(violation(applesTree(),
-                       sequenceOf({{0, S}, {2, F}, {4, F}, {2, B}, {6, F}})),
+    QCOMPARE(violation(applesTree(), sequenceOf({{0, S}, {2, F}, {4, F}, {2, B}, {6, F}})),
              QString("(none)"));
   }
   void checker_rejectsForwardToNonChild() {

@@ -1,11 +1,12 @@
 // Phrase sets: the built-in default equals the shipped resource file, keeps ASTRO's reflection
 // verbatim, records an id and a content hash, and rejects malformed sets with named fields.
+#include "core/search/phrase_set.h"
+
 #include <QtTest>
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/base/sha256.h"
-#include "core/search/phrase_set.h"
 #include "tests/search/search_fixtures.h"
 #include "tests/support/test_support.h"
 
@@ -93,7 +94,8 @@ class PhraseSetTest : public QObject {
   void emptyList_andMissingKey_areRejected() {
     json document = defaultDocument();
     document["answer_checks"] = json::array();
-    QCOMPARE(loadError(document), QString("phrases.json: answer_checks: needs at least one phrase"));
+    QCOMPARE(loadError(document),
+             QString("phrases.json: answer_checks: needs at least one phrase"));
     document = defaultDocument();
     document.erase("restarts");
     QCOMPARE(loadError(document), QString("phrases.json: restarts: missing"));

@@ -1,11 +1,11 @@
 // Rendering node sequences to chain-of-thought: exact text on the hand-made tree, exact marker
 // spans, and parsing the text back (without the spans) to the same sequence and spans.
-#include <QtTest>
+#include "core/search/render_trace.h"
 
+#include <QtTest>
 #include <set>
 
 #include "core/base/error.h"
-#include "core/search/render_trace.h"
 #include "tests/search/search_fixtures.h"
 #include "tests/search/trace_parser.h"
 
@@ -18,8 +18,7 @@ namespace {
 
 constexpr Move S = Move::kStart, F = Move::kForward, B = Move::kBacktrack, R = Move::kRestart;
 
-const NodeSequence kTwoDetours{
-    {{0, S}, {1, F}, {3, F}, {0, R}, {2, F}, {4, F}, {2, B}, {5, F}}};
+const NodeSequence kTwoDetours{{{0, S}, {1, F}, {3, F}, {0, R}, {2, F}, {4, F}, {2, B}, {5, F}}};
 
 const std::string kReflection = "But wait, are we solving the problem correctly so far? Hmm...";
 
@@ -33,12 +32,14 @@ class RenderTraceTest : public QObject {
     const std::string expected =
         "Twice the number is 10, so we add: $10 + 2 = 12$.\n\n"
         "So Alice has $\\boxed{12}$ apples.\n\n" +
-        kReflection + " Let's start over.\n\n"
+        kReflection +
+        " Let's start over.\n\n"
         "Let $x$ be the number of apples, so $2x = 10$.\n\n"
         "Subtracting 2 from both sides gives $x = 8$, so the answer is $\\boxed{8}$.\n\n" +
         kReflection +
         " Let's go back to \"Let $x$ be the number of apples, so $2x = 10$.\".\n\n"
-        "Dividing both sides by 2 gives $x = 5$, so the answer is $\\boxed{5}$.";
+        "Dividing both sides by 2 gives $x = 5$, so the answer is $\\boxed{5}$.\n\n" +
+        kReflection + " The answer checks out.";
     QCOMPARE(trace.text, expected);
   }
   void twoDetours_markerSpansAreExact() {
@@ -48,42 +49,66 @@ class RenderTraceTest : public QObject {
     const std::size_t restart = text.find("Let's start over.");
     const std::size_t secondReflection = text.find(kReflection, restart);
     const std::size_t backtrack = text.find("Let's go back to");
+    const std::size_t check = text.find("The answer checks out.");
     const std::string backtrackText =
         "Let's go back to \"Let $x$ be the number of apples, so $2x = 10$.\".";
     const std::vector<MarkerSpan> expected{
         {MarkerKind::kReflection, firstReflection, firstReflection + kReflection.size(), 0, {}, {}},
         {MarkerKind::kRestart, restart, restart + 17, 0, 0, {}},
-        {MarkerKind::kReflection, secondReflection, secondReflection + kReflection.size(), 0, {},
+        {MarkerKind::kReflection,
+         secondReflection,
+         secondReflection + kReflection.size(),
+         0,
+         {},
          {}},
         {MarkerKind::kBacktrack, backtrack, backtrack + backtrackText.size(), 0, 2,
-         "Let $x$ be the number of apples, so $2x = 10$."}};
+         "Let $x$ be the number of apples, so $2x = 10$."},
+        {MarkerKind::kReflection, check - 1 - kReflection.size(), check - 1, 0, {}, {}},
+        {MarkerKind::kAnswerCheck, check, text.size(), 0, 5, {}}};
     QVERIFY(trace.markers == expected);
     QCOMPARE(trace.steps.size(), std::size_t(5));
     QCOMPARE(trace.steps.front(), (StepSpan{1, 0, 49}));
-    QCOMPARE(text.substr(trace.steps.back().begin), applesTree().node(5).text);
+    QCOMPARE(
+        text.substr(trace.steps.back().begin, trace.steps.back().end - trace.steps.back().begin),
+        applesTree().node(5).text);
   }
-  void direct_hasNoMarkers() {
-    const RenderedTrace trace =
-        renderTrace(applesTree(), directSequence(applesTree()), singlePhraseSet());
+  void direct_withoutAnswerCheck_hasNoMarkers() {
+    const RenderedTrace trace = renderTrace(applesTree(), directSequence(applesTree()),
+                                            singlePhraseSet(), {.answerCheck = false});
     QCOMPARE(trace.text, applesTree().node(2).text + "\n\n" + applesTree().node(5).text);
     QVERIFY(trace.markers.empty());
   }
   void finalAnswer_isBoxedWhenTheLastStepHasNoBox() {
     SearchTree tree = applesTree();
     tree.node(5).text = "Dividing by 2 gives x = 5.";
-    const RenderedTrace trace = renderTrace(tree, directSequence(tree), singlePhraseSet());
+    const RenderedTrace trace =
+        renderTrace(tree, directSequence(tree), singlePhraseSet(), {.answerCheck = false});
     QVERIFY(trace.text.ends_with("x = 5.\n\nThe answer is \\boxed{5}."));
     QCOMPARE(trace.markers.size(), std::size_t(1));
     QCOMPARE(trace.markers[0].kind, MarkerKind::kFinalAnswer);
     QCOMPARE(trace.markers[0].targetQuote, std::string("5"));
     QCOMPARE(trace.markers[0].end, trace.text.size());
   }
-  void answerCheck_reflectsAfterTheFinalStep() {
-    const RenderedTrace trace = renderTrace(applesTree(), directSequence(applesTree()),
-                                            singlePhraseSet(), {.seed = 0, .answerCheck = true});
+  void answerCheck_reflectsAfterTheFinalStepByDefault() {
+    const RenderedTrace trace =
+        renderTrace(applesTree(), directSequence(applesTree()), singlePhraseSet());
     QVERIFY(trace.text.ends_with("$\\boxed{5}$.\n\n" + kReflection + " The answer checks out."));
     QCOMPARE(trace.markers.size(), std::size_t(2));
     QCOMPARE(trace.markers[1].kind, MarkerKind::kAnswerCheck);
+    QCOMPARE(trace.markers[1].targetNode, std::optional<int>(5));
+  }
+  void affirmations_followHighQIntermediateSteps() {
+    RenderOptions options{.answerCheck = false, .affirmStepsWithQAtLeast = 0.4};
+    const RenderedTrace trace = renderTrace(applesTree(), kTwoDetours, singlePhraseSet(), options);
+    // Node 2 has q 3/7 >= 0.4 and leads on to node 4; node 1 (q -1) gets nothing.
+    const std::string affirmed = applesTree().node(2).text + "\n\n" + kReflection +
+                                 " The answer checks out.\n\n" + applesTree().node(4).text;
+    QVERIFY2(trace.text.find(affirmed) != std::string::npos, trace.text.c_str());
+    QCOMPARE(std::count_if(trace.markers.begin(), trace.markers.end(),
+                           [](const MarkerSpan& m) { return m.kind == MarkerKind::kAnswerCheck; }),
+             1L);
+    const auto parsed = parseTrace(applesTree(), singlePhraseSet(), trace.text);
+    QVERIFY(parsed && parsed->markers == trace.markers);
   }
   void quoteStep_collapsesWhitespaceIntoOneParagraph() {
     QCOMPARE(quoteStep("  First line\n\nsecond\tline  "), std::string("First line second line"));
@@ -100,8 +125,9 @@ class RenderTraceTest : public QObject {
   void markers_parseBackExactlyWithoutSpans() {
     for (std::uint64_t seed = 0; seed < 32; ++seed) {
       for (bool check : {false, true}) {
-        const RenderedTrace trace = renderTrace(applesTree(), kTwoDetours, defaultPhraseSet(),
-                                                {.seed = seed, .answerCheck = check});
+        const RenderedTrace trace =
+            renderTrace(applesTree(), kTwoDetours, defaultPhraseSet(),
+                        {.seed = seed, .answerCheck = check, .affirmStepsWithQAtLeast = 0.0});
         const auto parsed = parseTrace(applesTree(), defaultPhraseSet(), trace.text);
         QVERIFY2(parsed, trace.text.c_str());
         QVERIFY(parsed->sequence == kTwoDetours);
@@ -112,7 +138,8 @@ class RenderTraceTest : public QObject {
   }
   void spans_holdExactlyTheirPhrases() {
     const PhraseSet& phrases = defaultPhraseSet();
-    const RenderedTrace trace = renderTrace(applesTree(), kTwoDetours, phrases, {.seed = 7});
+    const RenderedTrace trace =
+        renderTrace(applesTree(), kTwoDetours, phrases, {.seed = 7, .answerCheck = false});
     for (const MarkerSpan& marker : trace.markers) {
       const std::string inText = trace.text.substr(marker.begin, marker.end - marker.begin);
       switch (marker.kind) {
@@ -138,6 +165,7 @@ class RenderTraceTest : public QObject {
   void toJson_listsStepsAndMarkersWithNames() {
     const RenderedTrace trace = renderTrace(applesTree(), kTwoDetours, singlePhraseSet());
     const auto json = renderedTraceToJson(trace);
+    QCOMPARE(json["markers"][5]["kind"].get<std::string>(), std::string("answer_check"));
     QCOMPARE(json["markers"][1]["kind"].get<std::string>(), std::string("restart"));
     QCOMPARE(json["markers"][3]["target_node"].get<int>(), 2);
     QCOMPARE(json["steps"][0].dump(), std::string(R"({"node":1,"begin":0,"end":49})"));

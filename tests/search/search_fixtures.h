@@ -17,8 +17,8 @@ namespace astro::search::test {
 //                                  +- 5 terminal, answer 5 (correct, q 1, 4 visits)
 //                                  +- 6 terminal, answer 5 (correct, q 1, 1 visit)
 inline SearchTree applesTree() {
-  SearchTree tree("Alice has some apples. Twice that number is 10. How many apples does Alice have?",
-                  "5");
+  SearchTree tree(
+      "Alice has some apples. Twice that number is 10. How many apples does Alice have?", "5");
   auto set = [&](int id, int visits, double value, double prior) {
     TreeNode& node = tree.node(id);
     node.visits = visits;
@@ -82,9 +82,9 @@ inline SearchTree randomTree(SeededRandom& random, const RandomTreeShape& shape 
       parent = tree.node(parent).parent.value_or(0);
       if (tree.node(parent).terminal) parent = 0;
     }
-    const int child = tree.addChild(parent, "step " + std::to_string(id) + " under " +
-                                                std::to_string(parent) +
-                                                (random.below(4) == 0 ? "\nwith  a\n\nbreak" : ""));
+    const int child =
+        tree.addChild(parent, "step " + std::to_string(id) + " under " + std::to_string(parent) +
+                                  (random.below(4) == 0 ? "\nwith  a\n\nbreak" : ""));
     TreeNode& node = tree.node(child);
     node.visits = static_cast<int>(random.below(20));
     node.value = static_cast<double>(random.below(41)) / 2.0 - 10.0;

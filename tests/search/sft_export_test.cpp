@@ -1,9 +1,10 @@
 // SFT export: chat-form JSONL for ASTRO and Direct from the same trees, and the per-source
 // dataset table (problems, trajectories, backtracks, restarts) as JSON and markdown.
+#include "core/search/sft_export.h"
+
 #include <QtTest>
 
 #include "core/base/atomic_file.h"
-#include "core/search/sft_export.h"
 #include "tests/search/search_fixtures.h"
 #include "tests/support/test_support.h"
 

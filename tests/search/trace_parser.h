@@ -23,12 +23,18 @@ inline bool startsAt(std::string_view text, std::size_t at, std::string_view pie
   return text.substr(at, piece.size()) == piece;
 }
 
-// Index of the first phrase of `list` found at `at`, or -1.
-inline int phraseAt(std::string_view text, std::size_t at, const std::vector<std::string>& list) {
+// Index of the longest phrase of `list` found at `at` and ending where `endsOk` allows, or -1.
+template <typename EndCheck>
+int phraseAt(std::string_view text, std::size_t at, const std::vector<std::string>& list,
+             EndCheck endsOk) {
+  int best = -1;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    if (startsAt(text, at, list[i])) return static_cast<int>(i);
+    if (startsAt(text, at, list[i]) && endsOk(at + list[i].size()) &&
+        (best < 0 || list[i].size() > list[best].size())) {
+      best = static_cast<int>(i);
+    }
   }
-  return -1;
+  return best;
 }
 
 }  // namespace detail
@@ -50,20 +56,25 @@ inline std::optional<ParsedTrace> parseTrace(const SearchTree& tree, const Phras
       at += kStepSeparator.size();
     }
     // A reflection opens a return (backtrack, restart) or an answer check.
-    const int reflection = phraseAt(text, at, phrases.reflections);
-    if (reflection >= 0 &&
-        startsAt(text, at + phrases.reflections[reflection].size(), kPhraseJoiner)) {
+    const int reflection = phraseAt(text, at, phrases.reflections, [&](std::size_t end) {
+      return startsAt(text, end, kPhraseJoiner);
+    });
+    if (reflection >= 0) {
       const std::size_t reflectionEnd = at + phrases.reflections[reflection].size();
       const std::size_t next = reflectionEnd + kPhraseJoiner.size();
       std::optional<MarkerSpan> follow;
-      if (int restart = phraseAt(text, next, phrases.restarts); restart >= 0) {
-        follow = MarkerSpan{MarkerKind::kRestart, next, next + phrases.restarts[restart].size(),
-                            restart, 0, {}};
+      if (int restart = phraseAt(text, next, phrases.restarts, boundaryAt); restart >= 0) {
+        follow = MarkerSpan{
+            MarkerKind::kRestart, next, next + phrases.restarts[restart].size(), restart, 0, {}};
         parsed.sequence.steps.push_back({0, Move::kRestart});
         current = 0;
-      } else if (int check = phraseAt(text, next, phrases.answerChecks); check >= 0) {
-        follow = MarkerSpan{MarkerKind::kAnswerCheck, next,
-                            next + phrases.answerChecks[check].size(), check, std::nullopt, {}};
+      } else if (int check = phraseAt(text, next, phrases.answerChecks, boundaryAt); check >= 0) {
+        follow = MarkerSpan{MarkerKind::kAnswerCheck,
+                            next,
+                            next + phrases.answerChecks[check].size(),
+                            check,
+                            current,
+                            {}};
       } else {
         for (std::size_t t = 0; t < phrases.backtracks.size() && !follow; ++t) {
           for (int ancestor : tree.ancestors(current)) {
@@ -71,8 +82,8 @@ inline std::optional<ParsedTrace> parseTrace(const SearchTree& tree, const Phras
             const std::string quote = quoteStep(tree.node(ancestor).text);
             const std::string phrase = fillTemplate(phrases.backtracks[t], kStepPlaceholder, quote);
             if (startsAt(text, next, phrase) && boundaryAt(next + phrase.size())) {
-              follow = MarkerSpan{MarkerKind::kBacktrack, next, next + phrase.size(),
-                                  static_cast<int>(t), ancestor, quote};
+              follow = MarkerSpan{MarkerKind::kBacktrack, next,     next + phrase.size(),
+                                  static_cast<int>(t),    ancestor, quote};
               parsed.sequence.steps.push_back({ancestor, Move::kBacktrack});
               current = ancestor;
               break;

@@ -1,7 +1,6 @@
 // The search-tree model and its JSON interchange format: structure queries, exact round trips,
 // and import errors that name the file, the node and the field.
 #include <QtTest>
-
 #include <algorithm>
 #include <filesystem>
 
@@ -123,8 +122,8 @@ class TreeTest : public QObject {
       loadTreesJsonl(dir / "bad.jsonl");
       QFAIL("no error");
     } catch (const astro::Error& error) {
-      QCOMPARE(QString(error.what()), QString::fromStdString((dir / "bad.jsonl").string() +
-                                                             ":2: problem: missing"));
+      QCOMPARE(QString(error.what()),
+               QString::fromStdString((dir / "bad.jsonl").string() + ":2: problem: missing"));
     }
   }
   void import_parentThatIsNoNode_namesNodeAndField() {
@@ -173,8 +172,9 @@ class TreeTest : public QObject {
   void import_cycle_isRejected() {
     json document = applesDocument();
     document["nodes"][1]["parent"] = 3;  // 1 -> 3 -> 1
-    QCOMPARE(importError(document),
-             QString("tree.json: nodes[1].parent: 3 leads into a cycle that never reaches the root"));
+    QCOMPARE(
+        importError(document),
+        QString("tree.json: nodes[1].parent: 3 leads into a cycle that never reaches the root"));
   }
   void import_rootText_mustBeEmpty() {
     json document = applesDocument();
