@@ -7,9 +7,9 @@ Vocabulary: the 256 byte symbols (any text can be encoded), merges learned from 
 questions and solutions (never across or into digits, so every number is spelt digit by digit and
 arithmetic stays learnable), and the ChatML specials <|endoftext|>, <|im_start|>, <|im_end|>.
 
-Usage (needs the Python `regex` module for \\p{L}):
-  astro world generate --seed 3 --out /tmp/c3 --numbers 3 --train 1000 --test 0   # and 4, 5, ...
-  python3 resources/world/make_tokenizer.py /tmp/c*/train.jsonl
+Usage (needs the Python `regex` module (Debian python3-regex) for \\p{L}):
+  for k in 3 4 5; do astro world generate --seed $k --numbers $k --out /tmp/c$k --train 1000 --test 0; done
+  python3 resources/world/make_tokenizer.py /tmp/c3/train.jsonl /tmp/c4/train.jsonl /tmp/c5/train.jsonl
 """
 import collections
 import json
