@@ -16,9 +16,9 @@ namespace astro::world {
 
 struct ExpressionNode {
   bool isNumber = false;
-  std::int64_t number = 0;           // when isNumber
-  Operator op = Operator::kAdd;      // otherwise
-  int left = -1;                     // child indices into CountdownExpression::nodes
+  std::int64_t number = 0;       // when isNumber
+  Operator op = Operator::kAdd;  // otherwise
+  int left = -1;                 // child indices into CountdownExpression::nodes
   int right = -1;
 };
 

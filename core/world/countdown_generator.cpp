@@ -46,8 +46,7 @@ void validate(const GeneratorOptions& options) {
   if (options.numberCount < 3 || options.numberCount > 6) {
     throw UsageError("--numbers must be 3-6, got " + std::to_string(options.numberCount));
   }
-  if (options.minNumber < 1 || options.maxNumber < options.minNumber ||
-      options.maxNumber > 1000) {
+  if (options.minNumber < 1 || options.maxNumber < options.minNumber || options.maxNumber > 1000) {
     throw UsageError("number range must satisfy 1 <= --min-number <= --max-number <= 1000");
   }
   if (options.minTarget < 1 || options.maxTarget < options.minTarget ||
@@ -150,10 +149,10 @@ void writeDataset(const std::filesystem::path& dir, const GeneratedDataset& data
       {"world", "countdown"},
       {"seed", seed},
       {"options", optionsToJson(options)},
-      {"train", {{"file", "train.jsonl"}, {"count", dataset.train.size()},
-                 {"sha256", sha256Hex(train)}}},
-      {"test", {{"file", "test.jsonl"}, {"count", dataset.test.size()},
-                {"sha256", sha256Hex(test)}}},
+      {"train",
+       {{"file", "train.jsonl"}, {"count", dataset.train.size()}, {"sha256", sha256Hex(train)}}},
+      {"test",
+       {{"file", "test.jsonl"}, {"count", dataset.test.size()}, {"sha256", sha256Hex(test)}}},
   };
   writeFileAtomically(dir / "manifest.json", manifest.dump(2) + "\n");
 }

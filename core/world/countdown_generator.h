@@ -37,7 +37,7 @@ struct GeneratedProblem {
   std::string solution;              // renderSolution(puzzle, steps)
   std::uint64_t solutionCount = 0;   // CountdownSolver::countSolutions()
   int fewestSteps = 0;
-  double solvableFraction = 0.0;     // CountdownSolver::firstStepSolvableFraction()
+  double solvableFraction = 0.0;  // CountdownSolver::firstStepSolvableFraction()
 };
 
 struct GeneratedDataset {

@@ -16,8 +16,7 @@ std::string CountdownSolver::stateKey(const CountdownState& state) const {
 }
 
 bool CountdownSolver::canReachTarget(const CountdownState& state) {
-  if (std::find(state.remaining.begin(), state.remaining.end(), target_) !=
-      state.remaining.end()) {
+  if (std::find(state.remaining.begin(), state.remaining.end(), target_) != state.remaining.end()) {
     return true;
   }
   return countSolutions(state) > 0;
@@ -57,8 +56,7 @@ std::optional<int> CountdownSolver::fewestStepsFrom(const CountdownState& state)
 
 std::optional<int> CountdownSolver::fewestSteps() {
   CountdownState start = initialState(puzzle_);
-  if (std::find(start.remaining.begin(), start.remaining.end(), target_) !=
-      start.remaining.end()) {
+  if (std::find(start.remaining.begin(), start.remaining.end(), target_) != start.remaining.end()) {
     return 0;
   }
   return fewestStepsFrom(start);

@@ -74,8 +74,8 @@ math::Verdict CountdownVerifier::grade(const math::Problem& problem,
     return verdict;
   }
   if (*value.value != Rational(puzzle.target)) {
-    verdict.rule = "wrong value " + value.value->toString() + " != " +
-                   std::to_string(puzzle.target);
+    verdict.rule =
+        "wrong value " + value.value->toString() + " != " + std::to_string(puzzle.target);
     return verdict;
   }
   verdict.correct = true;

@@ -46,15 +46,15 @@ Rational Rational::fraction(std::int64_t num, std::int64_t den) {
 }
 
 std::optional<Rational> Rational::plus(const Rational& other) const {
-  return normalized(static_cast<__int128>(num_) * other.den_ +
-                        static_cast<__int128>(other.num_) * den_,
-                    static_cast<__int128>(den_) * other.den_);
+  return normalized(
+      static_cast<__int128>(num_) * other.den_ + static_cast<__int128>(other.num_) * den_,
+      static_cast<__int128>(den_) * other.den_);
 }
 
 std::optional<Rational> Rational::minus(const Rational& other) const {
-  return normalized(static_cast<__int128>(num_) * other.den_ -
-                        static_cast<__int128>(other.num_) * den_,
-                    static_cast<__int128>(den_) * other.den_);
+  return normalized(
+      static_cast<__int128>(num_) * other.den_ - static_cast<__int128>(other.num_) * den_,
+      static_cast<__int128>(den_) * other.den_);
 }
 
 std::optional<Rational> Rational::times(const Rational& other) const {

@@ -17,9 +17,7 @@ struct Written {
   Operator op = Operator::kAdd;
 };
 
-int precedenceOf(Operator op) {
-  return op == Operator::kAdd || op == Operator::kSubtract ? 1 : 2;
-}
+int precedenceOf(Operator op) { return op == Operator::kAdd || op == Operator::kSubtract ? 1 : 2; }
 
 Written combine(const Written& left, Operator op, const Written& right, const Rational& value) {
   int precedence = precedenceOf(op);
@@ -64,8 +62,7 @@ std::string expressionForSteps(const CountdownPuzzle& puzzle,
   return board.back().text;
 }
 
-std::string renderSolution(const CountdownPuzzle& puzzle,
-                           const std::vector<CountdownStep>& steps) {
+std::string renderSolution(const CountdownPuzzle& puzzle, const std::vector<CountdownStep>& steps) {
   std::string text;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     text += renderStep(static_cast<int>(i) + 1, steps[i]);

@@ -18,14 +18,14 @@ double randomPlayPassRate(const CountdownPuzzle& puzzle, int rollouts, WorldRand
 
 struct WorldStatistics {
   std::size_t problems = 0;
-  double randomPlayPassRate = 0.0;     // mean over problems
-  double solvableFraction = 0.0;       // mean first-step solvable fraction
+  double randomPlayPassRate = 0.0;  // mean over problems
+  double solvableFraction = 0.0;    // mean first-step solvable fraction
   double meanFewestSteps = 0.0;
   double meanSolutionCount = 0.0;
   std::uint64_t medianSolutionCount = 0;
   std::uint64_t minSolutionCount = 0;
   std::uint64_t maxSolutionCount = 0;
-  double meanSolutionChars = 0.0;      // length of the reference solution text
+  double meanSolutionChars = 0.0;  // length of the reference solution text
 };
 
 WorldStatistics measureStatistics(const std::vector<GeneratedProblem>& problems, int rollouts,

@@ -1,12 +1,13 @@
 // The seeded generator: same seed same bytes, disjoint splits, every puzzle solvable and its
 // reference solution accepted by the verifier and, step by step, by the step checker.
+#include "core/world/countdown_generator.h"
+
 #include <QtTest>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
-#include "core/world/countdown_generator.h"
 #include "core/world/countdown_solver.h"
 #include "core/world/countdown_verifier.h"
 #include "core/world/reference_solution.h"

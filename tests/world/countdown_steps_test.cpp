@@ -27,8 +27,7 @@ class CountdownStepsTest : public QObject {
  private Q_SLOTS:
   void rational_keepsLowestTermsAndPrintsFractions() {
     QCOMPARE(Rational::fraction(14, -4).toString(), std::string("-7/2"));
-    QCOMPARE(Rational(7).dividedBy(Rational(2))->times(Rational(2))->toString(),
-             std::string("7"));
+    QCOMPARE(Rational(7).dividedBy(Rational(2))->times(Rational(2))->toString(), std::string("7"));
     QCOMPARE(astro::world::parseRational("7/2")->toString(), std::string("7/2"));
     QVERIFY(!astro::world::parseRational("7/0"));
     QVERIFY(!astro::world::parseRational("7.5"));
@@ -92,8 +91,8 @@ class CountdownStepsTest : public QObject {
   void stepChecker_divisionByZero_isRejected() {
     CountdownPuzzle puzzle{{4, 4, 6}, 10, {}};
     StepChecker checker(puzzle);
-    auto first = checker.check(astro::world::initialState(puzzle),
-                               "Step 1: 4 - 4 = 0. Remaining: 6, 0");
+    auto first =
+        checker.check(astro::world::initialState(puzzle), "Step 1: 4 - 4 = 0. Remaining: 6, 0");
     QVERIFY(first.valid);
     QCOMPARE(checker.check(first.next, "Step 2: 6 / 0 = 0. Remaining: 0").rule,
              std::string("division by zero"));
@@ -113,8 +112,7 @@ class CountdownStepsTest : public QObject {
     QCOMPARE(*solver.fewestSteps(), 2);
     auto solution = solver.firstSolution();
     QVERIFY(solution);
-    QCOMPARE(astro::world::expressionForSteps(solver.puzzle(), *solution),
-             std::string("(3+2)*4"));
+    QCOMPARE(astro::world::expressionForSteps(solver.puzzle(), *solution), std::string("(3+2)*4"));
     QVERIFY(!CountdownSolver(CountdownPuzzle{{1, 1, 1}, 50, {}}).solvable());
   }
   void solver_firstStepSolvableFraction_isTheShareOfGoodFirstSteps() {

@@ -1,9 +1,10 @@
 // CountdownVerifier: the exact rule string for every way a boxed answer can be right or wrong.
+#include "core/world/countdown_verifier.h"
+
 #include <QtTest>
 
 #include "core/base/error.h"
 #include "core/world/countdown_puzzle.h"
-#include "core/world/countdown_verifier.h"
 
 using astro::world::CountdownPuzzle;
 using astro::world::CountdownRules;
@@ -54,9 +55,9 @@ class CountdownVerifierTest : public QObject {
   }
   void grade_malformed_saysMalformed() {
     auto problem = problemOf({3, 5, 7, 8}, 24);
-    for (const char* answer : {"\\boxed{}", "\\boxed{(8-5*7+3}", "\\boxed{8-5)*7+3}",
-                               "\\boxed{-3+27}", "\\boxed{8 5}", "\\boxed{2.5*8}",
-                               "\\boxed{(8-5)*7+3=24}", "\\boxed{24 ways}", "\\boxed{8^2}"}) {
+    for (const char* answer :
+         {"\\boxed{}", "\\boxed{(8-5*7+3}", "\\boxed{8-5)*7+3}", "\\boxed{-3+27}", "\\boxed{8 5}",
+          "\\boxed{2.5*8}", "\\boxed{(8-5)*7+3=24}", "\\boxed{24 ways}", "\\boxed{8^2}"}) {
       QCOMPARE(ruleFor(problem, answer), std::string("malformed"));
     }
   }

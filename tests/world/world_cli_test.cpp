@@ -23,17 +23,17 @@ class WorldCliTest : public QObject {
     QCOMPARE(result.out, QString("wrote 30 train and 7 test puzzles to %1\n").arg(pathArg(dir)));
     QCOMPARE(QString::fromStdString(astro::readFile(dir / "train.jsonl")).count('\n'), 30);
     QCOMPARE(QString::fromStdString(astro::readFile(dir / "test.jsonl")).count('\n'), 7);
-    auto manifest = QJsonDocument::fromJson(
-        QByteArray::fromStdString(astro::readFile(dir / "manifest.json")));
+    auto manifest =
+        QJsonDocument::fromJson(QByteArray::fromStdString(astro::readFile(dir / "manifest.json")));
     QCOMPARE(manifest.object()["seed"].toInt(), 4);
     QCOMPARE(manifest.object()["train"].toObject()["count"].toInt(), 30);
   }
   void generate_sameSeedTwice_givesIdenticalBytes() {
     auto root = astro::test::freshTempDir("world-cli-twice");
     for (const char* name : {"a", "b"}) {
-      auto result = runProgram(ASTRO_CLI_PATH, {"world", "generate", "--seed", "9", "--out",
-                                                pathArg(root / name), "--train", "20", "--test",
-                                                "5", "--numbers", "5"});
+      auto result = runProgram(ASTRO_CLI_PATH,
+                               {"world", "generate", "--seed", "9", "--out", pathArg(root / name),
+                                "--train", "20", "--test", "5", "--numbers", "5"});
       QCOMPARE(result.exitCode, 0);
     }
     for (const char* file : {"train.jsonl", "test.jsonl", "manifest.json"}) {
@@ -47,17 +47,17 @@ class WorldCliTest : public QObject {
   }
   void generate_numbersOutOfRange_isUsageError() {
     auto dir = astro::test::freshTempDir("world-cli-range");
-    auto result = runProgram(ASTRO_CLI_PATH,
-                             {"world", "generate", "--out", pathArg(dir), "--numbers", "9"});
+    auto result =
+        runProgram(ASTRO_CLI_PATH, {"world", "generate", "--out", pathArg(dir), "--numbers", "9"});
     QCOMPARE(result.exitCode, 2);
     QVERIFY(result.err.contains("--numbers must be 3-6"));
   }
   void generate_impossibleKnobs_failWithExitOne() {
     auto dir = astro::test::freshTempDir("world-cli-impossible");
-    auto result = runProgram(ASTRO_CLI_PATH,
-                             {"world", "generate", "--out", pathArg(dir), "--numbers", "3",
-                              "--max-number", "2", "--min-target", "90", "--max-target", "99",
-                              "--train", "5", "--test", "0"});
+    auto result =
+        runProgram(ASTRO_CLI_PATH, {"world", "generate", "--out", pathArg(dir), "--numbers", "3",
+                                    "--max-number", "2", "--min-target", "90", "--max-target", "99",
+                                    "--train", "5", "--test", "0"});
     QCOMPARE(result.exitCode, 1);
     QVERIFY(result.err.startsWith("astro: error: countdown generator: only 0 of 5 "));
   }

@@ -1,6 +1,8 @@
 // The world's shipped resources: tokenizer.json (byte-level BPE, ChatML specials) covers every
 // character the world writes, tokenizer_config.json has the chat template, the model configs fit
 // the tokenizer and their parameter budgets, and worldResourceDir() finds them.
+#include "core/world/world_resources.h"
+
 #include <QtTest>
 #include <cstdlib>
 #include <map>
@@ -10,7 +12,6 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/world/countdown_generator.h"
-#include "core/world/world_resources.h"
 #include "tests/support/test_support.h"
 
 namespace {

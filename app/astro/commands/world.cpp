@@ -31,12 +31,14 @@ void addGeneratorKnobs(CLI::App& command, astro::world::GeneratorOptions& option
                    "Allow negative intermediate results");
   command.add_option("--min-steps", options.minSteps, "Fewest steps a solution must need")
       ->capture_default_str();
-  command.add_option("--min-solvable", options.minSolvableFraction,
-                     "Keep puzzles whose fraction of first steps that can still reach the target "
-                     "is at least this")
+  command
+      .add_option("--min-solvable", options.minSolvableFraction,
+                  "Keep puzzles whose fraction of first steps that can still reach the target "
+                  "is at least this")
       ->capture_default_str();
-  command.add_option("--max-solvable", options.maxSolvableFraction,
-                     "... and at most this (lower: mistakes more likely)")
+  command
+      .add_option("--max-solvable", options.maxSolvableFraction,
+                  "... and at most this (lower: mistakes more likely)")
       ->capture_default_str();
 }
 
@@ -88,13 +90,14 @@ void runStats(const StatsOptions& options) {
   }
 }
 
-const astro::cli::CommandRegistration kWorld{"40-world", [](CLI::App& root) {
+void addWorldCommands(CLI::App& root) {
   CLI::App& world = astro::cli::commandGroup(root, "world", kWorldDescription);
 
   auto generate = std::make_shared<GenerateOptions>();
   CLI::App* generateCommand = world.add_subcommand(
-      "generate", "Write solvable puzzles with reference solutions as DIR/train.jsonl and "
-                  "DIR/test.jsonl (disjoint; same seed, same bytes) plus DIR/manifest.json");
+      "generate",
+      "Write solvable puzzles with reference solutions as DIR/train.jsonl and DIR/test.jsonl "
+      "(disjoint; same seed, same bytes) plus DIR/manifest.json");
   generateCommand->add_option("--seed", generate->seed, "Random seed")->capture_default_str();
   generateCommand->add_option("--out", generate->out, "Output folder")->required();
   generateCommand->add_option("--train", generate->train, "Training puzzles")
@@ -108,8 +111,9 @@ const astro::cli::CommandRegistration kWorld{"40-world", [](CLI::App& root) {
 
   auto stats = std::make_shared<StatsOptions>();
   CLI::App* statsCommand = world.add_subcommand(
-      "stats", "Measure how hard generated puzzles are: random legal play's pass rate, the "
-               "first-step solvable fraction, solution paths per puzzle");
+      "stats",
+      "Measure how hard generated puzzles are: random legal play's pass rate, the first-step "
+      "solvable fraction, solution paths per puzzle");
   statsCommand->add_option("--seed", stats->seed, "Random seed")->capture_default_str();
   statsCommand->add_option("--count", stats->count, "Puzzles to generate and measure")
       ->check(CLI::Range(1, 1000000))
@@ -120,6 +124,8 @@ const astro::cli::CommandRegistration kWorld{"40-world", [](CLI::App& root) {
   statsCommand->add_flag("--json", stats->json, "Print one JSON object");
   addGeneratorKnobs(*statsCommand, stats->knobs);
   statsCommand->callback([stats] { runStats(*stats); });
-}};
+}
+
+const astro::cli::CommandRegistration kWorld{"40-world", addWorldCommands};
 
 }  // namespace
