@@ -120,4 +120,21 @@ void SftExporter::write(const std::filesystem::path& astroJsonl,
   writeFileAtomically(directJsonl, joinLines(directLines_));
 }
 
+nlohmann::ordered_json SftExporter::report() const {
+  return {{"phrase_set", phrases_.toJson()},
+          {"astro", astroTable_.toJson()},
+          {"direct", directTable_.toJson()}};
+}
+
+void SftExporter::writeDataset(const std::filesystem::path& folder) const {
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  if (error) throw IoError(folder.string(), "create folder", error.value());
+  write(folder / "astro_sft.jsonl", folder / "direct_sft.jsonl");
+  writeFileAtomically(folder / "dataset_table.json", report().dump(2) + "\n");
+  writeFileAtomically(
+      folder / "dataset_table.md",
+      "## ASTRO\n\n" + astroTable_.toMarkdown() + "\n## Direct\n\n" + directTable_.toMarkdown());
+}
+
 }  // namespace astro::search

@@ -67,6 +67,12 @@ class SftExporter {
   void write(const std::filesystem::path& astroJsonl,
              const std::filesystem::path& directJsonl) const;
 
+  // {"phrase_set": {id, sha256, lists...}, "astro": table, "direct": table}: what a run records.
+  nlohmann::ordered_json report() const;
+  // Writes astro_sft.jsonl, direct_sft.jsonl, dataset_table.json (report()) and
+  // dataset_table.md (both tables) into `folder`, creating it.
+  void writeDataset(const std::filesystem::path& folder) const;
+
  private:
   PhraseSet phrases_;
   SftExportOptions options_;

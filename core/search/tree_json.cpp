@@ -148,15 +148,21 @@ void saveTree(const SearchTree& tree, const std::filesystem::path& path, int ind
   writeFileAtomically(path, treeToJsonText(tree, indent) + "\n");
 }
 
-std::vector<SearchTree> loadTreesJsonl(const std::filesystem::path& path) {
+void forEachTreeJsonl(const std::filesystem::path& path,
+                      const std::function<void(SearchTree&&)>& visit) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(path.string(), "open", errno);
-  std::vector<SearchTree> trees;
   std::string line;
   for (std::int64_t lineNumber = 1; std::getline(in, line); ++lineNumber) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    trees.push_back(treeFromJsonText(line, path.string() + ":" + std::to_string(lineNumber)));
+    visit(treeFromJsonText(line, path.string() + ":" + std::to_string(lineNumber)));
   }
+  if (in.bad()) throw IoError(path.string(), "read", errno);
+}
+
+std::vector<SearchTree> loadTreesJsonl(const std::filesystem::path& path) {
+  std::vector<SearchTree> trees;
+  forEachTreeJsonl(path, [&](SearchTree&& tree) { trees.push_back(std::move(tree)); });
   return trees;
 }
 

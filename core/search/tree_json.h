@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ void saveTree(const SearchTree& tree, const std::filesystem::path& path, int ind
 
 // Many trees: JSON Lines, one tree per line. Errors name "<file>:<line>".
 std::vector<SearchTree> loadTreesJsonl(const std::filesystem::path& path);
+// Streams the file tree by tree (blank lines skipped), for files too large to hold at once.
+void forEachTreeJsonl(const std::filesystem::path& path,
+                      const std::function<void(SearchTree&&)>& visit);
 void saveTreesJsonl(const std::vector<SearchTree>& trees, const std::filesystem::path& path);
 
 }  // namespace astro::search

@@ -134,6 +134,33 @@ class LinearizeCliTest : public QObject {
     QCOMPARE(result.exitCode, 2);
     QVERIFY(result.err.contains("maxIncorrectTerminals"));
   }
+  void trees_writeSftDataAndTable() {
+    const std::string line = treeToJsonText(loadTree(kApples.toStdString()));
+    const QString trees = writeTemp("math.jsonl", line + "\n" + line + "\n");
+    const auto out = astro::test::freshTempDir("linearize_cli_out") / "sft";
+    auto result =
+        runProgram(ASTRO_CLI_PATH, {"linearize", "--trees", trees, "--out",
+                                    QString::fromStdString(out.string()), "--format", "json"});
+    QCOMPARE(result.exitCode, 0);
+    const auto report = QJsonDocument::fromJson(result.out.toUtf8()).object();
+    const auto astroTotal = report["astro"].toObject()["total"].toObject();
+    QCOMPARE(astroTotal["problems"].toInt(), 2);
+    QCOMPARE(astroTotal["trajectories"].toInt(), 6);  // three distinct walks per apples tree
+    QCOMPARE(report["direct"].toObject()["total"].toObject()["trajectories"].toInt(), 2);
+    QCOMPARE(report["phrase_set"].toObject()["id"].toString(), QString("astro-default-v1"));
+    const std::string astro = astro::readFile(out / "astro_sft.jsonl");
+    QCOMPARE(std::count(astro.begin(), astro.end(), '\n'), 6L);
+    const std::string direct = astro::readFile(out / "direct_sft.jsonl");
+    QCOMPARE(std::count(direct.begin(), direct.end(), '\n'), 2L);
+    QVERIFY(astro::readFile(out / "dataset_table.md").find("| math | 2 | 6 |") !=
+            std::string::npos);
+  }
+  void treeAndTrees_areExclusive() {
+    const QString trees = writeTemp("one.jsonl", treeToJsonText(loadTree(kApples.toStdString())));
+    QCOMPARE(
+        runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--trees", trees}).exitCode, 2);
+    QCOMPARE(runProgram(ASTRO_CLI_PATH, {"linearize", "--trees", trees}).exitCode, 2);
+  }
   void help_listsEveryOption() {
     auto result = runProgram(ASTRO_CLI_PATH, {"linearize", "--help"});
     QCOMPARE(result.exitCode, 0);

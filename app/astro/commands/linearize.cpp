@@ -1,38 +1,39 @@
-// `astro linearize`: one search tree (interchange JSON) -> one procedure-cloned node sequence
-// and its chain-of-thought text (ASTRO, arXiv 2507.00417), or the Direct baseline with --direct.
+// `astro linearize`: procedure cloning from the command line (ASTRO, arXiv 2507.00417). With
+// --tree, one search tree -> one node sequence and its chain-of-thought (or the Direct baseline);
+// with --trees, JSONL files of trees -> ASTRO and Direct SFT JSONL plus the dataset table.
 #include "core/search/linearize.h"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "app/astro/command_registry.h"
+#include "core/base/error.h"
 #include "core/search/phrase_set.h"
 #include "core/search/render_trace.h"
+#include "core/search/sft_export.h"
 #include "core/search/tree_json.h"
 
 namespace {
 
+using namespace astro::search;
+
 struct LinearizeCommandOptions {
   std::string tree;
+  std::vector<std::string> trees;
+  std::string out;
   std::uint64_t seed = 0;
   std::string format = "text";
   std::string phrases;
   bool direct = false;
   bool markers = false;
-  astro::search::LinearizeOptions linearize;
   bool noAnswerCheck = false;
+  LinearizeOptions linearize;
 };
 
-void runLinearize(const LinearizeCommandOptions& options) {
-  using namespace astro::search;
+void printSequence(const LinearizeCommandOptions& options, const PhraseSet& phrases) {
   const SearchTree tree = loadTree(options.tree);
-  const PhraseSet phrases =
-      options.phrases.empty() ? defaultPhraseSet() : loadPhraseSet(options.phrases);
-  LinearizeOptions linearizeOptions = options.linearize;
-  linearizeOptions.seed = options.seed;
-  validateOptions(linearizeOptions);
   const NodeSequence sequence =
-      options.direct ? directSequence(tree) : linearizeOnce(tree, linearizeOptions, 0);
+      options.direct ? directSequence(tree) : linearizeOnce(tree, options.linearize, 0);
   const RenderedTrace trace =
       renderTrace(tree, sequence, phrases,
                   RenderOptions{.seed = options.seed,
@@ -55,20 +56,70 @@ void runLinearize(const LinearizeCommandOptions& options) {
   std::cout << report.dump() << "\n";
 }
 
+// Each input file is one source of the dataset table, named by its file stem.
+void exportDataset(const LinearizeCommandOptions& options, const PhraseSet& phrases) {
+  SftExportOptions exportOptions{
+      .linearize = options.linearize,
+      .render = {.seed = options.seed, .answerCheck = !options.noAnswerCheck}};
+  SftExporter exporter(phrases, exportOptions);
+  for (const std::string& file : options.trees) {
+    const std::string source = std::filesystem::path(file).stem().string();
+    forEachTreeJsonl(file, [&](SearchTree&& tree) { exporter.add(tree, source); });
+  }
+  exporter.writeDataset(options.out);
+  if (options.format == "json") {
+    std::cout << exporter.report().dump() << "\n";
+  } else {
+    std::cout << exporter.astroTable().toMarkdown();
+  }
+}
+
+void runLinearize(LinearizeCommandOptions options) {
+  if (options.tree.empty() == options.trees.empty()) {
+    throw astro::UsageError("linearize: give either --tree FILE or --trees FILE.jsonl");
+  }
+  if (!options.trees.empty() && options.out.empty()) {
+    throw astro::UsageError("linearize: --trees needs --out FOLDER");
+  }
+  if (!options.trees.empty() && (options.direct || options.markers)) {
+    throw astro::UsageError("linearize: --direct and --markers apply to --tree only");
+  }
+  options.linearize.seed = options.seed;
+  validateOptions(options.linearize);
+  const PhraseSet phrases =
+      options.phrases.empty() ? defaultPhraseSet() : loadPhraseSet(options.phrases);
+  if (options.trees.empty()) {
+    printSequence(options, phrases);
+  } else {
+    exportDataset(options, phrases);
+  }
+}
+
 const astro::cli::CommandRegistration kLinearize{
     "30-linearize", [](CLI::App& root) {
       auto options = std::make_shared<LinearizeCommandOptions>();
       CLI::App* command = root.add_subcommand(
           "linearize",
-          "Procedure cloning: turn one search tree (interchange JSON) into a node sequence that "
-          "visits incorrect answers, reflects and backtracks, ends at the best correct answer, and "
-          "render it as chain-of-thought");
-      command->add_option("--tree", options->tree, "Search tree in the interchange JSON format")
-          ->required()
+          "Procedure cloning: turn a search tree (interchange JSON) into a node sequence that "
+          "visits "
+          "wrong answers, reflects, backtracks and ends at the best correct answer, rendered as "
+          "chain-of-thought; or turn JSONL files of trees into ASTRO and Direct SFT data");
+      command->add_option("--tree", options->tree, "One search tree in the interchange JSON format")
           ->check(CLI::ExistingFile);
+      command
+          ->add_option(
+              "--trees", options->trees,
+              "JSONL files of trees (one source each, named by the file stem); needs --out")
+          ->check(CLI::ExistingFile);
+      command->add_option("--out", options->out,
+                          "With --trees: folder for astro_sft.jsonl, direct_sft.jsonl, "
+                          "dataset_table.json and dataset_table.md");
       command->add_option("--seed", options->seed, "Seed for detours, return targets and phrases")
           ->capture_default_str();
-      command->add_option("--format", options->format, "json: {sequence, text}; text: the trace")
+      command
+          ->add_option("--format", options->format,
+                       "json: {sequence, text} (with --trees: the dataset report); text: the trace "
+                       "(with --trees: the markdown table)")
           ->check(CLI::IsMember({"json", "text"}))
           ->capture_default_str();
       command
@@ -77,9 +128,9 @@ const astro::cli::CommandRegistration kLinearize{
           ->check(CLI::ExistingFile);
       command->add_flag("--direct", options->direct,
                         "The Direct baseline: the path to the best correct answer, no detours");
-      command->add_flag(
-          "--markers", options->markers,
-          "With --format json: add the phrase set and the byte spans of steps and markers");
+      command->add_flag("--markers", options->markers,
+                        "With --format json: add the phrase set and the byte spans of steps and "
+                        "markers");
       command->add_flag(
           "--no-answer-check", options->noAnswerCheck,
           "Leave out the reflection and answer check after the final step (the Direct "
@@ -98,6 +149,11 @@ const astro::cli::CommandRegistration kLinearize{
           ->add_option("--restart-probability", options->linearize.restartProbability,
                        "Chance that a return goes to the problem instead of the branch point")
           ->check(CLI::Range(0.0, 1.0))
+          ->capture_default_str();
+      command
+          ->add_option("--sequences", options->linearize.sequencesPerTree,
+                       "With --trees: distinct ASTRO trajectories per tree")
+          ->check(CLI::PositiveNumber)
           ->capture_default_str();
       command->callback([options] { runLinearize(*options); });
     }};
