@@ -107,8 +107,43 @@ nlohmann::ordered_json treeToJson(const SearchTree& tree) {
 }
 
 std::string treeToJsonText(const SearchTree& tree, int indent) {
-  // nlohmann prints doubles with 17 significant digits when needed: they parse back exactly.
-  return treeToJson(tree).dump(indent);
+  // nlohmann prints doubles with up to 17 significant digits: they parse back to the same bits.
+  if (indent >= 0) return treeToJson(tree).dump(indent);
+  // The one-line form (JSONL stores, thousands of trees) is written directly: building the
+  // ordered DOM first costs several times more than printing. Same bytes as treeToJson().dump().
+  std::string out;
+  out.reserve(64 + tree.problem().size() + tree.nodes().size() * 160);
+  auto text = [&](const std::string& value) { out += nlohmann::json(value).dump(); };
+  auto optionalText = [&](const std::optional<std::string>& value) {
+    if (value)
+      text(*value);
+    else
+      out += "null";
+  };
+  auto number = [&](double value) { out += nlohmann::json(value).dump(); };
+  out += "{\"problem\":";
+  text(tree.problem());
+  out += ",\"answer\":";
+  text(tree.goldAnswer());
+  out += ",\"nodes\":[";
+  for (const TreeNode& node : tree.nodes()) {
+    if (node.id > 0) out += ',';
+    out += "{\"id\":" + std::to_string(node.id) + ",\"parent\":";
+    out += node.parent ? std::to_string(*node.parent) : "null";
+    out += ",\"text\":";
+    text(node.text);
+    out += ",\"visits\":" + std::to_string(node.visits) + ",\"value\":";
+    number(node.value);
+    out += ",\"prior\":";
+    number(node.prior);
+    out += node.terminal ? ",\"terminal\":true,\"answer\":" : ",\"terminal\":false,\"answer\":";
+    optionalText(node.answer);
+    out += ",\"correct\":";
+    out += node.correct ? (*node.correct ? "true" : "false") : "null";
+    out += '}';
+  }
+  out += "]}";
+  return out;
 }
 
 SearchTree treeFromJson(const nlohmann::json& document, std::string_view source) {

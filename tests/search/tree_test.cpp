@@ -107,6 +107,16 @@ class TreeTest : public QObject {
     QVERIFY(back == tree);
     QCOMPARE(treeToJsonText(back), once);
   }
+  void oneLineExport_equalsTheDomDump() {
+    astro::search::SeededRandom random(5);
+    for (int i = 0; i < 300; ++i) {
+      SearchTree tree = astro::search::test::randomTree(random);
+      tree.setProblem("caf\xC3\xA9 \"quoted\" \\ tab\t ctrl\x01 \xE2\x88\x9A");
+      if (tree.size() > 1) tree.node(1).value = 1e300 * (i % 2 ? -1 : 1) / 3.0;
+      QCOMPARE(treeToJsonText(tree), treeToJson(tree).dump());
+      QVERIFY(treeFromJsonText(treeToJsonText(tree), "memory") == tree);
+    }
+  }
   void saveAndLoad_roundTripThroughFiles() {
     const auto dir = astro::test::freshTempDir("tree_files");
     saveTree(applesTree(), dir / "one.json");
