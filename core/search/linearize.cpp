@@ -129,33 +129,17 @@ std::vector<int> detourCandidates(const SearchTree& tree) {
   return candidates;
 }
 
-int bestCorrectTerminal(const SearchTree& tree) {
-  auto ranked = rankCorrectTerminals(tree);
-  if (ranked.empty()) {
-    throw Error("search tree: no correct terminal node to end a trace at (" +
-                std::to_string(tree.terminals().size()) + " terminal nodes, none correct)");
-  }
-  return ranked.front();
+namespace {
+
+[[noreturn]] void throwNoCorrectTerminal(const SearchTree& tree) {
+  throw Error("search tree: no correct terminal node to end a trace at (" +
+              std::to_string(tree.terminals().size()) + " terminal nodes, none correct)");
 }
 
-NodeSequence directSequence(const SearchTree& tree) {
-  NodeSequence sequence;
-  for (int id : tree.pathFromRoot(bestCorrectTerminal(tree))) {
-    sequence.steps.push_back({id, id == 0 ? Move::kStart : Move::kForward});
-  }
-  return sequence;
-}
-
-NodeSequence linearizeOnce(const SearchTree& tree, const LinearizeOptions& options,
-                           std::uint64_t stream) {
-  validateOptions(options);
-  const std::vector<int> ranked = rankCorrectTerminals(tree);
-  if (ranked.empty()) bestCorrectTerminal(tree);  // throws the explanatory error
-  SeededRandom random(options.seed, stream);
-  const auto top = std::min<std::size_t>(ranked.size(), options.topCorrectTerminals);
-  const int finalNode = ranked[random.below(top)];
-
-  // Draw the detours: shuffle the candidates, keep those whose answer is new.
+// Algorithm 1's sample_with_unique_answers: k incorrect terminals, no two with the same answer
+// and none with the final node's answer, in the order `options.detourOrder` asks for.
+std::vector<int> drawDetours(const SearchTree& tree, const LinearizeOptions& options, int finalNode,
+                             SeededRandom& random) {
   std::vector<int> candidates = detourCandidates(tree);
   for (std::size_t i = candidates.size(); i > 1; --i) {
     std::swap(candidates[i - 1], candidates[random.below(i)]);
@@ -174,12 +158,40 @@ NodeSequence linearizeOnce(const SearchTree& tree, const LinearizeOptions& optio
     std::sort(detours.begin(), detours.end(),
               [&](int a, int b) { return preorder[a] < preorder[b]; });
   }
+  return detours;
+}
+
+}  // namespace
+
+int bestCorrectTerminal(const SearchTree& tree) {
+  auto ranked = rankCorrectTerminals(tree);
+  if (ranked.empty()) throwNoCorrectTerminal(tree);
+  return ranked.front();
+}
+
+NodeSequence directSequence(const SearchTree& tree) {
+  NodeSequence sequence;
+  for (int id : tree.pathFromRoot(bestCorrectTerminal(tree))) {
+    sequence.steps.push_back({id, id == 0 ? Move::kStart : Move::kForward});
+  }
+  return sequence;
+}
+
+NodeSequence linearizeOnce(const SearchTree& tree, const LinearizeOptions& options,
+                           std::uint64_t stream) {
+  validateOptions(options);
+  const std::vector<int> ranked = rankCorrectTerminals(tree);
+  if (ranked.empty()) throwNoCorrectTerminal(tree);
+  SeededRandom random(options.seed, stream);
+  const auto top = std::min<std::size_t>(ranked.size(), options.topCorrectTerminals);
+  const int finalNode = ranked[random.below(top)];
+  std::vector<int> targets = drawDetours(tree, options, finalNode, random);
+  targets.push_back(finalNode);
 
   NodeSequence sequence;
   sequence.steps.push_back({0, Move::kStart});
   int current = 0;
-  detours.push_back(finalNode);
-  for (int target : detours) {
+  for (int target : targets) {
     const std::vector<int> path = tree.pathFromRoot(target);
     if (current != 0) {
       // `current` is an incorrect terminal: return to a node the failed path and `path` share.
