@@ -1,0 +1,133 @@
+// `astro analyze --input FILE.jsonl`: import generations (plain, chat or verl JSONL), grade them
+// with the math verifier, detect reflections/backtracks/restarts in each trace, and print the
+// per-checkpoint table and the correlations across checkpoints; --csv DIR writes one CSV per
+// table. The logic lives in core/analysis (docs/analysis.md).
+#include <iostream>
+#include <memory>
+
+#include "app/astro/command_registry.h"
+#include "core/analysis/exact_detector.h"
+#include "core/analysis/generation_import.h"
+#include "core/analysis/heuristic_detector.h"
+#include "core/analysis/report_tables.h"
+#include "core/base/error.h"
+#include "core/math/math_verifier.h"
+#include "core/search/phrase_set.h"
+
+namespace {
+
+struct AnalyzeOptions {
+  std::string input;
+  std::string format = "auto";
+  std::string detector = "heuristic";
+  std::string phrases;    // heuristic phrase lists (JSON)
+  std::string phraseSet;  // the phrase set the exact detector parses with
+  std::string benchmark;
+  std::string checkpoint;
+  std::string csv;
+  bool samples = false;
+  bool noGrading = false;
+  int resamples = 2000;
+  std::uint64_t seed = 20250701;
+  int threads = 0;
+};
+
+constexpr std::size_t kBadLinesShown = 20;
+
+std::unique_ptr<astro::analysis::TraceDetector> makeDetector(const AnalyzeOptions& options) {
+  if (options.detector == "exact") {
+    if (!options.phrases.empty()) throw astro::UsageError("--phrases is for --detector heuristic");
+    return std::make_unique<astro::analysis::ExactDetector>(
+        options.phraseSet.empty() ? astro::search::defaultPhraseSet()
+                                  : astro::search::loadPhraseSet(options.phraseSet));
+  }
+  if (!options.phraseSet.empty()) throw astro::UsageError("--phrase-set is for --detector exact");
+  return std::make_unique<astro::analysis::HeuristicDetector>(
+      options.phrases.empty() ? astro::analysis::defaultHeuristicPhrases()
+                              : astro::analysis::loadHeuristicPhrases(options.phrases));
+}
+
+void runAnalyze(const AnalyzeOptions& options) {
+  auto detector = makeDetector(options);
+  astro::math::MathVerifier verifier;
+  astro::analysis::ImportOptions importOptions;
+  importOptions.format = astro::analysis::generationFormatFromName(options.format);
+  importOptions.benchmark = options.benchmark;
+  importOptions.checkpoint = options.checkpoint;
+  auto imported = astro::analysis::importGenerations(options.input,
+                                                     options.noGrading ? nullptr : &verifier,
+                                                     importOptions);
+  for (std::size_t i = 0; i < imported.badLines.size() && i < kBadLinesShown; ++i) {
+    std::cerr << options.input << ":" << imported.badLines[i].line << ": "
+              << imported.badLines[i].message << "\n";
+  }
+  if (imported.badLines.size() > kBadLinesShown) {
+    std::cerr << options.input << ": " << imported.badLines.size() - kBadLinesShown
+              << " more bad lines\n";
+  }
+  if (imported.samples.empty()) {
+    throw astro::Error(options.input + ": no usable samples (" +
+                       std::to_string(imported.badLines.size()) + " bad lines)");
+  }
+  auto analyzed = astro::analysis::analyzeImport(imported, *detector, options.threads);
+  auto summary = astro::analysis::summarize(
+      analyzed, {.resamples = options.resamples, .seed = options.seed});
+  auto tables = astro::analysis::summaryTables(summary);
+  if (options.samples || !options.csv.empty()) {
+    tables.push_back(astro::analysis::samplesTable(analyzed));
+  }
+
+  std::cout << "imported " << imported.samples.size() << " samples from " << imported.run.name
+            << " (" << imported.badLines.size() << " bad lines); detector "
+            << imported.run.detector << "; verifier "
+            << (imported.run.verifier.empty() ? "none" : imported.run.verifier)
+            << "; bootstrap " << options.resamples << " resamples, seed " << options.seed
+            << "\n";
+  for (const auto& table : tables) {
+    if (table.name == "samples" && !options.samples) continue;
+    std::cout << "\n" << table.name << "\n" << astro::analysis::formatTable(table);
+  }
+  if (!options.csv.empty()) {
+    astro::analysis::writeCsvTables(tables, options.csv);
+    std::cout << "\nwrote " << tables.size() << " CSV files to " << options.csv << "\n";
+  }
+}
+
+const astro::cli::CommandRegistration kAnalyze{"40-analyze", [](CLI::App& root) {
+  auto options = std::make_shared<AnalyzeOptions>();
+  CLI::App* analyze = root.add_subcommand(
+      "analyze", "Backtrack statistics of generations: accuracy, mean backtracks and length per "
+                 "checkpoint with bootstrap 95% intervals, and their correlations");
+  analyze->add_option("--input", options->input,
+                      "Generations as JSONL: plain {prompt|problem, completion|response, answer, "
+                      "checkpoint|step, benchmark}, chat {messages}, or a verl rollout dump")
+      ->required()
+      ->check(CLI::ExistingFile);
+  analyze->add_option("--format", options->format, "Line format: auto, plain, chat or verl")
+      ->check(CLI::IsMember({"auto", "plain", "chat", "verl"}));
+  analyze->add_option("--detector", options->detector,
+                      "heuristic (free-form outputs) or exact (traces rendered by astro)")
+      ->check(CLI::IsMember({"heuristic", "exact"}));
+  analyze->add_option("--phrases", options->phrases,
+                      "Heuristic phrase lists (default: resources/phrases/heuristic_en.json)")
+      ->check(CLI::ExistingFile);
+  analyze->add_option("--phrase-set", options->phraseSet,
+                      "Phrase set the traces were rendered with (exact detector; default: "
+                      "astro-default-v1)")
+      ->check(CLI::ExistingFile);
+  analyze->add_option("--benchmark", options->benchmark,
+                      "Benchmark of lines that name none (default: the file's stem)");
+  analyze->add_option("--checkpoint", options->checkpoint, "Checkpoint of lines that name none");
+  analyze->add_option("--csv", options->csv, "Write checkpoints/correlations/samples CSV here");
+  analyze->add_flag("--samples", options->samples, "Also print the per-sample table");
+  analyze->add_flag("--no-grading", options->noGrading,
+                    "Do not grade with the math verifier (verl lines keep their score)");
+  analyze->add_option("--bootstrap", options->resamples, "Bootstrap resamples")
+      ->check(CLI::Range(1, 1000000));
+  analyze->add_option("--seed", options->seed, "Bootstrap seed");
+  analyze->add_option("--threads", options->threads, "Analysis threads (0: all cores)")
+      ->check(CLI::Range(0, 1024));
+  analyze->callback([options] { runAnalyze(*options); });
+}};
+
+}  // namespace

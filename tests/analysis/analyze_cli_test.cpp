@@ -1,0 +1,82 @@
+// `astro analyze`: tables on stdout, CSV files, bad lines on stderr with their numbers, usage
+// errors with exit code 2.
+#include <QtTest>
+
+#include "tests/support/test_support.h"
+
+using astro::test::runProgram;
+
+namespace {
+QString writeGenerations(const std::filesystem::path& dir) {
+  QString path = QString::fromStdString((dir / "gens.jsonl").string());
+  QFile file(path);
+  file.open(QIODevice::WriteOnly);
+  file.write(
+      R"({"problem": "1+1?", "completion": "Step 1: add.\n\nWait, no. Going back to step 1.\n\n\\boxed{2}", "answer": "2", "checkpoint": "100", "benchmark": "toy"})"
+      "\n"
+      "not json\n"
+      R"({"problem": "2+2?", "completion": "\\boxed{5}", "answer": "4", "checkpoint": "100", "benchmark": "toy"})"
+      "\n"
+      R"({"problem": "1+1?", "completion": "\\boxed{2}", "answer": "2", "checkpoint": "200", "benchmark": "toy"})"
+      "\n");
+  return path;
+}
+}  // namespace
+
+class AnalyzeCliTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void analyzeInput_printsTablesAndReportsBadLines() {
+    auto dir = astro::test::freshTempDir("analyze_cli");
+    QString input = writeGenerations(dir);
+    auto result = runProgram(ASTRO_CLI_PATH, {"analyze", "--input", input, "--bootstrap", "100"});
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(result.out.startsWith("imported 3 samples from gens.jsonl (1 bad lines)"),
+             qPrintable(result.out));
+    QVERIFY(result.out.contains("\ncheckpoints\n"));
+    QVERIFY(result.out.contains("\ncorrelations\n"));
+    QVERIFY(result.out.contains(QRegularExpression("toy +100 +2 +2 +2 +0\\.5000")));
+    QVERIFY2(result.err.startsWith(input + ":2: invalid JSON"), qPrintable(result.err));
+  }
+  void analyzeCsv_writesOneFilePerTable() {
+    auto dir = astro::test::freshTempDir("analyze_cli_csv");
+    QString input = writeGenerations(dir);
+    QString csv = QString::fromStdString((dir / "tables").string());
+    auto result = runProgram(ASTRO_CLI_PATH, {"analyze", "--input", input, "--csv", csv});
+    QCOMPARE(result.exitCode, 0);
+    for (const char* name : {"checkpoints.csv", "correlations.csv", "samples.csv"}) {
+      QFile file(csv + "/" + name);
+      QVERIFY2(file.open(QIODevice::ReadOnly), name);
+      QVERIFY(file.readLine().startsWith("benchmark,"));
+    }
+    QFile samples(csv + "/samples.csv");
+    samples.open(QIODevice::ReadOnly);
+    QCOMPARE(samples.readAll().count("\r\n"), 4);  // header + 3 samples
+  }
+  void analyzeWithoutInput_isUsageError() {
+    auto result = runProgram(ASTRO_CLI_PATH, {"analyze"});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY(result.err.contains("--input"));
+  }
+  void analyzeOnlyBadLines_fails() {
+    auto dir = astro::test::freshTempDir("analyze_cli_bad");
+    QString path = QString::fromStdString((dir / "bad.jsonl").string());
+    QFile file(path);
+    file.open(QIODevice::WriteOnly);
+    file.write("nope\n");
+    file.close();
+    auto result = runProgram(ASTRO_CLI_PATH, {"analyze", "--input", path});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(result.err.contains("no usable samples"));
+  }
+  void analyzeHelp_listsOptions() {
+    auto result = runProgram(ASTRO_CLI_PATH, {"analyze", "--help"});
+    QCOMPARE(result.exitCode, 0);
+    for (const char* option : {"--input", "--csv", "--detector", "--format", "--phrases"}) {
+      QVERIFY2(result.out.contains(option), option);
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(AnalyzeCliTest)
+#include "analyze_cli_test.moc"
