@@ -5,6 +5,8 @@
 
 #include "core/base/error.h"
 #include "core/world/countdown_puzzle.h"
+#include "core/world/step_checker.h"
+#include "core/world/world_random.h"
 
 using astro::world::CountdownPuzzle;
 using astro::world::CountdownRules;
@@ -134,6 +136,42 @@ class CountdownVerifierTest : public QObject {
       QVERIFY(parsed.rules == rules);
       QCOMPARE(ruleFor(problem, "\\boxed{12*3-7}"), std::string("correct"));
       QCOMPARE(ruleFor(problem, "\\boxed{7*3+12}"), std::string("wrong value 33 != 29"));
+    }
+  }
+  void grade_mutatedOutputs_alwaysGiveADocumentedRule() {
+    // Property test: random edits of a correct output never crash the parser and every verdict
+    // carries one of the documented rules.
+    auto problem = problemOf({3, 5, 7, 8}, 24);
+    astro::world::StepChecker checker(astro::world::CountdownPuzzle{{3, 5, 7, 8}, 24, {}});
+    const std::string seed = "Step 1: 8 - 5 = 3. Remaining: 3, 7, 3\n\n\\boxed{(8-5)*7+3}";
+    const std::string alphabet = "0123456789+-*/() {}\\boxed.=:,Stepx\n";
+    astro::world::WorldRandom random(17);
+    for (int round = 0; round < 3000; ++round) {
+      std::string text = seed;
+      for (int edits = 1 + random.below(4); edits > 0; --edits) {
+        std::size_t at = random.below(text.size() + 1);
+        char c = alphabet[random.below(alphabet.size())];
+        switch (random.below(3)) {
+          case 0:
+            text.insert(at, 1, c);
+            break;
+          case 1:
+            if (at < text.size()) text.erase(at, 1);
+            break;
+          default:
+            if (at < text.size()) text[at] = c;
+            break;
+        }
+      }
+      std::string rule = ruleFor(problem, text);
+      bool known = rule == "correct" || rule == "no boxed answer" || rule == "malformed" ||
+                   rule == "division by zero" || rule.starts_with("uses ") ||
+                   rule.starts_with("reuses ") || rule.starts_with("non-integer intermediate ") ||
+                   rule.starts_with("negative intermediate ") || rule.starts_with("wrong value ");
+      QVERIFY2(known, (text + " -> " + rule).c_str());
+      auto check = checker.check(astro::world::initialState(checker.puzzle()),
+                                 text.substr(0, text.find("\n\n")));
+      QVERIFY(!check.rule.empty());
     }
   }
   void grade_problemWithoutNumbers_throwsParseError() {
