@@ -23,7 +23,7 @@ struct LayoutOptions {
   // Labels, rank direction and the pruning limit; 0 disables pruning.
   TreeDotOptions dot = {.nodeLimit = 5000};
   LayoutEngine engine = LayoutEngine::kAuto;
-  // dot takes ~0.5 s at 2,000 nodes and minutes at 20,000 on a 2-core machine
+  // dot takes ~1.3 s at 2,000 nodes and ~100 s at 20,000 on this 2-core machine
   // (tests/benchmarks/graph/bench_layout.cpp), so larger trees get the tidy layout by default.
   int dotNodeLimit = 2500;
   std::vector<int> linearizedPath;  // node ids in trace order; marks LayoutNode::pathOrder
