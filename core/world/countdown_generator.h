@@ -13,7 +13,7 @@
 namespace astro::world {
 
 struct GeneratorOptions {
-  int numberCount = 4;  // numbers per puzzle, 3-6 (the solver's work grows ~25x per number)
+  int numberCount = 4;  // numbers per puzzle, 3-6 (the solver's work grows ~10x per number)
   std::int64_t minNumber = 1;
   std::int64_t maxNumber = 10;
   std::int64_t minTarget = 10;
