@@ -1,0 +1,113 @@
+#include "core/train/base_pretraining.h"
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
+#include "core/model/language_model.h"
+#include "core/model/model_config.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/world/countdown_puzzle.h"
+#include "core/world/countdown_verifier.h"
+#include "core/world/world_resources.h"
+
+namespace astro::train {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Direct solutions in chat form: the puzzle as the user turn, the reference steps as the reply.
+void writeDirectCorpus(const fs::path& path, const world::GeneratedDataset& dataset) {
+  std::string lines;
+  for (const auto& problem : dataset.train) {
+    nlohmann::json record = {
+        {"messages",
+         {{{"role", "user"}, {"content", world::renderQuestion(problem.puzzle)}},
+          {{"role", "assistant"}, {"content", problem.solution}}}}};
+    lines += record.dump() + "\n";
+  }
+  writeFileAtomically(path, lines);
+}
+
+// A randomly initialised model with the world tokenizer beside it, written once.
+void initialiseModel(const fs::path& folder, const std::string& configName, std::uint64_t seed) {
+  if (fs::exists(folder / "model.safetensors")) return;
+  fs::create_directories(folder);
+  auto config = model::readModelConfig(world::worldModelConfigPath(configName));
+  model::LanguageModel::randomInit(config, seed).save(folder);
+  for (const char* name : {"tokenizer.json", "tokenizer_config.json"}) {
+    fs::copy_file(world::worldResourceDir() / name, folder / name,
+                  fs::copy_options::overwrite_existing);
+  }
+}
+
+}  // namespace
+
+BasePretrainingResult pretrainWorldBase(const BasePretrainingOptions& options,
+                                        const BasePretrainingCallbacks& callbacks) {
+  if (options.outputDir.empty()) throw UsageError("pretrain: an output folder is required");
+  auto log = [&](const std::string& message) {
+    if (callbacks.log) callbacks.log(message);
+  };
+  fs::create_directories(options.outputDir);
+  auto dataset = world::generateDataset(options.seed, options.trainProblems,
+                                        options.testProblems, options.generator);
+  world::writeDataset(options.outputDir / "data", dataset, options.seed, options.generator);
+  writeDirectCorpus(options.outputDir / "direct_sft.jsonl", dataset);
+  initialiseModel(options.outputDir / "init", options.modelConfig, options.seed);
+  log("generated " + std::to_string(dataset.train.size()) + " train / " +
+      std::to_string(dataset.test.size()) + " test puzzles; model '" + options.modelConfig + "'");
+
+  BasePretrainingResult result;
+  fs::path trained = options.outputDir / "training" / "final";
+  auto trainStart = std::chrono::steady_clock::now();
+  if (!fs::exists(trained / "model.safetensors")) {
+    SftOptions sft;
+    sft.initialModel = options.outputDir / "init";
+    sft.data = options.outputDir / "direct_sft.jsonl";
+    sft.outputDir = options.outputDir / "training";
+    sft.learningRate = options.learningRate;
+    sft.warmupSteps = options.warmupSteps;
+    sft.epochs = options.epochs;
+    sft.maxSequenceLength = 512;
+    sft.rowLength = 512;
+    sft.sequencesPerStep = options.sequencesPerStep;
+    sft.rowsPerMicroBatch = 8;
+    sft.weightDecay = 0.01;
+    sft.seed = options.seed;
+    sft.checkpointEvery = 50;
+    auto trainedRun = runSft(sft, {.onStep = callbacks.onStep, .shouldStop = callbacks.shouldStop});
+    result.finalLoss = trainedRun.lastLoss;
+    if (trainedRun.stopped) throw Error("pretrain stopped at step " +
+                                        std::to_string(trainedRun.finalStep) + "; run it again to resume");
+  }
+  result.trainSeconds = secondsSince(trainStart);
+  result.model = options.outputDir / "model";
+  if (!fs::exists(result.model / "model.safetensors")) fs::copy(trained, result.model, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+
+  auto evaluationStart = std::chrono::steady_clock::now();
+  auto policy = model::LanguageModel::load(result.model);
+  auto tokenizer = tokenizer::Tokenizer::fromDirectory(result.model);
+  std::vector<math::Problem> heldOut;
+  for (const auto& problem : dataset.test) {
+    heldOut.push_back(world::puzzleToProblem(problem.puzzle, problem.id));
+  }
+  EvaluationOptions evaluation{.samplesPerProblem = options.evaluationSamples,
+                               .temperature = 1.0,
+                               .maxNewTokens = options.maxNewTokens,
+                               .seed = options.seed,
+                               .reportPassAtK = {1, options.evaluationSamples}};
+  result.evaluation = evaluatePolicy(policy, tokenizer, heldOut, world::CountdownVerifier(),
+                                     evaluation, callbacks.onEvaluation);
+  result.evaluationSeconds = secondsSince(evaluationStart);
+  return result;
+}
+
+}  // namespace astro::train

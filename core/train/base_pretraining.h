@@ -1,0 +1,54 @@
+// Trains the miniature world's base policy from scratch: the "non-reasoner" ASTRO starts from.
+// It sees only direct, correct step-by-step solutions (no reflection, no backtracking), then is
+// evaluated on held-out puzzles: pass@1 at temperature 1, greedy accuracy and pass@32.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "core/train/evaluation.h"
+#include "core/train/sft_trainer.h"
+#include "core/world/countdown_generator.h"
+
+namespace astro::train {
+
+struct BasePretrainingOptions {
+  std::filesystem::path outputDir;
+  std::uint64_t seed = 1;
+  std::string modelConfig = "small";  // resources/world/models/<name>.json
+  int trainProblems = 4000;
+  int testProblems = 100;
+  world::GeneratorOptions generator;
+  // The miniature preset's own recipe (the paper's lr 3e-6 is for a pretrained 70B model; a
+  // model trained from scratch needs a far larger rate).
+  double learningRate = 2e-3;
+  int epochs = 2;
+  int warmupSteps = 20;
+  int sequencesPerStep = 32;
+  int evaluationSamples = 32;  // pass@1 is averaged over these; pass@32 from the same samples
+  int maxNewTokens = 160;
+};
+
+struct BasePretrainingResult {
+  std::filesystem::path model;  // outputDir/model: HF layout with the world tokenizer
+  EvaluationResult evaluation;
+  double trainSeconds = 0;
+  double evaluationSeconds = 0;
+  double finalLoss = 0;
+};
+
+struct BasePretrainingCallbacks {
+  std::function<void(const std::string& message)> log;
+  std::function<void(const SftStepMetrics&)> onStep;
+  std::function<void(const EvaluationProgress&)> onEvaluation;
+  std::function<bool()> shouldStop;
+};
+
+// Resumable: the dataset and SFT corpus are regenerated identically from the seed, and training
+// continues from the last checkpoint in outputDir/training.
+BasePretrainingResult pretrainWorldBase(const BasePretrainingOptions& options,
+                                        const BasePretrainingCallbacks& callbacks = {});
+
+}  // namespace astro::train

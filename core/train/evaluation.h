@@ -1,0 +1,68 @@
+// Evaluation of a policy on a problem set: k sampled answers per problem (pass@1 averaged over
+// them, pass@k), plus a greedy answer, every sample graded by the domain's verifier and kept.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/math/problem.h"
+#include "core/math/verifier.h"
+
+namespace astro::model {
+class LanguageModel;
+}
+namespace astro::tokenizer {
+class Tokenizer;
+}
+
+namespace astro::train {
+
+struct EvaluationOptions {
+  int samplesPerProblem = 4;  // k; issue/paper default: pass@1 averaged over 4 samples
+  double temperature = 1.0;
+  double topP = 1.0;
+  bool greedy = true;         // also one temperature-0 answer per problem
+  int maxNewTokens = 512;
+  std::uint64_t seed = 0;
+  int batchSize = 64;         // prompts decoded together
+  std::vector<int> reportPassAtK = {1};  // extra pass@k values (k <= samplesPerProblem)
+};
+
+struct EvaluationSample {
+  std::size_t problemIndex = 0;
+  int sampleIndex = 0;  // -1: the greedy answer
+  std::string completion;
+  int tokens = 0;
+  bool correct = false;
+  std::string extracted;
+  std::string rule;
+  std::string finishReason;
+};
+
+struct EvaluationResult {
+  double passAt1 = 0;         // mean over problems of (correct samples / samples)
+  double greedyAccuracy = 0;  // when options.greedy
+  std::vector<std::pair<int, double>> passAtK;  // (k, mean unbiased pass@k)
+  double meanCompletionTokens = 0;
+  std::vector<EvaluationSample> samples;
+};
+
+struct EvaluationProgress {
+  std::int64_t done = 0;   // completions generated so far
+  std::int64_t total = 0;
+};
+
+// The prompt the policy sees for a problem: the user turn in the tokenizer's chat format with
+// the assistant header appended.
+std::vector<std::int32_t> problemPrompt(const math::Problem& problem,
+                                        const tokenizer::Tokenizer& tokenizer);
+
+EvaluationResult evaluatePolicy(const model::LanguageModel& model,
+                                const tokenizer::Tokenizer& tokenizer,
+                                const std::vector<math::Problem>& problems,
+                                const math::Verifier& verifier, const EvaluationOptions& options,
+                                const std::function<void(const EvaluationProgress&)>& progress = {});
+
+}  // namespace astro::train
