@@ -41,7 +41,8 @@ class ExpressionParser {
     return false;
   }
 
-  // The operator at the cursor among `allowed`, consumed; nullopt (cursor unchanged) otherwise.
+  // The additive (+ -) or multiplicative (* / and their LaTeX/Unicode spellings) operator at the
+  // cursor, consumed; nullopt with the cursor unchanged when there is none.
   std::optional<Operator> readOperator(bool additive) {
     skipSpace();
     if (additive) {

@@ -10,7 +10,8 @@
 namespace astro::world {
 
 // num/den in lowest terms with den > 0. Operations return nullopt on int64 overflow (the caller
-// reports it) and on division by zero is the caller's job to rule out beforehand.
+// reports it); dividedBy throws std::invalid_argument for a zero divisor, which callers rule out
+// first because division by zero is a verdict, not an error.
 class Rational {
  public:
   constexpr Rational() = default;
