@@ -131,7 +131,9 @@ std::optional<Extraction> extractAnswer(std::string_view output) {
   if (auto hashes = extractHashes(output)) return hashes;
   std::size_t leading = 0;
   std::string_view bare = trimView(output, &leading);
-  if (bare.empty() || bare.size() > kMaxBareAnswerBytes || bare.find('\n') != bare.npos) {
+  // A \boxed that never closes is a truncated output, not a bare answer.
+  if (bare.empty() || bare.size() > kMaxBareAnswerBytes || bare.find('\n') != bare.npos ||
+      bare.find("\\boxed") != bare.npos || bare.find("\\fbox") != bare.npos) {
     return std::nullopt;
   }
   return Extraction{std::string(bare), leading, "bare"};

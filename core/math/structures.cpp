@@ -91,6 +91,21 @@ AnswerStructure parseMatrix(const std::string& text, int depth) {
 
 }  // namespace
 
+// Lists and sets absorb the pairs that \pm items expand to: {1 \pm \sqrt5, -2} has three elements.
+static AnswerStructure unorderedOf(const std::vector<std::string>& parts, bool explicitSet, int depth) {
+  AnswerStructure result = withShape(AnswerShape::kUnordered);
+  result.explicitSet = explicitSet;
+  for (const auto& part : parts) {
+    AnswerStructure item = parseAnswerStructure(part, depth + 1);
+    if (item.shape == AnswerShape::kUnordered && !item.explicitSet) {
+      for (auto& inner : item.items) result.items.push_back(std::move(inner));
+    } else {
+      result.items.push_back(std::move(item));
+    }
+  }
+  return result;
+}
+
 const char* shapeName(AnswerShape shape) {
   switch (shape) {
     case AnswerShape::kScalar: return "scalar";
@@ -150,15 +165,9 @@ AnswerStructure parseAnswerStructure(std::string_view normalized, int depth) {
     return result;
   }
   if (text.starts_with("\\{") && text.ends_with("\\}") && text.size() >= 4) {
-    AnswerStructure result = withShape(AnswerShape::kUnordered);
-    result.explicitSet = true;
     std::string inner = text.substr(2, text.size() - 4);
-    if (!trim(inner).empty()) {
-      for (const auto& part : splitTopLevel(inner, ",")) {
-        result.items.push_back(parseAnswerStructure(part, depth + 1));
-      }
-    }
-    return result;
+    if (trim(inner).empty()) return unorderedOf({}, true, depth);
+    return unorderedOf(splitTopLevel(inner, ","), true, depth);
   }
   if ((text.front() == '(' || text.front() == '[') &&
       (text.back() == ')' || text.back() == ']') && wrappedByOneBracketPair(text)) {
@@ -172,11 +181,7 @@ AnswerStructure parseAnswerStructure(std::string_view normalized, int depth) {
     }
   }
   auto listParts = splitTopLevel(text, ",");
-  if (listParts.size() > 1) {
-    AnswerStructure result = withShape(AnswerShape::kUnordered);
-    for (const auto& part : listParts) result.items.push_back(parseAnswerStructure(part, depth + 1));
-    return result;
-  }
+  if (listParts.size() > 1) return unorderedOf(listParts, false, depth);
   std::size_t plusMinus = findTopLevelPlusMinus(text);
   if (plusMinus != std::string::npos) {
     // a \pm b is the pair {a + b, a - b}; "\mp" swaps the signs, which a set ignores.
