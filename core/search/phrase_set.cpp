@@ -160,6 +160,8 @@ PhraseSet loadPhraseSet(const std::filesystem::path& path) {
     document = json::parse(readFile(path));
   } catch (const json::parse_error& error) {
     fail(path.string(), "byte " + std::to_string(error.byte), "invalid JSON");
+  } catch (const json::exception& error) {  // e.g. a number too large for a double
+    fail(path.string(), "(document)", "invalid JSON: " + std::string(error.what()));
   }
   return phraseSetFromJson(document, path.string());
 }

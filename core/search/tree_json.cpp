@@ -171,6 +171,8 @@ SearchTree treeFromJsonText(std::string_view text, std::string_view source) {
   } catch (const json::parse_error& error) {
     fail(source, "byte " + std::to_string(error.byte),
          "invalid JSON: " + std::string(error.what()));
+  } catch (const json::exception& error) {  // e.g. a number too large for a double
+    fail(source, "(document)", "invalid JSON: " + std::string(error.what()));
   }
   return treeFromJson(document, source);
 }

@@ -205,6 +205,15 @@ class TreeTest : public QObject {
       QVERIFY2(QString(error.what()).startsWith("tree.json: byte "), error.what());
     }
   }
+  void import_numberTooLargeForADouble_isAnError() {
+    try {
+      treeFromJsonText(R"({"problem": 1e999})", "tree.json");
+      QFAIL("no error");
+    } catch (const astro::Error& error) {
+      QVERIFY2(QString(error.what()).startsWith("tree.json: (document): invalid JSON:"),
+               error.what());
+    }
+  }
   void import_missingFile_isIoError() {
     QVERIFY_THROWS_EXCEPTION(astro::IoError, loadTree("/nonexistent/tree.json"));
   }
