@@ -1,0 +1,87 @@
+// pass@k estimates and the evaluation loop: sample counts, greedy answers, reproducibility.
+#include <QtTest>
+
+#include "core/base/error.h"
+#include "core/model/language_model.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/train/evaluation.h"
+#include "core/train/pass_at_k.h"
+#include "tests/support/test_support.h"
+#include "tests/train/tiny_training_fixture.h"
+
+using namespace astro;
+
+namespace {
+// Judges an output correct when it contains the gold answer text: enough to count verdicts.
+class ContainsVerifier : public math::Verifier {
+ public:
+  std::string name() const override { return "contains"; }
+  math::Verdict grade(const math::Problem& problem, std::string_view output) const override {
+    math::Verdict verdict;
+    verdict.correct = output.find(problem.answer) != std::string_view::npos;
+    verdict.rule = verdict.correct ? "contains" : "absent";
+    return verdict;
+  }
+};
+}  // namespace
+
+class EvaluationTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void passAtK_matchesClosedForm() {
+    QCOMPARE(train::passAtK(4, 1, 1), 0.25);
+    QCOMPARE(train::passAtK(32, 0, 32), 0.0);
+    QVERIFY(qAbs(train::passAtK(5, 2, 2) - 0.7) < 1e-12);  // 1 - C(3,2)/C(5,2)
+    QCOMPARE(train::passAtK(5, 4, 2), 1.0);                  // fewer than k wrong samples
+    QVERIFY_THROWS_EXCEPTION(UsageError, train::passAtK(4, 5, 1));
+    QVERIFY_THROWS_EXCEPTION(UsageError, train::passAtK(4, 1, 5));
+  }
+  void evaluate_gradesEverySampleAndGreedyAnswer() {
+    auto dir = test::freshTempDir("evaluate");
+    test::writeTinyModel(dir);
+    auto model = model::LanguageModel::load(dir);
+    auto tokenizer = tokenizer::Tokenizer::fromDirectory(dir);
+    std::vector<math::Problem> problems(3);
+    for (int i = 0; i < 3; ++i) {
+      problems[i].question = "q" + std::to_string(i);
+      problems[i].answer = "";  // every output contains "": all correct
+    }
+    train::EvaluationOptions options{.samplesPerProblem = 4, .maxNewTokens = 5, .seed = 3,
+                                     .reportPassAtK = {1, 4}};
+    std::vector<int64_t> progress;
+    auto result = train::evaluatePolicy(model, tokenizer, problems, ContainsVerifier(), options,
+                                        [&](const train::EvaluationProgress& p) {
+                                          progress.push_back(p.done);
+                                          QCOMPARE(p.total, int64_t(15));
+                                        });
+    QCOMPARE(int(result.samples.size()), 15);  // 3 x 4 sampled + 3 greedy
+    QCOMPARE(result.passAt1, 1.0);
+    QCOMPARE(result.greedyAccuracy, 1.0);
+    QCOMPARE(result.passAtK.size(), std::size_t(2));
+    QCOMPARE(progress.back(), int64_t(15));
+    int greedy = 0;
+    for (const auto& sample : result.samples) greedy += sample.sampleIndex == -1;
+    QCOMPARE(greedy, 3);
+    // The same seed gives the same completions.
+    auto again = train::evaluatePolicy(model, tokenizer, problems, ContainsVerifier(), options);
+    for (std::size_t i = 0; i < again.samples.size(); ++i) {
+      QCOMPARE(again.samples[i].completion, result.samples[i].completion);
+    }
+  }
+  void evaluate_countsWrongAnswers() {
+    auto dir = test::freshTempDir("evaluate-wrong");
+    test::writeTinyModel(dir);
+    auto model = model::LanguageModel::load(dir);
+    auto tokenizer = tokenizer::Tokenizer::fromDirectory(dir);
+    std::vector<math::Problem> problems(2);
+    problems[0].answer = "";                                   // always found
+    problems[1].answer = "an answer no random model writes";  // never found
+    auto result = train::evaluatePolicy(model, tokenizer, problems, ContainsVerifier(),
+                                        {.samplesPerProblem = 2, .maxNewTokens = 4});
+    QCOMPARE(result.passAt1, 0.5);
+    QCOMPARE(result.greedyAccuracy, 0.5);
+  }
+};
+
+QTEST_GUILESS_MAIN(EvaluationTest)
+#include "evaluation_test.moc"
