@@ -2,6 +2,7 @@
 // file, the node and the field.
 #include "core/search/tree_json.h"
 
+#include <cmath>
 #include <fstream>
 
 #include "core/base/atomic_file.h"
@@ -86,11 +87,23 @@ TreeNode readNode(const json& item, int index, std::string_view source) {
   return node;
 }
 
+// JSON has no NaN or infinity (nlohmann would print null, which import rejects): refuse to write
+// a file that cannot be read back.
+void requireFinite(const TreeNode& node) {
+  for (auto [field, number] : {std::pair{"value", node.value}, {"prior", node.prior}}) {
+    if (!std::isfinite(number)) {
+      fail("search tree export", nodeField(node.id, field),
+           "is not finite (" + std::to_string(number) + ")");
+    }
+  }
+}
+
 }  // namespace
 
 nlohmann::ordered_json treeToJson(const SearchTree& tree) {
   nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
   for (const TreeNode& node : tree.nodes()) {
+    requireFinite(node);
     nodes.push_back({
         {"id", node.id},
         {"parent", node.parent ? nlohmann::ordered_json(*node.parent) : nullptr},
@@ -127,6 +140,7 @@ std::string treeToJsonText(const SearchTree& tree, int indent) {
   text(tree.goldAnswer());
   out += ",\"nodes\":[";
   for (const TreeNode& node : tree.nodes()) {
+    requireFinite(node);
     if (node.id > 0) out += ',';
     out += "{\"id\":" + std::to_string(node.id) + ",\"parent\":";
     out += node.parent ? std::to_string(*node.parent) : "null";

@@ -117,6 +117,20 @@ class TreeTest : public QObject {
       QVERIFY(treeFromJsonText(treeToJsonText(tree), "memory") == tree);
     }
   }
+  void export_refusesNonFiniteNumbers() {
+    SearchTree tree = applesTree();
+    tree.node(4).value = std::nan("");
+    try {
+      treeToJsonText(tree);
+      QFAIL("no error");
+    } catch (const astro::Error& error) {
+      QCOMPARE(QString(error.what()),
+               QString("search tree export: nodes[4].value: is not finite (nan)"));
+    }
+    tree.node(4).value = 0;
+    tree.node(2).prior = INFINITY;
+    QVERIFY_THROWS_EXCEPTION(astro::Error, treeToJsonText(tree, 2));
+  }
   void saveAndLoad_roundTripThroughFiles() {
     const auto dir = astro::test::freshTempDir("tree_files");
     saveTree(applesTree(), dir / "one.json");
