@@ -29,14 +29,17 @@ struct LayoutNode {
   bool terminal = false;
   int childCount = 0;       // children in the full tree (some may be pruned away)
   std::vector<int> pathOrder;  // positions of this node in the linearized path (0-based)
+  std::string role;            // step graphs: "step", "reflection", "backtrack", "restart"
 };
 
 struct LayoutEdge {
-  int from = 0;  // parent id
+  int from = 0;  // parent id (step graphs: step index)
   int to = 0;    // child id
   // Cubic B-spline control points as Graphviz gives them (1 + 3k points), start to end; the
   // built-in tidy layout gives 4 points of a straight-ish cubic.
   std::vector<Point> spline;
+  std::optional<Point> arrowTip;  // where the arrow head points, when it lies past the spline
+  std::string kind;  // step graphs: "continues", "reflects", "backtracks", "restarts"
 };
 
 struct GraphLayout {

@@ -26,7 +26,7 @@ struct LayoutOptions {
   // dot takes ~1.3 s at 2,000 nodes and ~100 s at 20,000 on this 2-core machine
   // (tests/benchmarks/graph/bench_layout.cpp), so larger trees get the tidy layout by default.
   int dotNodeLimit = 2500;
-  std::vector<int> linearizedPath;  // node ids in trace order; marks LayoutNode::pathOrder
+  std::vector<int> linearizedPath = {};  // node ids in trace order; marks LayoutNode::pathOrder
 };
 
 // nullopt when `cancel` became true before the layout finished. Throws astro::Error when

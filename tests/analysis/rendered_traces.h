@@ -62,7 +62,9 @@ inline std::vector<RenderedCase> renderedTraces(int count, const search::PhraseS
     options.sequencesPerTree = 1;
     options.seed = static_cast<std::uint64_t>(i);
     search::NodeSequence sequence = search::linearizeOnce(tree, options, 0);
-    search::RenderOptions render{.seed = static_cast<std::uint64_t>(i), .answerCheck = i % 3 == 0};
+    search::RenderOptions render;
+    render.seed = static_cast<std::uint64_t>(i);
+    render.answerCheck = i % 3 == 0;
     search::RenderedTrace trace = search::renderTrace(tree, sequence, phrases, render);
     cases.push_back({std::move(tree), std::move(sequence), std::move(trace)});
   }
