@@ -56,6 +56,41 @@ std::string_view moveName(Move move) {
   return "unknown";
 }
 
+nlohmann::ordered_json sequenceToJson(const NodeSequence& sequence) {
+  nlohmann::ordered_json moves = nlohmann::ordered_json::array();
+  for (const SequenceStep& step : sequence.steps) {
+    moves.push_back({{"node", step.node}, {"move", moveName(step.move)}});
+  }
+  return moves;
+}
+
+NodeSequence sequenceFromJson(const nlohmann::json& document, std::string_view source) {
+  auto fail = [&](const std::string& where, const std::string& what) {
+    throw Error(std::string(source) + ": " + where + ": " + what);
+  };
+  if (!document.is_array()) fail("sequence", "expected an array");
+  NodeSequence sequence;
+  for (std::size_t i = 0; i < document.size(); ++i) {
+    const std::string where = "sequence[" + std::to_string(i) + "]";
+    const nlohmann::json& item = document[i];
+    if (!item.is_object()) fail(where, "expected an object");
+    auto node = item.find("node");
+    if (node == item.end() || !node->is_number_integer())
+      fail(where + ".node", "expected an integer");
+    const auto id = node->get<std::int64_t>();
+    if (id < 0 || id > INT32_MAX) fail(where + ".node", std::to_string(id) + " is out of range");
+    auto move = item.find("move");
+    if (move == item.end() || !move->is_string()) fail(where + ".move", "expected a string");
+    std::optional<Move> parsed;
+    for (Move candidate : {Move::kStart, Move::kForward, Move::kBacktrack, Move::kRestart}) {
+      if (moveName(candidate) == move->get<std::string>()) parsed = candidate;
+    }
+    if (!parsed) fail(where + ".move", "'" + move->get<std::string>() + "' is not a move");
+    sequence.steps.push_back({static_cast<int>(id), *parsed});
+  }
+  return sequence;
+}
+
 int NodeSequence::backtracks() const {
   return static_cast<int>(std::count_if(steps.begin(), steps.end(),
                                         [](const auto& s) { return s.move == Move::kBacktrack; }));

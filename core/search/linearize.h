@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,12 @@ struct NodeSequence {
   int detours() const { return backtracks() + restarts(); }
   bool operator==(const NodeSequence&) const = default;
 };
+
+// [{"node": id, "move": "start|forward|backtrack|restart"}, ...], as `astro linearize` prints it.
+nlohmann::ordered_json sequenceToJson(const NodeSequence& sequence);
+// The inverse; throws astro::Error "<source>: sequence[i].<field>: ..." on malformed input. It
+// checks the form only; findSequenceViolation checks the walk against a tree.
+NodeSequence sequenceFromJson(const nlohmann::json& document, std::string_view source);
 
 // Where the walk returns after an incorrect terminal node.
 enum class ReturnTarget {

@@ -197,6 +197,27 @@ class LinearizeTest : public QObject {
     QCOMPARE(QString::fromStdString(findSequenceViolation(applesTree(), two, &options).value()),
              QString("2 detours exceed maxIncorrectTerminals 1"));
   }
+  void sequenceJson_roundTrips() {
+    const NodeSequence sequence =
+        sequenceOf({{0, S}, {1, F}, {3, F}, {0, R}, {2, F}, {4, F}, {2, B}, {5, F}});
+    const auto json = sequenceToJson(sequence);
+    QCOMPARE(json[3].dump(), std::string(R"({"node":0,"move":"restart"})"));
+    QCOMPARE(sequenceFromJson(nlohmann::json::parse(json.dump()), "memory"), sequence);
+  }
+  void sequenceJson_errorsNameTheStep() {
+    auto error = [](const char* text) {
+      try {
+        sequenceFromJson(nlohmann::json::parse(text), "seq.json");
+      } catch (const astro::Error& e) {
+        return QString(e.what());
+      }
+      return QString("(no error)");
+    };
+    QCOMPARE(error(R"([{"node":0,"move":"start"},{"node":1,"move":"jump"}])"),
+             QString("seq.json: sequence[1].move: 'jump' is not a move"));
+    QCOMPARE(error(R"([{"move":"start"}])"),
+             QString("seq.json: sequence[0].node: expected an integer"));
+  }
   void seededRandom_isTheSameEverywhere() {
     SeededRandom random(0);
     QCOMPARE(random.next(), 0xE220A8397B1DCDAFULL);  // SplitMix64's published first output

@@ -42,11 +42,7 @@ void printSequence(const LinearizeCommandOptions& options, const PhraseSet& phra
     std::cout << trace.text << "\n";
     return;
   }
-  nlohmann::ordered_json moves = nlohmann::ordered_json::array();
-  for (const SequenceStep& step : sequence.steps) {
-    moves.push_back({{"node", step.node}, {"move", moveName(step.move)}});
-  }
-  nlohmann::ordered_json report = {{"sequence", std::move(moves)}, {"text", trace.text}};
+  nlohmann::ordered_json report = {{"sequence", sequenceToJson(sequence)}, {"text", trace.text}};
   if (options.markers) {
     report["phrase_set"] = {{"id", phrases.id}, {"sha256", phrases.contentHash()}};
     const auto spans = renderedTraceToJson(trace);
