@@ -167,6 +167,11 @@ std::vector<int> detourCandidates(const SearchTree& tree) {
 namespace {
 
 [[noreturn]] void throwNoCorrectTerminal(const SearchTree& tree) {
+  const std::size_t correct = tree.correctTerminals().size();
+  if (correct > 0) {
+    throw Error("search tree: no usable correct terminal node (" + std::to_string(correct) +
+                " correct, all below another terminal node)");
+  }
   throw Error("search tree: no correct terminal node to end a trace at (" +
               std::to_string(tree.terminals().size()) + " terminal nodes, none correct)");
 }

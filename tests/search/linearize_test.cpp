@@ -145,6 +145,16 @@ class LinearizeTest : public QObject {
     tree.node(below).value = 100;
     QCOMPARE(rankCorrectTerminals(tree), (std::vector<int>{5, 6}));
     QCOMPARE(detourCandidates(tree), (std::vector<int>{3, 4}));
+    tree.node(5).correct = false;
+    tree.node(6).correct = false;
+    try {
+      directSequence(tree);
+      QFAIL("no error");
+    } catch (const astro::Error& error) {
+      QCOMPARE(QString(error.what()),
+               QString("search tree: no usable correct terminal node (1 correct, all below "
+                       "another terminal node)"));
+    }
   }
   void validateOptions_rejectsBadRanges() {
     QVERIFY_THROWS_EXCEPTION(astro::UsageError, validateOptions(detours(3, 2)));
