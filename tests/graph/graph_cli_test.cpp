@@ -38,6 +38,27 @@ class GraphCliTest : public QObject {
     QCOMPARE(result.exitCode, 0);
     QVERIFY(result.out.contains("10 of 100 nodes, pruned by visits to --max-nodes 10"));
   }
+  void graphTrace_drawsTheStepGraph() {
+    auto dir = astro::test::freshTempDir("graph_cli_trace");
+    QString tracePath = QString::fromStdString((dir / "trace.txt").string());
+    QFile trace(tracePath);
+    trace.open(QIODevice::WriteOnly);
+    trace.write("Step 1: x = 2.\n\nWait, wrong. Going back to step 1.\n\nStep 2: x = 3.");
+    trace.close();
+    QString out = QString::fromStdString((dir / "trace.dot").string());
+    auto result = runProgram(ASTRO_CLI_PATH, {"graph", "--trace", tracePath, "--out", out});
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(result.out.contains("3 steps, 1 backtracks, 0 restarts, 1 reflections"),
+             qPrintable(result.out));
+    QFile file(out);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().contains("n1 -> n0 [class=\"backtracks\""));
+  }
+  void graphTreeAndTrace_isUsageError() {
+    auto result = runProgram(ASTRO_CLI_PATH, {"graph", "--out", "x.svg"});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY(result.err.contains("--tree"));
+  }
   void graphUnknownExtension_isUsageError() {
     auto dir = astro::test::freshTempDir("graph_cli_bad");
     auto treePath = dir / "tree.json";

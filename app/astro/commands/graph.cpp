@@ -1,17 +1,24 @@
 // `astro graph --tree TREE.json --out FILE [--format dot|svg|pdf|png]`: draws a search tree (the
 // JSON interchange format) through Graphviz; large trees are pruned by visits (--max-nodes).
+// `astro graph --trace TRACE.txt --out FILE`: draws a chain of thought as its step graph.
 #include <iostream>
 #include <memory>
 
 #include "app/astro/command_registry.h"
+#include "core/analysis/exact_detector.h"
+#include "core/analysis/heuristic_detector.h"
+#include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/graph/graph_export.h"
+#include "core/graph/step_graph_layout.h"
 #include "core/search/tree_json.h"
 
 namespace {
 
 struct GraphOptions {
   std::string tree;
+  std::string trace;
+  std::string detector = "heuristic";
   std::string out;
   std::string format;  // empty: from the extension of --out
   int maxNodes = 2000;
@@ -27,6 +34,25 @@ void runGraph(const GraphOptions& options) {
     if (formatName.empty()) throw astro::UsageError("give --format or an --out with an extension");
   }
   auto format = astro::graph::exportFormatFromName(formatName);
+  if (options.tree.empty() == options.trace.empty()) {
+    throw astro::UsageError("give exactly one of --tree and --trace");
+  }
+  if (!options.trace.empty()) {
+    std::string trace = astro::readFile(options.trace);
+    std::unique_ptr<astro::analysis::TraceDetector> detector;
+    if (options.detector == "exact") {
+      detector = std::make_unique<astro::analysis::ExactDetector>(astro::search::defaultPhraseSet());
+    } else {
+      detector = std::make_unique<astro::analysis::HeuristicDetector>();
+    }
+    auto graph = detector->detect(trace);
+    std::string dot = astro::graph::stepGraphToDot(graph, trace, {.maxStepCharacters = options.maxLabel});
+    astro::writeFileAtomically(options.out, astro::graph::renderDot(dot, format, options.trace));
+    std::cout << "wrote " << options.out << " (" << formatName << ", " << graph.steps.size()
+              << " steps, " << graph.backtracks() << " backtracks, " << graph.restarts()
+              << " restarts, " << graph.reflections() << " reflections)\n";
+    return;
+  }
   auto tree = astro::search::loadTree(options.tree);
   astro::graph::TreeDotOptions dot{.maxStepCharacters = options.maxLabel,
                                    .nodeLimit = options.maxNodes,
@@ -42,10 +68,14 @@ void runGraph(const GraphOptions& options) {
 const astro::cli::CommandRegistration kGraph{"41-graph", [](CLI::App& root) {
   auto options = std::make_shared<GraphOptions>();
   CLI::App* graph = root.add_subcommand(
-      "graph", "Draw a search tree (JSON interchange format) as DOT, SVG, PDF or PNG");
-  graph->add_option("--tree", options->tree, "Search tree JSON file")
-      ->required()
+      "graph", "Draw a search tree (JSON interchange format) or a trace's step graph as DOT, SVG, "
+               "PDF or PNG");
+  graph->add_option("--tree", options->tree, "Search tree JSON file")->check(CLI::ExistingFile);
+  graph->add_option("--trace", options->trace, "A chain of thought (text) to draw as a step graph")
       ->check(CLI::ExistingFile);
+  graph->add_option("--detector", options->detector,
+                    "--trace: heuristic, or exact (rendered with astro-default-v1)")
+      ->check(CLI::IsMember({"heuristic", "exact"}));
   graph->add_option("--out", options->out, "Output file")->required();
   graph->add_option("--format", options->format, "dot, svg, pdf or png (default: from --out)")
       ->check(CLI::IsMember({"dot", "svg", "pdf", "png"}));
