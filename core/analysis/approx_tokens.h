@@ -1,7 +1,8 @@
 // A fast approximate token count for trace lengths when no real tokenizer is given: each run of
 // ASCII letters/digits/underscore is one token, each other printable ASCII character one token,
 // each non-ASCII character (UTF-8 sequence) one token; whitespace separates and is not counted.
-// For English math text this lands within ~20% of BPE counts (docs/analysis.md).
+// On the MATH-500 reference solutions it gives 205.2 tokens per solution on average against
+// 198.6 (Llama 3) and 207.5 (Qwen 3) BPE tokens (docs/analysis.md).
 #pragma once
 
 #include <cstdint>

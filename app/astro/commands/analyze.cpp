@@ -13,6 +13,7 @@
 #include "core/base/error.h"
 #include "core/math/math_verifier.h"
 #include "core/search/phrase_set.h"
+#include "core/tokenizer/tokenizer.h"
 
 namespace {
 
@@ -25,6 +26,7 @@ struct AnalyzeOptions {
   std::string benchmark;
   std::string checkpoint;
   std::string csv;
+  std::string tokenizer;  // folder with tokenizer.json; empty: approximate token counts
   bool samples = false;
   bool noGrading = false;
   int resamples = 2000;
@@ -69,7 +71,15 @@ void runAnalyze(const AnalyzeOptions& options) {
     throw astro::Error(options.input + ": no usable samples (" +
                        std::to_string(imported.badLines.size()) + " bad lines)");
   }
-  auto analyzed = astro::analysis::analyzeImport(imported, *detector, options.threads);
+  astro::analysis::TokenCounter countTokens;
+  if (!options.tokenizer.empty()) {
+    auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(options.tokenizer);
+    countTokens = [tokenizer](std::string_view text) {
+      return static_cast<std::int64_t>(tokenizer.encode(text).size());
+    };
+  }
+  auto analyzed =
+      astro::analysis::analyzeImport(imported, *detector, options.threads, countTokens);
   auto summary = astro::analysis::summarize(
       analyzed, {.resamples = options.resamples, .seed = options.seed});
   auto tables = astro::analysis::summaryTables(summary);
@@ -79,7 +89,8 @@ void runAnalyze(const AnalyzeOptions& options) {
 
   std::cout << "imported " << imported.samples.size() << " samples from " << imported.run.name
             << " (" << imported.badLines.size() << " bad lines); detector "
-            << imported.run.detector << "; verifier "
+            << imported.run.detector << "; tokens "
+            << (options.tokenizer.empty() ? "approximate" : options.tokenizer) << "; verifier "
             << (imported.run.verifier.empty() ? "none" : imported.run.verifier)
             << "; bootstrap " << options.resamples << " resamples, seed " << options.seed
             << "\n";
@@ -119,6 +130,10 @@ const astro::cli::CommandRegistration kAnalyze{"40-analyze", [](CLI::App& root) 
                       "Benchmark of lines that name none (default: the file's stem)");
   analyze->add_option("--checkpoint", options->checkpoint, "Checkpoint of lines that name none");
   analyze->add_option("--csv", options->csv, "Write checkpoints/correlations/samples CSV here");
+  analyze->add_option("--tokenizer", options->tokenizer,
+                      "Count tokens with this tokenizer.json folder (default: a fast "
+                      "approximate count, docs/analysis.md)")
+      ->check(CLI::ExistingDirectory);
   analyze->add_flag("--samples", options->samples, "Also print the per-sample table");
   analyze->add_flag("--no-grading", options->noGrading,
                     "Do not grade with the math verifier (verl lines keep their score)");
