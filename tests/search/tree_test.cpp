@@ -131,6 +131,47 @@ class TreeTest : public QObject {
     tree.node(2).prior = INFINITY;
     QVERIFY_THROWS_EXCEPTION(astro::Error, treeToJsonText(tree, 2));
   }
+  void fastImport_agreesWithTheDomOnOddDocuments() {
+    // treeFromJsonText reads well-formed trees without a DOM and falls back to the DOM reader
+    // (treeFromJson) otherwise; both must accept and reject the same documents.
+    const std::string good = treeToJsonText(applesTree());
+    auto replaced = [&](const std::string& from, const std::string& to) {
+      std::string text = good;
+      text.replace(text.find(from), from.size(), to);
+      return text;
+    };
+    const std::vector<std::string> documents = {
+        good,
+        replaced("{\"problem\"", "{\"extra\":{\"a\":[1,{\"b\":null}],\"c\":2},\"problem\""),
+        replaced("\"visits\":2,", "\"visits\":2,\"note\":[[],{}],\"visits\":3,"),
+        replaced("\"parent\":0,", "\"parent\":0,\"parent\":null,"),
+        replaced("\"parent\":null,", "\"parent\":null,\"parent\":null,"),
+        replaced("\"answer\":\"12\"", "\"answer\":\"12\",\"answer\":null"),
+        replaced("\"visits\":9", "\"visits\":9.0"),
+        replaced("\"value\":1.0", "\"value\":3000000000"),
+        replaced("\"visits\":9", "\"visits\":3000000000"),
+        replaced("\"terminal\":false", "\"terminal\":0"),
+        replaced("\"text\":\"\"", "\"text\":{}"),
+        replaced("\"nodes\":[", "\"nodes\":[],\"nodes\":["),
+        replaced("\"answer\":\"5\",\"nodes\"", "\"answer\":null,\"nodes\""),
+        good + " ",
+        "[" + good + "]",
+    };
+    for (const std::string& text : documents) {
+      QString fast, dom;
+      try {
+        fast = QString::fromStdString(treeToJsonText(treeFromJsonText(text, "t")));
+      } catch (const astro::Error& error) {
+        fast = QString("error: ") + error.what();
+      }
+      try {
+        dom = QString::fromStdString(treeToJsonText(treeFromJson(json::parse(text), "t")));
+      } catch (const astro::Error& error) {
+        dom = QString("error: ") + error.what();
+      }
+      QCOMPARE(fast, dom);
+    }
+  }
   void saveAndLoad_roundTripThroughFiles() {
     const auto dir = astro::test::freshTempDir("tree_files");
     saveTree(applesTree(), dir / "one.json");
