@@ -1,6 +1,7 @@
 // Driver for fuzz targets in builds without libFuzzer: replays every corpus file, then a fixed
 // number of seeded mutations of them (bit flips, byte insertions and deletions, truncations,
 // splices), so CI exercises each parser deterministically. ASTRO_FUZZ_ITERATIONS sets the count.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
