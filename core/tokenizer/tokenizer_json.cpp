@@ -25,7 +25,7 @@ class JsonReader {
   Json parse(std::string_view text) const {
     try {
       return Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // syntax errors and numbers out of range
       throw Error(source_ + ": invalid JSON: " + e.what());
     }
   }
