@@ -54,8 +54,8 @@ std::optional<Dataset> DatasetRepository::findBySha256(const std::string& sha256
 }
 
 std::optional<Dataset> DatasetRepository::find(std::int64_t id) {
-  auto statement =
-      connection_.prepare(std::string("SELECT ") + kDatasetColumns + " FROM datasets WHERE id = ?1");
+  auto statement = connection_.prepare(std::string("SELECT ") + kDatasetColumns +
+                                       " FROM datasets WHERE id = ?1");
   statement.bindInteger(1, id);
   if (!statement.step()) return std::nullopt;
   return readDataset(statement);

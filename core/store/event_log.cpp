@@ -34,7 +34,7 @@ Event readEvent(const detail::Statement& row) {
 
 }  // namespace
 
-std::string toString(EventKind kind) {
+std::string eventKindName(EventKind kind) {
   for (const auto& [value, name] : kKindNames) {
     if (value == kind) return name;
   }
@@ -49,7 +49,7 @@ EventKind parseEventKind(const std::string& text) {
 }
 
 std::int64_t EventLog::insert(std::int64_t runId, const NewEvent& event, std::int64_t time) {
-  std::string kind = toString(event.kind);
+  std::string kind = eventKindName(event.kind);
   std::string payload = event.payload.dump();
   // The seq is computed inside the INSERT, which runs under the caller's write lock.
   auto statement = connection_.prepare(
@@ -86,8 +86,7 @@ std::int64_t EventLog::appendAll(std::int64_t runId, const std::vector<NewEvent>
   return seq;
 }
 
-std::vector<Event> EventLog::replay(std::int64_t runId, std::int64_t sinceSeq,
-                                    std::int64_t limit) {
+std::vector<Event> EventLog::replay(std::int64_t runId, std::int64_t sinceSeq, std::int64_t limit) {
   auto statement = connection_.prepare(
       "SELECT run_id, seq, time, kind, payload FROM events WHERE run_id = ?1 AND seq > ?2 "
       "ORDER BY seq LIMIT ?3");

@@ -18,8 +18,8 @@ class Connection;
 }
 
 enum class EventKind { kStageStarted, kStageFinished, kProgress, kMetric, kArtifact, kLog, kError };
-std::string toString(EventKind kind);                 // "stage_started", "progress", ...
-EventKind parseEventKind(const std::string& text);    // throws astro::Error naming the word
+std::string eventKindName(EventKind kind);          // "stage_started", "progress", ...
+EventKind parseEventKind(const std::string& text);  // throws astro::Error naming the word
 
 struct NewEvent {
   EventKind kind = EventKind::kLog;

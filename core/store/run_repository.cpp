@@ -43,9 +43,9 @@ Run readRun(const detail::Statement& row) {
 
 }  // namespace
 
-std::string toString(RunKind kind) { return kind == RunKind::kNative ? "native" : "imported"; }
+std::string runKindName(RunKind kind) { return kind == RunKind::kNative ? "native" : "imported"; }
 
-std::string toString(RunStatus status) {
+std::string runStatusName(RunStatus status) {
   for (const auto& [value, name] : kStatusNames) {
     if (value == status) return name;
   }
@@ -68,7 +68,7 @@ RunStatus parseRunStatus(const std::string& text) {
 
 Run RunRepository::create(const NewRun& run) {
   std::int64_t now = toMilliseconds(currentTimestamp());
-  std::string kind = toString(run.kind);
+  std::string kind = runKindName(run.kind);
   auto statement = connection_.prepare(
       "INSERT INTO runs (name, kind, config, host, created, updated) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
@@ -101,9 +101,8 @@ std::vector<Run> RunRepository::list() {
 }
 
 void RunRepository::updateStatus(std::int64_t id, RunStatus status) {
-  std::string name = toString(status);
-  auto statement =
-      connection_.prepare("UPDATE runs SET status = ?2, updated = ?3 WHERE id = ?1");
+  std::string name = runStatusName(status);
+  auto statement = connection_.prepare("UPDATE runs SET status = ?2, updated = ?3 WHERE id = ?1");
   statement.bindInteger(1, id).bindText(2, name);
   statement.bindInteger(3, toMilliseconds(currentTimestamp()));
   statement.execute();
@@ -117,6 +116,13 @@ void RunRepository::updateProgress(std::int64_t id, const std::string& currentSt
       "WHERE id = ?1");
   statement.bindInteger(1, id).bindText(2, currentStage).bindInteger(3, done);
   statement.bindInteger(4, total).bindInteger(5, toMilliseconds(currentTimestamp()));
+  statement.execute();
+  if (connection_.changes() == 0) detail::throwNoRun(connection_, id);
+}
+
+void RunRepository::remove(std::int64_t id) {
+  auto statement = connection_.prepare("DELETE FROM runs WHERE id = ?1");
+  statement.bindInteger(1, id);
   statement.execute();
   if (connection_.changes() == 0) detail::throwNoRun(connection_, id);
 }

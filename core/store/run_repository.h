@@ -18,8 +18,8 @@ class Connection;
 enum class RunKind { kNative, kImported };
 enum class RunStatus { kPending, kRunning, kInterrupted, kFinished, kFailed, kCancelled };
 
-std::string toString(RunKind kind);
-std::string toString(RunStatus status);
+std::string runKindName(RunKind kind);
+std::string runStatusName(RunStatus status);
 // Throw astro::Error naming the unknown word.
 RunKind parseRunKind(const std::string& text);
 RunStatus parseRunStatus(const std::string& text);
@@ -59,6 +59,8 @@ class RunRepository {
   void updateStatus(std::int64_t id, RunStatus status);
   void updateProgress(std::int64_t id, const std::string& currentStage, std::int64_t done,
                       std::int64_t total);
+  // Deletes the run with its stages, events, metrics and artifact records (not the files).
+  void remove(std::int64_t id);
 
  private:
   detail::Connection& connection_;

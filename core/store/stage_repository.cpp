@@ -44,7 +44,7 @@ Stage readStage(const detail::Statement& row) {
 
 }  // namespace
 
-std::string toString(StageStatus status) {
+std::string stageStatusName(StageStatus status) {
   for (const auto& [value, name] : kStatusNames) {
     if (value == status) return name;
   }
@@ -103,9 +103,9 @@ void StageRepository::markStarted(std::int64_t stageId) {
 void StageRepository::markFinished(std::int64_t stageId, StageStatus status) {
   if (status == StageStatus::kPending || status == StageStatus::kRunning) {
     throw Error("stage " + std::to_string(stageId) + " cannot finish with status '" +
-                toString(status) + "'");
+                stageStatusName(status) + "'");
   }
-  std::string name = toString(status);
+  std::string name = stageStatusName(status);
   auto statement =
       connection_.prepare("UPDATE stages SET status = ?2, finished = ?3 WHERE id = ?1");
   statement.bindInteger(1, stageId).bindText(2, name);

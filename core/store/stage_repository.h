@@ -16,7 +16,7 @@ class Connection;
 }
 
 enum class StageStatus { kPending, kRunning, kFinished, kFailed, kSkipped };
-std::string toString(StageStatus status);
+std::string stageStatusName(StageStatus status);
 StageStatus parseStageStatus(const std::string& text);  // throws astro::Error naming the word
 
 struct Stage {
@@ -37,7 +37,7 @@ class StageRepository {
   // Appends a stage after the run's last one.
   Stage add(std::int64_t runId, const std::string& kind);
   std::vector<Stage> list(std::int64_t runId);  // in pipeline order
-  Stage get(std::int64_t stageId);               // throws when absent
+  Stage get(std::int64_t stageId);              // throws when absent
 
   void markStarted(std::int64_t stageId);
   // `status` is the final one: finished, failed or skipped.

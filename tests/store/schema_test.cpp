@@ -1,8 +1,8 @@
 // Opening a workspace database: migrations from empty, reopening, refusal of newer, foreign,
 // garbage and truncated files with a message naming the file, and one writer per process.
-#include <QtTest>
 #include <sqlite3.h>
 
+#include <QtTest>
 #include <random>
 
 #include "core/base/error.h"
@@ -20,7 +20,8 @@ namespace {
 // A big-endian 32-bit field of the SQLite file header (user_version at 60, application_id at 68).
 std::uint32_t headerField(const std::string& bytes, std::size_t offset) {
   std::uint32_t value = 0;
-  for (std::size_t i = 0; i < 4; ++i) value = (value << 8) | static_cast<std::uint8_t>(bytes[offset + i]);
+  for (std::size_t i = 0; i < 4; ++i)
+    value = (value << 8) | static_cast<std::uint8_t>(bytes[offset + i]);
   return value;
 }
 
@@ -65,8 +66,8 @@ class SchemaTest : public QObject {
     {
       auto workspace = Workspace::open(folder);
       runId = workspace.runs().create({.name = "kept", .config = "seed = 3"}).id;
-      workspace.events().append(runId, {.kind = astro::store::EventKind::kLog,
-                                        .payload = {{"message", "hello"}}});
+      workspace.events().append(
+          runId, {.kind = astro::store::EventKind::kLog, .payload = {{"message", "hello"}}});
     }
     auto workspace = Workspace::open(folder);
     QCOMPARE(workspace.schemaVersion(), 1);

@@ -1,6 +1,7 @@
 // Schema version checks and forward migration of a workspace database at open (detail/schema.h).
-#include "core/base/error.h"
 #include "core/store/detail/schema.h"
+
+#include "core/base/error.h"
 
 namespace astro::store::detail {
 
@@ -10,7 +11,8 @@ int latestVersion() { return schemaMigrations().back().version; }
 
 std::string hex(std::int64_t value) {
   char text[24];
-  std::snprintf(text, sizeof text, "0x%08llx", static_cast<unsigned long long>(value) & 0xffffffffULL);
+  std::snprintf(text, sizeof text, "0x%08llx",
+                static_cast<unsigned long long>(value) & 0xffffffffULL);
   return text;
 }
 
@@ -22,8 +24,10 @@ int checkSchemaVersion(Connection& connection) {
   std::int64_t version = connection.queryInteger("PRAGMA user_version");
   std::int64_t applicationId = connection.queryInteger("PRAGMA application_id");
   if (applicationId != 0 && applicationId != kApplicationId) {
-    throw Error(file + " is not an Astro Studio workspace database: it belongs to another "
-                "program (application id " + hex(applicationId) + ")");
+    throw Error(file +
+                " is not an Astro Studio workspace database: it belongs to another "
+                "program (application id " +
+                hex(applicationId) + ")");
   }
   if (version > latestVersion()) {
     throw Error(file + " has schema version " + std::to_string(version) +

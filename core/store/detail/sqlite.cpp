@@ -85,8 +85,9 @@ std::optional<std::int64_t> Statement::optionalInteger(int column) const {
 
 Connection::Connection(std::filesystem::path file, const ConnectionOptions& options)
     : file_(std::move(file)), busyTimeout_(options.busyTimeout) {
-  int flags = SQLITE_OPEN_EXRESCODE |
-              (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int flags =
+      SQLITE_OPEN_EXRESCODE |
+      (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* raw = nullptr;
   int code = sqlite3_open_v2(file_.c_str(), &raw, flags, nullptr);
   database_.reset(raw);  // sqlite3_open_v2 hands out a handle even on failure; it must be closed
