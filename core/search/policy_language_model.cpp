@@ -1,0 +1,182 @@
+// LanguageModelPolicy (policy_language_model.h): chat prompts, one batched generate per call,
+// and the split of generated tokens into steps at the delimiter with their log-likelihoods.
+#include "core/search/policy_language_model.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "core/base/error.h"
+
+namespace astro::search {
+
+namespace {
+
+std::string trimTrailingWhitespace(std::string text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' ||
+                           text.back() == '\t')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+std::string trimLeadingNewlines(std::string text) {
+  const std::size_t first = text.find_first_not_of("\r\n");
+  return first == std::string::npos ? std::string() : text.substr(first);
+}
+
+double sum(std::span<const float> values) {
+  return std::accumulate(values.begin(), values.end(), 0.0);
+}
+
+}  // namespace
+
+LanguageModelPolicy::LanguageModelPolicy(const model::LanguageModel& model,
+                                         const tokenizer::Tokenizer& tokenizer,
+                                         LanguageModelPolicyOptions options)
+    : model_(model), tokenizer_(tokenizer), options_(std::move(options)) {
+  if (options_.stepDelimiter.empty()) {
+    throw UsageError("LanguageModelPolicyOptions.stepDelimiter must not be empty");
+  }
+}
+
+std::string LanguageModelPolicy::promptText(const PolicyState& state) const {
+  std::vector<tokenizer::ChatMessage> messages;
+  if (!options_.systemPrompt.empty()) messages.push_back({"system", options_.systemPrompt});
+  messages.push_back({"user", state.problem->question});
+  std::string prompt = tokenizer::renderChat(tokenizer_.chatFormat(), messages, true);
+  for (std::string_view step : state.steps) {
+    prompt += step;
+    prompt += options_.stepDelimiter;
+  }
+  return prompt;
+}
+
+model::GenerationOptions LanguageModelPolicy::generationOptions(
+    double temperature, int maxNewTokens, std::span<const PolicyState> states) const {
+  model::GenerationOptions generation;
+  generation.maxNewTokens = maxNewTokens;
+  generation.temperature = temperature;
+  generation.topP = options_.topP;
+  // The engine takes one seed per call: fold the states' seeds, so a call is reproducible.
+  std::uint64_t seed = 0x2545f4914f6cdd1dULL;
+  for (const PolicyState& state : states) seed = (seed ^ state.seed) * 0x100000001b3ULL;
+  generation.seed = seed;
+  generation.stopAtEos = true;
+  generation.stopIds = tokenizer_.stopIds();
+  generation.decode = [this](std::span<const std::int32_t> ids) {
+    return tokenizer_.decode(ids);
+  };
+  generation.returnLogprobs = true;
+  generation.maxBatchSize = options_.maxBatchSize;
+  return generation;
+}
+
+std::vector<std::vector<ProposedStep>> LanguageModelPolicy::proposeSteps(
+    std::span<const PolicyState> states, const StepSampling& sampling) {
+  std::vector<std::vector<std::int32_t>> prompts;
+  prompts.reserve(states.size() * static_cast<std::size_t>(sampling.count));
+  for (const PolicyState& state : states) {
+    const std::vector<std::int32_t> prompt = tokenizer_.encode(promptText(state));
+    for (int copy = 0; copy < sampling.count; ++copy) prompts.push_back(prompt);
+  }
+  model::GenerationOptions generation =
+      generationOptions(sampling.temperature, sampling.maxStepTokens, states);
+  generation.stopStrings = {options_.stepDelimiter};
+  const std::vector<model::Generation> generations = model_.generate(prompts, generation);
+
+  std::vector<std::vector<ProposedStep>> proposals(states.size());
+  for (std::size_t row = 0; row < generations.size(); ++row) {
+    const model::Generation& generated = generations[row];
+    std::string text = tokenizer_.decode(generated.ids, /*skipSpecialTokens=*/true);
+    const std::size_t delimiter = text.find(options_.stepDelimiter);
+    if (delimiter != std::string::npos) text.resize(delimiter);
+    ProposedStep step;
+    step.text = trimTrailingWhitespace(trimLeadingNewlines(std::move(text)));
+    step.tokenCount = static_cast<int>(generated.ids.size());
+    step.logLikelihood = sum(generated.logprobs);
+    step.final = generated.finishReason == model::FinishReason::kStopToken ||
+                 (!options_.finalMarker.empty() &&
+                  step.text.find(options_.finalMarker) != std::string::npos);
+    proposals[row / static_cast<std::size_t>(sampling.count)].push_back(std::move(step));
+  }
+  return proposals;
+}
+
+std::vector<std::vector<ProposedStep>> LanguageModelPolicy::rollout(
+    std::span<const PolicyState> states, const RolloutSampling& sampling) {
+  if (sampling.maxSteps.size() != states.size()) {
+    throw Error("LanguageModelPolicy::rollout: maxSteps has " +
+                std::to_string(sampling.maxSteps.size()) + " entries for " +
+                std::to_string(states.size()) + " states");
+  }
+  std::vector<std::vector<std::int32_t>> prompts;
+  int longest = 1;
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    prompts.push_back(tokenizer_.encode(promptText(states[i])));
+    longest = std::max(longest, sampling.maxSteps[i] * sampling.maxStepTokens);
+  }
+  const int maxNewTokens = std::min(longest, options_.maxRolloutTokens);
+  const std::vector<model::Generation> generations =
+      model_.generate(prompts, generationOptions(sampling.temperature, maxNewTokens, states));
+
+  std::vector<std::vector<ProposedStep>> rollouts(states.size());
+  for (std::size_t i = 0; i < generations.size(); ++i) {
+    rollouts[i] = splitIntoSteps(generations[i], sampling.maxSteps[i]);
+  }
+  return rollouts;
+}
+
+std::vector<ProposedStep> LanguageModelPolicy::splitIntoSteps(const model::Generation& generated,
+                                                             int maxSteps) const {
+  // Text of the continuation with the byte offset where every token starts (special tokens
+  // such as <|eot_id|> add no text).
+  std::string text;
+  std::vector<std::size_t> tokenStart;
+  tokenStart.reserve(generated.ids.size());
+  for (std::int32_t id : generated.ids) {
+    tokenStart.push_back(text.size());
+    if (!tokenizer_.isSpecial(id)) text += tokenizer_.decode(std::span(&id, 1));
+  }
+  std::vector<ProposedStep> steps;
+  std::size_t segmentBegin = 0;
+  std::size_t token = 0;
+  int pendingTokens = 0;  // tokens of empty segments, carried to the next step
+  double pendingLogLikelihood = 0.0;
+  const std::size_t delimiterLength = options_.stepDelimiter.size();
+  while (segmentBegin <= text.size() && static_cast<int>(steps.size()) < maxSteps) {
+    const std::size_t delimiter = text.find(options_.stepDelimiter, segmentBegin);
+    const bool last = delimiter == std::string::npos;
+    const std::size_t segmentEnd = last ? text.size() : delimiter;
+    const std::size_t nextBegin = last ? text.size() + 1 : delimiter + delimiterLength;
+    // A token belongs to the segment its first byte falls in.
+    while (token < tokenStart.size() && (last || tokenStart[token] < nextBegin)) {
+      ++pendingTokens;
+      if (token < generated.logprobs.size()) pendingLogLikelihood += generated.logprobs[token];
+      ++token;
+    }
+    std::string stepText = trimTrailingWhitespace(
+        trimLeadingNewlines(text.substr(segmentBegin, segmentEnd - segmentBegin)));
+    segmentBegin = nextBegin;
+    if (stepText.empty()) {
+      if (last && !steps.empty() &&
+          generated.finishReason == model::FinishReason::kStopToken) {
+        steps.back().final = true;  // the model stopped right after the last step's delimiter
+      }
+      continue;
+    }
+    ProposedStep step;
+    step.text = std::move(stepText);
+    step.tokenCount = pendingTokens;
+    step.logLikelihood = pendingLogLikelihood;
+    step.final = (last && generated.finishReason == model::FinishReason::kStopToken) ||
+                 (!options_.finalMarker.empty() &&
+                  step.text.find(options_.finalMarker) != std::string::npos);
+    pendingTokens = 0;
+    pendingLogLikelihood = 0.0;
+    steps.push_back(std::move(step));
+    if (steps.back().final) break;
+  }
+  return steps;
+}
+
+}  // namespace astro::search

@@ -1,0 +1,52 @@
+// The StepPolicy backed by the built-in Llama engine: prompts in the tokenizer's chat format,
+// one batched LanguageModel::generate per call (k rows per state for expansions, stopped at the
+// step delimiter), token log-probabilities summed into each step's likelihood for its prior.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/model/language_model.h"
+#include "core/search/policy.h"
+#include "core/tokenizer/tokenizer.h"
+
+namespace astro::search {
+
+struct LanguageModelPolicyOptions {
+  std::string systemPrompt;          // empty: no system message
+  std::string stepDelimiter = "\n\n";  // the step delimiter
+  // A step holding this text states the final answer, so it ends the solution even when the
+  // model did not stop after it ("\\boxed" for MATH and the countdown world).
+  std::string finalMarker = "\\boxed";
+  double topP = 1.0;
+  std::int64_t maxBatchSize = 256;  // rows decoded together (LanguageModel splits beyond it)
+  int maxRolloutTokens = 1024;      // a rollout's whole continuation
+};
+
+class LanguageModelPolicy final : public StepPolicy {
+ public:
+  // Borrows `model` and `tokenizer`; both must outlive the policy.
+  LanguageModelPolicy(const model::LanguageModel& model, const tokenizer::Tokenizer& tokenizer,
+                      LanguageModelPolicyOptions options = {});
+
+  std::vector<std::vector<ProposedStep>> proposeSteps(std::span<const PolicyState> states,
+                                                     const StepSampling& sampling) override;
+  std::vector<std::vector<ProposedStep>> rollout(std::span<const PolicyState> states,
+                                                const RolloutSampling& sampling) override;
+
+  // The prompt the model continues for `state`: chat prompt, then the steps so far.
+  std::string promptText(const PolicyState& state) const;
+
+ private:
+  model::GenerationOptions generationOptions(double temperature, int maxNewTokens,
+                                             std::span<const PolicyState> states) const;
+  // A rollout's continuation cut into steps at the delimiter (at most `maxSteps`), each with the
+  // tokens and log-likelihood of the text it covers.
+  std::vector<ProposedStep> splitIntoSteps(const model::Generation& generated, int maxSteps) const;
+
+  const model::LanguageModel& model_;
+  const tokenizer::Tokenizer& tokenizer_;
+  LanguageModelPolicyOptions options_;
+};
+
+}  // namespace astro::search

@@ -1,0 +1,185 @@
+// bench_mcts: MCTS simulations/s and policy tokens/s with the real LanguageModelPolicy (a
+// random-init Llama), many trees advancing together against one tree at a time, same problems,
+// same budgets. Prints metric, batched, one-at-a-time, ratio (median of --repeats runs).
+//   bench_mcts [--trees 16] [--iterations 4] [--children 4] [--depth 4] [--step-tokens 12]
+//              [--repeats 3] [--threads 0] [--config resources/world/models/tiny.json]
+//              [--tokenizer DIR-with-tokenizer.json]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/math/math_verifier.h"
+#include "core/model/language_model.h"
+#include "core/model/runtime.h"
+#include "core/search/mcts.h"
+#include "core/search/policy_language_model.h"
+#include "core/tokenizer/tokenizer.h"
+
+namespace {
+
+struct BenchOptions {
+  int trees = 16;
+  int iterations = 4;
+  int children = 4;
+  int depth = 4;
+  int stepTokens = 12;
+  int repeats = 3;
+  int threads = 0;
+  std::filesystem::path config;
+  std::filesystem::path tokenizer;
+};
+
+struct Measurement {
+  double seconds = 0;
+  astro::search::MctsStats stats;
+  double simulationsPerSecond() const { return stats.simulations / seconds; }
+  double tokensPerSecond() const { return stats.policyTokens / seconds; }
+};
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+std::filesystem::path firstExisting(std::initializer_list<std::filesystem::path> candidates) {
+  for (const auto& candidate : candidates) {
+    if (std::filesystem::exists(candidate)) return candidate;
+  }
+  return {};
+}
+
+BenchOptions parseArguments(int argc, char** argv) {
+  BenchOptions options;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const std::string value = argv[i + 1];
+    if (flag == "--trees") options.trees = std::stoi(value);
+    else if (flag == "--iterations") options.iterations = std::stoi(value);
+    else if (flag == "--children") options.children = std::stoi(value);
+    else if (flag == "--depth") options.depth = std::stoi(value);
+    else if (flag == "--step-tokens") options.stepTokens = std::stoi(value);
+    else if (flag == "--repeats") options.repeats = std::stoi(value);
+    else if (flag == "--threads") options.threads = std::stoi(value);
+    else if (flag == "--config") options.config = value;
+    else if (flag == "--tokenizer") options.tokenizer = value;
+    else throw std::runtime_error("unknown flag " + flag);
+  }
+  const std::filesystem::path resources = ASTRO_SOURCE_DIR "/resources/world";
+  if (options.config.empty()) options.config = firstExisting({resources / "models/tiny.json"});
+  if (options.tokenizer.empty()) {
+    options.tokenizer = firstExisting({resources / "tokenizer.json"});
+    if (options.tokenizer.empty()) {
+      options.tokenizer = firstExisting({ASTRO_SHARED_DATA "/tokenizers/llama3/tokenizer.json"});
+    }
+    options.tokenizer = options.tokenizer.parent_path();
+  }
+  return options;
+}
+
+// The fallback when the world's tiny config is absent: a 2-layer, 64-wide Llama.
+astro::model::ModelConfig tinyConfig(std::int64_t vocabSize, std::vector<std::int64_t> eos) {
+  astro::model::ModelConfig config;
+  config.vocabSize = vocabSize;
+  config.hiddenSize = 64;
+  config.intermediateSize = 172;
+  config.numHiddenLayers = 2;
+  config.numAttentionHeads = 4;
+  config.numKeyValueHeads = 2;
+  config.headDim = 16;
+  config.maxPositionEmbeddings = 1024;
+  config.eosTokenIds = std::move(eos);
+  return config;
+}
+
+std::vector<astro::math::Problem> benchProblems(int count) {
+  std::vector<astro::math::Problem> problems;
+  for (int i = 0; i < count; ++i) {
+    astro::math::Problem problem;
+    problem.id = "bench-" + std::to_string(i);
+    problem.question = "Using the numbers " + std::to_string(3 + i % 7) + ", " +
+                       std::to_string(5 + i % 5) + ", 7 and 8, reach " + std::to_string(20 + i) +
+                       ". Write one operation per step.";
+    problem.answer = std::to_string(20 + i);
+    problems.push_back(problem);
+  }
+  return problems;
+}
+
+Measurement measure(const std::vector<astro::math::Problem>& problems,
+                    astro::search::StepPolicy& policy, const astro::math::Verifier& verifier,
+                    const astro::search::MctsOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = astro::search::searchBatch(problems, policy, verifier, options);
+  Measurement measurement;
+  measurement.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  measurement.stats = result.stats;
+  return measurement;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const BenchOptions bench = parseArguments(argc, argv);
+    astro::model::initTorchRuntime(bench.threads);
+    const auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(bench.tokenizer);
+    std::vector<std::int64_t> eos;
+    for (std::int32_t id : tokenizer.stopIds()) eos.push_back(id);
+    const astro::model::ModelConfig config = bench.config.empty()
+                                                 ? tinyConfig(tokenizer.vocabSize(), eos)
+                                                 : astro::model::readModelConfig(bench.config);
+    const auto model = astro::model::LanguageModel::randomInit(config, 1);
+    astro::search::LanguageModelPolicy policy(model, tokenizer);
+    const astro::math::MathVerifier verifier;
+    const auto problems = benchProblems(bench.trees);
+
+    astro::search::MctsOptions options;
+    options.iterations = bench.iterations;
+    options.maxDepth = bench.depth;
+    options.childrenPerExpansion = bench.children;
+    options.maxStepTokens = bench.stepTokens;
+    options.seed = 5;
+    std::printf("model: %s (%lld parameters, vocab %lld), tokenizer %s\n",
+                bench.config.empty() ? "built-in 2x64 Llama" : bench.config.c_str(),
+                static_cast<long long>(config.parameterCount()),
+                static_cast<long long>(config.vocabSize), bench.tokenizer.c_str());
+    std::printf("budget: %d trees x %d iterations, k=%d, depth %d, %d tokens/step; median of %d\n",
+                bench.trees, bench.iterations, bench.children, bench.depth, bench.stepTokens,
+                bench.repeats);
+
+    std::vector<double> batchedSims, batchedTokens, aloneSims, aloneTokens;
+    for (int repeat = 0; repeat < bench.repeats; ++repeat) {
+      options.treesPerBatch = bench.trees;
+      const Measurement batched = measure(problems, policy, verifier, options);
+      options.treesPerBatch = 1;
+      const Measurement alone = measure(problems, policy, verifier, options);
+      batchedSims.push_back(batched.simulationsPerSecond());
+      batchedTokens.push_back(batched.tokensPerSecond());
+      aloneSims.push_back(alone.simulationsPerSecond());
+      aloneTokens.push_back(alone.tokensPerSecond());
+      std::printf("run %d: batched %.2f s (%lld sims, %lld tokens, %lld+%lld calls), "
+                  "one-at-a-time %.2f s (%lld sims, %lld tokens, %lld+%lld calls)\n",
+                  repeat + 1, batched.seconds, batched.stats.simulations,
+                  batched.stats.policyTokens, batched.stats.proposeCalls,
+                  batched.stats.rolloutCalls, alone.seconds, alone.stats.simulations,
+                  alone.stats.policyTokens, alone.stats.proposeCalls, alone.stats.rolloutCalls);
+    }
+    std::printf("\n%-22s %14s %14s %8s\n", "metric", "batched", "one-at-a-time", "ratio");
+    const double sims = median(batchedSims), simsAlone = median(aloneSims);
+    const double tokens = median(batchedTokens), tokensAlone = median(aloneTokens);
+    std::printf("%-22s %14.2f %14.2f %7.2fx\n", "simulations/s", sims, simsAlone,
+                sims / simsAlone);
+    std::printf("%-22s %14.1f %14.1f %7.2fx\n", "policy tokens/s", tokens, tokensAlone,
+                tokens / tokensAlone);
+    std::printf("target: batched >= 4x one-at-a-time in simulations/s\n");
+    return 0;
+  } catch (const std::exception& error) {
+    std::cerr << "bench_mcts: " << error.what() << "\n";
+    return 1;
+  }
+}
