@@ -106,8 +106,8 @@ void BpeModel::mergeWord(std::string_view wordBytes, std::vector<std::int32_t>& 
     if (next < 0) return;
     auto rule = mergeRules_.find(pairKey(symbols[position].id, symbols[next].id));
     if (rule == mergeRules_.end()) return;
-    queue.push({rule->second.rank, position, symbols[position].id, symbols[next].id,
-                rule->second.merged});
+    queue.push(
+        {rule->second.rank, position, symbols[position].id, symbols[next].id, rule->second.merged});
   };
   for (std::int32_t position = 0; position + 1 < std::int32_t(symbols.size()); ++position) {
     offer(position);

@@ -23,9 +23,9 @@ std::size_t utf8CharLength(std::string_view text, std::size_t i) {
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
   }
   unsigned char second = byte(i + 1);
-  if (lead == 0xE0 && second < 0xA0) return 0;  // overlong
+  if (lead == 0xE0 && second < 0xA0) return 0;   // overlong
   if (lead == 0xED && second >= 0xA0) return 0;  // surrogate
-  if (lead == 0xF0 && second < 0x90) return 0;  // overlong
+  if (lead == 0xF0 && second < 0x90) return 0;   // overlong
   if (lead == 0xF4 && second >= 0x90) return 0;  // above U+10FFFF
   return length;
 }
@@ -43,10 +43,10 @@ void appendNormalized(std::string_view run, std::string& out) {
   static const icu::Normalizer2& normalizer = nfc();
   UErrorCode status = U_ZERO_ERROR;
   icu::StringByteSink<std::string> sink(&out);
-  normalizer.normalizeUTF8(0, icu::StringPiece(run.data(), std::int32_t(run.size())), sink,
-                           nullptr, status);
-  if (U_FAILURE(status)) throw Error(std::string("NFC normalization failed: ") +
-                                     u_errorName(status));
+  normalizer.normalizeUTF8(0, icu::StringPiece(run.data(), std::int32_t(run.size())), sink, nullptr,
+                           status);
+  if (U_FAILURE(status))
+    throw Error(std::string("NFC normalization failed: ") + u_errorName(status));
 }
 
 }  // namespace

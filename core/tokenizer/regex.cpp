@@ -65,8 +65,8 @@ void Regex::findAll(std::string_view text,
     int result = pcre2_match(compiled_->code, subject, text.size(), offset, 0, data, nullptr);
     if (result == PCRE2_ERROR_JIT_STACKLIMIT) {
       // The interpreter keeps its backtracking state on the heap instead of the JIT's stack.
-      result = pcre2_match(compiled_->code, subject, text.size(), offset, PCRE2_NO_JIT, data,
-                           nullptr);
+      result =
+          pcre2_match(compiled_->code, subject, text.size(), offset, PCRE2_NO_JIT, data, nullptr);
     }
     if (result == PCRE2_ERROR_NOMATCH) break;
     if (result < 0) {

@@ -38,8 +38,8 @@ struct Tokenizer::Impl {
   }
   void checkId(std::int32_t id) const {
     if (id < 0 || std::size_t(id) >= known.size() || !known[std::size_t(id)]) {
-      throw Error(source + ": token id " + std::to_string(id) +
-                  " is not in the vocabulary (size " + std::to_string(known.size()) + ")");
+      throw Error(source + ": token id " + std::to_string(id) + " is not in the vocabulary (size " +
+                  std::to_string(known.size()) + ")");
     }
   }
 };

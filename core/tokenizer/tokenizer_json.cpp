@@ -50,7 +50,8 @@ class JsonReader {
     if (!value.is_number_integer()) fail(path, "must be an integer token id");
     auto id = value.get<std::int64_t>();
     if (id < 0 || id > kMaxTokenId) {
-      fail(path, "token id " + std::to_string(id) + " is outside 0.." + std::to_string(kMaxTokenId));
+      fail(path,
+           "token id " + std::to_string(id) + " is outside 0.." + std::to_string(kMaxTokenId));
     }
     return std::int32_t(id);
   }

@@ -1,7 +1,8 @@
 // Chat rendering in the Llama 3, ChatML and plain conventions, asserted as exact strings.
+#include "core/tokenizer/chat_format.h"
+
 #include <QtTest>
 
-#include "core/tokenizer/chat_format.h"
 #include "core/tokenizer/tokenizer.h"
 #include "tests/support/test_support.h"
 #include "tests/tokenizer/tiny_fixture.h"

@@ -2,7 +2,6 @@
 // (tokenizers/encodings.jsonl: 413 texts encoded by the reference implementation, no BOS):
 // every id must match. Skips with a message when the shared data is absent.
 #include <QtTest>
-
 #include <fstream>
 
 #include "core/tokenizer/chat_format.h"
@@ -40,9 +39,8 @@ class SharedEncodingsTest : public QObject {
       QCOMPARE(tokenizer.decode(actual), text);
     }
     QCOMPARE(lineNumber, 413);
-    QVERIFY2(mismatches == 0, qPrintable(QString("%1 of 413 differ; first: %2")
-                                             .arg(mismatches)
-                                             .arg(firstMismatch)));
+    QVERIFY2(mismatches == 0,
+             qPrintable(QString("%1 of 413 differ; first: %2").arg(mismatches).arg(firstMismatch)));
   }
 
  private Q_SLOTS:

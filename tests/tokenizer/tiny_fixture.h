@@ -2,10 +2,9 @@
 // its path, its JSON for tests that edit it, and loading an edited copy from memory.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 

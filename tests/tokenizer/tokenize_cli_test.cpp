@@ -1,7 +1,6 @@
 // `astro tokenize`: one {"ids": [...]} line per input line, in order, exit 1 naming file:line
 // and field for malformed input, exit 2 for bad usage.
 #include <QtTest>
-
 #include <fstream>
 
 #include "tests/support/test_support.h"
@@ -30,8 +29,8 @@ class TokenizeCliTest : public QObject {
     auto input = writeInput(dir, "in.jsonl",
                             "{\"text\": \"The answer\"}\n{\"text\": \"<|eot_id|>\", \"id\": 3}\n"
                             "{\"text\": \"\"}\n");
-    auto result = runProgram(ASTRO_CLI_PATH, {"tokenize", "--tokenizer", tinyDir(), "--input",
-                                              input});
+    auto result =
+        runProgram(ASTRO_CLI_PATH, {"tokenize", "--tokenizer", tinyDir(), "--input", input});
     QCOMPARE(result.exitCode, 0);
     auto tiny = astro::tokenizer::Tokenizer::fromDirectory(astro::test::tinyTokenizerDir());
     std::string expected = "{\"ids\":" + nlohmann::json(tiny.encode("The answer")).dump() +
@@ -51,26 +50,25 @@ class TokenizeCliTest : public QObject {
   void malformedLine_namesFileAndLine() {
     auto dir = astro::test::freshTempDir("tokenize-bad-json");
     auto input = writeInput(dir, "in.jsonl", "{\"text\": \"a\"}\n{\"text\": \n");
-    auto result = runProgram(ASTRO_CLI_PATH, {"tokenize", "--tokenizer", tinyDir(), "--input",
-                                              input});
+    auto result =
+        runProgram(ASTRO_CLI_PATH, {"tokenize", "--tokenizer", tinyDir(), "--input", input});
     QCOMPARE(result.exitCode, 1);
     QCOMPARE(result.err, "astro: error: " + input + ":2: not a JSON object\n");
   }
   void missingTextField_namesField() {
     auto dir = astro::test::freshTempDir("tokenize-no-text");
     auto input = writeInput(dir, "in.jsonl", "{\"text\": \"a\"}\n{\"txt\": \"b\"}\n");
-    auto result = runProgram(ASTRO_CLI_PATH, {"tokenize", "--tokenizer", tinyDir(), "--input",
-                                              input});
+    auto result =
+        runProgram(ASTRO_CLI_PATH, {"tokenize", "--tokenizer", tinyDir(), "--input", input});
     QCOMPARE(result.exitCode, 1);
-    QCOMPARE(result.err,
-             "astro: error: " + input + ":2: field 'text': missing or not a string\n");
+    QCOMPARE(result.err, "astro: error: " + input + ":2: field 'text': missing or not a string\n");
   }
   void missingTokenizer_exitsOne() {
     auto dir = astro::test::freshTempDir("tokenize-no-tokenizer");
     auto input = writeInput(dir, "in.jsonl", "{\"text\": \"a\"}\n");
-    auto result = runProgram(ASTRO_CLI_PATH,
-                             {"tokenize", "--tokenizer", QString::fromStdString(dir.string()),
-                              "--input", input});
+    auto result = runProgram(
+        ASTRO_CLI_PATH,
+        {"tokenize", "--tokenizer", QString::fromStdString(dir.string()), "--input", input});
     QCOMPARE(result.exitCode, 1);
     QVERIFY(result.err.contains("tokenizer.json"));
   }

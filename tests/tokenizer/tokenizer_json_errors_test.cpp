@@ -29,8 +29,8 @@ class TokenizerJsonErrorsTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void invalidJson_isNamed() {
-    QVERIFY(QString::fromStdString(loadError("{\"model\": ")).startsWith(
-        "dir/tokenizer.json: invalid JSON: "));
+    QVERIFY(QString::fromStdString(loadError("{\"model\": "))
+                .startsWith("dir/tokenizer.json: invalid JSON: "));
   }
   void missingModel_isNamed() {
     QCOMPARE(loadJsonError(json::object()), std::string("dir/tokenizer.json: model is missing"));
@@ -44,14 +44,16 @@ class TokenizerJsonErrorsTest : public QObject {
   void bpeDropout_isUnsupported() {
     auto tokenizer = astro::test::tinyTokenizerJson();
     tokenizer["model"]["dropout"] = 0.1;
-    QCOMPARE(loadJsonError(tokenizer), std::string("dir/tokenizer.json: model.dropout must be null: "
-                                               "BPE dropout is not supported"));
+    QCOMPARE(loadJsonError(tokenizer),
+             std::string("dir/tokenizer.json: model.dropout must be null: "
+                         "BPE dropout is not supported"));
   }
   void nfkcNormalizer_isUnsupported() {
     auto tokenizer = astro::test::tinyTokenizerJson();
     tokenizer["normalizer"] = {{"type", "Sequence"}, {"normalizers", {{{"type", "NFKC"}}}}};
-    QCOMPARE(loadJsonError(tokenizer), std::string("dir/tokenizer.json: normalizer.normalizers[0].type "
-                                               "'NFKC' is not supported"));
+    QCOMPARE(loadJsonError(tokenizer),
+             std::string("dir/tokenizer.json: normalizer.normalizers[0].type "
+                         "'NFKC' is not supported"));
   }
   void metaspacePreTokenizer_isUnsupported() {
     auto tokenizer = astro::test::tinyTokenizerJson();
@@ -63,14 +65,16 @@ class TokenizerJsonErrorsTest : public QObject {
   void preTokenizerWithoutByteLevel_isRefused() {
     auto tokenizer = astro::test::tinyTokenizerJson();
     tokenizer["pre_tokenizer"]["pretokenizers"].erase(1);
-    QCOMPARE(loadJsonError(tokenizer), std::string("dir/tokenizer.json: pre_tokenizer has no "
-                                               "ByteLevel step: only byte-level BPE is supported"));
+    QCOMPARE(loadJsonError(tokenizer),
+             std::string("dir/tokenizer.json: pre_tokenizer has no "
+                         "ByteLevel step: only byte-level BPE is supported"));
   }
   void badRegex_namesPatternPath() {
     auto tokenizer = astro::test::tinyTokenizerJson();
     tokenizer["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"] = "(\\p{L}+";
-    QVERIFY(QString::fromStdString(loadJsonError(tokenizer)).startsWith(
-        "dir/tokenizer.json: pre_tokenizer.pretokenizers[0].pattern: cannot compile regex"));
+    QVERIFY(QString::fromStdString(loadJsonError(tokenizer))
+                .startsWith("dir/tokenizer.json: pre_tokenizer.pretokenizers[0].pattern: cannot "
+                            "compile regex"));
   }
   void unknownSplitBehavior_isUnsupported() {
     auto tokenizer = astro::test::tinyTokenizerJson();
@@ -82,26 +86,30 @@ class TokenizerJsonErrorsTest : public QObject {
   void mergeOfUnknownToken_namesMergeIndex() {
     auto tokenizer = astro::test::tinyTokenizerJson();
     tokenizer["model"]["merges"][2] = "zz qq";
-    QCOMPARE(loadJsonError(tokenizer), std::string("dir/tokenizer.json: model.merges[2]: token 'zz' "
-                                               "is not in model.vocab"));
+    QCOMPARE(loadJsonError(tokenizer),
+             std::string("dir/tokenizer.json: model.merges[2]: token 'zz' "
+                         "is not in model.vocab"));
   }
   void mergeWithoutSpace_namesMergeIndex() {
     auto tokenizer = astro::test::tinyTokenizerJson();
     tokenizer["model"]["merges"][3] = "ab";
-    QCOMPARE(loadJsonError(tokenizer), std::string("dir/tokenizer.json: model.merges[3] must be two "
-                                               "tokens separated by one space, got 'ab'"));
+    QCOMPARE(loadJsonError(tokenizer),
+             std::string("dir/tokenizer.json: model.merges[3] must be two "
+                         "tokens separated by one space, got 'ab'"));
   }
   void nonIntegerVocabId_namesEntry() {
     auto tokenizer = astro::test::tinyTokenizerJson();
     tokenizer["model"]["vocab"]["Ġthe"] = "7";
-    QCOMPARE(loadJsonError(tokenizer), std::string("dir/tokenizer.json: model.vocab[\"Ġthe\"] must be "
-                                               "an integer token id"));
+    QCOMPARE(loadJsonError(tokenizer),
+             std::string("dir/tokenizer.json: model.vocab[\"Ġthe\"] must be "
+                         "an integer token id"));
   }
   void negativeAddedTokenId_namesEntry() {
     auto tokenizer = astro::test::tinyTokenizerJson();
     tokenizer["added_tokens"][0]["id"] = -1;
-    QCOMPARE(loadJsonError(tokenizer), std::string("dir/tokenizer.json: added_tokens[0].id token id -1 "
-                                               "is outside 0..4194303"));
+    QCOMPARE(loadJsonError(tokenizer),
+             std::string("dir/tokenizer.json: added_tokens[0].id token id -1 "
+                         "is outside 0..4194303"));
   }
   void wordPieceDecoder_isUnsupported() {
     auto tokenizer = astro::test::tinyTokenizerJson();
@@ -111,10 +119,10 @@ class TokenizerJsonErrorsTest : public QObject {
   }
   void malformedConfig_namesConfigFile() {
     auto text = astro::test::tinyTokenizerJson().dump();
-    QVERIFY(QString::fromStdString(loadError(text, "{\"eos_token\": 5}")).startsWith(
-        "dir/tokenizer_config.json: eos_token must be a string"));
-    QVERIFY(QString::fromStdString(loadError(text, "[")).startsWith(
-        "dir/tokenizer_config.json: invalid JSON"));
+    QVERIFY(QString::fromStdString(loadError(text, "{\"eos_token\": 5}"))
+                .startsWith("dir/tokenizer_config.json: eos_token must be a string"));
+    QVERIFY(QString::fromStdString(loadError(text, "["))
+                .startsWith("dir/tokenizer_config.json: invalid JSON"));
   }
   void missingFile_namesPath() {
     auto dir = astro::test::freshTempDir("tokenizer-missing");
@@ -122,7 +130,8 @@ class TokenizerJsonErrorsTest : public QObject {
       Tokenizer::fromDirectory(dir);
       QFAIL("loaded a tokenizer from an empty folder");
     } catch (const astro::Error& e) {
-      QVERIFY(QString(e.what()).contains(QString::fromStdString((dir / "tokenizer.json").string())));
+      QVERIFY(
+          QString(e.what()).contains(QString::fromStdString((dir / "tokenizer.json").string())));
     }
     QVERIFY_THROWS_EXCEPTION(astro::Error, Tokenizer::fromFile(dir / "nothing.json"));
   }

@@ -1,7 +1,6 @@
 // Tokenizer behaviour on the tiny fixture: special and added tokens, merges, BOS never added,
 // lossless decoding of any bytes, the merge-list and ignore_merges variants, NFC.
 #include <QtTest>
-
 #include <random>
 
 #include "core/base/error.h"
@@ -93,8 +92,11 @@ class TokenizerTest : public QObject {
     }
   }
   void decode_isLosslessOnUnicodeAndWhitespace() {
-    for (std::string text : {"caf\xC3\xA9 na\xC3\xAFve \xE2\x88\x9A" "2", "\xF0\x9F\xA4\x96 ok",
-                             "tabs\tand\r\nCRLF\n\n\n", "   ", "\xC3", "a\xFF\xFE" "b"}) {
+    for (std::string text : {"caf\xC3\xA9 na\xC3\xAFve \xE2\x88\x9A"
+                             "2",
+                             "\xF0\x9F\xA4\x96 ok", "tabs\tand\r\nCRLF\n\n\n", "   ", "\xC3",
+                             "a\xFF\xFE"
+                             "b"}) {
       QCOMPARE(tiny().decode(tiny().encode(text)), text);
     }
   }
@@ -133,12 +135,14 @@ class TokenizerTest : public QObject {
     std::string composed = "\xC3\xA9";     // U+00E9
     QCOMPARE(nfc.encode(decomposed), nfc.encode(composed));
     QCOMPARE(nfc.decode(nfc.encode(decomposed)), composed);
-    QCOMPARE(nfc.decode(nfc.encode("a\xFF" "e\xCC\x81")), std::string("a\xFF\xC3\xA9"));
+    QCOMPARE(nfc.decode(nfc.encode("a\xFF"
+                                   "e\xCC\x81")),
+             std::string("a\xFF\xC3\xA9"));
   }
   void byteLevelAddPrefixSpace_prependsSpace() {
     auto json = astro::test::tinyTokenizerJson();
-    json["pre_tokenizer"] = {{"type", "ByteLevel"}, {"add_prefix_space", true},
-                             {"use_regex", true}};
+    json["pre_tokenizer"] = {
+        {"type", "ByteLevel"}, {"add_prefix_space", true}, {"use_regex", true}};
     auto prefixed = astro::test::tokenizerFromJson(json);
     QCOMPARE(prefixed.encode("the"), Ids{id("Ġthe")});
   }

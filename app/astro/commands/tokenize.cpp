@@ -1,9 +1,8 @@
 // `astro tokenize --tokenizer DIR|tokenizer.json --input FILE.jsonl`: prints {"ids": [...]} for
 // each {"text": ...} line, in order, without BOS (special-token strings in the text are matched).
-#include <nlohmann/json.hpp>
-
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "app/astro/command_registry.h"
 #include "core/base/error.h"
@@ -60,17 +59,21 @@ void runTokenize(const TokenizeOptions& options) {
   std::cout.flush();
 }
 
-const astro::cli::CommandRegistration kTokenize{"40-tokenize", [](CLI::App& root) {
-  auto options = std::make_shared<TokenizeOptions>();
-  CLI::App* command = root.add_subcommand(
-      "tokenize", "Encode the \"text\" of each JSONL line with a Hugging Face tokenizer.json and "
-                  "print {\"ids\": [...]} per line (no BOS added)");
-  command->add_option("--tokenizer", options->tokenizer,
-                      "Folder with tokenizer.json (+ tokenizer_config.json), or a tokenizer.json")
-      ->required();
-  command->add_option("--input", options->input, "JSONL file with a \"text\" field per line, or -")
-      ->required();
-  command->callback([options] { runTokenize(*options); });
-}};
+const astro::cli::CommandRegistration kTokenize{
+    "40-tokenize", [](CLI::App& root) {
+      auto options = std::make_shared<TokenizeOptions>();
+      CLI::App* command = root.add_subcommand(
+          "tokenize",
+          "Encode the \"text\" of each JSONL line with a Hugging Face tokenizer.json and "
+          "print {\"ids\": [...]} per line (no BOS added)");
+      command
+          ->add_option("--tokenizer", options->tokenizer,
+                       "Folder with tokenizer.json (+ tokenizer_config.json), or a tokenizer.json")
+          ->required();
+      command
+          ->add_option("--input", options->input, "JSONL file with a \"text\" field per line, or -")
+          ->required();
+      command->callback([options] { runTokenize(*options); });
+    }};
 
 }  // namespace

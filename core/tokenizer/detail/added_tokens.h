@@ -13,7 +13,7 @@
 namespace astro::tokenizer::detail {
 
 struct TextSegment {
-  std::string_view text;   // plain text when tokenId < 0
+  std::string_view text;  // plain text when tokenId < 0
   std::int32_t tokenId = -1;
 };
 

@@ -22,8 +22,8 @@ class Regex {
 
   // Replaces `matches` with the [begin, end) byte ranges of the non-empty, non-overlapping
   // matches in `text`, left to right. Bytes that are not UTF-8 never match a character.
-  void findAll(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& matches)
-      const;
+  void findAll(std::string_view text,
+               std::vector<std::pair<std::size_t, std::size_t>>& matches) const;
 
  private:
   struct Compiled;

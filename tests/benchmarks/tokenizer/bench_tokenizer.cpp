@@ -3,14 +3,13 @@
 // thread. Prints MB/s (median of 5 passes, and the first pass with a cold word cache) beside the
 // 1 MB/s target. Python's `tokenizers` is used as the peer when it is installed.
 // Usage: bench_tokenizer [SHARED_DATA_DIR]
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -62,7 +61,8 @@ Measurement measure(const astro::tokenizer::Tokenizer& tokenizer,
     std::size_t tokens = 0;
     auto start = std::chrono::steady_clock::now();
     for (const auto& text : texts) tokens += tokenizer.encode(text).size();
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     speeds.push_back(double(bytes) / 1e6 / seconds);
     result.tokens = tokens;
   }
@@ -82,8 +82,8 @@ double measurePeer(const std::filesystem::path& tokenizerJson, const std::filesy
       "for _ in range(5):\n"
       "  s=time.perf_counter(); [t.encode(v, add_special_tokens=False) for v in x]\n"
       "  r.append(n/1e6/(time.perf_counter()-s))\n"
-      "print(sorted(r)[2])\" '" + tokenizerJson.string() + "' '" + texts.string() +
-      "' 2>/dev/null";
+      "print(sorted(r)[2])\" '" +
+      tokenizerJson.string() + "' '" + texts.string() + "' 2>/dev/null";
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return -1;
   char buffer[64] = {};
@@ -103,10 +103,9 @@ int main(int argc, char** argv) {
   auto textsFile = std::filesystem::temp_directory_path() / "bench_tokenizer_texts.json";
   std::ofstream(textsFile) << nlohmann::json(texts).dump();
 
-  std::printf("bench_tokenizer: %zu texts, %.2f MB of MATH/GSM8K text, one thread\n",
-              texts.size(), double(bytes) / 1e6);
-  std::printf("%-8s %-34s %10s %14s %8s\n", "tokenizer", "metric", "ours", "peer/target",
-              "ratio");
+  std::printf("bench_tokenizer: %zu texts, %.2f MB of MATH/GSM8K text, one thread\n", texts.size(),
+              double(bytes) / 1e6);
+  std::printf("%-8s %-34s %10s %14s %8s\n", "tokenizer", "metric", "ours", "peer/target", "ratio");
   for (const char* name : {"llama3", "qwen3"}) {
     auto folder = data / "tokenizers" / name;
     auto loadStart = std::chrono::steady_clock::now();
