@@ -3,6 +3,7 @@
 // every id must match. Skips with a message when the shared data is absent.
 #include <QtTest>
 #include <fstream>
+#include <map>
 
 #include "core/tokenizer/chat_format.h"
 #include "tests/support/test_support.h"
@@ -15,6 +16,16 @@ using Ids = std::vector<std::int32_t>;
 class SharedEncodingsTest : public QObject {
   Q_OBJECT
  private:
+  // Loading a real tokenizer takes about a second; each is loaded once for the whole suite.
+  std::map<std::filesystem::path, Tokenizer> loaded_;
+  const Tokenizer& load(const std::filesystem::path& tokenizerJson) {
+    auto found = loaded_.find(tokenizerJson);
+    if (found == loaded_.end()) {
+      found = loaded_.emplace(tokenizerJson, Tokenizer::fromFile(tokenizerJson)).first;
+    }
+    return found->second;
+  }
+
   // Compares every reference encoding under `field` with ours; reports the first mismatches.
   void compareAll(const Tokenizer& tokenizer, const std::filesystem::path& encodings,
                   const char* field) {
@@ -47,16 +58,16 @@ class SharedEncodingsTest : public QObject {
   void llama3_reproducesReferenceEncodings() {
     ASTRO_REQUIRE_SHARED_FILE(encodings, "tokenizers/encodings.jsonl");
     ASTRO_REQUIRE_SHARED_FILE(json, "tokenizers/llama3/tokenizer.json");
-    compareAll(Tokenizer::fromFile(json), encodings, "llama3");
+    compareAll(load(json), encodings, "llama3");
   }
   void qwen3_reproducesReferenceEncodings() {
     ASTRO_REQUIRE_SHARED_FILE(encodings, "tokenizers/encodings.jsonl");
     ASTRO_REQUIRE_SHARED_FILE(json, "tokenizers/qwen3/tokenizer.json");
-    compareAll(Tokenizer::fromFile(json), encodings, "qwen3");
+    compareAll(load(json), encodings, "qwen3");
   }
   void llama3_specialTokensAndChatFormat() {
     ASTRO_REQUIRE_SHARED_FILE(json, "tokenizers/llama3/tokenizer.json");
-    auto llama = Tokenizer::fromDirectory(json.parent_path());
+    const Tokenizer& llama = load(json);
     QCOMPARE(llama.vocabSize(), 128256);
     QCOMPARE(llama.bosId(), std::optional<std::int32_t>(128000));
     QCOMPARE(llama.eosId(), std::optional<std::int32_t>(128001));
@@ -70,7 +81,7 @@ class SharedEncodingsTest : public QObject {
   }
   void qwen3_specialTokensAndChatFormat() {
     ASTRO_REQUIRE_SHARED_FILE(json, "tokenizers/qwen3/tokenizer.json");
-    auto qwen = Tokenizer::fromDirectory(json.parent_path());
+    const Tokenizer& qwen = load(json);
     QCOMPARE(qwen.vocabSize(), 151669);
     QCOMPARE(qwen.bosId(), std::nullopt);
     QCOMPARE(qwen.eosId(), std::optional<std::int32_t>(151645));

@@ -1,7 +1,9 @@
 // Tokenizer behaviour on the tiny fixture: special and added tokens, merges, BOS never added,
 // lossless decoding of any bytes, the merge-list and ignore_merges variants, NFC.
 #include <QtTest>
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include "core/base/error.h"
 #include "tests/tokenizer/tiny_fixture.h"
@@ -155,6 +157,28 @@ class TokenizerTest : public QObject {
           {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}}}};
     auto removed = astro::test::tokenizerFromJson(json);
     QCOMPARE(removed.decode(removed.encode("The-answer--The")), std::string("TheanswerThe"));
+  }
+  void encode_givesSameIdsFromConcurrentThreads() {
+    std::vector<std::string> texts;
+    for (int i = 0; i < 200; ++i) {
+      texts.push_back("The answer " + std::to_string(i * 7919) + " is the sum of parts " +
+                      std::string(std::size_t(i % 5), ' ') + "<|eot_id|>");
+    }
+    std::vector<Ids> expected;
+    for (const auto& text : texts) expected.push_back(tiny().encode(text));
+    std::atomic<int> mismatches = 0;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, copy = tiny()] {
+        for (int round = 0; round < 20; ++round) {
+          for (std::size_t i = 0; i < texts.size(); ++i) {
+            if (copy.encode(texts[i]) != expected[i]) ++mismatches;
+          }
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    QCOMPARE(mismatches.load(), 0);
   }
   void copies_shareOneTokenizer() {
     Tokenizer copy = tiny();
