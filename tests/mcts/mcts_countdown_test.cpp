@@ -1,0 +1,96 @@
+// MCTS on the miniature world with a scripted countdown policy: search finds correct solutions
+// for far more puzzles than the same policy's single-sample rate (pass@1), and every correct
+// terminal it reports is one the world's own verifier accepts.
+#include <QtTest>
+
+#include "core/search/mcts.h"
+#include "core/search/policy_callback.h"
+#include "core/world/countdown_generator.h"
+#include "core/world/countdown_verifier.h"
+#include "tests/mcts/countdown_scripted_policy.h"
+
+using namespace astro::search;
+
+namespace {
+
+constexpr int kPuzzles = 24;
+constexpr int kSamplesPerPuzzle = 16;  // single samples per puzzle for the pass@1 estimate
+
+std::vector<astro::math::Problem> countdownProblems() {
+  astro::world::GeneratorOptions generator;
+  generator.numberCount = 4;
+  generator.maxTarget = 40;
+  generator.minSteps = 2;
+  const auto dataset = astro::world::generateDataset(2026, 0, kPuzzles, generator);
+  std::vector<astro::math::Problem> problems;
+  for (const auto& generated : dataset.test) {
+    problems.push_back(astro::world::puzzleToProblem(generated.puzzle, generated.id));
+  }
+  return problems;
+}
+
+StepSampler scriptedSampler() {
+  return [](const PolicyState& state, std::mt19937_64& random) {
+    return astro::test::sampleCountdownStep(state, random, astro::test::CountdownScript{});
+  };
+}
+
+}  // namespace
+
+class MctsCountdownTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void search_solvesFarMorePuzzlesThanPolicyPassAt1() {
+    const auto problems = countdownProblems();
+    QCOMPARE(int(problems.size()), kPuzzles);
+    const astro::world::CountdownVerifier verifier;
+    CallbackStepPolicy policy(scriptedSampler());
+
+    // pass@1: whole solutions sampled from the problem alone, kSamplesPerPuzzle per puzzle.
+    std::vector<PolicyState> states;
+    for (const auto& problem : problems) {
+      for (int sample = 0; sample < kSamplesPerPuzzle; ++sample) {
+        states.push_back({&problem, {}, 1000003ULL * sample + 17});
+      }
+    }
+    RolloutSampling sampling;
+    sampling.maxSteps.assign(states.size(), 50);
+    const auto samples = policy.rollout(states, sampling);
+    int correctSamples = 0;
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      std::vector<std::string_view> steps;
+      for (const auto& step : samples[i]) steps.push_back(step.text);
+      correctSamples += verifier.grade(*states[i].problem, joinSteps(steps, "\n\n")).correct;
+    }
+    const double passAt1 = double(correctSamples) / double(samples.size());
+
+    MctsOptions options;  // the paper's 32 iterations and depth 50
+    options.treesPerBatch = kPuzzles;
+    options.seed = 3;
+    const MctsResult result = searchBatch(problems, policy, verifier, options);
+    int solved = 0;
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      const SearchTree& tree = *result.trees[i];
+      tree.validate();
+      for (int id : tree.correctTerminals()) {
+        std::vector<std::string_view> steps;
+        for (int onPath : tree.pathFromRoot(id)) {
+          if (onPath != 0) steps.push_back(tree.node(onPath).text);
+        }
+        QVERIFY(verifier.grade(problems[i], joinSteps(steps, "\n\n")).correct);
+      }
+      solved += !tree.correctTerminals().empty();
+    }
+    const double solvedRate = double(solved) / double(problems.size());
+    qInfo("countdown, %d puzzles: policy pass@1 %.3f (%d/%d samples); MCTS (32 iterations, k=4) "
+          "solved %.3f (%d/%d)",
+          kPuzzles, passAt1, correctSamples, int(samples.size()), solvedRate, solved, kPuzzles);
+    // Measured: pass@1 0.013 (5/384), solved 0.208 (5/24), 16x. Uniform random play rarely hits
+    // the target; the tree keeps what failed out of later iterations.
+    QVERIFY(solvedRate >= 4.0 * passAt1);
+    QVERIFY(solved >= 3);
+  }
+};
+
+QTEST_GUILESS_MAIN(MctsCountdownTest)
+#include "mcts_countdown_test.moc"
