@@ -4,36 +4,161 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+#include "core/search/render_trace.h"
+#include "gui/charts/charts_view.h"
+#include "gui/trace/trace_view.h"
+#include "gui/tree/tree_view.h"
+#include "gui/workspace/event_log_panel.h"
+#include "gui/workspace/run_overview_view.h"
+#include "gui/workspace/workspace_model.h"
 
 namespace astro::gui {
+namespace {
+
+// Runs change while a worker writes; a snapshot every few seconds is cheap (one read-only open).
+constexpr int kRefreshIntervalMs = 3000;
+
+}  // namespace
 
 MainWindow::MainWindow(QString workspaceDir, QWidget* parent)
     : QMainWindow(parent), workspaceDir_(std::move(workspaceDir)) {
   setObjectName("astroMainWindow");
   setWindowTitle(tr("Astro Studio — %1").arg(workspaceDir_));
-  auto* views = new QTabWidget(this);
-  views->setObjectName("views");
-  views->setDocumentMode(true);
-  setCentralWidget(views);
+  resize(1400, 900);
+  views_ = new QTabWidget(this);
+  views_->setObjectName("views");
+  views_->setDocumentMode(true);
+  setCentralWidget(views_);
+  overview_ = new RunOverviewView(views_);
+  treeView_ = new TreeView(views_);
+  traceView_ = new TraceView(views_);
+  chartsView_ = new ChartsView(views_);
+  views_->addTab(overview_, tr("&Overview"));
+  views_->addTab(treeView_, tr("Search &Tree"));
+  views_->addTab(traceView_, tr("T&race"));
+  views_->addTab(chartsView_, tr("&Charts"));
   workspaceLabel_ = new QLabel(tr("Workspace: %1").arg(workspaceDir_), this);
   statusBar()->addPermanentWidget(workspaceLabel_);
+  buildPanels();
   buildMenus();
   restoreLayout();
+
+  connect(treeView_, &TreeView::traceRequested, this, [this] {
+    const auto* tree = treeView_->currentTree();
+    if (!tree || treeView_->path().steps.empty()) {
+      statusBar()->showMessage(tr("This tree has no correct terminal: no path to render."), 5000);
+      return;
+    }
+    auto rendered = search::renderTrace(*tree, treeView_->path(), search::defaultPhraseSet());
+    auto final = tree->node(treeView_->path().finalNode()).correct;
+    traceView_->showTrace(tr("linearized path of the open tree"), rendered.text,
+                          DetectorChoice::kExact, final);
+    views_->setCurrentWidget(traceView_);
+  });
+  connect(treeView_, &TreeView::treeLoadFailed, this,
+          [this](const QString& message) { showError(tr("Open Tree"), message); });
+
+  refreshTimer_ = new QTimer(this);
+  refreshTimer_->setInterval(kRefreshIntervalMs);
+  connect(refreshTimer_, &QTimer::timeout, this, &MainWindow::refreshWorkspace);
+  openWorkspace(workspaceDir_);
 }
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::buildPanels() {
+  auto* side = new QDockWidget(tr("Workspace"), this);
+  side->setObjectName("workspaceDock");
+  auto* sideWidget = new QWidget(side);
+  auto* sideLayout = new QVBoxLayout(sideWidget);
+  sideLayout->setContentsMargins(2, 2, 2, 2);
+  filter_ = new QLineEdit(sideWidget);
+  filter_->setObjectName("runFilter");
+  filter_->setPlaceholderText(tr("Filter runs by name, status or stage"));
+  filter_->setClearButtonEnabled(true);
+  sideLayout->addWidget(filter_);
+  workspaceModel_ = new WorkspaceModel(this);
+  runFilter_ = new QSortFilterProxyModel(this);
+  runFilter_->setSourceModel(workspaceModel_);
+  runFilter_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+  runFilter_->setFilterKeyColumn(-1);  // any column: name, status, progress
+  runFilter_->setRecursiveFilteringEnabled(true);
+  connect(filter_, &QLineEdit::textChanged, runFilter_,
+          &QSortFilterProxyModel::setFilterFixedString);
+  runTree_ = new QTreeView(sideWidget);
+  runTree_->setObjectName("runTree");
+  runTree_->setModel(runFilter_);
+  runTree_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  runTree_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  runTree_->setUniformRowHeights(true);
+  runTree_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  sideLayout->addWidget(runTree_);
+  side->setWidget(sideWidget);
+  addDockWidget(Qt::LeftDockWidgetArea, side);
+  connect(runTree_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+          &MainWindow::onRunSelectionChanged);
+
+  auto* logDock = new QDockWidget(tr("Log and progress"), this);
+  logDock->setObjectName("logDock");
+  logPanel_ = new EventLogPanel(logDock);
+  logDock->setWidget(logPanel_);
+  addDockWidget(Qt::BottomDockWidgetArea, logDock);
+}
+
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("Open &Workspace…"), QKeySequence::Open, this, &MainWindow::chooseWorkspace);
+  file->addAction(tr("Open &Tree…"), QKeySequence(tr("Ctrl+T")), this,
+                  &MainWindow::openTreeDialog);
+  file->addAction(tr("Open T&race…"), this, [this] {
+    QString path = QFileDialog::getOpenFileName(this, tr("Open Trace"), QString(),
+                                                tr("Text (*.txt *.md);;All files (*)"));
+    if (path.isEmpty()) return;
+    traceView_->openTextFile(path);
+    views_->setCurrentWidget(traceView_);
+  });
+  file->addAction(tr("&Import Generations…"), this, [this] {
+    QString path = QFileDialog::getOpenFileName(this, tr("Import Generations"), QString(),
+                                                tr("JSON Lines (*.jsonl);;All files (*)"));
+    if (path.isEmpty()) return;
+    chartsView_->importGenerations(path);
+    views_->setCurrentWidget(chartsView_);
+  });
+  QMenu* exportMenu = file->addMenu(tr("&Export Tree"));
+  for (auto format : {graph::ExportFormat::kDot, graph::ExportFormat::kSvg,
+                      graph::ExportFormat::kPdf, graph::ExportFormat::kPng}) {
+    QString name = QString::fromStdString(graph::exportFormatName(format));
+    exportMenu->addAction(name.toUpper() + QStringLiteral("…"), this, [this, format, name] {
+      QString path = QFileDialog::getSaveFileName(this, tr("Export Tree"), QString(),
+                                                  QStringLiteral("*.%1").arg(name));
+      if (path.isEmpty()) return;
+      try {
+        treeView_->exportGraph(format, path);
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+      } catch (const std::exception& error) {
+        showError(tr("Export Tree"), QString::fromUtf8(error.what()));
+      }
+    });
+  }
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(tr("&Refresh Workspace"), QKeySequence::Refresh, this,
+                  &MainWindow::refreshWorkspace);
+  for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Astro Studio"), this, [this] {
     QMessageBox::about(this, tr("About Astro Studio"),
@@ -47,22 +172,119 @@ void MainWindow::restoreLayout() {
   QSettings settings;
   restoreGeometry(settings.value("mainWindow/geometry").toByteArray());
   restoreState(settings.value("mainWindow/state").toByteArray());
+  views_->setCurrentIndex(settings.value("mainWindow/tab", 0).toInt());
+  if (settings.value("workspace/last").toString() == workspaceDir_) {
+    pendingRunId_ = settings.value("workspace/lastRun", 0).toLongLong();
+  }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
   QSettings settings;
   settings.setValue("mainWindow/geometry", saveGeometry());
   settings.setValue("mainWindow/state", saveState());
+  settings.setValue("mainWindow/tab", views_->currentIndex());
   settings.setValue("workspace/last", workspaceDir_);
+  settings.setValue("workspace/lastRun", QVariant::fromValue<qint64>(currentRunId_));
+  refreshTimer_->stop();
   event->accept();
+}
+
+void MainWindow::openWorkspace(const QString& dir) {
+  workspaceDir_ = dir;
+  workspaceLabel_->setText(tr("Workspace: %1").arg(workspaceDir_));
+  setWindowTitle(tr("Astro Studio — %1").arg(workspaceDir_));
+  std::filesystem::path folder = workspaceDir_.toStdString();
+  currentRunId_ = 0;
+  workspaceModel_->setSnapshot({});
+  logPanel_->setWorkspace(folder);
+  chartsView_->setWorkspace(folder);
+  overview_->clear();
+  refreshWorkspace();
+  refreshTimer_->start();
+}
+
+void MainWindow::refreshWorkspace() {
+  std::filesystem::path folder = workspaceDir_.toStdString();
+  snapshotJobs_.start(
+      [folder](const std::atomic<bool>&) { return readWorkspaceSnapshot(folder); },
+      [this](WorkspaceSnapshot snapshot) {
+        if (!snapshot.error.isEmpty()) {
+          statusBar()->showMessage(tr("Cannot read the workspace: %1").arg(snapshot.error));
+        }
+        // A reset drops the view's selection: keep the selected runs by id.
+        std::vector<std::int64_t> selected;
+        for (const auto& index : runTree_->selectionModel()->selectedRows()) {
+          selected.push_back(index.data(WorkspaceModel::kRunIdRole).toLongLong());
+        }
+        workspaceModel_->setSnapshot(std::move(snapshot));
+        QItemSelection selection;
+        for (auto runId : selected) {
+          auto index = runFilter_->mapFromSource(workspaceModel_->indexOfRun(runId));
+          if (index.isValid()) selection.select(index, index);
+        }
+        {
+          QSignalBlocker block(runTree_->selectionModel());
+          runTree_->selectionModel()->select(
+              selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        }
+        if (pendingRunId_ != 0) {
+          auto runId = pendingRunId_;
+          pendingRunId_ = 0;
+          selectRun(runId);
+        }
+        Q_EMIT workspaceLoaded(static_cast<int>(workspaceModel_->runs().size()));
+      });
+}
+
+void MainWindow::selectRun(std::int64_t runId) {
+  auto index = runFilter_->mapFromSource(workspaceModel_->indexOfRun(runId));
+  if (!index.isValid()) {
+    pendingRunId_ = runId;  // not loaded yet: select when the next snapshot arrives
+    return;
+  }
+  runTree_->selectionModel()->setCurrentIndex(
+      index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+  runTree_->scrollTo(index);
+}
+
+void MainWindow::onRunSelectionChanged() {
+  std::vector<std::int64_t> runIds;
+  for (const auto& index : runTree_->selectionModel()->selectedRows()) {
+    auto runId = index.data(WorkspaceModel::kRunIdRole).toLongLong();
+    if (std::find(runIds.begin(), runIds.end(), runId) == runIds.end()) runIds.push_back(runId);
+  }
+  auto current = runTree_->currentIndex();
+  std::int64_t runId = current.isValid() ? current.data(WorkspaceModel::kRunIdRole).toLongLong()
+                                         : (runIds.empty() ? 0 : runIds.front());
+  chartsView_->setRuns(runIds);
+  if (runId == currentRunId_ || runId == 0) return;
+  currentRunId_ = runId;
+  std::filesystem::path folder = workspaceDir_.toStdString();
+  overview_->showRun(folder, runId);
+  logPanel_->showRun(runId);
 }
 
 void MainWindow::chooseWorkspace() {
   QString dir = QFileDialog::getExistingDirectory(this, tr("Open Workspace"), workspaceDir_);
   if (dir.isEmpty()) return;
-  workspaceDir_ = dir;
-  workspaceLabel_->setText(tr("Workspace: %1").arg(workspaceDir_));
-  setWindowTitle(tr("Astro Studio — %1").arg(workspaceDir_));
+  openWorkspace(dir);
 }
+
+void MainWindow::openTreeDialog() {
+  QString path = QFileDialog::getOpenFileName(this, tr("Open Tree"), workspaceDir_,
+                                              tr("Search trees (*.json *.jsonl);;All files (*)"));
+  if (path.isEmpty()) return;
+  views_->setCurrentWidget(treeView_);
+  treeView_->openFile(path);
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+  statusBar()->showMessage(message, 10000);
+  if (QApplication::platformName() != QLatin1String("offscreen")) {
+    QMessageBox::warning(this, title, message);
+  }
+}
+
+bool MainWindow::saveScreenshot(const QString& path) { return grab().save(path, "PNG"); }
 
 }  // namespace astro::gui

@@ -1,12 +1,29 @@
-// The studio's main window: workspace side panel, views in tabs, log panel; restores its layout.
+// The studio's main window: workspace side panel (runs and their stages, filterable), log panel
+// fed by the selected run's event log, views in tabs (overview, search tree, trace, charts); it
+// restores its layout and the last workspace and run with QSettings.
 #pragma once
 
 #include <QMainWindow>
 #include <QString>
+#include <cstdint>
+
+#include "gui/common/job_tracker.h"
 
 class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTabWidget;
+class QTimer;
+class QTreeView;
 
 namespace astro::gui {
+
+class ChartsView;
+class EventLogPanel;
+class RunOverviewView;
+class TraceView;
+class TreeView;
+class WorkspaceModel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -15,17 +32,56 @@ class MainWindow : public QMainWindow {
   ~MainWindow() override;
 
   QString workspaceDir() const { return workspaceDir_; }
+  void openWorkspace(const QString& dir);
+  // Re-reads the runs on a worker thread; a refresh started later supersedes this one.
+  void refreshWorkspace();
+  // Selects the run in the side panel (when loaded) and shows it in every view.
+  void selectRun(std::int64_t runId);
+  std::int64_t currentRunId() const { return currentRunId_; }
+
+  WorkspaceModel* workspaceModel() const { return workspaceModel_; }
+  QSortFilterProxyModel* runFilterModel() const { return runFilter_; }
+  QTreeView* runTree() const { return runTree_; }
+  QTabWidget* views() const { return views_; }
+  EventLogPanel* logPanel() const { return logPanel_; }
+  RunOverviewView* overviewView() const { return overview_; }
+  TreeView* treeView() const { return treeView_; }
+  TraceView* traceView() const { return traceView_; }
+  ChartsView* chartsView() const { return chartsView_; }
+  // Renders the window (all of it, as shown) to a PNG; false when it could not be written.
+  bool saveScreenshot(const QString& path);
+
+ Q_SIGNALS:
+  void workspaceLoaded(int runCount);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
 
  private:
+  void buildPanels();
   void buildMenus();
   void restoreLayout();
   void chooseWorkspace();
+  void openTreeDialog();
+  void onRunSelectionChanged();
+  void showError(const QString& title, const QString& message);
 
   QString workspaceDir_;
+  std::int64_t currentRunId_ = 0;
+  std::int64_t pendingRunId_ = 0;  // to select once the first snapshot arrives
   QLabel* workspaceLabel_ = nullptr;
+  QTabWidget* views_ = nullptr;
+  WorkspaceModel* workspaceModel_ = nullptr;
+  QSortFilterProxyModel* runFilter_ = nullptr;
+  QTreeView* runTree_ = nullptr;
+  QLineEdit* filter_ = nullptr;
+  EventLogPanel* logPanel_ = nullptr;
+  RunOverviewView* overview_ = nullptr;
+  TreeView* treeView_ = nullptr;
+  TraceView* traceView_ = nullptr;
+  ChartsView* chartsView_ = nullptr;
+  QTimer* refreshTimer_ = nullptr;
+  JobTracker snapshotJobs_{this};
 };
 
 }  // namespace astro::gui

@@ -1,11 +1,25 @@
-// `astro-studio`: the desktop application.
+// `astro-studio`: the desktop application. --workspace DIR opens a workspace, --open-run ID selects
+// a run, --open-tree FILE opens a search tree, --screenshot FILE renders the window to a PNG once
+// the workspace (and tree) are shown and quits, --quit-after-ms N quits after N ms.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QTabWidget>
 #include <QTimer>
 
 #include "core/base/workspace_paths.h"
 #include "gui/main_window.h"
+#include "gui/tree/tree_view.h"
+#include "gui/workspace/run_overview_view.h"
+
+namespace {
+
+int usageError(const char* message) {
+  qCritical("astro-studio: %s", message);
+  return 2;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -15,16 +29,33 @@ int main(int argc, char** argv) {
 
   QCommandLineParser parser;
   parser.setApplicationDescription(
-      "Astro Studio: inspect search trees and reasoning traces, launch ASTRO pipelines, chart "
-      "backtracks against accuracy.");
+      "Astro Studio: inspect runs, search trees and reasoning traces; chart backtracks against "
+      "accuracy.");
   parser.addHelpOption();
   parser.addVersionOption();
   QCommandLineOption workspaceOption("workspace", "Workspace folder.", "DIR");
   QCommandLineOption quitAfterOption("quit-after-ms",
                                      "Quit after MS milliseconds (smoke tests, screenshots).", "MS");
-  parser.addOption(workspaceOption);
-  parser.addOption(quitAfterOption);
+  QCommandLineOption openRunOption("open-run", "Select run ID of the workspace.", "ID");
+  QCommandLineOption openTreeOption("open-tree", "Open a search tree (JSON or JSONL).", "FILE");
+  QCommandLineOption screenshotOption(
+      "screenshot", "Render the window to FILE (PNG) once loaded, then quit.", "FILE");
+  parser.addOptions(
+      {workspaceOption, quitAfterOption, openRunOption, openTreeOption, screenshotOption});
   parser.process(app);
+
+  int quitAfterMs = -1;
+  if (parser.isSet(quitAfterOption)) {
+    bool ok = false;
+    quitAfterMs = parser.value(quitAfterOption).toInt(&ok);
+    if (!ok || quitAfterMs < 0) return usageError("--quit-after-ms needs a non-negative integer");
+  }
+  qint64 runId = 0;
+  if (parser.isSet(openRunOption)) {
+    bool ok = false;
+    runId = parser.value(openRunOption).toLongLong(&ok);
+    if (!ok || runId <= 0) return usageError("--open-run needs a positive run id");
+  }
 
   QString workspace = parser.isSet(workspaceOption)
                           ? parser.value(workspaceOption)
@@ -32,14 +63,32 @@ int main(int argc, char** argv) {
   QDir().mkpath(workspace);
   astro::gui::MainWindow window(workspace);
   window.show();
-  if (parser.isSet(quitAfterOption)) {
-    bool ok = false;
-    int ms = parser.value(quitAfterOption).toInt(&ok);
-    if (!ok || ms < 0) {
-      qCritical("astro-studio: --quit-after-ms needs a non-negative integer");
-      return 2;
-    }
-    QTimer::singleShot(ms, &window, &QWidget::close);
+  if (runId > 0) window.selectRun(runId);
+  if (parser.isSet(openTreeOption)) {
+    window.views()->setCurrentWidget(window.treeView());
+    window.treeView()->openFile(parser.value(openTreeOption));
   }
+  if (parser.isSet(screenshotOption)) {
+    // Shoot once what was asked for has arrived: the workspace snapshot, the run overview and
+    // the tree layout (each only when requested).
+    QString path = parser.value(screenshotOption);
+    auto shoot = [&window, &app, path, runId, wantTree = parser.isSet(openTreeOption)] {
+      bool ready = (runId == 0 || window.overviewView()->runId() == runId) &&
+                   (!wantTree || window.treeView()->isLayoutReady());
+      if (!ready) return false;
+      bool saved = window.saveScreenshot(path);
+      if (!saved) qCritical("astro-studio: cannot write %s", qPrintable(path));
+      app.exit(saved ? 0 : 1);
+      return true;
+    };
+    auto* poll = new QTimer(&window);
+    poll->setInterval(100);
+    QObject::connect(poll, &QTimer::timeout, &window, [shoot, poll] {
+      if (shoot()) poll->stop();
+    });
+    // Layout and table fills land a tick after their signals: give them 300 ms to paint.
+    QTimer::singleShot(300, poll, qOverload<>(&QTimer::start));
+  }
+  if (quitAfterMs >= 0) QTimer::singleShot(quitAfterMs, &window, &QWidget::close);
   return app.exec();
 }

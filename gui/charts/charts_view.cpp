@@ -1,0 +1,411 @@
+#include "gui/charts/charts_view.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QCheckBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineSeries>
+#include <QListView>
+#include <QLogValueAxis>
+#include <QMenu>
+#include <QMessageBox>
+#include <QScatterSeries>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QToolButton>
+#include <QToolTip>
+#include <QValueAxis>
+#include <QVBoxLayout>
+#include <cmath>
+#include <set>
+
+#include "core/analysis/correlation.h"
+
+namespace astro::gui {
+namespace {
+
+// Curves a training run usually wants first (ASTRO's figures: loss, reward, response length and
+// backtracks over RL steps).
+bool shownByDefault(const QString& name) {
+  for (const char* word : {"loss", "reward", "length", "backtrack"}) {
+    if (name.contains(QLatin1String(word))) return true;
+  }
+  return false;
+}
+
+QString formatStatistic(double value, int decimals) {
+  return std::isfinite(value) ? QString::number(value, 'f', decimals) : QStringLiteral("n/a");
+}
+
+QString formatP(double p) {
+  if (!std::isfinite(p)) return QStringLiteral("n/a");
+  return p < 1e-3 ? QString::number(p, 'e', 1) : QString::number(p, 'f', 3);
+}
+
+}  // namespace
+
+ChartsView::ChartsView(QWidget* parent) : QWidget(parent) {
+  setObjectName("chartsView");
+  auto* layout = new QVBoxLayout(this);
+  auto* controls = new QHBoxLayout();
+  layout->addLayout(controls);
+  controls->addWidget(new QLabel(tr("EMA"), this));
+  smoothingSlider_ = new QSlider(Qt::Horizontal, this);
+  smoothingSlider_->setObjectName("emaSlider");
+  smoothingSlider_->setRange(0, 99);
+  smoothingSlider_->setValue(static_cast<int>(smoothing_ * 100));
+  smoothingSlider_->setMaximumWidth(160);
+  connect(smoothingSlider_, &QSlider::valueChanged, this,
+          [this](int value) { setSmoothing(value / 100.0); });
+  controls->addWidget(smoothingSlider_);
+  logToggle_ = new QCheckBox(tr("Log y axis"), this);
+  connect(logToggle_, &QCheckBox::toggled, this, &ChartsView::setLogAxis);
+  controls->addWidget(logToggle_);
+  controls->addSpacing(20);
+  controls->addWidget(new QLabel(tr("Export px"), this));
+  exportWidth_ = new QSpinBox(this);
+  exportWidth_->setRange(200, 12000);
+  exportWidth_->setValue(ChartExportOptions{}.pixels.width());
+  exportHeight_ = new QSpinBox(this);
+  exportHeight_->setRange(150, 12000);
+  exportHeight_->setValue(ChartExportOptions{}.pixels.height());
+  exportDpi_ = new QSpinBox(this);
+  exportDpi_->setRange(72, 1200);
+  exportDpi_->setValue(ChartExportOptions{}.dpi);
+  exportDpi_->setSuffix(tr(" dpi"));
+  controls->addWidget(exportWidth_);
+  controls->addWidget(new QLabel(QStringLiteral("×"), this));
+  controls->addWidget(exportHeight_);
+  controls->addWidget(exportDpi_);
+  for (auto [which, title] : {std::pair{Which::kCorrelation, tr("Export correlation")},
+                              std::pair{Which::kCurves, tr("Export curves")}}) {
+    auto* button = new QToolButton(this);
+    button->setText(title);
+    button->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(button);
+    for (auto [format, name] : {std::pair{Format::kPng, tr("PNG…")}, {Format::kSvg, tr("SVG…")},
+                                {Format::kPdf, tr("PDF…")}, {Format::kCsv, tr("Data as CSV…")}}) {
+      menu->addAction(name, this, [this, which, format] { exportDialog(which, format); });
+    }
+    button->setMenu(menu);
+    controls->addWidget(button);
+  }
+  controls->addStretch(1);
+
+  auto* splitter = new QSplitter(Qt::Horizontal, this);
+  layout->addWidget(splitter, 1);
+  metricNames_ = new QStandardItemModel(this);
+  auto* names = new QListView(splitter);
+  names->setObjectName("metricNames");
+  names->setModel(metricNames_);
+  connect(metricNames_, &QStandardItemModel::itemChanged, this, [this] {
+    if (!updatingNames_) loadCurves();
+  });
+  auto* charts = new QSplitter(Qt::Vertical, splitter);
+  correlation_ = new QChart();
+  correlation_->setTitle(tr("Backtracks vs accuracy across checkpoints"));
+  correlationView_ = new QChartView(correlation_, charts);
+  correlationView_->setObjectName("correlationChart");
+  correlationView_->setRenderHint(QPainter::Antialiasing);
+  curves_ = new QChart();
+  curves_->setTitle(tr("Training curves"));
+  curvesView_ = new QChartView(curves_, charts);
+  curvesView_->setObjectName("curvesChart");
+  curvesView_->setRenderHint(QPainter::Antialiasing);
+  curvesView_->setRubberBand(QChartView::RectangleRubberBand);
+  splitter->setStretchFactor(0, 1);
+  splitter->setStretchFactor(1, 4);
+  status_ = new QLabel(this);
+  layout->addWidget(status_);
+  drawCorrelation();
+  drawCurves();
+}
+
+void ChartsView::setWorkspace(std::filesystem::path folder) {
+  workspace_ = std::move(folder);
+  setRuns({});
+}
+
+void ChartsView::setRuns(std::vector<std::int64_t> runIds) {
+  runIds_ = std::move(runIds);
+  auto folder = workspace_;
+  auto ids = runIds_;
+  namesJobs_.start(
+      [folder, ids](const std::atomic<bool>&) {
+        try {
+          return readMetricNames(folder, ids);
+        } catch (const std::exception&) {
+          return std::vector<std::string>{};
+        }
+      },
+      [this](std::vector<std::string> names) {
+        std::set<QString> checked;
+        for (int row = 0; row < metricNames_->rowCount(); ++row) {
+          auto* item = metricNames_->item(row);
+          if (item->checkState() == Qt::Checked) checked.insert(item->text());
+        }
+        bool keep = !checked.empty();
+        updatingNames_ = true;
+        metricNames_->clear();
+        for (const auto& name : names) {
+          QString text = QString::fromStdString(name);
+          auto* item = new QStandardItem(text);
+          item->setCheckable(true);
+          item->setEditable(false);
+          bool on = keep ? checked.count(text) > 0 : shownByDefault(text);
+          item->setCheckState(on ? Qt::Checked : Qt::Unchecked);
+          metricNames_->appendRow(item);
+        }
+        updatingNames_ = false;
+        loadCurves();
+      });
+}
+
+void ChartsView::loadCurves() {
+  std::vector<std::string> names;
+  for (int row = 0; row < metricNames_->rowCount(); ++row) {
+    auto* item = metricNames_->item(row);
+    if (item->checkState() == Qt::Checked) names.push_back(item->text().toStdString());
+  }
+  // The correlation chart pairs the eval metrics whether or not their curves are shown.
+  std::vector<std::string> wanted = names;
+  for (const char* name : {kBacktrackMetric, kAccuracyMetrics[0], kAccuracyMetrics[1]}) {
+    if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) wanted.emplace_back(name);
+  }
+  auto folder = workspace_;
+  auto ids = runIds_;
+  seriesJobs_.start(
+      [folder, ids, wanted](const std::atomic<bool>&) {
+        try {
+          return readMetricSeries(folder, ids, wanted);
+        } catch (const std::exception&) {
+          return std::vector<MetricSeries>{};
+        }
+      },
+      [this, names](std::vector<MetricSeries> series) {
+        auto points = pointsFromMetrics(series);
+        if (!points.empty() || pointsSource_.startsWith(QLatin1String("runs"))) {
+          setCheckpointPoints({.source = tr("runs' eval metrics"), .points = points});
+        }
+        std::set<std::string> shown(names.begin(), names.end());
+        std::erase_if(series, [&](const MetricSeries& one) { return !shown.count(one.name); });
+        series_ = std::move(series);
+        drawCurves();
+      });
+}
+
+void ChartsView::setSmoothing(double smoothing) {
+  smoothing_ = std::clamp(smoothing, 0.0, 0.99);
+  drawCurves();
+}
+
+void ChartsView::setLogAxis(bool on) {
+  logAxis_ = on;
+  drawCurves();
+}
+
+int ChartsView::curveCount() const { return static_cast<int>(curves_->series().size()); }
+
+QChart* ChartsView::chart(Which which) const {
+  return which == Which::kCorrelation ? correlation_ : curves_;
+}
+
+void ChartsView::attachTooltip(QXYSeries* series, const QString& xName, const QString& yName) {
+  connect(series, &QXYSeries::hovered, this, [series, xName, yName](const QPointF& point,
+                                                                   bool state) {
+    if (!state) {
+      QToolTip::hideText();
+      return;
+    }
+    // Hovering reports the cursor's position: show the nearest stored point exactly.
+    const auto points = series->points();
+    if (points.isEmpty()) return;
+    auto nearest = std::min_element(points.begin(), points.end(), [&](auto a, auto b) {
+      return std::abs(a.x() - point.x()) < std::abs(b.x() - point.x());
+    });
+    QToolTip::showText(QCursor::pos(), QStringLiteral("%1\n%2 = %3\n%4 = %5")
+                                           .arg(series->name(), xName)
+                                           .arg(nearest->x(), 0, 'g', 10)
+                                           .arg(yName)
+                                           .arg(nearest->y(), 0, 'g', 10));
+  });
+}
+
+void ChartsView::drawCurves() {
+  curves_->removeAllSeries();
+  for (auto* axis : curves_->axes()) {
+    curves_->removeAxis(axis);
+    delete axis;
+  }
+  auto* x = new QValueAxis();
+  x->setTitleText(tr("step"));
+  QAbstractAxis* y = nullptr;
+  if (logAxis_) {
+    auto* logY = new QLogValueAxis();
+    logY->setBase(10);
+    logY->setLabelFormat("%g");
+    y = logY;
+  } else {
+    y = new QValueAxis();
+  }
+  y->setTitleText(tr("value"));
+  curves_->addAxis(x, Qt::AlignBottom);
+  curves_->addAxis(y, Qt::AlignLeft);
+  double minX = 0, maxX = 1, minY = 0, maxY = 1;
+  bool first = true;
+  int skippedNonPositive = 0;
+  for (const auto& one : series_) {
+    auto* line = new QLineSeries();
+    line->setName(QStringLiteral("%1 · %2").arg(QString::fromStdString(one.runName),
+                                                QString::fromStdString(one.name)));
+    std::vector<double> values;
+    for (const auto& point : one.points) values.push_back(point.value);
+    auto smoothed = exponentialMovingAverage(values, smoothing_);
+    QList<QPointF> points;
+    for (std::size_t i = 0; i < one.points.size(); ++i) {
+      double value = smoothed[i];
+      if (logAxis_ && value <= 0) {
+        ++skippedNonPositive;
+        continue;
+      }
+      double step = static_cast<double>(one.points[i].step);
+      points.append(QPointF(step, value));
+      minX = first ? step : std::min(minX, step);
+      maxX = first ? step : std::max(maxX, step);
+      minY = first ? value : std::min(minY, value);
+      maxY = first ? value : std::max(maxY, value);
+      first = false;
+    }
+    line->replace(points);
+    curves_->addSeries(line);
+    line->attachAxis(x);
+    line->attachAxis(y);
+    attachTooltip(line, tr("step"), QString::fromStdString(one.name));
+  }
+  if (maxX <= minX) maxX = minX + 1;
+  if (maxY <= minY) maxY = minY + (logAxis_ ? minY : 1.0);
+  x->setRange(minX, maxX);
+  if (logAxis_) {
+    y->setRange(minY, maxY);
+  } else {
+    double pad = (maxY - minY) * 0.05;
+    y->setRange(minY - pad, maxY + pad);
+  }
+  QString text = series_.empty() ? tr("Select runs in the workspace panel and metrics on the left.")
+                                 : tr("%1 curves, EMA %2").arg(series_.size()).arg(smoothing_);
+  if (skippedNonPositive > 0) {
+    text += tr("; %1 values ≤ 0 left out on the log axis").arg(skippedNonPositive);
+  }
+  status_->setText(text);
+  Q_EMIT curvesUpdated();
+}
+
+void ChartsView::setCheckpointPoints(const CheckpointPoints& points) {
+  if (!points.error.isEmpty()) {
+    status_->setText(points.error);
+    QMessageBox::warning(this, tr("Import generations"), points.error);
+    return;
+  }
+  points_ = points.points;
+  pointsSource_ = points.source;
+  drawCorrelation();
+}
+
+void ChartsView::drawCorrelation() {
+  correlation_->removeAllSeries();
+  for (auto* axis : correlation_->axes()) {
+    correlation_->removeAxis(axis);
+    delete axis;
+  }
+  auto* x = new QValueAxis();
+  x->setTitleText(tr("mean backtracks per sample"));
+  auto* y = new QValueAxis();
+  y->setTitleText(tr("accuracy"));
+  correlation_->addAxis(x, Qt::AlignBottom);
+  correlation_->addAxis(y, Qt::AlignLeft);
+  std::vector<double> xs, ys;
+  for (const auto& point : points_) {
+    xs.push_back(point.backtracks);
+    ys.push_back(point.accuracy);
+  }
+  auto stats = analysis::pearson(xs, ys);
+  correlationLegend_ = tr("Pearson r = %1, 95% CI [%2, %3], p = %4, n = %5")
+                           .arg(formatStatistic(stats.r, 3), formatStatistic(stats.ciLow, 3),
+                                formatStatistic(stats.ciHigh, 3), formatP(stats.pValue))
+                           .arg(stats.n);
+  auto* scatter = new QScatterSeries();
+  scatter->setName(tr("checkpoints (%1)").arg(pointsSource_.isEmpty() ? tr("none yet")
+                                                                       : pointsSource_));
+  scatter->setMarkerSize(9);
+  for (const auto& point : points_) scatter->append(point.backtracks, point.accuracy);
+  correlation_->addSeries(scatter);
+  scatter->attachAxis(x);
+  scatter->attachAxis(y);
+  attachTooltip(scatter, tr("backtracks"), tr("accuracy"));
+  double minX = xs.empty() ? 0 : *std::min_element(xs.begin(), xs.end());
+  double maxX = xs.empty() ? 1 : *std::max_element(xs.begin(), xs.end());
+  double minY = ys.empty() ? 0 : *std::min_element(ys.begin(), ys.end());
+  double maxY = ys.empty() ? 1 : *std::max_element(ys.begin(), ys.end());
+  auto fit = leastSquares(points_);
+  auto* line = new QLineSeries();
+  line->setName(correlationLegend_);
+  if (fit.valid) {
+    line->append(minX, fit.intercept + fit.slope * minX);
+    line->append(maxX, fit.intercept + fit.slope * maxX);
+  }
+  correlation_->addSeries(line);
+  line->attachAxis(x);
+  line->attachAxis(y);
+  double padX = std::max(1e-9, (maxX - minX) * 0.08);
+  double padY = std::max(1e-9, (maxY - minY) * 0.08);
+  x->setRange(minX - padX, maxX + padX);
+  y->setRange(minY - padY, maxY + padY);
+  correlation_->legend()->setAlignment(Qt::AlignBottom);
+  Q_EMIT correlationUpdated();
+}
+
+void ChartsView::importGenerations(const QString& path) {
+  status_->setText(tr("Importing and grading %1…").arg(path));
+  importJobs_.start([path](const std::atomic<bool>&) {
+    return pointsFromGenerations(path.toStdString());
+  }, [this](CheckpointPoints points) { setCheckpointPoints(points); });
+}
+
+void ChartsView::exportChart(Which which, Format format, const QString& path,
+                             const ChartExportOptions& options) {
+  QChart* target = chart(which);
+  switch (format) {
+    case Format::kPng: exportChartPng(target, path, options); break;
+    case Format::kSvg: exportChartSvg(target, path, options); break;
+    case Format::kPdf: exportChartPdf(target, path, options); break;
+    case Format::kCsv:
+      if (which == Which::kCorrelation) {
+        exportSeriesCsv(chartSeriesData(target), path, tr("mean_backtracks"), tr("accuracy"));
+      } else {
+        exportSeriesCsv(chartSeriesData(target), path, tr("step"), tr("value"));
+      }
+      break;
+  }
+}
+
+void ChartsView::exportDialog(Which which, Format format) {
+  static const char* kFilters[] = {"PNG image (*.png)", "SVG drawing (*.svg)",
+                                   "PDF document (*.pdf)", "CSV table (*.csv)"};
+  QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), QString(),
+                                              tr(kFilters[static_cast<int>(format)]));
+  if (path.isEmpty()) return;
+  try {
+    exportChart(which, format, path,
+                {.pixels = QSize(exportWidth_->value(), exportHeight_->value()),
+                 .dpi = exportDpi_->value()});
+    status_->setText(tr("Wrote %1").arg(path));
+  } catch (const std::exception& error) {
+    QMessageBox::warning(this, tr("Export chart"), QString::fromUtf8(error.what()));
+  }
+}
+
+}  // namespace astro::gui

@@ -1,0 +1,174 @@
+#include "gui/trace/trace_view.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QListView>
+#include <QPlainTextEdit>
+#include <QSplitter>
+#include <QTextBlock>
+#include <QVBoxLayout>
+
+#include "core/analysis/exact_detector.h"
+#include "core/analysis/heuristic_detector.h"
+#include "core/analysis/trace_stats.h"
+#include "core/search/phrase_set.h"
+#include "gui/trace/step_list_model.h"
+
+namespace astro::gui {
+namespace {
+
+struct DetectedTrace {
+  QString title;
+  std::string text;
+  analysis::StepGraph graph;
+  analysis::TraceStats stats;
+  std::optional<bool> correct;
+  QString detector;
+  QString error;
+};
+
+}  // namespace
+
+TraceView::TraceView(QWidget* parent) : QWidget(parent) {
+  setObjectName("traceView");
+  auto* layout = new QVBoxLayout(this);
+  verdict_ = new QLabel(tr("Open a trace (File > Open Trace…) or press Trace in the tree view."),
+                        this);
+  verdict_->setObjectName("traceVerdict");
+  verdict_->setWordWrap(true);
+  layout->addWidget(verdict_);
+  auto* splitter = new QSplitter(Qt::Horizontal, this);
+  layout->addWidget(splitter, 1);
+  text_ = new QPlainTextEdit(splitter);
+  text_->setObjectName("traceText");
+  text_->setReadOnly(true);
+  steps_ = new StepListModel(this);
+  stepList_ = new QListView(splitter);
+  stepList_->setObjectName("traceSteps");
+  stepList_->setModel(steps_);
+  stepList_->setUniformItemSizes(true);
+  splitter->setStretchFactor(0, 3);
+  splitter->setStretchFactor(1, 2);
+  connect(text_, &QPlainTextEdit::cursorPositionChanged, this, &TraceView::onCursorMoved);
+  connect(stepList_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+          [this](const QModelIndex& current) {
+            if (syncing_ || !current.isValid()) return;
+            syncing_ = true;
+            QTextCursor cursor(text_->document());
+            cursor.setPosition(current.data(StepListModel::kCharBeginRole).toInt());
+            cursor.setPosition(current.data(StepListModel::kCharEndRole).toInt(),
+                               QTextCursor::KeepAnchor);
+            text_->setTextCursor(cursor);
+            text_->ensureCursorVisible();
+            syncing_ = false;
+          });
+}
+
+void TraceView::showTrace(QString title, std::string trace, DetectorChoice detector,
+                          std::optional<bool> correct) {
+  ready_ = false;
+  jobs_.start(
+      [title, trace = std::move(trace), detector, correct](const std::atomic<bool>&) {
+        DetectedTrace result{.title = title, .text = trace, .correct = correct};
+        try {
+          std::unique_ptr<analysis::TraceDetector> chosen;
+          if (detector == DetectorChoice::kExact) {
+            chosen = std::make_unique<analysis::ExactDetector>(search::defaultPhraseSet());
+          } else {
+            chosen = std::make_unique<analysis::HeuristicDetector>();
+          }
+          result.detector = QString::fromStdString(chosen->name());
+          result.graph = chosen->detect(result.text);
+          result.stats = analysis::traceStats(result.graph, result.text);
+        } catch (const std::exception& error) {
+          result.error = QString::fromStdString(error.what());
+        }
+        return result;
+      },
+      [this](DetectedTrace result) {
+        if (!result.error.isEmpty()) {
+          verdict_->setText(tr("Could not analyse %1: %2").arg(result.title, result.error));
+          return;
+        }
+        graph_ = std::move(result.graph);
+        syncing_ = true;
+        text_->setPlainText(QString::fromStdString(result.text));
+        steps_->setGraph(graph_, result.text);
+        syncing_ = false;
+        QString verdict = !result.correct ? tr("ungraded")
+                          : *result.correct ? tr("<span style='color:#1b8a3a'>correct</span>")
+                                            : tr("<span style='color:#c0302a'>wrong</span>");
+        verdict_->setText(
+            tr("<b>%1</b> — answer <b>%2</b> (%3); %4 steps, %5 backtracks, %6 restarts, "
+               "%7 reflections, ~%8 tokens; detector %9")
+                .arg(result.title.toHtmlEscaped(),
+                     QString::fromStdString(result.stats.answer.empty() ? "none"
+                                                                        : result.stats.answer)
+                         .toHtmlEscaped(),
+                     verdict)
+                .arg(result.stats.steps)
+                .arg(result.stats.backtracks)
+                .arg(result.stats.restarts)
+                .arg(result.stats.reflections)
+                .arg(result.stats.tokens)
+                .arg(result.detector));
+        highlight();
+        ready_ = true;
+        Q_EMIT traceShown();
+      });
+}
+
+void TraceView::openTextFile(const QString& path) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) {
+    verdict_->setText(tr("Cannot read %1: %2").arg(path, file.errorString()));
+    return;
+  }
+  showTrace(QFileInfo(path).fileName(), file.readAll().toStdString(), DetectorChoice::kHeuristic,
+            std::nullopt);
+}
+
+void TraceView::highlight() {
+  QList<QTextEdit::ExtraSelection> selections;
+  for (const auto& row : steps_->steps()) {
+    QColor color;
+    switch (row.step.role) {
+      case analysis::StepRole::kBacktrack: color = QColor(255, 215, 215); break;
+      case analysis::StepRole::kRestart: color = QColor(230, 215, 255); break;
+      case analysis::StepRole::kReflection: color = QColor(255, 245, 200); break;
+      case analysis::StepRole::kStep:
+        if (row.step.reflects) color = QColor(255, 245, 200);
+        break;
+    }
+    if (!color.isValid()) continue;
+    QTextEdit::ExtraSelection selection;
+    selection.cursor = QTextCursor(text_->document());
+    selection.cursor.setPosition(row.charBegin);
+    selection.cursor.setPosition(row.charEnd, QTextCursor::KeepAnchor);
+    selection.format.setBackground(color);
+    selections.append(selection);
+  }
+  text_->setExtraSelections(selections);
+}
+
+void TraceView::onCursorMoved() {
+  if (syncing_) return;
+  int step = steps_->stepAt(text_->textCursor().position());
+  if (step < 0) return;
+  syncing_ = true;
+  stepList_->setCurrentIndex(steps_->index(step));
+  syncing_ = false;
+}
+
+int TraceView::selectedStep() const {
+  auto current = stepList_->currentIndex();
+  return current.isValid() ? current.row() : -1;
+}
+
+void TraceView::selectStep(int index) { stepList_->setCurrentIndex(steps_->index(index)); }
+
+QString TraceView::verdictText() const { return verdict_->text(); }
+
+}  // namespace astro::gui

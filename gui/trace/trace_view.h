@@ -1,0 +1,60 @@
+// The trace view: a chain of thought beside its step list (core/analysis step graph). Moving the
+// cursor in the text selects the step and selecting a step selects its text; backtracks,
+// restarts and reflections are highlighted; the verdict and extracted answer are shown on top.
+#pragma once
+
+#include <QWidget>
+#include <optional>
+#include <string>
+
+#include "core/analysis/step_graph.h"
+#include "gui/common/job_tracker.h"
+
+class QLabel;
+class QListView;
+class QPlainTextEdit;
+
+namespace astro::gui {
+
+class StepListModel;
+
+enum class DetectorChoice { kExact, kHeuristic };
+
+class TraceView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit TraceView(QWidget* parent = nullptr);
+
+  // Detects the steps on a worker thread (exact: a trace this project rendered with the default
+  // phrase set; heuristic: free-form output), then shows it. `correct` is the known verdict.
+  void showTrace(QString title, std::string trace, DetectorChoice detector,
+                 std::optional<bool> correct);
+  void openTextFile(const QString& path);
+
+  bool isReady() const { return ready_; }
+  StepListModel* stepModel() const { return steps_; }
+  QPlainTextEdit* textView() const { return text_; }
+  QListView* stepView() const { return stepList_; }
+  int selectedStep() const;
+  void selectStep(int index);
+  QString verdictText() const;
+  const analysis::StepGraph& graph() const { return graph_; }
+
+ Q_SIGNALS:
+  void traceShown();
+
+ private:
+  void highlight();
+  void onCursorMoved();
+
+  QLabel* verdict_ = nullptr;
+  QPlainTextEdit* text_ = nullptr;
+  QListView* stepList_ = nullptr;
+  StepListModel* steps_ = nullptr;
+  analysis::StepGraph graph_;
+  bool ready_ = false;
+  bool syncing_ = false;
+  JobTracker jobs_{this};
+};
+
+}  // namespace astro::gui

@@ -1,0 +1,83 @@
+// The search tree view: opens trees from interchange JSON/JSONL files, lays them out on a worker
+// thread with core/graph (a newer layout cancels the one running), draws them with TreeScene, and
+// shows the clicked node's step in a side panel. Large trees are pruned by visits first; "Show
+// all" lays out every node. Find (Ctrl+F) selects the next node whose step contains the text.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QWidget>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "core/graph/graph_export.h"
+#include "core/search/tree.h"
+#include "gui/common/job_tracker.h"
+#include "gui/tree/tree_scene.h"
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+
+namespace astro::gui {
+
+class GraphCanvas;
+
+class TreeView : public QWidget {
+  Q_OBJECT
+ public:
+  // Trees above this many nodes open pruned by visits; "Show all" lifts the limit.
+  static constexpr int kInitialNodeLimit = 2500;
+
+  explicit TreeView(QWidget* parent = nullptr);
+  ~TreeView() override;
+
+  // Loads the file on a worker thread (JSON: one tree; JSONL: many, chosen in a combo box).
+  void openFile(const QString& path);
+  void showTrees(std::vector<search::SearchTree> trees, const QString& source);
+  void showTree(int index);
+  void showAllNodes();
+
+  bool isLayoutReady() const { return layoutReady_; }
+  qint64 lastShowMilliseconds() const { return lastShowMilliseconds_; }
+  TreeScene* scene() const { return scene_; }
+  GraphCanvas* canvas() const { return canvas_; }
+  const search::SearchTree* currentTree() const;
+  // The linearized path drawn over the tree (empty without a correct terminal).
+  const search::NodeSequence& path() const { return path_; }
+  QString stepText() const;
+  void selectNode(int id);
+  // Selects the next node (after the selected one) whose step contains `text`; false if none.
+  bool findNext(const QString& text);
+  void exportGraph(graph::ExportFormat format, const QString& path);
+
+ Q_SIGNALS:
+  void layoutFinished();
+  void treeLoadFailed(const QString& message);
+  // The rendered chain of thought of the drawn path, for the trace view.
+  void traceRequested(int treeIndex);
+
+ private:
+  void startLayout(int nodeLimit);
+  void showSelectedNode();
+  void setStatus(const QString& text);
+
+  std::shared_ptr<const std::vector<search::SearchTree>> trees_;
+  int treeIndex_ = -1;
+  search::NodeSequence path_;
+  bool layoutReady_ = false;
+  qint64 lastShowMilliseconds_ = -1;
+  QElapsedTimer showClock_;
+  QComboBox* treeChooser_ = nullptr;
+  QComboBox* coloring_ = nullptr;
+  QLineEdit* find_ = nullptr;
+  QLabel* status_ = nullptr;
+  GraphCanvas* canvas_ = nullptr;
+  TreeScene* scene_ = nullptr;
+  QPlainTextEdit* stepPanel_ = nullptr;
+  JobTracker loadJobs_{this};
+  JobTracker layoutJobs_{this};
+};
+
+}  // namespace astro::gui

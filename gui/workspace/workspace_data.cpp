@@ -1,0 +1,138 @@
+#include "gui/workspace/workspace_data.h"
+
+#include <QDateTime>
+#include <QTimeZone>
+#include <algorithm>
+#include <cmath>
+#include <ranges>
+#include <set>
+
+#include "core/base/workspace_paths.h"
+
+namespace astro::gui {
+namespace {
+
+std::optional<store::Workspace> openForReading(const std::filesystem::path& folder) {
+  if (!std::filesystem::exists(workspaceDatabasePath(folder))) return std::nullopt;
+  // quick_check reads every page: fine for the CLI, too slow for a poll every second.
+  return store::Workspace::open(folder, {.readOnly = true, .quickCheckMaxBytes = 0});
+}
+
+std::optional<double> estimateEta(store::Workspace& workspace, const store::Run& run) {
+  if (run.status != store::RunStatus::kRunning) return std::nullopt;
+  for (const auto& event : workspace.events().last(run.id, 50) | std::views::reverse) {
+    if (event.kind == store::EventKind::kProgress && event.payload.contains("eta_seconds") &&
+        event.payload["eta_seconds"].is_number()) {
+      return event.payload["eta_seconds"].get<double>();
+    }
+  }
+  if (run.progressDone <= 0 || run.progressTotal <= run.progressDone) return std::nullopt;
+  double elapsed = (store::toMilliseconds(run.updated) - store::toMilliseconds(run.created)) / 1e3;
+  return elapsed / run.progressDone * (run.progressTotal - run.progressDone);
+}
+
+}  // namespace
+
+WorkspaceSnapshot readWorkspaceSnapshot(const std::filesystem::path& folder) {
+  WorkspaceSnapshot snapshot;
+  try {
+    auto workspace = openForReading(folder);
+    if (!workspace) return snapshot;
+    for (auto& run : workspace->runs().list()) {
+      RunSummary summary{.run = run, .stages = workspace->stages().list(run.id)};
+      summary.etaSeconds = estimateEta(*workspace, run);
+      snapshot.runs.push_back(std::move(summary));
+    }
+  } catch (const std::exception& error) {
+    snapshot.error = QString::fromStdString(error.what());
+  }
+  return snapshot;
+}
+
+RunOverview readRunOverview(const std::filesystem::path& folder, std::int64_t runId) {
+  RunOverview overview;
+  try {
+    auto workspace = openForReading(folder);
+    if (!workspace) throw std::runtime_error("no workspace database in " + folder.string());
+    overview.run = workspace->runs().get(runId);
+    overview.stages = workspace->stages().list(runId);
+    auto metrics = workspace->metrics();
+    for (const auto& info : metrics.seriesInfo(runId)) {
+      auto series = metrics.series(runId, info.name);
+      if (series.empty()) continue;
+      overview.metrics.push_back({.name = info.name, .step = series.back().step,
+                                  .value = series.back().value, .points = info.count});
+    }
+    overview.artifacts = workspace->artifacts().list(runId);
+    overview.datasets = workspace->datasets().list();
+  } catch (const std::exception& error) {
+    overview.error = QString::fromStdString(error.what());
+  }
+  return overview;
+}
+
+EventBatch readEventsSince(const std::filesystem::path& folder, std::int64_t runId,
+                           std::int64_t sinceSeq, std::int64_t limit) {
+  EventBatch batch{.runId = runId};
+  try {
+    auto workspace = openForReading(folder);
+    if (workspace) batch.events = workspace->events().replay(runId, sinceSeq, limit);
+  } catch (const std::exception& error) {
+    batch.error = QString::fromStdString(error.what());
+  }
+  return batch;
+}
+
+std::vector<MetricSeries> readMetricSeries(const std::filesystem::path& folder,
+                                           const std::vector<std::int64_t>& runIds,
+                                           const std::vector<std::string>& names) {
+  std::vector<MetricSeries> result;
+  auto workspace = openForReading(folder);
+  if (!workspace) return result;
+  for (auto runId : runIds) {
+    auto run = workspace->runs().get(runId);
+    for (const auto& name : names) {
+      auto points = workspace->metrics().series(runId, name);
+      if (points.empty()) continue;
+      result.push_back({.runId = runId, .runName = run.name, .name = name,
+                        .points = std::move(points)});
+    }
+  }
+  return result;
+}
+
+std::vector<std::string> readMetricNames(const std::filesystem::path& folder,
+                                         const std::vector<std::int64_t>& runIds) {
+  std::set<std::string> names;
+  auto workspace = openForReading(folder);
+  if (!workspace) return {};
+  for (auto runId : runIds) {
+    for (const auto& info : workspace->metrics().seriesInfo(runId)) names.insert(info.name);
+  }
+  return {names.begin(), names.end()};
+}
+
+QString formatEvent(const store::Event& event) {
+  QString time = QDateTime::fromMSecsSinceEpoch(store::toMilliseconds(event.time), Qt::UTC)
+                     .toString("HH:mm:ss");
+  const auto& payload = event.payload;
+  QString detail;
+  if (payload.contains("message") && payload["message"].is_string()) {
+    detail = QString::fromStdString(payload["message"].get<std::string>());
+  } else {
+    detail = QString::fromStdString(payload.dump());
+  }
+  return QStringLiteral("#%1 %2 %3  %4")
+      .arg(event.seq)
+      .arg(time, QString::fromStdString(store::eventKindName(event.kind)), detail);
+}
+
+QString formatDuration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("—");
+  auto total = static_cast<qint64>(std::llround(seconds));
+  if (total < 60) return QStringLiteral("%1 s").arg(total);
+  if (total < 3600) return QStringLiteral("%1 min %2 s").arg(total / 60).arg(total % 60);
+  return QStringLiteral("%1 h %2 min").arg(total / 3600).arg((total % 3600) / 60);
+}
+
+}  // namespace astro::gui

@@ -1,0 +1,128 @@
+// The studio's item models under QAbstractItemModelTester (workspace runs/stages, value tables,
+// trace steps) and the pure helpers behind the charts (EMA, least squares, metric pairing, CSV).
+#include <QAbstractItemModelTester>
+#include <QtTest>
+
+#include "core/analysis/heuristic_detector.h"
+#include "gui/charts/checkpoint_points.h"
+#include "gui/common/value_table_model.h"
+#include "gui/trace/step_list_model.h"
+#include "gui/workspace/workspace_model.h"
+
+using astro::gui::WorkspaceModel;
+
+namespace {
+
+astro::gui::WorkspaceSnapshot snapshotWithTwoRuns() {
+  astro::gui::WorkspaceSnapshot snapshot;
+  astro::gui::RunSummary first;
+  first.run.id = 1;
+  first.run.name = "astro-llama";
+  first.run.status = astro::store::RunStatus::kRunning;
+  first.run.currentStage = "sft";
+  first.run.progressDone = 25;
+  first.run.progressTotal = 100;
+  first.etaSeconds = 90;
+  for (int i = 0; i < 3; ++i) {
+    astro::store::Stage stage;
+    stage.id = 10 + i;
+    stage.runId = 1;
+    stage.position = i + 1;
+    stage.kind = std::vector<std::string>{"search", "sft", "rl"}[i];
+    first.stages.push_back(stage);
+  }
+  astro::gui::RunSummary second;
+  second.run.id = 2;
+  second.run.name = "imported-r1";
+  second.run.status = astro::store::RunStatus::kFinished;
+  snapshot.runs = {first, second};
+  return snapshot;
+}
+
+}  // namespace
+
+class GuiModelsTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void workspaceModel_passesModelTesterThroughFetchAndReset() {
+    WorkspaceModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setSnapshot(snapshotWithTwoRuns());
+    auto run = model.index(0, 0);
+    QVERIFY(model.hasChildren(run));
+    model.fetchMore(run);  // the tester may have asked already; rows come from the event loop
+    QTRY_COMPARE(model.rowCount(model.index(0, 0)), 3);
+    QCOMPARE(model.index(1, 0, run).data().toString(), QStringLiteral("2. sft"));
+    model.setSnapshot(snapshotWithTwoRuns());
+    QCOMPARE(model.rowCount(model.index(0, 0)), 3);  // stays expanded across refreshes
+    QTest::qWait(10);
+    QVERIFY(!model.hasChildren(model.index(1, 0)));
+  }
+  void workspaceModel_showsStatusProgressAndEta() {
+    WorkspaceModel model;
+    model.setSnapshot(snapshotWithTwoRuns());
+    QCOMPARE(model.index(0, WorkspaceModel::kName).data().toString(),
+             QStringLiteral("#1 astro-llama"));
+    QCOMPARE(model.index(0, WorkspaceModel::kStatus).data().toString(),
+             QStringLiteral("running (sft)"));
+    QCOMPARE(model.index(0, WorkspaceModel::kProgress).data().toString(),
+             QStringLiteral("25/100 (25%)"));
+    QCOMPARE(model.index(0, WorkspaceModel::kEta).data().toString(), QStringLiteral("1 min 30 s"));
+    QCOMPARE(model.index(1, 0).data(WorkspaceModel::kRunIdRole).toLongLong(), 2);
+    QCOMPARE(model.indexOfRun(2).row(), 1);
+  }
+  void valueTableModel_passesModelTesterAndWritesCsv() {
+    astro::gui::ValueTableModel model({"name", "value"});
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setRows({{QStringLiteral("sft/loss"), 0.5}, {QStringLiteral("a,\"b\""), 2.0}});
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(astro::gui::modelToCsv(model),
+             QStringLiteral("name,value\r\nsft/loss,0.5\r\n\"a,\"\"b\"\"\",2\r\n"));
+  }
+  void stepListModel_passesModelTesterAndMapsPositions() {
+    std::string trace =
+        "First, 2 + 2 = 5.\n\nWait, that is wrong. Let me go back.\n\nSo 2 + 2 = 4. \\boxed{4}";
+    astro::analysis::HeuristicDetector detector;
+    auto graph = detector.detect(trace);
+    astro::gui::StepListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setGraph(graph, trace);
+    QCOMPARE(model.rowCount(), static_cast<int>(graph.steps.size()));
+    QVERIFY(model.rowCount() >= 2);
+    QCOMPARE(model.stepAt(0), 0);
+    int last = model.rowCount() - 1;
+    QCOMPARE(model.stepAt(model.steps()[last].charBegin), last);
+  }
+  void charPosition_countsUtf16UnitsOfUtf8Prefix() {
+    std::string text = "é = 1";  // é is two UTF-8 bytes, one UTF-16 unit
+    QCOMPARE(astro::gui::charPosition(text, 2), 1);
+    QCOMPARE(astro::gui::charPosition(text, 100), 5);
+  }
+  void exponentialMovingAverage_matchesRecurrence() {
+    auto smoothed = astro::gui::exponentialMovingAverage({1.0, 3.0, 3.0}, 0.5);
+    QCOMPARE(smoothed, (std::vector<double>{1.0, 2.0, 2.5}));
+    QCOMPARE(astro::gui::exponentialMovingAverage({1.0, 3.0}, 0.0),
+             (std::vector<double>{1.0, 3.0}));
+  }
+  void leastSquares_fitsExactLine() {
+    auto line = astro::gui::leastSquares({{"a", 1, 3}, {"b", 2, 5}, {"c", 4, 9}});
+    QVERIFY(line.valid);
+    QCOMPARE(line.slope, 2.0);
+    QCOMPARE(line.intercept, 1.0);
+    QVERIFY(!astro::gui::leastSquares({{"a", 1, 3}, {"b", 1, 5}}).valid);
+  }
+  void pointsFromMetrics_pairsBacktracksAndAccuracyByStep() {
+    std::vector<astro::gui::MetricSeries> series = {
+        {.runId = 3, .name = "eval/backtracks", .points = {{100, 0.5}, {200, 1.5}, {300, 2.0}}},
+        {.runId = 3, .name = "eval/accuracy", .points = {{100, 0.3}, {200, 0.4}}},
+        {.runId = 3, .name = "rl/reward", .points = {{100, 9.0}}}};
+    auto points = astro::gui::pointsFromMetrics(series);
+    QCOMPARE(points.size(), std::size_t{2});
+    QCOMPARE(points[1].label, QStringLiteral("run 3 step 200"));
+    QCOMPARE(points[1].backtracks, 1.5);
+    QCOMPARE(points[1].accuracy, 0.4);
+  }
+};
+
+QTEST_MAIN(GuiModelsTest)
+#include "gui_models_test.moc"
