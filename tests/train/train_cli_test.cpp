@@ -1,0 +1,84 @@
+// `astro sft`, `astro evaluate` and `astro rl` end to end on a tiny model, and their exit codes.
+#include <QtTest>
+
+#include "tests/support/test_support.h"
+#include "tests/train/tiny_training_fixture.h"
+
+using astro::test::runProgram;
+
+namespace {
+QString path(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+QJsonObject lastJsonLine(const QString& out) {
+  auto lines = out.trimmed().split('\n');
+  return QJsonDocument::fromJson(lines.last().toUtf8()).object();
+}
+}  // namespace
+
+class TrainCliTest : public QObject {
+  Q_OBJECT
+ private:
+  std::filesystem::path dir_;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    dir_ = astro::test::freshTempDir("train-cli");
+    astro::test::writeTinyModel(dir_ / "model");
+    astro::test::writeTinyCorpus(dir_ / "corpus.jsonl", 8);
+    auto world = runProgram(ASTRO_CLI_PATH, {"world", "generate", "--seed", "3", "--train", "8",
+                                             "--test", "4", "--out", path(dir_ / "world")});
+    QCOMPARE(world.exitCode, 0);
+  }
+  void sft_trainsAndReportsFinalModel() {
+    auto result = runProgram(ASTRO_CLI_PATH,
+                             {"sft", "--model", path(dir_ / "model"), "--data",
+                              path(dir_ / "corpus.jsonl"), "--out", path(dir_ / "sft"),
+                              "--batch", "4", "--lr", "1e-3", "--max-length", "64"});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    auto report = lastJsonLine(result.out);
+    QCOMPARE(report["final_step"].toInt(), 2);
+    QVERIFY(std::filesystem::exists(dir_ / "sft/final/model.safetensors"));
+    // Running it again does not silently train zero steps.
+    auto again = runProgram(ASTRO_CLI_PATH,
+                            {"sft", "--model", path(dir_ / "model"), "--data",
+                             path(dir_ / "corpus.jsonl"), "--out", path(dir_ / "sft"),
+                             "--batch", "4", "--lr", "1e-3", "--max-length", "64"});
+    QCOMPARE(again.exitCode, 1);
+    QVERIFY(again.err.contains("already finished"));
+  }
+  void evaluate_printsPassRatesWithCountdownVerifier() {
+    auto result = runProgram(ASTRO_CLI_PATH,
+                             {"evaluate", "--model", path(dir_ / "model"), "--dataset",
+                              path(dir_ / "world/test.jsonl"), "--samples", "2",
+                              "--max-new-tokens", "8", "--limit", "3"});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    auto report = lastJsonLine(result.out);
+    QCOMPARE(report["verifier"].toString(), QString("countdown"));
+    QCOMPARE(report["problems"].toInt(), 3);
+    QVERIFY(report.contains("pass@1") && report.contains("pass@2") && report.contains("greedy"));
+  }
+  void rl_runsStepsAndKeepsRollouts() {
+    auto result = runProgram(ASTRO_CLI_PATH,
+                             {"rl", "--model", path(dir_ / "model"), "--dataset",
+                              path(dir_ / "world/train.jsonl"), "--out", path(dir_ / "rl"),
+                              "--steps", "2", "--prompts-per-step", "2", "--max-new-tokens", "6",
+                              "--lr", "1e-3", "--warmup", "0", "--no-curation"});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QCOMPARE(result.out.trimmed().split('\n').size(), 3);  // two steps and the summary
+    QVERIFY(std::filesystem::exists(dir_ / "rl/rollouts/step-2.jsonl"));
+  }
+  void badUsage_exitsTwo() {
+    QCOMPARE(runProgram(ASTRO_CLI_PATH, {"sft", "--model", "m"}).exitCode, 2);
+    QCOMPARE(runProgram(ASTRO_CLI_PATH, {"rl", "--model", "m", "--dataset",
+                                         path(dir_ / "corpus.jsonl"), "--out", "o",
+                                         "--group-size", "1"}).exitCode, 2);
+  }
+  void missingModel_exitsOneNamingIt() {
+    auto result = runProgram(ASTRO_CLI_PATH, {"evaluate", "--model", path(dir_ / "nope"),
+                                              "--dataset", path(dir_ / "world/test.jsonl")});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(result.err.contains("nope"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TrainCliTest)
+#include "train_cli_test.moc"
