@@ -8,7 +8,7 @@ packages=(
   libtorch-dev libopenblas0-openmp
   libgraphviz-dev graphviz
   libsqlite3-dev sqlite3
-  nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libpcre2-dev
+  nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libpcre2-dev libicu-dev
   clang libclang-rt-14-dev
   xvfb xauth xfonts-base fonts-dejavu-core
   python3-torch python3-numpy python3-scipy
