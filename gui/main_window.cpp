@@ -116,6 +116,8 @@ void MainWindow::buildPanels() {
   logPanel_ = new EventLogPanel(logDock);
   logDock->setWidget(logPanel_);
   addDockWidget(Qt::BottomDockWidgetArea, logDock);
+  resizeDocks({side, logDock}, {340, 150}, Qt::Horizontal);
+  resizeDocks({logDock}, {150}, Qt::Vertical);
 }
 
 void MainWindow::buildMenus() {

@@ -31,6 +31,7 @@ namespace {
 // Curves a training run usually wants first (ASTRO's figures: loss, reward, response length and
 // backtracks over RL steps).
 bool shownByDefault(const QString& name) {
+  if (name.startsWith(QLatin1String("eval/"))) return false;  // the correlation chart shows them
   for (const char* word : {"loss", "reward", "length", "backtrack"}) {
     if (name.contains(QLatin1String(word))) return true;
   }
@@ -107,7 +108,6 @@ ChartsView::ChartsView(QWidget* parent) : QWidget(parent) {
   });
   auto* charts = new QSplitter(Qt::Vertical, splitter);
   correlation_ = new QChart();
-  correlation_->setTitle(tr("Backtracks vs accuracy across checkpoints"));
   correlationView_ = new QChartView(correlation_, charts);
   correlationView_->setObjectName("correlationChart");
   correlationView_->setRenderHint(QPainter::Antialiasing);
@@ -119,6 +119,7 @@ ChartsView::ChartsView(QWidget* parent) : QWidget(parent) {
   curvesView_->setRubberBand(QChartView::RectangleRubberBand);
   splitter->setStretchFactor(0, 1);
   splitter->setStretchFactor(1, 4);
+  splitter->setSizes({180, 1000});
   status_ = new QLabel(this);
   layout->addWidget(status_);
   drawCorrelation();
@@ -289,11 +290,13 @@ void ChartsView::drawCurves() {
   if (maxX <= minX) maxX = minX + 1;
   if (maxY <= minY) maxY = minY + (logAxis_ ? minY : 1.0);
   x->setRange(minX, maxX);
+  x->applyNiceNumbers();
   if (logAxis_) {
     y->setRange(minY, maxY);
   } else {
     double pad = (maxY - minY) * 0.05;
     y->setRange(minY - pad, maxY + pad);
+    static_cast<QValueAxis*>(y)->applyNiceNumbers();
   }
   QString text = series_.empty() ? tr("Select runs in the workspace panel and metrics on the left.")
                                  : tr("%1 curves, EMA %2").arg(series_.size()).arg(smoothing_);
@@ -333,13 +336,14 @@ void ChartsView::drawCorrelation() {
     ys.push_back(point.accuracy);
   }
   auto stats = analysis::pearson(xs, ys);
-  correlationLegend_ = tr("Pearson r = %1, 95% CI [%2, %3], p = %4, n = %5")
+  correlationLegend_ = tr("fit; Pearson r = %1, 95% CI [%2, %3], p = %4, n = %5")
                            .arg(formatStatistic(stats.r, 3), formatStatistic(stats.ciLow, 3),
                                 formatStatistic(stats.ciHigh, 3), formatP(stats.pValue))
                            .arg(stats.n);
   auto* scatter = new QScatterSeries();
-  scatter->setName(tr("checkpoints (%1)").arg(pointsSource_.isEmpty() ? tr("none yet")
-                                                                       : pointsSource_));
+  scatter->setName(tr("checkpoints"));
+  correlation_->setTitle(tr("Backtracks vs accuracy across checkpoints (%1)")
+                             .arg(pointsSource_.isEmpty() ? tr("no data yet") : pointsSource_));
   scatter->setMarkerSize(9);
   for (const auto& point : points_) scatter->append(point.backtracks, point.accuracy);
   correlation_->addSeries(scatter);
@@ -364,6 +368,8 @@ void ChartsView::drawCorrelation() {
   double padY = std::max(1e-9, (maxY - minY) * 0.08);
   x->setRange(minX - padX, maxX + padX);
   y->setRange(minY - padY, maxY + padY);
+  x->applyNiceNumbers();
+  y->applyNiceNumbers();
   correlation_->legend()->setAlignment(Qt::AlignBottom);
   Q_EMIT correlationUpdated();
 }

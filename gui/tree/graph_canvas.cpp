@@ -1,6 +1,7 @@
 #include "gui/tree/graph_canvas.h"
 
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QWheelEvent>
 #include <cmath>
 
@@ -16,6 +17,7 @@ GraphCanvas::GraphCanvas(QWidget* parent) : QGraphicsView(parent) {
 }
 
 void GraphCanvas::zoomBy(double factor) {
+  autoFit_ = false;
   double next = zoom() * factor;
   if (next < 0.01 || next > 40.0) return;
   scale(factor, factor);
@@ -24,6 +26,25 @@ void GraphCanvas::zoomBy(double factor) {
 void GraphCanvas::fitAll() {
   if (!scene()) return;
   fitInView(scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20), Qt::KeepAspectRatio);
+  // A handful of nodes would fill the screen: keep them at most at 2.5x.
+  constexpr double kMaxFitZoom = 2.5;
+  if (zoom() > kMaxFitZoom) setTransform(QTransform::fromScale(kMaxFitZoom, kMaxFitZoom));
+  autoFit_ = true;
+}
+
+void GraphCanvas::resizeEvent(QResizeEvent* event) {
+  QGraphicsView::resizeEvent(event);
+  if (autoFit_) fitAll();
+}
+
+void GraphCanvas::showEvent(QShowEvent* event) {
+  QGraphicsView::showEvent(event);
+  if (autoFit_) fitAll();
+}
+
+void GraphCanvas::mousePressEvent(QMouseEvent* event) {
+  QGraphicsView::mousePressEvent(event);
+  if (event->button() == Qt::LeftButton && !itemAt(event->pos())) autoFit_ = false;
 }
 
 void GraphCanvas::wheelEvent(QWheelEvent* event) {

@@ -17,6 +17,13 @@ class GraphCanvas : public QGraphicsView {
 
  protected:
   void wheelEvent(QWheelEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
+  void showEvent(QShowEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+
+ private:
+  // Until the user zooms or pans, the view keeps the whole graph in sight as it resizes.
+  bool autoFit_ = true;
   void keyPressEvent(QKeyEvent* event) override;
 };
 

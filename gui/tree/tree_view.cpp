@@ -119,6 +119,7 @@ TreeView::TreeView(QWidget* parent) : QWidget(parent) {
   stepPanel_->setPlaceholderText(tr("Click a node to read its step."));
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 1);
+  splitter->setSizes({900, 300});
   status_ = new QLabel(tr("File > Open Tree… opens a search tree (interchange JSON or JSONL)."),
                        this);
   status_->setObjectName("treeStatus");

@@ -218,10 +218,9 @@ class StudioWindowTest : public QObject {
     QTRY_COMPARE(window.workspaceModel()->rowCount(), 2);
     window.runTree()->selectAll();
     auto* charts = window.chartsView();
-    // sft/loss of both runs overlaid, and eval/backtracks (shown by default) of the first.
-    QTRY_COMPARE(charts->curveCount(), 3);
+    QTRY_COMPARE(charts->curveCount(), 2);  // sft/loss of both runs, overlaid
     QTRY_COMPARE(charts->checkpointPoints().size(), std::size_t{5});
-    QVERIFY(charts->correlationLegend().startsWith("Pearson r = 0.99"));
+    QVERIFY(charts->correlationLegend().startsWith("fit; Pearson r = 0.99"));
     QVERIFY(charts->correlationLegend().contains("95% CI ["));
     QString dir = outputDir("exports");
     using Which = gui::ChartsView::Which;
@@ -287,7 +286,7 @@ class StudioWindowTest : public QObject {
     window.selectRun(1);
     QTRY_COMPARE(window.overviewView()->stageModel()->rowCount(), 2);
     window.runTree()->selectAll();
-    QTRY_COMPARE(window.chartsView()->curveCount(), 3);
+    QTRY_COMPARE(window.chartsView()->curveCount(), 2);
     window.treeView()->openFile(kTreeFixture);
     QTRY_VERIFY(window.treeView()->isLayoutReady());
     Q_EMIT window.treeView()->traceRequested(0);
