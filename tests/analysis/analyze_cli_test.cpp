@@ -53,7 +53,27 @@ class AnalyzeCliTest : public QObject {
     samples.open(QIODevice::ReadOnly);
     QCOMPARE(samples.readAll().count("\r\n"), 4);  // header + 3 samples
   }
-  void analyzeWithoutInput_isUsageError() {
+  void analyzeSave_thenRunReadsTheImportedRunBack() {
+    auto dir = astro::test::freshTempDir("analyze_cli_save");
+    QString input = writeGenerations(dir);
+    QString workspace = QString::fromStdString((dir / "ws").string());
+    auto saved = runProgram(ASTRO_CLI_PATH, {"--workspace", workspace, "analyze", "--input", input,
+                                             "--save", "--bootstrap", "100"});
+    QCOMPARE(saved.exitCode, 0);
+    QVERIFY2(saved.out.contains("saved as imported run 1 in "), qPrintable(saved.out));
+    auto read = runProgram(ASTRO_CLI_PATH, {"--workspace", workspace, "analyze", "--run", "1",
+                                            "--bootstrap", "100"});
+    QCOMPARE(read.exitCode, 0);
+    QVERIFY2(read.out.startsWith("read 3 samples from gens.jsonl"), qPrintable(read.out));
+    // The same tables as straight from the file.
+    QCOMPARE(read.out.mid(read.out.indexOf("\ncheckpoints")),
+             saved.out.mid(saved.out.indexOf("\ncheckpoints"),
+                           saved.out.indexOf("\nsaved as") - saved.out.indexOf("\ncheckpoints")));
+    auto missing = runProgram(ASTRO_CLI_PATH, {"--workspace", workspace, "analyze", "--run", "9"});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY(missing.err.contains("no run 9"));
+  }
+  void analyzeWithoutInputOrRun_isUsageError() {
     auto result = runProgram(ASTRO_CLI_PATH, {"analyze"});
     QCOMPARE(result.exitCode, 2);
     QVERIFY(result.err.contains("--input"));

@@ -1,5 +1,6 @@
-// `astro analyze --input FILE.jsonl`: import generations (plain, chat or verl JSONL), grade them
-// with the math verifier, detect reflections/backtracks/restarts in each trace, and print the
+// `astro analyze --input FILE.jsonl [--save]` / `astro analyze --run ID`: import generations
+// (plain, chat or verl JSONL) and grade them with the math verifier, or read an imported run back
+// from the workspace; detect reflections/backtracks/restarts in each trace, and print the
 // per-checkpoint table and the correlations across checkpoints; --csv DIR writes one CSV per
 // table. The logic lives in core/analysis (docs/analysis.md).
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/generation_import.h"
 #include "core/analysis/heuristic_detector.h"
+#include "core/analysis/imported_run.h"
 #include "core/analysis/report_tables.h"
 #include "core/base/error.h"
 #include "core/math/math_verifier.h"
@@ -19,6 +21,8 @@ namespace {
 
 struct AnalyzeOptions {
   std::string input;
+  std::int64_t run = 0;  // 0: none
+  bool save = false;
   std::string format = "auto";
   std::string detector = "heuristic";
   std::string phrases;    // heuristic phrase lists (JSON)
@@ -50,15 +54,27 @@ std::unique_ptr<astro::analysis::TraceDetector> makeDetector(const AnalyzeOption
 }
 
 void runAnalyze(const AnalyzeOptions& options) {
+  if (options.input.empty() == (options.run == 0)) {
+    throw astro::UsageError("give exactly one of --input and --run");
+  }
+  if (options.save && options.run != 0) throw astro::UsageError("--save is for --input");
   auto detector = makeDetector(options);
   astro::math::MathVerifier verifier;
-  astro::analysis::ImportOptions importOptions;
-  importOptions.format = astro::analysis::generationFormatFromName(options.format);
-  importOptions.benchmark = options.benchmark;
-  importOptions.checkpoint = options.checkpoint;
-  auto imported = astro::analysis::importGenerations(options.input,
-                                                     options.noGrading ? nullptr : &verifier,
-                                                     importOptions);
+  astro::analysis::ImportResult imported;
+  std::string source = options.input;
+  if (options.run != 0) {
+    auto workspace = astro::store::Workspace::open(astro::cli::globalOptions().resolvedWorkspace(),
+                                                   {.readOnly = true});
+    imported = astro::analysis::loadImportedRun(workspace, options.run);
+    source = "run " + std::to_string(options.run);
+  } else {
+    astro::analysis::ImportOptions importOptions;
+    importOptions.format = astro::analysis::generationFormatFromName(options.format);
+    importOptions.benchmark = options.benchmark;
+    importOptions.checkpoint = options.checkpoint;
+    imported = astro::analysis::importGenerations(
+        options.input, options.noGrading ? nullptr : &verifier, importOptions);
+  }
   for (std::size_t i = 0; i < imported.badLines.size() && i < kBadLinesShown; ++i) {
     std::cerr << options.input << ":" << imported.badLines[i].line << ": "
               << imported.badLines[i].message << "\n";
@@ -68,7 +84,7 @@ void runAnalyze(const AnalyzeOptions& options) {
               << " more bad lines\n";
   }
   if (imported.samples.empty()) {
-    throw astro::Error(options.input + ": no usable samples (" +
+    throw astro::Error(source + ": no usable samples (" +
                        std::to_string(imported.badLines.size()) + " bad lines)");
   }
   astro::analysis::TokenCounter countTokens;
@@ -87,7 +103,8 @@ void runAnalyze(const AnalyzeOptions& options) {
     tables.push_back(astro::analysis::samplesTable(analyzed));
   }
 
-  std::cout << "imported " << imported.samples.size() << " samples from " << imported.run.name
+  std::cout << (options.run != 0 ? "read " : "imported ") << imported.samples.size()
+            << " samples from " << imported.run.name
             << " (" << imported.badLines.size() << " bad lines); detector "
             << imported.run.detector << "; tokens "
             << (options.tokenizer.empty() ? "approximate" : options.tokenizer) << "; verifier "
@@ -97,6 +114,12 @@ void runAnalyze(const AnalyzeOptions& options) {
   for (const auto& table : tables) {
     if (table.name == "samples" && !options.samples) continue;
     std::cout << "\n" << table.name << "\n" << astro::analysis::formatTable(table);
+  }
+  if (options.save) {
+    auto workspace = astro::store::Workspace::open(astro::cli::globalOptions().resolvedWorkspace());
+    std::int64_t runId = astro::analysis::saveImportedRun(workspace, imported, summary);
+    std::cout << "\nsaved as imported run " << runId << " in " << workspace.folder().string()
+              << "\n";
   }
   if (!options.csv.empty()) {
     astro::analysis::writeCsvTables(tables, options.csv);
@@ -112,8 +135,13 @@ const astro::cli::CommandRegistration kAnalyze{"40-analyze", [](CLI::App& root) 
   analyze->add_option("--input", options->input,
                       "Generations as JSONL: plain {prompt|problem, completion|response, answer, "
                       "checkpoint|step, benchmark}, chat {messages}, or a verl rollout dump")
-      ->required()
       ->check(CLI::ExistingFile);
+  analyze->add_option("--run", options->run,
+                      "An imported run of the workspace (see --save) instead of --input")
+      ->check(CLI::PositiveNumber);
+  analyze->add_flag("--save", options->save,
+                    "Store the import as an imported run in the workspace (samples, statistics, "
+                    "per-checkpoint metrics)");
   analyze->add_option("--format", options->format, "Line format: auto, plain, chat or verl")
       ->check(CLI::IsMember({"auto", "plain", "chat", "verl"}));
   analyze->add_option("--detector", options->detector,
