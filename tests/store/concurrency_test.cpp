@@ -50,6 +50,12 @@ int bulkInsertHelper(const std::string& folder, std::int64_t runId) {
   return 0;
 }
 
+// Helper mode: open (creating and migrating) the workspace and add one run.
+int openAndCreateRunHelper(const std::string& folder) {
+  Workspace::open(folder).runs().create({.name = "opened concurrently"});
+  return 0;
+}
+
 QString folderArgument(const std::filesystem::path& folder) {
   return QString::fromStdString(folder.string());
 }
@@ -59,6 +65,26 @@ QString folderArgument(const std::filesystem::path& folder) {
 class ConcurrencyTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  void processesOpeningOneNewDatabase_migrateItOnce() {
+    auto folder = astro::test::freshTempDir("store-concurrent-open");
+    QList<QProcess*> openers;
+    for (int opener = 0; opener < 4; ++opener) {
+      auto* process = new QProcess(this);
+      process->start(QCoreApplication::applicationFilePath(),
+                     {"--open-and-create-run", folderArgument(folder)});
+      openers.append(process);
+    }
+    for (QProcess* process : openers) {
+      QVERIFY(process->waitForFinished(60000));
+      QVERIFY2(process->exitStatus() == QProcess::NormalExit && process->exitCode() == 0,
+               process->readAllStandardError().constData());
+    }
+    auto workspace = Workspace::open(folder);
+    QCOMPARE(workspace.schemaVersion(), 1);
+    QCOMPARE(workspace.runs().list().size(), std::size_t{4});
+    QCOMPARE(workspace.checkIntegrity(), std::string("ok"));
+  }
+
   void twoProcessesAppendingEvents_loseNothingAndKeepSeqGapFree() {
     auto folder = astro::test::freshTempDir("store-concurrent-events");
     std::int64_t runId = 0;
@@ -130,6 +156,9 @@ int main(int argc, char** argv) {
   }
   if (argc == 4 && std::string(argv[1]) == "--bulk-insert") {
     return bulkInsertHelper(argv[2], std::stoll(argv[3]));
+  }
+  if (argc == 3 && std::string(argv[1]) == "--open-and-create-run") {
+    return openAndCreateRunHelper(argv[2]);
   }
   QCoreApplication application(argc, argv);
   ConcurrencyTest test;
