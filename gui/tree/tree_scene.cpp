@@ -19,17 +19,12 @@ double nodeDiameter(int visits) {
   return std::min(44.0, 10.0 + 4.0 * std::log2(1.0 + std::max(0, visits)));
 }
 
-QPainterPath splinePath(const graph::LayoutEdge& edge) {
-  QPainterPath path;
-  if (edge.spline.empty()) return path;
-  path.moveTo(edge.spline[0].x, edge.spline[0].y);
-  std::size_t i = 1;
-  for (; i + 2 < edge.spline.size(); i += 3) {
-    path.cubicTo(edge.spline[i].x, edge.spline[i].y, edge.spline[i + 1].x, edge.spline[i + 1].y,
-                 edge.spline[i + 2].x, edge.spline[i + 2].y);
-  }
-  for (; i < edge.spline.size(); ++i) path.lineTo(edge.spline[i].x, edge.spline[i].y);
-  if (edge.arrowTip) path.lineTo(edge.arrowTip->x, edge.arrowTip->y);
+// Nodes are drawn as circles at the layout's centres (not as the label boxes Graphviz routed
+// its splines around), so an edge runs centre to centre as a vertical S-curve.
+QPainterPath edgePath(const graph::LayoutNode& parent, const graph::LayoutNode& child) {
+  QPainterPath path(QPointF(parent.x, parent.y));
+  double middle = (parent.y + child.y) / 2;
+  path.cubicTo(parent.x, middle, child.x, middle, child.x, child.y);
   return path;
 }
 
@@ -64,16 +59,18 @@ void TreeScene::showLayout(graph::GraphLayout layout, search::NodeSequence path,
 
   QPen edgePen(QColor(150, 150, 150), 1.0);
   for (const auto& edge : layout_.edges) {
-    auto* item = addPath(splinePath(edge), edgePen);
+    if (!byId.count(edge.from) || !byId.count(edge.to)) continue;
+    const auto& parent = *byId[edge.from];
+    const auto& child = *byId[edge.to];
+    auto* item = addPath(edgePath(parent, child), edgePen);
     item->setZValue(0);
     edgeItems_.emplace_back(item, edge.to);
     children_[edge.from].push_back(edge.to);
-    if (labels && byId.count(edge.to) && !edge.spline.empty()) {
-      const auto& middle = edge.spline[edge.spline.size() / 2];
-      auto* text = addSimpleText(QStringLiteral("Q=%1").arg(byId[edge.to]->value, 0, 'f', 2));
+    if (labels) {
+      auto* text = addSimpleText(QStringLiteral("Q=%1").arg(child.value, 0, 'f', 2));
       text->setBrush(QColor(90, 90, 90));
       text->setScale(0.7);
-      text->setPos(middle.x + 3, middle.y - 6);
+      text->setPos((parent.x + child.x) / 2 + 4, (parent.y + child.y) / 2 - 6);
       edgeItems_.emplace_back(text, edge.to);
     }
   }

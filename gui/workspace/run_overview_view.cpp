@@ -63,6 +63,7 @@ QTableView* RunOverviewView::addTable(const QString& title, ValueTableModel* mod
   auto* view = new QTableView(box);
   view->setModel(model);
   view->setSortingEnabled(false);
+  view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   view->horizontalHeader()->setStretchLastSection(true);
   view->verticalHeader()->hide();
   view->setSelectionBehavior(QAbstractItemView::SelectRows);
