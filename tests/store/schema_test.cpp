@@ -1,11 +1,13 @@
 // Opening a workspace database: migrations from empty, reopening, refusal of newer, foreign,
-// garbage and truncated files with a message naming the file, and one writer per process.
+// garbage and truncated files with a message naming the file, one writer per process, and the
+// statement cache of the private connection.
 #include <sqlite3.h>
 
 #include <QtTest>
 #include <random>
 
 #include "core/base/error.h"
+#include "core/store/detail/sqlite.h"
 #include "core/store/workspace.h"
 #include "tests/store/store_test_support.h"
 #include "tests/support/test_support.h"
@@ -181,6 +183,22 @@ class SchemaTest : public QObject {
     QString message = astroErrorOf([&] { Workspace::open(folder, {.readOnly = true}); });
     QCOMPARE(message, "no workspace database at " +
                           QString::fromStdString((folder / "workspace.sqlite").string()));
+  }
+
+  void connection_nestedUseOfOneStatement_getsItsOwnCopy() {
+    auto folder = astro::test::freshTempDir("schema-nested-statement");
+    astro::store::detail::Connection connection(folder / "scratch.sqlite", {});
+    const std::string sql = "SELECT 1 UNION ALL SELECT 2";
+    auto outer = connection.prepare(sql);
+    QVERIFY(outer.step());
+    {
+      auto inner = connection.prepare(sql);
+      QVERIFY(inner.step());
+      QCOMPARE(inner.integer(0), std::int64_t{1});
+    }
+    QVERIFY(outer.step());
+    QCOMPARE(outer.integer(0), std::int64_t{2});
+    QVERIFY(!outer.step());
   }
 
   void checkIntegrity_freshDatabase_isOk() {

@@ -5,12 +5,16 @@
 
 namespace astro::store::detail {
 
-Statement::Statement(const Connection& connection, sqlite3_stmt* statement)
-    : connection_(connection), statement_(statement) {}
+Statement::Statement(const Connection& connection, sqlite3_stmt* statement, bool* lease,
+                     StatementHandle owned)
+    : connection_(connection), statement_(statement), lease_(lease), owned_(std::move(owned)) {
+  if (lease_) *lease_ = true;
+}
 
 Statement::~Statement() {
   sqlite3_reset(statement_);
   sqlite3_clear_bindings(statement_);
+  if (lease_) *lease_ = false;
 }
 
 Statement& Statement::bindInteger(int index, std::int64_t value) {
@@ -99,17 +103,28 @@ Connection::Connection(std::filesystem::path file, const ConnectionOptions& opti
   sqlite3_busy_timeout(database_.get(), static_cast<int>(busyTimeout_.count()));
 }
 
+StatementHandle Connection::compile(const std::string& sql, unsigned flags) {
+  sqlite3_stmt* raw = nullptr;
+  int code = sqlite3_prepare_v3(database_.get(), sql.c_str(), static_cast<int>(sql.size() + 1),
+                                flags, &raw, nullptr);
+  StatementHandle statement(raw);
+  if (code != SQLITE_OK) fail(code, "prepare '" + sql.substr(0, 60) + "'");
+  return statement;
+}
+
 Statement Connection::prepare(const std::string& sql) {
   auto found = statements_.find(sql);
   if (found == statements_.end()) {
-    sqlite3_stmt* raw = nullptr;
-    int code = sqlite3_prepare_v3(database_.get(), sql.c_str(), static_cast<int>(sql.size() + 1),
-                                  SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-    StatementHandle statement(raw);
-    if (code != SQLITE_OK) fail(code, "prepare '" + sql.substr(0, 60) + "'");
-    found = statements_.emplace(sql, std::move(statement)).first;
+    StatementHandle statement = compile(sql, SQLITE_PREPARE_PERSISTENT);
+    found = statements_.emplace(sql, CachedStatement{std::move(statement)}).first;
   }
-  return Statement(*this, found->second.get());
+  CachedStatement& cached = found->second;
+  if (cached.leased) {
+    StatementHandle fresh = compile(sql, 0);
+    sqlite3_stmt* raw = fresh.get();
+    return Statement(*this, raw, nullptr, std::move(fresh));
+  }
+  return Statement(*this, cached.statement.get(), &cached.leased);
 }
 
 void Connection::executeScript(const std::string& sql) {
@@ -120,19 +135,13 @@ void Connection::executeScript(const std::string& sql) {
 }
 
 std::string Connection::queryText(const std::string& sql) {
-  sqlite3_stmt* raw = nullptr;
-  int code = sqlite3_prepare_v2(database_.get(), sql.c_str(), -1, &raw, nullptr);
-  StatementHandle statement(raw);
-  if (code != SQLITE_OK) fail(code, "prepare '" + sql + "'");
+  StatementHandle statement = compile(sql, 0);
   Statement once(*this, statement.get());
   return once.step() ? once.text(0) : std::string();
 }
 
 std::int64_t Connection::queryInteger(const std::string& sql) {
-  sqlite3_stmt* raw = nullptr;
-  int code = sqlite3_prepare_v2(database_.get(), sql.c_str(), -1, &raw, nullptr);
-  StatementHandle statement(raw);
-  if (code != SQLITE_OK) fail(code, "prepare '" + sql + "'");
+  StatementHandle statement = compile(sql, 0);
   Statement once(*this, statement.get());
   return once.step() ? once.integer(0) : 0;
 }

@@ -32,7 +32,10 @@ class Connection;
 // Parameter and column indexes are those of SQLite (parameters from 1, columns from 0).
 class Statement {
  public:
-  Statement(const Connection& connection, sqlite3_stmt* statement);
+  // `lease` (may be null) is the cache's in-use flag, cleared again on destruction; `owned` holds
+  // a statement that is not cached, finalized on destruction.
+  Statement(const Connection& connection, sqlite3_stmt* statement, bool* lease = nullptr,
+            StatementHandle owned = nullptr);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -58,6 +61,8 @@ class Statement {
  private:
   const Connection& connection_;
   sqlite3_stmt* statement_;
+  bool* lease_;
+  StatementHandle owned_;
 };
 
 struct ConnectionOptions {
@@ -73,7 +78,8 @@ class Connection {
   sqlite3* handle() const { return database_.get(); }
   std::chrono::milliseconds busyTimeout() const { return busyTimeout_; }
 
-  // The statement for `sql`, prepared once per connection and reused afterwards.
+  // The statement for `sql`, prepared once per connection and reused afterwards. While one is
+  // lent out, preparing the same SQL again (a nested use) gets a fresh, uncached statement.
   Statement prepare(const std::string& sql);
   // Runs SQL without results (pragmas, DDL, BEGIN/COMMIT); several statements allowed.
   void executeScript(const std::string& sql);
@@ -94,7 +100,12 @@ class Connection {
   std::chrono::milliseconds busyTimeout_;
   // Destroyed after the cache (members go in reverse order): statements finalize first.
   DatabaseHandle database_;
-  std::unordered_map<std::string, StatementHandle> statements_;
+  struct CachedStatement {
+    StatementHandle statement;
+    bool leased = false;
+  };
+  StatementHandle compile(const std::string& sql, unsigned flags);
+  std::unordered_map<std::string, CachedStatement> statements_;
 };
 
 // One write transaction: BEGIN IMMEDIATE (the write lock is taken up front, so two writers queue
