@@ -1,6 +1,7 @@
 // astro-studio starts on an empty workspace and quits cleanly, as a program and as a window.
 #include <QtTest>
 
+#include "core/store/workspace.h"
 #include "gui/main_window.h"
 #include "tests/support/test_support.h"
 
@@ -18,6 +19,29 @@ class StudioSmokeTest : public QObject {
   void program_rejectsBadQuitDelay() {
     auto result = astro::test::runProgram(ASTRO_STUDIO_PATH,
                                           {"--quit-after-ms", "soon", "-platform", "offscreen"});
+    QCOMPARE(result.exitCode, 2);
+  }
+  void program_writesScreenshotOfOpenRunAndTree() {
+    auto dir = astro::test::freshTempDir("studio-screenshot");
+    {
+      auto workspace = astro::store::Workspace::open(dir);
+      auto run = workspace.runs().create({.name = "screenshot-run", .config = "[sft]\n"});
+      workspace.stages().add(run.id, "sft");
+    }
+    QString png = QString::fromStdString((dir / "window.png").string());
+    auto result = astro::test::runProgram(
+        ASTRO_STUDIO_PATH,
+        {"--workspace", QString::fromStdString(dir.string()), "--open-run", "1", "--open-tree",
+         ASTRO_SOURCE_DIR "/tests/gui/data/small_tree.json", "--screenshot", png,
+         "--quit-after-ms", "20000", "-platform", "offscreen"});
+    QVERIFY2(!result.crashed, qPrintable(result.err));
+    QCOMPARE(result.exitCode, 0);
+    QImage image(png);
+    QVERIFY(image.width() >= 800);
+  }
+  void program_rejectsBadRunId() {
+    auto result = astro::test::runProgram(ASTRO_STUDIO_PATH,
+                                          {"--open-run", "x", "-platform", "offscreen"});
     QCOMPARE(result.exitCode, 2);
   }
   void window_showsWorkspaceInTitle() {
