@@ -24,6 +24,40 @@ std::string trimLeadingNewlines(std::string text) {
   return first == std::string::npos ? std::string() : text.substr(first);
 }
 
+// Steps are stored as JSON text, which must be UTF-8; a model may stop mid-character (at the
+// token limit) or emit stray bytes. Every byte that does not start a well-formed character
+// becomes U+FFFD.
+std::string validUtf8(std::string_view bytes) {
+  std::string text;
+  text.reserve(bytes.size());
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto lead = static_cast<unsigned char>(bytes[i]);
+    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3
+                         : (lead >> 3) == 0x1e                ? 4 : 0;
+    bool wellFormed = length > 0 && i + length <= bytes.size() && lead != 0xc0 && lead != 0xc1 &&
+                      lead <= 0xf4;
+    for (std::size_t k = 1; wellFormed && k < length; ++k) {
+      wellFormed = (static_cast<unsigned char>(bytes[i + k]) & 0xc0) == 0x80;
+    }
+    if (wellFormed && length == 3) {
+      const auto second = static_cast<unsigned char>(bytes[i + 1]);
+      wellFormed = !(lead == 0xe0 && second < 0xa0) && !(lead == 0xed && second >= 0xa0);
+    } else if (wellFormed && length == 4) {
+      const auto second = static_cast<unsigned char>(bytes[i + 1]);
+      wellFormed = !(lead == 0xf0 && second < 0x90) && !(lead == 0xf4 && second >= 0x90);
+    }
+    if (wellFormed) {
+      text.append(bytes.substr(i, length));
+      i += length;
+    } else {
+      text += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return text;
+}
+
 double sum(std::span<const float> values) {
   return std::accumulate(values.begin(), values.end(), 0.0);
 }
@@ -91,7 +125,7 @@ std::vector<std::vector<ProposedStep>> LanguageModelPolicy::proposeSteps(
     const std::size_t delimiter = text.find(options_.stepDelimiter);
     if (delimiter != std::string::npos) text.resize(delimiter);
     ProposedStep step;
-    step.text = trimTrailingWhitespace(trimLeadingNewlines(std::move(text)));
+    step.text = validUtf8(trimTrailingWhitespace(trimLeadingNewlines(std::move(text))));
     step.tokenCount = static_cast<int>(generated.ids.size());
     step.logLikelihood = sum(generated.logprobs);
     step.final = generated.finishReason == model::FinishReason::kStopToken ||
@@ -154,8 +188,8 @@ std::vector<ProposedStep> LanguageModelPolicy::splitIntoSteps(const model::Gener
       if (token < generated.logprobs.size()) pendingLogLikelihood += generated.logprobs[token];
       ++token;
     }
-    std::string stepText = trimTrailingWhitespace(
-        trimLeadingNewlines(text.substr(segmentBegin, segmentEnd - segmentBegin)));
+    std::string stepText = validUtf8(trimTrailingWhitespace(
+        trimLeadingNewlines(text.substr(segmentBegin, segmentEnd - segmentBegin))));
     segmentBegin = nextBegin;
     if (stepText.empty()) {
       if (last && !steps.empty() &&

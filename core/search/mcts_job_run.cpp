@@ -1,0 +1,73 @@
+// runSearchJob (mcts_job.h): loads the dataset, tokenizer and model, picks the verifier, runs the
+// resumable batched search into the tree store, then estimates the policy's pass@1.
+#include <memory>
+
+#include "core/base/error.h"
+#include "core/math/dataset_loader.h"
+#include "core/math/math_verifier.h"
+#include "core/model/language_model.h"
+#include "core/search/mcts_job.h"
+#include "core/search/policy_language_model.h"
+#include "core/search/tree_json.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/world/countdown_verifier.h"
+
+namespace astro::search {
+
+namespace {
+
+std::unique_ptr<math::Verifier> makeVerifier(const std::string& name,
+                                             const std::vector<math::Problem>& problems) {
+  const bool countdown = !problems.empty() && (problems.front().source == "countdown" ||
+                                               problems.front().id.starts_with("countdown"));
+  if (name == "countdown" || (name == "auto" && countdown)) {
+    return std::make_unique<world::CountdownVerifier>();
+  }
+  if (name == "math" || name == "auto") return std::make_unique<math::MathVerifier>();
+  throw UsageError("verifier: '" + name + "' is not one of auto, math, countdown");
+}
+
+}  // namespace
+
+SearchJobSummary runSearchJob(const SearchJob& job,
+                              const std::function<void(const MctsStats&)>& onProgress,
+                              const std::atomic<bool>* stop) {
+  job.mcts.validate();
+  if (job.dataset.empty()) throw UsageError("search: no dataset given");
+  if (job.model.empty()) throw UsageError("search: no model folder given");
+  if (job.out.empty()) throw UsageError("search: no output file given");
+  std::vector<math::Problem> problems = math::loadDataset(job.dataset).problems;
+  if (job.limit > 0 && static_cast<int>(problems.size()) > job.limit) problems.resize(job.limit);
+  const auto verifier = makeVerifier(job.verifier, problems);
+  const auto tokenizer =
+      tokenizer::Tokenizer::fromDirectory(job.tokenizer.empty() ? job.model : job.tokenizer);
+  const auto model = model::LanguageModel::load(job.model, job.device);
+  LanguageModelPolicy policy(model, tokenizer,
+                             LanguageModelPolicyOptions{.stepDelimiter = job.mcts.stepDelimiter});
+
+  SearchJobSummary summary;
+  summary.problems = static_cast<int>(problems.size());
+  std::vector<math::Problem> searched;
+  {
+    JsonlTreeStore store(job.out);
+    MctsCallbacks callbacks;
+    callbacks.onProgress = onProgress;
+    callbacks.stop = stop;
+    callbacks.onTreeFinished = [&](std::size_t index, const SearchTree&) {
+      searched.push_back(problems[index]);
+    };
+    summary.search = searchIntoStore(problems, policy, *verifier, job.mcts, store, callbacks);
+  }
+  for (const SearchTree& tree : loadTreesJsonl(job.out)) {
+    ++summary.treesStored;
+    summary.treesSolved += !tree.correctTerminals().empty();
+  }
+  if (!summary.search.stopped) {
+    summary.passSamples = static_cast<int>(searched.size()) * job.passSamples;
+    summary.passCorrect =
+        countCorrectSingleSamples(searched, policy, *verifier, job.passSamples, job.mcts);
+  }
+  return summary;
+}
+
+}  // namespace astro::search
