@@ -127,8 +127,13 @@ std::optional<Extraction> extractHashes(std::string_view output) {
 
 std::optional<Extraction> extractAnswer(std::string_view output) {
   if (auto boxed = extractBoxed(output)) return boxed;
-  if (auto phrase = extractPhrase(output)) return phrase;
-  if (auto hashes = extractHashes(output)) return hashes;
+  // A phrase and a "####" line: the later one is the conclusion (GSM8K solutions say "the answer
+  // is" mid-way and end with "#### N").
+  auto phrase = extractPhrase(output);
+  auto hashes = extractHashes(output);
+  if (phrase && hashes) return phrase->offset > hashes->offset ? phrase : hashes;
+  if (phrase) return phrase;
+  if (hashes) return hashes;
   std::size_t leading = 0;
   std::string_view bare = trimView(output, &leading);
   // A \boxed that never closes is a truncated output, not a bare answer.

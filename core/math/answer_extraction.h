@@ -1,6 +1,6 @@
 // Finds the final answer in a full model output: the last \boxed{} or \fbox{} (nested braces),
-// else the last "final answer is ..." / "the answer is ..." phrase, else the last GSM8K
-// "#### ...", else the whole output when it is a short bare answer.
+// else the last "final answer is ..." / "the answer is ..." phrase or GSM8K "#### ..." line,
+// whichever comes later, else the whole output when it is a short bare answer.
 #pragma once
 
 #include <cstddef>

@@ -108,6 +108,9 @@ Problem readRecord(const json& record, DatasetFormat format, const std::string& 
         if (!extraction || (extraction->method != "boxed" && extraction->method != "fbox")) {
           throw RecordError{"solution", "no \\boxed{} answer and no answer field"};
         }
+        if (extraction->text.find_first_not_of(" \t\n") == std::string::npos) {
+          throw RecordError{"solution", "empty \\boxed{} and no answer field"};
+        }
         problem.answer = extraction->text;
       }
       break;

@@ -32,6 +32,8 @@ class ExtractionTest : public QObject {
     row("The answer is 4. Wait, the answer is 5.", "5", "phrase");
     row("Natalia sold 48/2 = 24 clips.\n#### 72", "72", "hashes");
     row("#### 1,000\n", "1,000", "hashes");
+    row("so the answer is <<8=8>>8 cookies\n#### 8", "8", "hashes");
+    row("#### 5\nOn reflection the answer is 6", "6", "phrase");
     row("  7  ", "7", "bare");
     row("\\text{(C)}", "\\text{(C)}", "bare");
   }
