@@ -91,14 +91,15 @@ AnalysisSummary summarize(const std::vector<AnalyzedSample>& samples,
   long long unused = 0;
   if (std::all_of(checkpoints.begin(), checkpoints.end(),
                   [&](const std::string& c) { return isInteger(c, &unused); })) {
-    std::sort(checkpoints.begin(), checkpoints.end(), [](const std::string& a, const std::string& b) {
-      return std::stoll(a) < std::stoll(b);
-    });
+    std::sort(
+        checkpoints.begin(), checkpoints.end(),
+        [](const std::string& a, const std::string& b) { return std::stoll(a) < std::stoll(b); });
   }
   std::vector<std::string> benchmarks =
       orderOfAppearance(samples, [](const AnalyzedSample& s) { return s.benchmark; });
   std::map<std::pair<std::string, std::string>, std::vector<const AnalyzedSample*>> groups;
-  for (const auto& sample : samples) groups[{sample.benchmark, sample.checkpoint}].push_back(&sample);
+  for (const auto& sample : samples)
+    groups[{sample.benchmark, sample.checkpoint}].push_back(&sample);
 
   for (const std::string& benchmark : benchmarks) {
     std::vector<double> accuracy, backtracks, tokens;
@@ -115,8 +116,8 @@ AnalysisSummary summarize(const std::vector<AnalyzedSample>& samples,
       }
       result.checkpoints.push_back(std::move(summary));
     }
-    for (auto [name, values] : {std::pair{"mean_backtracks", &backtracks},
-                                std::pair{"mean_tokens", &tokens}}) {
+    for (auto [name, values] :
+         {std::pair{"mean_backtracks", &backtracks}, std::pair{"mean_tokens", &tokens}}) {
       CheckpointCorrelation row;
       row.benchmark = benchmark;
       row.variable = name;

@@ -25,11 +25,11 @@ struct AnalyzedSample {
 struct CheckpointSummary {
   std::string checkpoint;
   std::string benchmark;
-  int problems = 0;        // distinct problem ids
+  int problems = 0;  // distinct problem ids
   int samples = 0;
-  int gradedSamples = 0;   // samples with a verdict (accuracy uses only these)
-  Interval accuracy;       // mean over graded problems of (correct samples / graded samples)
-  Interval meanBacktracks; // mean over problems of the per-problem mean
+  int gradedSamples = 0;    // samples with a verdict (accuracy uses only these)
+  Interval accuracy;        // mean over graded problems of (correct samples / graded samples)
+  Interval meanBacktracks;  // mean over problems of the per-problem mean
   Interval meanTokens;
   double meanSteps = 0.0;
   double meanReflections = 0.0;

@@ -25,17 +25,14 @@ void requireSameLength(std::size_t a, std::size_t b, const char* what) {
 
 double normalQuantile(double p) {
   if (!(p > 0.0) || !(p < 1.0)) throw Error("normalQuantile: p must lie in (0, 1)");
-  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
-                             -2.759285104469687e+02, 1.383577518672690e+02,
-                             -3.066479806614716e+01, 2.506628277459239e+00};
-  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
-                             -1.556989798598866e+02, 6.680131188771972e+01,
-                             -1.328068155288572e+01};
-  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
-                             -2.400758277161838e+00, -2.549732539343734e+00,
-                             4.374664141464968e+00,  2.938163982698783e+00};
-  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
-                             2.445134137142996e+00, 3.754408661907416e+00};
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
+                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                             6.680131188771972e+01, -1.328068155288572e+01};
+  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                             -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                             3.754408661907416e+00};
   constexpr double kLow = 0.02425;
   double x;
   if (p < kLow) {
@@ -73,8 +70,7 @@ void fisherInterval(double r, std::size_t n, double confidence, double* low, dou
   *high = std::tanh(z + halfWidth);
 }
 
-Correlation pearson(const std::vector<double>& x, const std::vector<double>& y,
-                    double confidence) {
+Correlation pearson(const std::vector<double>& x, const std::vector<double>& y, double confidence) {
   requireSameLength(x.size(), y.size(), "pearson");
   Correlation result;
   result.n = x.size();

@@ -10,10 +10,10 @@ namespace astro::analysis {
 
 struct Correlation {
   std::size_t n = 0;
-  double r = 0.0;        // NaN when n < 2 or a variable is constant
-  double ciLow = 0.0;    // Fisher z interval; NaN when n < 4 (the standard error needs n - 3 > 0)
+  double r = 0.0;      // NaN when n < 2 or a variable is constant
+  double ciLow = 0.0;  // Fisher z interval; NaN when n < 4 (the standard error needs n - 3 > 0)
   double ciHigh = 0.0;
-  double pValue = 0.0;   // two-sided, H0: r = 0; NaN when n < 3
+  double pValue = 0.0;  // two-sided, H0: r = 0; NaN when n < 3
 };
 
 // Fisher z interval of a coefficient r from n pairs at `confidence` (e.g. 0.95).

@@ -69,13 +69,19 @@ std::string paraphraseMarkers(const search::RenderedTrace& trace, const Paraphra
     text.append(trace.text, copied, marker.begin - copied);
     copied = marker.end;
     switch (marker.kind) {
-      case search::MarkerKind::kReflection: text += pick(bank.reflections); break;
+      case search::MarkerKind::kReflection:
+        text += pick(bank.reflections);
+        break;
       case search::MarkerKind::kBacktrack:
         text += search::fillTemplate(pick(bank.backtracks), search::kStepPlaceholder,
                                      marker.targetQuote);
         break;
-      case search::MarkerKind::kRestart: text += pick(bank.restarts); break;
-      case search::MarkerKind::kAnswerCheck: text += pick(bank.answerChecks); break;
+      case search::MarkerKind::kRestart:
+        text += pick(bank.restarts);
+        break;
+      case search::MarkerKind::kAnswerCheck:
+        text += pick(bank.answerChecks);
+        break;
       case search::MarkerKind::kFinalAnswer:
         text.append(trace.text, marker.begin, marker.end - marker.begin);
         break;

@@ -38,9 +38,9 @@ struct Agreement {
 };
 
 struct DetectorAgreement {
-  Agreement reflections;  // steps flagged `reflects`
-  Agreement backtracks;   // steps with role kBacktrack
-  Agreement restarts;     // steps with role kRestart
+  Agreement reflections;                      // steps flagged `reflects`
+  Agreement backtracks;                       // steps with role kBacktrack
+  Agreement restarts;                         // steps with role kRestart
   std::int64_t backtrackTargetsCompared = 0;  // true-positive backtracks
   std::int64_t backtrackTargetsMatched = 0;   // ... whose returnsTo agrees
   std::int64_t traces = 0;

@@ -98,9 +98,15 @@ StepGraph ExactDetector::detect(std::string_view trace) const {
       parentOf.push_back(step.role == StepRole::kStep ? resumeFrom : index - 1);
       switch (step.role) {
         case StepRole::kStep:
-        case StepRole::kReflection: resumeFrom = index; break;
-        case StepRole::kBacktrack: resumeFrom = step.returnsTo >= 0 ? step.returnsTo : index; break;
-        case StepRole::kRestart: resumeFrom = -1; break;
+        case StepRole::kReflection:
+          resumeFrom = index;
+          break;
+        case StepRole::kBacktrack:
+          resumeFrom = step.returnsTo >= 0 ? step.returnsTo : index;
+          break;
+        case StepRole::kRestart:
+          resumeFrom = -1;
+          break;
       }
       graph.steps.push_back(step);
     }

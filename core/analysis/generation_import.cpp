@@ -1,7 +1,7 @@
 #include "core/analysis/generation_import.h"
 
-#include <nlohmann/json.hpp>
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "core/base/atomic_file.h"
@@ -31,8 +31,8 @@ const json* findFirst(const json& object, std::initializer_list<const char*> key
   return nullptr;
 }
 
-std::string textField(const json& object, std::initializer_list<const char*> keys,
-                      bool required, const char* what) {
+std::string textField(const json& object, std::initializer_list<const char*> keys, bool required,
+                      const char* what) {
   const char* key = nullptr;
   const json* value = findFirst(object, keys, &key);
   if (!value) {
@@ -80,9 +80,8 @@ void readChat(const json& object, ImportedSample& sample) {
   }
 }
 
-ImportedSample readSample(const json& object, GenerationFormat forced,
-                          const ImportOptions& options, const std::string& defaultBenchmark,
-                          const math::Verifier* verifier) {
+ImportedSample readSample(const json& object, GenerationFormat forced, const ImportOptions& options,
+                          const std::string& defaultBenchmark, const math::Verifier* verifier) {
   if (!object.is_object()) throw LineProblem{"expected a JSON object"};
   ImportedSample sample;
   sample.format = forced == GenerationFormat::kAuto ? detectFormat(object) : forced;
@@ -115,7 +114,8 @@ ImportedSample readSample(const json& object, GenerationFormat forced,
   sample.benchmark = textField(object, {"benchmark", "data_source"}, false, "benchmark");
   if (sample.benchmark.empty()) sample.benchmark = defaultBenchmark;
   sample.problemId = textField(object, {"id", "problem_id", "unique_id", "idx"}, false, "id");
-  if (sample.problemId.empty()) sample.problemId = "sha256:" + sha256Hex(sample.prompt).substr(0, 16);
+  if (sample.problemId.empty())
+    sample.problemId = "sha256:" + sha256Hex(sample.prompt).substr(0, 16);
 
   if (verifier && !sample.goldAnswer.empty()) {
     math::Problem problem;
@@ -141,10 +141,14 @@ ImportedSample readSample(const json& object, GenerationFormat forced,
 
 std::string_view generationFormatName(GenerationFormat format) {
   switch (format) {
-    case GenerationFormat::kAuto: return "auto";
-    case GenerationFormat::kPlain: return "plain";
-    case GenerationFormat::kChat: return "chat";
-    case GenerationFormat::kVerl: return "verl";
+    case GenerationFormat::kAuto:
+      return "auto";
+    case GenerationFormat::kPlain:
+      return "plain";
+    case GenerationFormat::kChat:
+      return "chat";
+    case GenerationFormat::kVerl:
+      return "verl";
   }
   return "auto";
 }
@@ -165,9 +169,9 @@ ImportResult parseGenerations(std::string_view text, const std::string& sourceNa
   result.run.sourcePath = sourceName;
   result.run.sourceSha256 = sha256Hex(text);
   result.run.verifier = verifier ? verifier->name() : "";
-  std::string defaultBenchmark =
-      options.benchmark.empty() ? std::filesystem::path(sourceName).stem().string()
-                                : options.benchmark;
+  std::string defaultBenchmark = options.benchmark.empty()
+                                     ? std::filesystem::path(sourceName).stem().string()
+                                     : options.benchmark;
   std::int64_t lineNumber = 0;
   std::size_t start = 0;
   while (start < text.size()) {
@@ -180,7 +184,8 @@ ImportResult parseGenerations(std::string_view text, const std::string& sourceNa
     ++result.run.lines;
     try {
       json object = json::parse(line);
-      ImportedSample sample = readSample(object, options.format, options, defaultBenchmark, verifier);
+      ImportedSample sample =
+          readSample(object, options.format, options, defaultBenchmark, verifier);
       sample.line = lineNumber;
       result.samples.push_back(std::move(sample));
     } catch (const json::exception& e) {
@@ -191,9 +196,9 @@ ImportResult parseGenerations(std::string_view text, const std::string& sourceNa
     if (options.maxBadLines >= 0 &&
         static_cast<std::int64_t>(result.badLines.size()) > options.maxBadLines) {
       const BadLine& bad = result.badLines.back();
-      throw ParseError(sourceName, bad.line, "", bad.message + " (more than " +
-                                                     std::to_string(options.maxBadLines) +
-                                                     " bad lines)");
+      throw ParseError(
+          sourceName, bad.line, "",
+          bad.message + " (more than " + std::to_string(options.maxBadLines) + " bad lines)");
     }
   }
   return result;
@@ -210,7 +215,8 @@ std::vector<AnalyzedSample> analyzeImport(ImportResult& result, const TraceDetec
   std::size_t count = result.samples.size();
   unsigned workers = threads > 0 ? static_cast<unsigned>(threads)
                                  : std::max(1u, std::thread::hardware_concurrency());
-  workers = static_cast<unsigned>(std::min<std::size_t>(workers, std::max<std::size_t>(1, count / 64)));
+  workers =
+      static_cast<unsigned>(std::min<std::size_t>(workers, std::max<std::size_t>(1, count / 64)));
   auto work = [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       ImportedSample& sample = result.samples[i];

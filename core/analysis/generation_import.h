@@ -32,8 +32,8 @@ GenerationFormat generationFormatFromName(std::string_view name);  // throws ast
 
 struct ImportOptions {
   GenerationFormat format = GenerationFormat::kAuto;
-  std::string benchmark = {};   // used when a line names none; empty: the file's stem
-  std::string checkpoint = {};  // used when a line names none
+  std::string benchmark = {};     // used when a line names none; empty: the file's stem
+  std::string checkpoint = {};    // used when a line names none
   std::int64_t maxBadLines = -1;  // stop with astro::Error after this many; -1: never
 };
 
@@ -56,7 +56,7 @@ struct BadLine {
 };
 
 struct ImportedRunInfo {
-  std::string name;          // the file name
+  std::string name;  // the file name
   std::string sourcePath;
   std::string sourceSha256;  // of the whole file, to recognise a re-import
   std::int64_t lines = 0;    // non-empty lines read

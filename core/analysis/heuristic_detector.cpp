@@ -59,7 +59,8 @@ int stepNumber(std::string_view lower, std::size_t from) {
     std::size_t digits = at + 5;
     int number = 0;
     std::size_t k = digits;
-    while (k < lower.size() && k < digits + 4 && std::isdigit(static_cast<unsigned char>(lower[k]))) {
+    while (k < lower.size() && k < digits + 4 &&
+           std::isdigit(static_cast<unsigned char>(lower[k]))) {
       number = number * 10 + (lower[k] - '0');
       ++k;
     }
@@ -72,7 +73,8 @@ int stepNumber(std::string_view lower, std::size_t from) {
 
 HeuristicDetector::HeuristicDetector(HeuristicPhrases phrases, SplitOptions split)
     : phrases_(std::move(phrases)), split_(std::move(split)) {
-  for (const auto& text : phrases_.reflectionOpeners) openers_.push_back({text, Group::kReflection});
+  for (const auto& text : phrases_.reflectionOpeners)
+    openers_.push_back({text, Group::kReflection});
   for (const auto& text : phrases_.alternativeOpeners) {
     openers_.push_back({text, Group::kAlternative});
   }
@@ -95,7 +97,8 @@ void HeuristicDetector::scanWindow(std::string_view lower, std::vector<Match>& m
   std::size_t first = 0;
   while (first < lower.size() && !isWordByte(static_cast<unsigned char>(lower[first]))) ++first;
   for (const Phrase& opener : openers_) {
-    if (lower.substr(first).starts_with(opener.text) && endsAtBoundary(first + opener.text.size())) {
+    if (lower.substr(first).starts_with(opener.text) &&
+        endsAtBoundary(first + opener.text.size())) {
       matches.push_back({opener.group, first, opener.text.size()});
       break;
     }
@@ -142,9 +145,15 @@ StepGraph HeuristicDetector::detect(std::string_view trace) const {
           graph.cues.push_back({CueKind::kReflection, span.begin + match.begin,
                                 span.begin + match.begin + match.length, index});
           break;
-        case Group::kAlternative: alternative = alternative ? alternative : &match; break;
-        case Group::kBacktrack: backtrack = backtrack ? backtrack : &match; break;
-        case Group::kRestart: restart = restart ? restart : &match; break;
+        case Group::kAlternative:
+          alternative = alternative ? alternative : &match;
+          break;
+        case Group::kBacktrack:
+          backtrack = backtrack ? backtrack : &match;
+          break;
+        case Group::kRestart:
+          restart = restart ? restart : &match;
+          break;
       }
     }
     const Match* returning = restart ? restart : backtrack ? backtrack : alternative;
@@ -210,9 +219,15 @@ StepGraph HeuristicDetector::detect(std::string_view trace) const {
     parentOf.push_back(step.role == StepRole::kStep ? resumeFrom : index - 1);
     switch (step.role) {
       case StepRole::kStep:
-      case StepRole::kReflection: resumeFrom = index; break;
-      case StepRole::kBacktrack: resumeFrom = step.returnsTo >= 0 ? step.returnsTo : index; break;
-      case StepRole::kRestart: resumeFrom = -1; break;
+      case StepRole::kReflection:
+        resumeFrom = index;
+        break;
+      case StepRole::kBacktrack:
+        resumeFrom = step.returnsTo >= 0 ? step.returnsTo : index;
+        break;
+      case StepRole::kRestart:
+        resumeFrom = -1;
+        break;
     }
     graph.steps.push_back(step);
   }

@@ -20,7 +20,8 @@ std::vector<std::string> readList(const nlohmann::json& document, const char* ke
   for (std::size_t i = 0; i < it->size(); ++i) {
     const auto& item = (*it)[i];
     std::string where = std::string(key) + "[" + std::to_string(i) + "]";
-    if (!item.is_string()) fail(source, where, std::string("expected a string, found ") + item.type_name());
+    if (!item.is_string())
+      fail(source, where, std::string("expected a string, found ") + item.type_name());
     std::string phrase = item.get<std::string>();
     if (phrase.empty()) fail(source, where, "empty phrase");
     for (char& c : phrase) {
@@ -49,27 +50,68 @@ const HeuristicPhrases& defaultHeuristicPhrases() {
     HeuristicPhrases p;
     p.id = "heuristic-en-v1";
     p.cueWindow = 240;
-    p.reflectionOpeners = {
-        "wait", "but wait", "hmm", "hold on", "hang on", "actually", "on second thought",
-        "let me check", "let me double-check", "let me double check", "let me re-check",
-        "let me recheck", "let me verify", "let's verify", "let us verify", "let's check",
-        "let me make sure", "let me reconsider", "let me think again", "let's double-check",
-        "is that right", "is this correct", "did i make a mistake", "that doesn't seem right",
-        "that does not seem right", "that seems wrong", "that can't be right", "oops", "no, wait",
-        "but is that", "are we solving the problem correctly", "something is off",
-        "i made a mistake", "checking", "to double-check", "to verify"};
-    p.backtrackCues = {"going back to", "go back to", "back to the step", "return to the step",
-                       "returning to", "let me revisit", "let's revisit", "revisiting",
-                       "let me redo", "let's redo", "redo the step", "from the step",
-                       "back up to", "backtrack", "retrace", "pick up again from",
-                       "resume from", "take a different path", "try something else from"};
-    p.restartCues = {"start over", "starting over", "start again", "from scratch",
-                     "begin again", "restart", "from the beginning", "from the top",
-                     "completely different approach", "scrap this", "throw this away",
-                     "abandon this approach"};
-    p.alternativeOpeners = {"alternatively", "another approach", "another way",
-                            "a different approach", "instead, let's", "instead, let me",
-                            "let's try another", "let me try another", "let me try a different"};
+    p.reflectionOpeners = {"wait",
+                           "but wait",
+                           "hmm",
+                           "hold on",
+                           "hang on",
+                           "actually",
+                           "on second thought",
+                           "let me check",
+                           "let me double-check",
+                           "let me double check",
+                           "let me re-check",
+                           "let me recheck",
+                           "let me verify",
+                           "let's verify",
+                           "let us verify",
+                           "let's check",
+                           "let me make sure",
+                           "let me reconsider",
+                           "let me think again",
+                           "let's double-check",
+                           "is that right",
+                           "is this correct",
+                           "did i make a mistake",
+                           "that doesn't seem right",
+                           "that does not seem right",
+                           "that seems wrong",
+                           "that can't be right",
+                           "oops",
+                           "no, wait",
+                           "but is that",
+                           "are we solving the problem correctly",
+                           "something is off",
+                           "i made a mistake",
+                           "checking",
+                           "to double-check",
+                           "to verify"};
+    p.backtrackCues = {"going back to",
+                       "go back to",
+                       "back to the step",
+                       "return to the step",
+                       "returning to",
+                       "let me revisit",
+                       "let's revisit",
+                       "revisiting",
+                       "let me redo",
+                       "let's redo",
+                       "redo the step",
+                       "from the step",
+                       "back up to",
+                       "backtrack",
+                       "retrace",
+                       "pick up again from",
+                       "resume from",
+                       "take a different path",
+                       "try something else from"};
+    p.restartCues = {"start over",         "starting over",   "start again",
+                     "from scratch",       "begin again",     "restart",
+                     "from the beginning", "from the top",    "completely different approach",
+                     "scrap this",         "throw this away", "abandon this approach"};
+    p.alternativeOpeners = {"alternatively",        "another approach",   "another way",
+                            "a different approach", "instead, let's",     "instead, let me",
+                            "let's try another",    "let me try another", "let me try a different"};
     return p;
   }();
   return phrases;

@@ -129,7 +129,8 @@ std::int64_t saveImportedRun(store::Workspace& workspace, const ImportResult& re
           std::from_chars(s.checkpoint.data(), s.checkpoint.data() + s.checkpoint.size(), step);
       if (error != std::errc() || end != s.checkpoint.data() + s.checkpoint.size()) continue;
       std::string prefix = "analysis/" + s.benchmark + "/";
-      if (s.gradedSamples > 0) rows.push_back({runId, {}, step, prefix + "accuracy", s.accuracy.estimate});
+      if (s.gradedSamples > 0)
+        rows.push_back({runId, {}, step, prefix + "accuracy", s.accuracy.estimate});
       rows.push_back({runId, {}, step, prefix + "mean_backtracks", s.meanBacktracks.estimate});
       rows.push_back({runId, {}, step, prefix + "mean_tokens", s.meanTokens.estimate});
     }

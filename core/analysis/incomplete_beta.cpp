@@ -52,8 +52,8 @@ double regularizedIncompleteBeta(double a, double b, double x) {
     throw astro::Error("regularizedIncompleteBeta: need a > 0, b > 0, 0 <= x <= 1");
   }
   if (x == 0.0 || x == 1.0) return x;
-  double logFront = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
-                    b * std::log1p(-x);
+  double logFront =
+      std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
   double front = std::exp(logFront);
   if (x < (a + 1.0) / (a + b + 2.0)) return front * betaContinuedFraction(a, b, x) / a;
   return 1.0 - front * betaContinuedFraction(b, a, 1.0 - x) / b;

@@ -35,18 +35,17 @@ std::vector<Table> summaryTables(const AnalysisSummary& summary) {
          formatNumber(s.meanRestarts, 3), formatNumber(s.backtracksVsCorrect.r),
          formatNumber(s.backtracksVsCorrect.pValue)});
   }
-  Table correlations{"correlations",
-                     {"benchmark", "variable", "versus", "checkpoints", "pearson_r",
-                      "pearson_low", "pearson_high", "pearson_p", "spearman_rho", "spearman_low",
-                      "spearman_high", "spearman_p"},
-                     {}};
+  Table correlations{
+      "correlations",
+      {"benchmark", "variable", "versus", "checkpoints", "pearson_r", "pearson_low", "pearson_high",
+       "pearson_p", "spearman_rho", "spearman_low", "spearman_high", "spearman_p"},
+      {}};
   for (const CheckpointCorrelation& c : summary.correlations) {
-    correlations.rows.push_back(
-        {c.benchmark, c.variable, "accuracy", std::to_string(c.checkpoints),
-         formatNumber(c.pearson.r), formatNumber(c.pearson.ciLow), formatNumber(c.pearson.ciHigh),
-         formatNumber(c.pearson.pValue), formatNumber(c.spearman.r),
-         formatNumber(c.spearman.ciLow), formatNumber(c.spearman.ciHigh),
-         formatNumber(c.spearman.pValue)});
+    correlations.rows.push_back({c.benchmark, c.variable, "accuracy", std::to_string(c.checkpoints),
+                                 formatNumber(c.pearson.r), formatNumber(c.pearson.ciLow),
+                                 formatNumber(c.pearson.ciHigh), formatNumber(c.pearson.pValue),
+                                 formatNumber(c.spearman.r), formatNumber(c.spearman.ciLow),
+                                 formatNumber(c.spearman.ciHigh), formatNumber(c.spearman.pValue)});
   }
   return {std::move(checkpoints), std::move(correlations)};
 }
@@ -63,7 +62,9 @@ Table samplesTable(const std::vector<AnalyzedSample>& samples) {
                           std::to_string(s.steps), std::to_string(s.backtracks),
                           std::to_string(s.restarts), std::to_string(s.reflections),
                           std::to_string(s.tokens), s.answer,
-                          !s.correct ? "" : *s.correct ? "1" : "0"});
+                          !s.correct   ? ""
+                          : *s.correct ? "1"
+                                       : "0"});
   }
   return table;
 }

@@ -6,38 +6,51 @@ namespace astro::analysis {
 
 std::string_view stepRoleName(StepRole role) {
   switch (role) {
-    case StepRole::kStep: return "step";
-    case StepRole::kReflection: return "reflection";
-    case StepRole::kBacktrack: return "backtrack";
-    case StepRole::kRestart: return "restart";
+    case StepRole::kStep:
+      return "step";
+    case StepRole::kReflection:
+      return "reflection";
+    case StepRole::kBacktrack:
+      return "backtrack";
+    case StepRole::kRestart:
+      return "restart";
   }
   return "step";
 }
 
 std::string_view edgeKindName(EdgeKind kind) {
   switch (kind) {
-    case EdgeKind::kContinues: return "continues";
-    case EdgeKind::kReflects: return "reflects";
-    case EdgeKind::kBacktracks: return "backtracks";
-    case EdgeKind::kRestarts: return "restarts";
+    case EdgeKind::kContinues:
+      return "continues";
+    case EdgeKind::kReflects:
+      return "reflects";
+    case EdgeKind::kBacktracks:
+      return "backtracks";
+    case EdgeKind::kRestarts:
+      return "restarts";
   }
   return "continues";
 }
 
 std::string_view cueKindName(CueKind kind) {
   switch (kind) {
-    case CueKind::kReflection: return "reflection";
-    case CueKind::kBacktrack: return "backtrack";
-    case CueKind::kRestart: return "restart";
-    case CueKind::kAnswerCheck: return "answer_check";
-    case CueKind::kFinalAnswer: return "final_answer";
+    case CueKind::kReflection:
+      return "reflection";
+    case CueKind::kBacktrack:
+      return "backtrack";
+    case CueKind::kRestart:
+      return "restart";
+    case CueKind::kAnswerCheck:
+      return "answer_check";
+    case CueKind::kFinalAnswer:
+      return "final_answer";
   }
   return "reflection";
 }
 
 int StepGraph::count(StepRole role) const {
-  return static_cast<int>(
-      std::count_if(steps.begin(), steps.end(), [&](const TraceStep& s) { return s.role == role; }));
+  return static_cast<int>(std::count_if(steps.begin(), steps.end(),
+                                        [&](const TraceStep& s) { return s.role == role; }));
 }
 
 int StepGraph::reflections() const {

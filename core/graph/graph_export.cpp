@@ -16,10 +16,14 @@ ExportFormat exportFormatFromName(std::string_view name) {
 
 std::string exportFormatName(ExportFormat format) {
   switch (format) {
-    case ExportFormat::kDot: return "dot";
-    case ExportFormat::kSvg: return "svg";
-    case ExportFormat::kPdf: return "pdf";
-    case ExportFormat::kPng: return "png";
+    case ExportFormat::kDot:
+      return "dot";
+    case ExportFormat::kSvg:
+      return "svg";
+    case ExportFormat::kPdf:
+      return "pdf";
+    case ExportFormat::kPng:
+      return "png";
   }
   return "dot";
 }

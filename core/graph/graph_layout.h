@@ -27,7 +27,7 @@ struct LayoutNode {
   std::optional<bool> correct;  // terminal verdict, when graded
   int depth = 0;
   bool terminal = false;
-  int childCount = 0;       // children in the full tree (some may be pruned away)
+  int childCount = 0;          // children in the full tree (some may be pruned away)
   std::vector<int> pathOrder;  // positions of this node in the linearized path (0-based)
   std::string role;            // step graphs: "step", "reflection", "backtrack", "restart"
 };
@@ -39,7 +39,7 @@ struct LayoutEdge {
   // built-in tidy layout gives 4 points of a straight-ish cubic.
   std::vector<Point> spline;
   std::optional<Point> arrowTip;  // where the arrow head points, when it lies past the spline
-  std::string kind;  // step graphs: "continues", "reflects", "backtracks", "restarts"
+  std::string kind;               // step graphs: "continues", "reflects", "backtracks", "restarts"
 };
 
 struct GraphLayout {
@@ -47,11 +47,11 @@ struct GraphLayout {
   double height = 0.0;
   std::vector<LayoutNode> nodes;
   std::vector<LayoutEdge> edges;
-  std::string engine;    // "dot" or "tidy" (see LayoutOptions)
-  int totalNodes = 0;    // nodes in the tree
-  int shownNodes = 0;    // nodes laid out (after pruning)
-  int nodeLimit = 0;     // the limit that pruning applied
-  bool pruned = false;   // true when shownNodes < totalNodes
+  std::string engine;               // "dot" or "tidy" (see LayoutOptions)
+  int totalNodes = 0;               // nodes in the tree
+  int shownNodes = 0;               // nodes laid out (after pruning)
+  int nodeLimit = 0;                // the limit that pruning applied
+  bool pruned = false;              // true when shownNodes < totalNodes
   std::vector<int> linearizedPath;  // node ids in trace order, as given in the options
 };
 

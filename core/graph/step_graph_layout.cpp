@@ -9,21 +9,29 @@ namespace {
 
 const char* fillColour(analysis::StepRole role) {
   switch (role) {
-    case analysis::StepRole::kStep: return "#ffffff";
-    case analysis::StepRole::kReflection: return "#fff9c4";
-    case analysis::StepRole::kBacktrack: return "#ffe0b2";
-    case analysis::StepRole::kRestart: return "#ffcdd2";
+    case analysis::StepRole::kStep:
+      return "#ffffff";
+    case analysis::StepRole::kReflection:
+      return "#fff9c4";
+    case analysis::StepRole::kBacktrack:
+      return "#ffe0b2";
+    case analysis::StepRole::kRestart:
+      return "#ffcdd2";
   }
   return "#ffffff";
 }
 
 const char* edgeStyle(analysis::EdgeKind kind) {
   switch (kind) {
-    case analysis::EdgeKind::kContinues: return "";
-    case analysis::EdgeKind::kReflects: return ", style=dashed";
+    case analysis::EdgeKind::kContinues:
+      return "";
+    case analysis::EdgeKind::kReflects:
+      return ", style=dashed";
     // Back edges must not drag the target's rank: constraint=false keeps text order top-down.
-    case analysis::EdgeKind::kBacktracks: return ", color=\"#e65100\", constraint=false";
-    case analysis::EdgeKind::kRestarts: return ", color=\"#c62828\", penwidth=2";
+    case analysis::EdgeKind::kBacktracks:
+      return ", color=\"#e65100\", constraint=false";
+    case analysis::EdgeKind::kRestarts:
+      return ", color=\"#c62828\", penwidth=2";
   }
   return "";
 }
@@ -33,8 +41,8 @@ const char* edgeStyle(analysis::EdgeKind kind) {
 std::string stepLabelText(const analysis::StepGraph& graph, std::string_view trace, int index,
                           std::size_t maxStepCharacters) {
   const analysis::TraceStep& step = graph.steps.at(static_cast<std::size_t>(index));
-  std::string label = "#" + std::to_string(index) + " " +
-                      std::string(analysis::stepRoleName(step.role));
+  std::string label =
+      "#" + std::to_string(index) + " " + std::string(analysis::stepRoleName(step.role));
   if (step.role == analysis::StepRole::kBacktrack && step.returnsTo >= 0) {
     label += " to #" + std::to_string(step.returnsTo);
   }
@@ -62,8 +70,8 @@ std::string stepGraphToDot(const analysis::StepGraph& graph, std::string_view tr
   out += "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10];\n";
   out += "  edge [arrowsize=0.6];\n";
   for (int i = 0; i < static_cast<int>(graph.steps.size()); ++i) {
-    out += "  n" + std::to_string(i) + " [label=" +
-           quotedLabel(stepLabelText(graph, trace, i, options.maxStepCharacters)) +
+    out += "  n" + std::to_string(i) +
+           " [label=" + quotedLabel(stepLabelText(graph, trace, i, options.maxStepCharacters)) +
            ", fillcolor=\"" + fillColour(graph.steps[static_cast<std::size_t>(i)].role) + "\"];\n";
   }
   for (const analysis::StepEdge& edge : graph.edges) {
@@ -74,8 +82,7 @@ std::string stepGraphToDot(const analysis::StepGraph& graph, std::string_view tr
   return out;
 }
 
-std::optional<GraphLayout> layoutStepGraph(const analysis::StepGraph& graph,
-                                           std::string_view trace,
+std::optional<GraphLayout> layoutStepGraph(const analysis::StepGraph& graph, std::string_view trace,
                                            const StepGraphDotOptions& options,
                                            const std::atomic<bool>* cancel) {
   if (cancel && cancel->load()) return std::nullopt;

@@ -27,8 +27,7 @@ std::string stepGraphToDot(const analysis::StepGraph& graph, std::string_view tr
 
 // Layout through dot; node ids are step indices, edge kinds the edge kind names. nullopt when
 // `cancel` was set.
-std::optional<GraphLayout> layoutStepGraph(const analysis::StepGraph& graph,
-                                           std::string_view trace,
+std::optional<GraphLayout> layoutStepGraph(const analysis::StepGraph& graph, std::string_view trace,
                                            const StepGraphDotOptions& options = {},
                                            const std::atomic<bool>* cancel = nullptr);
 

@@ -30,7 +30,8 @@ void estimateSize(LayoutNode& node) {
       longestLine = std::max(longestLine, ++lineCharacters);
     }
   }
-  node.width = std::max(kMinimumWidth, static_cast<double>(longestLine) * kCharacterWidth + kPadding);
+  node.width =
+      std::max(kMinimumWidth, static_cast<double>(longestLine) * kCharacterWidth + kPadding);
   node.height = std::max(kMinimumHeight, static_cast<double>(lines) * kLineHeight + kPadding / 2);
 }
 

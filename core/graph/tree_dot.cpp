@@ -63,9 +63,9 @@ TreeDot treeToDot(const search::SearchTree& tree, const TreeDotOptions& options)
   out += "  edge [arrowsize=0.6];\n";
   for (int id : dot.keptIds) {
     const search::TreeNode& node = tree.node(id);
-    out += "  n" + std::to_string(id) + " [label=" +
-           quotedLabel(nodeLabelText(tree, id, options.maxStepCharacters)) + ", fillcolor=\"" +
-           fillColour(node) + "\"";
+    out += "  n" + std::to_string(id) +
+           " [label=" + quotedLabel(nodeLabelText(tree, id, options.maxStepCharacters)) +
+           ", fillcolor=\"" + fillColour(node) + "\"";
     if (node.terminal) out += ", peripheries=2";
     out += "];\n";
   }

@@ -57,9 +57,8 @@ std::optional<GraphLayout> layoutTree(const search::SearchTree& tree, const Layo
   TreeDot dot = treeToDot(tree, options.dot);
   if (cancelled(cancel)) return std::nullopt;
   GraphLayout layout = describeNodes(tree, dot, options);
-  bool useDot = options.engine == LayoutEngine::kDot ||
-                (options.engine == LayoutEngine::kAuto &&
-                 layout.shownNodes <= options.dotNodeLimit);
+  bool useDot = options.engine == LayoutEngine::kDot || (options.engine == LayoutEngine::kAuto &&
+                                                         layout.shownNodes <= options.dotNodeLimit);
   if (useDot) {
     layout.engine = "dot";
     if (!detail::layoutDotText(dot.text, "search tree", layout, cancel)) return std::nullopt;
@@ -68,9 +67,8 @@ std::optional<GraphLayout> layoutTree(const search::SearchTree& tree, const Layo
     bool leftToRight = options.dot.rankDirection == "LR";
     if (!layoutTidy(tree, layout, leftToRight, cancel)) return std::nullopt;
   }
-  std::sort(layout.edges.begin(), layout.edges.end(), [](const LayoutEdge& a, const LayoutEdge& b) {
-    return a.to < b.to;
-  });
+  std::sort(layout.edges.begin(), layout.edges.end(),
+            [](const LayoutEdge& a, const LayoutEdge& b) { return a.to < b.to; });
   return layout;
 }
 

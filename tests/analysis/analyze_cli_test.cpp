@@ -61,8 +61,8 @@ class AnalyzeCliTest : public QObject {
                                              "--save", "--bootstrap", "100"});
     QCOMPARE(saved.exitCode, 0);
     QVERIFY2(saved.out.contains("saved as imported run 1 in "), qPrintable(saved.out));
-    auto read = runProgram(ASTRO_CLI_PATH, {"--workspace", workspace, "analyze", "--run", "1",
-                                            "--bootstrap", "100"});
+    auto read = runProgram(
+        ASTRO_CLI_PATH, {"--workspace", workspace, "analyze", "--run", "1", "--bootstrap", "100"});
     QCOMPARE(read.exitCode, 0);
     QVERIFY2(read.out.startsWith("read 3 samples from gens.jsonl"), qPrintable(read.out));
     // The same tables as straight from the file.

@@ -1,8 +1,9 @@
 // Checkpoint summaries (pass@1 over k samples, means over problems), correlations across
 // checkpoints, and the tables/CSV the CLI prints.
+#include "core/analysis/checkpoint_summary.h"
+
 #include <QtTest>
 
-#include "core/analysis/checkpoint_summary.h"
 #include "core/analysis/report_tables.h"
 
 using astro::analysis::AnalyzedSample;
@@ -23,9 +24,9 @@ class CheckpointSummaryTest : public QObject {
  private Q_SLOTS:
   void accuracy_isPassAt1AveragedOverSamplesThenProblems() {
     // Problem a: 1 of 4 correct; problem b: 2 of 2 correct -> (0.25 + 1) / 2.
-    std::vector<AnalyzedSample> samples = {
-        sample("a", "1", 0, true),  sample("a", "1", 0, false), sample("a", "1", 2, false),
-        sample("a", "1", 2, false), sample("b", "1", 1, true),  sample("b", "1", 3, true)};
+    std::vector<AnalyzedSample> samples = {sample("a", "1", 0, true),  sample("a", "1", 0, false),
+                                           sample("a", "1", 2, false), sample("a", "1", 2, false),
+                                           sample("b", "1", 1, true),  sample("b", "1", 3, true)};
     auto summary = astro::analysis::summarize(samples);
     QCOMPARE(summary.checkpoints.size(), std::size_t(1));
     const auto& row = summary.checkpoints[0];
@@ -35,8 +36,8 @@ class CheckpointSummaryTest : public QObject {
     QCOMPARE(row.meanBacktracks.estimate, (1.0 + 2.0) / 2);
   }
   void numericCheckpoints_areOrderedByValue() {
-    std::vector<AnalyzedSample> samples = {sample("a", "1000", 0, true), sample("a", "200", 0, true),
-                                           sample("a", "30", 0, true)};
+    std::vector<AnalyzedSample> samples = {sample("a", "1000", 0, true),
+                                           sample("a", "200", 0, true), sample("a", "30", 0, true)};
     auto summary = astro::analysis::summarize(samples);
     QCOMPARE(summary.checkpoints[0].checkpoint, std::string("30"));
     QCOMPARE(summary.checkpoints[2].checkpoint, std::string("1000"));

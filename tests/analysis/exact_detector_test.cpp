@@ -1,8 +1,9 @@
 // The exact detector parses the project's own rendered traces back: the same marker spans, the
 // same backtrack targets, the same counts as the node sequence.
+#include "core/analysis/exact_detector.h"
+
 #include <QtTest>
 
-#include "core/analysis/exact_detector.h"
 #include "core/analysis/trace_stats.h"
 #include "tests/analysis/rendered_traces.h"
 
@@ -13,11 +14,16 @@ using astro::analysis::StepRole;
 namespace {
 CueKind cueKindOf(astro::search::MarkerKind kind) {
   switch (kind) {
-    case astro::search::MarkerKind::kReflection: return CueKind::kReflection;
-    case astro::search::MarkerKind::kBacktrack: return CueKind::kBacktrack;
-    case astro::search::MarkerKind::kRestart: return CueKind::kRestart;
-    case astro::search::MarkerKind::kAnswerCheck: return CueKind::kAnswerCheck;
-    case astro::search::MarkerKind::kFinalAnswer: return CueKind::kFinalAnswer;
+    case astro::search::MarkerKind::kReflection:
+      return CueKind::kReflection;
+    case astro::search::MarkerKind::kBacktrack:
+      return CueKind::kBacktrack;
+    case astro::search::MarkerKind::kRestart:
+      return CueKind::kRestart;
+    case astro::search::MarkerKind::kAnswerCheck:
+      return CueKind::kAnswerCheck;
+    case astro::search::MarkerKind::kFinalAnswer:
+      return CueKind::kFinalAnswer;
   }
   return CueKind::kReflection;
 }
@@ -76,9 +82,8 @@ class ExactDetectorTest : public QObject {
           if (span.node == *marker.targetNode && span.end < marker.begin) target = &span;
         }
         QVERIFY(target);
-        const auto& cue = *std::find_if(graph.cues.begin(), graph.cues.end(), [&](const auto& c) {
-          return c.begin == marker.begin;
-        });
+        const auto& cue = *std::find_if(graph.cues.begin(), graph.cues.end(),
+                                        [&](const auto& c) { return c.begin == marker.begin; });
         int returnsTo = graph.steps[static_cast<std::size_t>(cue.step)].returnsTo;
         QVERIFY(returnsTo >= 0);
         QCOMPARE(graph.steps[static_cast<std::size_t>(returnsTo)].begin, target->begin);

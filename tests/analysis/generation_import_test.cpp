@@ -1,8 +1,9 @@
 // Importing other systems' generations: the three formats, grading with the math verifier, bad
 // lines reported with their numbers, and imported samples analysed like native ones.
+#include "core/analysis/generation_import.h"
+
 #include <QtTest>
 
-#include "core/analysis/generation_import.h"
 #include "core/analysis/heuristic_detector.h"
 #include "core/base/error.h"
 #include "core/math/math_verifier.h"
@@ -102,8 +103,9 @@ class GenerationImportTest : public QObject {
     }
   }
   void samplesWithoutIds_groupByPrompt() {
-    std::string text =
-        R"({"problem": "same", "completion": "a"})" "\n" R"({"problem": "same", "completion": "b"})";
+    std::string text = R"({"problem": "same", "completion": "a"})"
+                       "\n"
+                       R"({"problem": "same", "completion": "b"})";
     auto result = parseGenerations(text, "g.jsonl", nullptr);
     QCOMPARE(result.samples[0].problemId, result.samples[1].problemId);
     QVERIFY(result.samples[0].problemId.starts_with("sha256:"));

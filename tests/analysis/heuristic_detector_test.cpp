@@ -1,11 +1,12 @@
 // The heuristic detector on R1-style text, its editable phrase file, and its precision/recall
 // against the exact detector on the project's own traces with every marker paraphrased.
+#include "core/analysis/heuristic_detector.h"
+
 #include <QtTest>
 
 #include "core/analysis/detector_agreement.h"
-#include "core/base/error.h"
 #include "core/analysis/exact_detector.h"
-#include "core/analysis/heuristic_detector.h"
+#include "core/base/error.h"
 #include "tests/analysis/rendered_traces.h"
 
 using astro::analysis::HeuristicDetector;
@@ -27,10 +28,10 @@ class HeuristicDetectorTest : public QObject {
     auto graph = HeuristicDetector().detect(trace);
     std::vector<StepRole> roles;
     for (const auto& step : graph.steps) roles.push_back(step.role);
-    QCOMPARE(roles, (std::vector<StepRole>{StepRole::kStep, StepRole::kStep,
-                                           StepRole::kReflection, StepRole::kBacktrack,
-                                           StepRole::kStep, StepRole::kBacktrack,
-                                           StepRole::kRestart, StepRole::kStep}));
+    QCOMPARE(roles,
+             (std::vector<StepRole>{StepRole::kStep, StepRole::kStep, StepRole::kReflection,
+                                    StepRole::kBacktrack, StepRole::kStep, StepRole::kBacktrack,
+                                    StepRole::kRestart, StepRole::kStep}));
     QCOMPARE(graph.steps[3].returnsTo, 1);  // "step 2" names the paragraph labelled "Step 2"
     QCOMPARE(graph.steps[5].returnsTo, 1);  // "Alternatively": the branch point before "So x = 4"
     QCOMPARE(graph.reflections(), 2);
@@ -51,8 +52,8 @@ class HeuristicDetectorTest : public QObject {
     QCOMPARE(graph.steps[1].role, StepRole::kStep);
   }
   void shippedPhraseFile_equalsTheCompiledInDefault() {
-    auto loaded = astro::analysis::loadHeuristicPhrases(
-        ASTRO_SOURCE_DIR "/resources/phrases/heuristic_en.json");
+    auto loaded = astro::analysis::loadHeuristicPhrases(ASTRO_SOURCE_DIR
+                                                        "/resources/phrases/heuristic_en.json");
     QCOMPARE(loaded.toJson().dump(), astro::analysis::defaultHeuristicPhrases().toJson().dump());
   }
   void phraseFile_errorsNameTheField() {
@@ -62,7 +63,7 @@ class HeuristicDetectorTest : public QObject {
       QFAIL("expected an error");
     } catch (const astro::Error& e) {
       QCOMPARE(std::string(e.what()), std::string("p.json: reflection_openers[1]: expected a "
-                                                   "string, found number"));
+                                                  "string, found number"));
     }
   }
   void paraphrasedTraces_reachThePrecisionAndRecallFloors() {

@@ -1,8 +1,9 @@
 // Imported runs in the run store: saved with samples, statistics and metrics, read back equal.
+#include "core/analysis/imported_run.h"
+
 #include <QtTest>
 
 #include "core/analysis/heuristic_detector.h"
-#include "core/analysis/imported_run.h"
 #include "core/base/error.h"
 #include "tests/support/test_support.h"
 

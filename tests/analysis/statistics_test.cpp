@@ -2,7 +2,6 @@
 // tests/reference/statistics_reference.py (scipy 1.10.1 / numpy 1.24.2); each constant below is
 // that script's output, copied with its name.
 #include <QtTest>
-
 #include <cmath>
 
 #include "core/analysis/bootstrap.h"
@@ -18,8 +17,8 @@ const std::vector<double> kAccuracy = {0.52, 0.55, 0.61, 0.60, 0.66, 0.71};
 const std::vector<double> kTiesX = {1, 2, 2, 3, 4, 4, 5};
 const std::vector<double> kTiesY = {2.0, 1.0, 3.5, 3.5, 5.0, 4.0, 6.0};
 const std::vector<double> kSampleBacktracks = {0, 1, 3, 2, 0, 4, 1, 2, 5, 0, 3, 1};
-const std::vector<bool> kSampleCorrect = {false, true, true,  true,  false, true,
-                                          false, true, true,  false, false, true};
+const std::vector<bool> kSampleCorrect = {false, true, true, true,  false, true,
+                                          false, true, true, false, false, true};
 
 bool near(double actual, double expected, double relative = 1e-10) {
   return std::fabs(actual - expected) <= relative * std::max(1e-300, std::fabs(expected)) ||
@@ -99,9 +98,7 @@ class StatisticsTest : public QObject {
     QCOMPARE(c.r, 0.5);
     QVERIFY(std::isnan(c.ciLow));
   }
-  void lengthMismatch_throws() {
-    QVERIFY_THROWS_EXCEPTION(astro::Error, pearson({1, 2}, {1}));
-  }
+  void lengthMismatch_throws() { QVERIFY_THROWS_EXCEPTION(astro::Error, pearson({1, 2}, {1})); }
   void bootstrap_isDeterministicForASeed() {
     std::vector<double> values = {1, 0, 1, 1, 0, 0, 1, 1, 1, 0, 1, 0.5};
     Interval first = bootstrapMean(values, {.resamples = 500, .seed = 11});

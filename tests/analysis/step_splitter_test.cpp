@@ -1,14 +1,15 @@
 // Splitting traces into steps: blank lines (with stray spaces), custom separators, lines.
-#include <QtTest>
-
 #include "core/analysis/step_splitter.h"
+
+#include <QtTest>
 
 using astro::analysis::SplitMode;
 using astro::analysis::splitSteps;
 using astro::analysis::TextSpan;
 
 namespace {
-std::vector<std::string> pieces(std::string_view text, const astro::analysis::SplitOptions& o = {}) {
+std::vector<std::string> pieces(std::string_view text,
+                                const astro::analysis::SplitOptions& o = {}) {
   std::vector<std::string> out;
   for (const TextSpan& span : splitSteps(text, o)) {
     out.emplace_back(text.substr(span.begin, span.end - span.begin));

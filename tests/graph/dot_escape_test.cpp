@@ -1,18 +1,20 @@
 // Labels cannot break DOT or become HTML labels: hostile step texts survive a round trip through
 // Graphviz unchanged.
+#include "core/graph/dot_escape.h"
+
 #include <QtTest>
 
-#include "core/graph/dot_escape.h"
 #include "core/graph/graph_export.h"
 #include "core/graph/tree_dot.h"
 
 using astro::graph::escapeLabel;
 
 namespace {
-const char* const kHostileLabels[] = {
-    "say \"hi\"", "back\\slash\\", "a < b > c", "{record|field}", "line1\nline2",
-    "<<html>>", "<<b>bold</b>>", "\\\"", "trailing backslash \\", "\\N \\G \\L", "&amp; &lt;",
-    "\"; n0 -> n1; \"", "]; evil [label=x"};
+const char* const kHostileLabels[] = {"say \"hi\"",      "back\\slash\\", "a < b > c",
+                                      "{record|field}",  "line1\nline2",  "<<html>>",
+                                      "<<b>bold</b>>",   "\\\"",          "trailing backslash \\",
+                                      "\\N \\G \\L",     "&amp; &lt;",    "\"; n0 -> n1; \"",
+                                      "]; evil [label=x"};
 }
 
 class DotEscapeTest : public QObject {
@@ -26,14 +28,21 @@ class DotEscapeTest : public QObject {
     QCOMPARE(escapeLabel("one\r\ntwo\nthree"), std::string("one\\ntwo\\nthree"));
   }
   void escapeLabel_replacesControlCharactersAndInvalidUtf8() {
-    QCOMPARE(escapeLabel(std::string("a\tb\x01" "c\xff" "d")),
-             std::string("a b c\xEF\xBF\xBD" "d"));
+    QCOMPARE(escapeLabel(std::string("a\tb\x01"
+                                     "c\xff"
+                                     "d")),
+             std::string("a b c\xEF\xBF\xBD"
+                         "d"));
   }
   void escapeLabel_keepsMultibyteCharactersWhole() {
-    QCOMPARE(escapeLabel("x\xC2\xB2 + \xE2\x88\x9A" "2"), std::string("x\xC2\xB2 + \xE2\x88\x9A" "2"));
+    QCOMPARE(escapeLabel("x\xC2\xB2 + \xE2\x88\x9A"
+                         "2"),
+             std::string("x\xC2\xB2 + \xE2\x88\x9A"
+                         "2"));
   }
   void escapeLabel_cutsAtCharacterLimit() {
-    QCOMPARE(escapeLabel("\xCE\xB1\xCE\xB2\xCE\xB3\xCE\xB4", 2), std::string("\xCE\xB1\xCE\xB2..."));
+    QCOMPARE(escapeLabel("\xCE\xB1\xCE\xB2\xCE\xB3\xCE\xB4", 2),
+             std::string("\xCE\xB1\xCE\xB2..."));
   }
   void escapeLabel_neverEmitsQuotesOrBackslashesBeforeQuotes() {
     for (const char* label : kHostileLabels) {
@@ -54,8 +63,10 @@ class DotEscapeTest : public QObject {
     QVERIFY(svg.find("<svg") != std::string::npos);
     // One node group per tree node and one edge per child: nothing was injected or dropped.
     int nodes = 0, edges = 0;
-    for (std::size_t at = 0; (at = svg.find("class=\"node\"", at)) != std::string::npos; ++at) ++nodes;
-    for (std::size_t at = 0; (at = svg.find("class=\"edge\"", at)) != std::string::npos; ++at) ++edges;
+    for (std::size_t at = 0; (at = svg.find("class=\"node\"", at)) != std::string::npos; ++at)
+      ++nodes;
+    for (std::size_t at = 0; (at = svg.find("class=\"edge\"", at)) != std::string::npos; ++at)
+      ++edges;
     QCOMPARE(nodes, tree.size());
     QCOMPARE(edges, tree.size() - 1);
     // The SVG shows the characters themselves (XML-escaped by the SVG writer).

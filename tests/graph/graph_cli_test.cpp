@@ -18,9 +18,9 @@ class GraphCliTest : public QObject {
         {"dot", "digraph"}, {"svg", "<?xml"}, {"pdf", "%PDF-"}, {"png", "\x89PNG"}};
     for (const auto& [format, header] : expected) {
       QString out = QString::fromStdString((dir / (std::string("tree.") + format)).string());
-      auto result = runProgram(ASTRO_CLI_PATH, {"graph", "--tree",
-                                                QString::fromStdString(treePath.string()),
-                                                "--out", out});
+      auto result =
+          runProgram(ASTRO_CLI_PATH,
+                     {"graph", "--tree", QString::fromStdString(treePath.string()), "--out", out});
       QCOMPARE(result.exitCode, 0);
       QVERIFY(result.out.contains("40 of 40 nodes"));
       QFile file(out);
@@ -32,9 +32,9 @@ class GraphCliTest : public QObject {
     auto dir = astro::test::freshTempDir("graph_cli_prune");
     auto treePath = dir / "tree.json";
     astro::search::saveTree(astro::test::randomTree(100), treePath);
-    auto result = runProgram(ASTRO_CLI_PATH,
-                             {"graph", "--tree", QString::fromStdString(treePath.string()), "--out",
-                              QString::fromStdString((dir / "t.svg").string()), "--max-nodes", "10"});
+    auto result = runProgram(
+        ASTRO_CLI_PATH, {"graph", "--tree", QString::fromStdString(treePath.string()), "--out",
+                         QString::fromStdString((dir / "t.svg").string()), "--max-nodes", "10"});
     QCOMPARE(result.exitCode, 0);
     QVERIFY(result.out.contains("10 of 100 nodes, pruned by visits to --max-nodes 10"));
   }
@@ -63,9 +63,9 @@ class GraphCliTest : public QObject {
     auto dir = astro::test::freshTempDir("graph_cli_bad");
     auto treePath = dir / "tree.json";
     astro::search::saveTree(astro::test::randomTree(5), treePath);
-    auto result = runProgram(ASTRO_CLI_PATH,
-                             {"graph", "--tree", QString::fromStdString(treePath.string()), "--out",
-                              QString::fromStdString((dir / "t.jpeg").string())});
+    auto result =
+        runProgram(ASTRO_CLI_PATH, {"graph", "--tree", QString::fromStdString(treePath.string()),
+                                    "--out", QString::fromStdString((dir / "t.jpeg").string())});
     QCOMPARE(result.exitCode, 2);
     QVERIFY(result.err.contains("jpeg"));
   }

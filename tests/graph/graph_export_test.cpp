@@ -1,8 +1,9 @@
 // Exported files carry the headers of their formats; PNG dimensions are read from IHDR.
+#include "core/graph/graph_export.h"
+
 #include <QtTest>
 
 #include "core/base/error.h"
-#include "core/graph/graph_export.h"
 #include "tests/graph/random_tree.h"
 #include "tests/support/test_support.h"
 
@@ -33,7 +34,8 @@ class GraphExportTest : public QObject {
     auto bigEndian = [&](std::size_t at) {
       return (static_cast<unsigned char>(png[at]) << 24) |
              (static_cast<unsigned char>(png[at + 1]) << 16) |
-             (static_cast<unsigned char>(png[at + 2]) << 8) | static_cast<unsigned char>(png[at + 3]);
+             (static_cast<unsigned char>(png[at + 2]) << 8) |
+             static_cast<unsigned char>(png[at + 3]);
     };
     QVERIFY(bigEndian(16) > 100);  // width in pixels
     QVERIFY(bigEndian(20) > 100);  // height in pixels

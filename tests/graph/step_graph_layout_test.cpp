@@ -1,9 +1,10 @@
 // A trace's step graph drawn: every step laid out, every edge kept with its kind, back edges
 // marked so they do not reorder the steps.
+#include "core/graph/step_graph_layout.h"
+
 #include <QtTest>
 
 #include "core/analysis/heuristic_detector.h"
-#include "core/graph/step_graph_layout.h"
 
 namespace {
 const std::string kTrace =

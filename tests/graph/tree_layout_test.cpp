@@ -1,11 +1,11 @@
 // Layout of search trees: every shown node gets coordinates, pruning keeps the most visited
 // connected part and says so, the cancel flag stops the work.
-#include <QtTest>
+#include "core/graph/tree_layout.h"
 
+#include <QtTest>
 #include <atomic>
 #include <set>
 
-#include "core/graph/tree_layout.h"
 #include "core/graph/tree_pruning.h"
 #include "tests/graph/random_tree.h"
 
@@ -95,7 +95,9 @@ class TreeLayoutTest : public QObject {
   }
   void linearizedPath_marksPathOrder() {
     auto tree = astro::test::randomTree(20);
-    auto layout = layoutTree(tree, {.linearizedPath = {0, 1, 0, 2}});
+    astro::graph::LayoutOptions options;
+    options.linearizedPath = {0, 1, 0, 2};
+    auto layout = layoutTree(tree, options);
     QCOMPARE(layout->nodes[0].pathOrder, (std::vector<int>{0, 2}));
     QCOMPARE(layout->nodes[1].pathOrder, (std::vector<int>{1}));
     QCOMPARE(layout->nodes[2].pathOrder, (std::vector<int>{3}));

@@ -84,8 +84,8 @@ void runAnalyze(const AnalyzeOptions& options) {
               << " more bad lines\n";
   }
   if (imported.samples.empty()) {
-    throw astro::Error(source + ": no usable samples (" +
-                       std::to_string(imported.badLines.size()) + " bad lines)");
+    throw astro::Error(source + ": no usable samples (" + std::to_string(imported.badLines.size()) +
+                       " bad lines)");
   }
   astro::analysis::TokenCounter countTokens;
   if (!options.tokenizer.empty()) {
@@ -94,23 +94,20 @@ void runAnalyze(const AnalyzeOptions& options) {
       return static_cast<std::int64_t>(tokenizer.encode(text).size());
     };
   }
-  auto analyzed =
-      astro::analysis::analyzeImport(imported, *detector, options.threads, countTokens);
-  auto summary = astro::analysis::summarize(
-      analyzed, {.resamples = options.resamples, .seed = options.seed});
+  auto analyzed = astro::analysis::analyzeImport(imported, *detector, options.threads, countTokens);
+  auto summary =
+      astro::analysis::summarize(analyzed, {.resamples = options.resamples, .seed = options.seed});
   auto tables = astro::analysis::summaryTables(summary);
   if (options.samples || !options.csv.empty()) {
     tables.push_back(astro::analysis::samplesTable(analyzed));
   }
 
   std::cout << (options.run != 0 ? "read " : "imported ") << imported.samples.size()
-            << " samples from " << imported.run.name
-            << " (" << imported.badLines.size() << " bad lines); detector "
-            << imported.run.detector << "; tokens "
+            << " samples from " << imported.run.name << " (" << imported.badLines.size()
+            << " bad lines); detector " << imported.run.detector << "; tokens "
             << (options.tokenizer.empty() ? "approximate" : options.tokenizer) << "; verifier "
-            << (imported.run.verifier.empty() ? "none" : imported.run.verifier)
-            << "; bootstrap " << options.resamples << " resamples, seed " << options.seed
-            << "\n";
+            << (imported.run.verifier.empty() ? "none" : imported.run.verifier) << "; bootstrap "
+            << options.resamples << " resamples, seed " << options.seed << "\n";
   for (const auto& table : tables) {
     if (table.name == "samples" && !options.samples) continue;
     std::cout << "\n" << table.name << "\n" << astro::analysis::formatTable(table);
@@ -127,50 +124,60 @@ void runAnalyze(const AnalyzeOptions& options) {
   }
 }
 
-const astro::cli::CommandRegistration kAnalyze{"40-analyze", [](CLI::App& root) {
-  auto options = std::make_shared<AnalyzeOptions>();
-  CLI::App* analyze = root.add_subcommand(
-      "analyze", "Backtrack statistics of generations: accuracy, mean backtracks and length per "
-                 "checkpoint with bootstrap 95% intervals, and their correlations");
-  analyze->add_option("--input", options->input,
-                      "Generations as JSONL: plain {prompt|problem, completion|response, answer, "
-                      "checkpoint|step, benchmark}, chat {messages}, or a verl rollout dump")
-      ->check(CLI::ExistingFile);
-  analyze->add_option("--run", options->run,
-                      "An imported run of the workspace (see --save) instead of --input")
-      ->check(CLI::PositiveNumber);
-  analyze->add_flag("--save", options->save,
-                    "Store the import as an imported run in the workspace (samples, statistics, "
-                    "per-checkpoint metrics)");
-  analyze->add_option("--format", options->format, "Line format: auto, plain, chat or verl")
-      ->check(CLI::IsMember({"auto", "plain", "chat", "verl"}));
-  analyze->add_option("--detector", options->detector,
-                      "heuristic (free-form outputs) or exact (traces rendered by astro)")
-      ->check(CLI::IsMember({"heuristic", "exact"}));
-  analyze->add_option("--phrases", options->phrases,
-                      "Heuristic phrase lists (default: resources/phrases/heuristic_en.json)")
-      ->check(CLI::ExistingFile);
-  analyze->add_option("--phrase-set", options->phraseSet,
-                      "Phrase set the traces were rendered with (exact detector; default: "
-                      "astro-default-v1)")
-      ->check(CLI::ExistingFile);
-  analyze->add_option("--benchmark", options->benchmark,
-                      "Benchmark of lines that name none (default: the file's stem)");
-  analyze->add_option("--checkpoint", options->checkpoint, "Checkpoint of lines that name none");
-  analyze->add_option("--csv", options->csv, "Write checkpoints/correlations/samples CSV here");
-  analyze->add_option("--tokenizer", options->tokenizer,
-                      "Count tokens with this tokenizer.json folder (default: a fast "
-                      "approximate count, docs/analysis.md)")
-      ->check(CLI::ExistingDirectory);
-  analyze->add_flag("--samples", options->samples, "Also print the per-sample table");
-  analyze->add_flag("--no-grading", options->noGrading,
-                    "Do not grade with the math verifier (verl lines keep their score)");
-  analyze->add_option("--bootstrap", options->resamples, "Bootstrap resamples")
-      ->check(CLI::Range(1, 1000000));
-  analyze->add_option("--seed", options->seed, "Bootstrap seed");
-  analyze->add_option("--threads", options->threads, "Analysis threads (0: all cores)")
-      ->check(CLI::Range(0, 1024));
-  analyze->callback([options] { runAnalyze(*options); });
-}};
+const astro::cli::CommandRegistration kAnalyze{
+    "40-analyze", [](CLI::App& root) {
+      auto options = std::make_shared<AnalyzeOptions>();
+      CLI::App* analyze = root.add_subcommand(
+          "analyze",
+          "Backtrack statistics of generations: accuracy, mean backtracks and length per "
+          "checkpoint with bootstrap 95% intervals, and their correlations");
+      analyze
+          ->add_option("--input", options->input,
+                       "Generations as JSONL: plain {prompt|problem, completion|response, answer, "
+                       "checkpoint|step, benchmark}, chat {messages}, or a verl rollout dump")
+          ->check(CLI::ExistingFile);
+      analyze
+          ->add_option("--run", options->run,
+                       "An imported run of the workspace (see --save) instead of --input")
+          ->check(CLI::PositiveNumber);
+      analyze->add_flag(
+          "--save", options->save,
+          "Store the import as an imported run in the workspace (samples, statistics, "
+          "per-checkpoint metrics)");
+      analyze->add_option("--format", options->format, "Line format: auto, plain, chat or verl")
+          ->check(CLI::IsMember({"auto", "plain", "chat", "verl"}));
+      analyze
+          ->add_option("--detector", options->detector,
+                       "heuristic (free-form outputs) or exact (traces rendered by astro)")
+          ->check(CLI::IsMember({"heuristic", "exact"}));
+      analyze
+          ->add_option("--phrases", options->phrases,
+                       "Heuristic phrase lists (default: resources/phrases/heuristic_en.json)")
+          ->check(CLI::ExistingFile);
+      analyze
+          ->add_option("--phrase-set", options->phraseSet,
+                       "Phrase set the traces were rendered with (exact detector; default: "
+                       "astro-default-v1)")
+          ->check(CLI::ExistingFile);
+      analyze->add_option("--benchmark", options->benchmark,
+                          "Benchmark of lines that name none (default: the file's stem)");
+      analyze->add_option("--checkpoint", options->checkpoint,
+                          "Checkpoint of lines that name none");
+      analyze->add_option("--csv", options->csv, "Write checkpoints/correlations/samples CSV here");
+      analyze
+          ->add_option("--tokenizer", options->tokenizer,
+                       "Count tokens with this tokenizer.json folder (default: a fast "
+                       "approximate count, docs/analysis.md)")
+          ->check(CLI::ExistingDirectory);
+      analyze->add_flag("--samples", options->samples, "Also print the per-sample table");
+      analyze->add_flag("--no-grading", options->noGrading,
+                        "Do not grade with the math verifier (verl lines keep their score)");
+      analyze->add_option("--bootstrap", options->resamples, "Bootstrap resamples")
+          ->check(CLI::Range(1, 1000000));
+      analyze->add_option("--seed", options->seed, "Bootstrap seed");
+      analyze->add_option("--threads", options->threads, "Analysis threads (0: all cores)")
+          ->check(CLI::Range(0, 1024));
+      analyze->callback([options] { runAnalyze(*options); });
+    }};
 
 }  // namespace

@@ -41,12 +41,14 @@ void runGraph(const GraphOptions& options) {
     std::string trace = astro::readFile(options.trace);
     std::unique_ptr<astro::analysis::TraceDetector> detector;
     if (options.detector == "exact") {
-      detector = std::make_unique<astro::analysis::ExactDetector>(astro::search::defaultPhraseSet());
+      detector =
+          std::make_unique<astro::analysis::ExactDetector>(astro::search::defaultPhraseSet());
     } else {
       detector = std::make_unique<astro::analysis::HeuristicDetector>();
     }
     auto graph = detector->detect(trace);
-    std::string dot = astro::graph::stepGraphToDot(graph, trace, {.maxStepCharacters = options.maxLabel});
+    std::string dot =
+        astro::graph::stepGraphToDot(graph, trace, {.maxStepCharacters = options.maxLabel});
     astro::writeFileAtomically(options.out, astro::graph::renderDot(dot, format, options.trace));
     std::cout << "wrote " << options.out << " (" << formatName << ", " << graph.steps.size()
               << " steps, " << graph.backtracks() << " backtracks, " << graph.restarts()
@@ -65,28 +67,34 @@ void runGraph(const GraphOptions& options) {
   std::cout << ")\n";
 }
 
-const astro::cli::CommandRegistration kGraph{"41-graph", [](CLI::App& root) {
-  auto options = std::make_shared<GraphOptions>();
-  CLI::App* graph = root.add_subcommand(
-      "graph", "Draw a search tree (JSON interchange format) or a trace's step graph as DOT, SVG, "
-               "PDF or PNG");
-  graph->add_option("--tree", options->tree, "Search tree JSON file")->check(CLI::ExistingFile);
-  graph->add_option("--trace", options->trace, "A chain of thought (text) to draw as a step graph")
-      ->check(CLI::ExistingFile);
-  graph->add_option("--detector", options->detector,
-                    "--trace: heuristic, or exact (rendered with astro-default-v1)")
-      ->check(CLI::IsMember({"heuristic", "exact"}));
-  graph->add_option("--out", options->out, "Output file")->required();
-  graph->add_option("--format", options->format, "dot, svg, pdf or png (default: from --out)")
-      ->check(CLI::IsMember({"dot", "svg", "pdf", "png"}));
-  graph->add_option("--max-nodes", options->maxNodes,
-                    "Keep at most this many nodes, most visited first (0: all)")
-      ->check(CLI::Range(0, 10000000));
-  graph->add_option("--max-label", options->maxLabel, "Characters of step text per node")
-      ->check(CLI::Range(1, 100000));
-  graph->add_option("--rankdir", options->rankDirection, "TB (root on top) or LR")
-      ->check(CLI::IsMember({"TB", "LR"}));
-  graph->callback([options] { runGraph(*options); });
-}};
+const astro::cli::CommandRegistration kGraph{
+    "41-graph", [](CLI::App& root) {
+      auto options = std::make_shared<GraphOptions>();
+      CLI::App* graph = root.add_subcommand(
+          "graph",
+          "Draw a search tree (JSON interchange format) or a trace's step graph as DOT, SVG, "
+          "PDF or PNG");
+      graph->add_option("--tree", options->tree, "Search tree JSON file")->check(CLI::ExistingFile);
+      graph
+          ->add_option("--trace", options->trace,
+                       "A chain of thought (text) to draw as a step graph")
+          ->check(CLI::ExistingFile);
+      graph
+          ->add_option("--detector", options->detector,
+                       "--trace: heuristic, or exact (rendered with astro-default-v1)")
+          ->check(CLI::IsMember({"heuristic", "exact"}));
+      graph->add_option("--out", options->out, "Output file")->required();
+      graph->add_option("--format", options->format, "dot, svg, pdf or png (default: from --out)")
+          ->check(CLI::IsMember({"dot", "svg", "pdf", "png"}));
+      graph
+          ->add_option("--max-nodes", options->maxNodes,
+                       "Keep at most this many nodes, most visited first (0: all)")
+          ->check(CLI::Range(0, 10000000));
+      graph->add_option("--max-label", options->maxLabel, "Characters of step text per node")
+          ->check(CLI::Range(1, 100000));
+      graph->add_option("--rankdir", options->rankDirection, "TB (root on top) or LR")
+          ->check(CLI::IsMember({"TB", "LR"}));
+      graph->callback([options] { runGraph(*options); });
+    }};
 
 }  // namespace

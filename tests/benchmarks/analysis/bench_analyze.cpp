@@ -150,8 +150,10 @@ int main(int argc, char** argv) {
   }
   std::printf("%-52s %12.1f %12s %8s\n", "mean approximate tokens per sample", meanTokens, "2000",
               "-");
-  std::printf("(%d samples measured, median of %d runs, scaled to 100,000; includes summaries "
-              "with 2,000 bootstrap resamples)\n\n", samples, runs);
+  std::printf(
+      "(%d samples measured, median of %d runs, scaled to 100,000; includes summaries "
+      "with 2,000 bootstrap resamples)\n\n",
+      samples, runs);
 
   // Heuristic detector vs exact detector on the project's own traces, markers paraphrased.
   const auto& phrases = astro::search::defaultPhraseSet();
@@ -167,19 +169,19 @@ int main(int argc, char** argv) {
   }
   std::printf("%-20s %10s %10s %8s %8s %8s\n", "heuristic vs exact", "precision", "recall", "tp",
               "fp", "fn");
-  for (auto [name, a] : {std::pair{"reflections", agreement.reflections},
-                         std::pair{"backtracks", agreement.backtracks},
-                         std::pair{"restarts", agreement.restarts}}) {
+  for (auto [name, a] :
+       {std::pair{"reflections", agreement.reflections},
+        std::pair{"backtracks", agreement.backtracks}, std::pair{"restarts", agreement.restarts}}) {
     std::printf("%-20s %10.3f %10.3f %8lld %8lld %8lld\n", name, a.precision(), a.recall(),
                 static_cast<long long>(a.truePositives), static_cast<long long>(a.falsePositives),
                 static_cast<long long>(a.falseNegatives));
   }
-  std::printf("backtrack targets resolved like the exact detector: %.3f of %lld true positives "
-              "(%lld traces, %lld misaligned)\n",
-              static_cast<double>(agreement.backtrackTargetsMatched) /
-                  std::max<std::int64_t>(1, agreement.backtrackTargetsCompared),
-              static_cast<long long>(agreement.backtrackTargetsCompared),
-              static_cast<long long>(agreement.traces),
-              static_cast<long long>(agreement.misalignedTraces));
+  std::printf(
+      "backtrack targets resolved like the exact detector: %.3f of %lld true positives "
+      "(%lld traces, %lld misaligned)\n",
+      static_cast<double>(agreement.backtrackTargetsMatched) /
+          std::max<std::int64_t>(1, agreement.backtrackTargetsCompared),
+      static_cast<long long>(agreement.backtrackTargetsCompared),
+      static_cast<long long>(agreement.traces), static_cast<long long>(agreement.misalignedTraces));
   return 0;
 }

@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
     if (flag == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
     if (flag == "--skip-dot-above") skipDotAbove = std::atoi(argv[i + 1]);
   }
-  auto folder = std::filesystem::temp_directory_path() / ("bench_layout_" + std::to_string(getpid()));
+  auto folder =
+      std::filesystem::temp_directory_path() / ("bench_layout_" + std::to_string(getpid()));
   std::filesystem::create_directories(folder);
   std::printf("%-8s %-42s %12s %12s %8s\n", "nodes", "metric", "ours_s", "dot_-Tsvg_s", "ratio");
   for (int nodes : {200, 2000, 20000}) {
@@ -73,15 +74,16 @@ int main(int argc, char** argv) {
     for (int r = 0; r < repeats && withDot; ++r) {
       peer.push_back(secondsOf([&] { runDotProgram(dotFile, dotFile + ".svg"); }));
       dotLayout.push_back(secondsOf([&] {
-        astro::graph::layoutTree(tree, {.dot = dotOptions, .engine = astro::graph::LayoutEngine::kDot});
+        astro::graph::layoutTree(tree,
+                                 {.dot = dotOptions, .engine = astro::graph::LayoutEngine::kDot});
       }));
-      dotSvg.push_back(secondsOf([&] {
-        astro::graph::renderTree(tree, astro::graph::ExportFormat::kSvg, dotOptions);
-      }));
+      dotSvg.push_back(secondsOf(
+          [&] { astro::graph::renderTree(tree, astro::graph::ExportFormat::kSvg, dotOptions); }));
     }
     for (int r = 0; r < std::max(3, repeats); ++r) {
       tidy.push_back(secondsOf([&] {
-        astro::graph::layoutTree(tree, {.dot = dotOptions, .engine = astro::graph::LayoutEngine::kTidy});
+        astro::graph::layoutTree(tree,
+                                 {.dot = dotOptions, .engine = astro::graph::LayoutEngine::kTidy});
       }));
     }
     double peerSeconds = withDot ? median(peer) : 0.0;
@@ -101,7 +103,9 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   std::filesystem::remove_all(folder);
-  std::printf("median of %d runs (1 run at 20,000 nodes); peer: /usr/bin/dot -Tsvg FILE -o OUT "
-              "(parse + layout + SVG)\n", runs);
+  std::printf(
+      "median of %d runs (1 run at 20,000 nodes); peer: /usr/bin/dot -Tsvg FILE -o OUT "
+      "(parse + layout + SVG)\n",
+      runs);
   return 0;
 }
