@@ -12,8 +12,8 @@
 #include "core/model/runtime.h"
 
 using namespace astro::model;
-using detail::ForwardInput;
-using detail::KvCache;
+using astro::model::detail::ForwardInput;
+using astro::model::detail::KvCache;
 
 namespace {
 
@@ -48,7 +48,7 @@ double medianSeconds(const std::function<void()>& run, int repeats) {
 // The same ids peer_llama.py's token_ids() builds.
 std::vector<std::vector<int32_t>> tokenIds(int64_t batch, int64_t length, int64_t vocab,
                                            int64_t salt = 0) {
-  std::vector<std::vector<int32_t>> rows(std::size_t(batch));
+  auto rows = std::vector<std::vector<int32_t>>(std::size_t(batch));
   for (int64_t row = 0; row < batch; ++row) {
     for (int64_t i = 0; i < length; ++i) {
       rows[std::size_t(row)].push_back(int32_t((7 * (i + 13 * row) + 3 + salt) % vocab));
