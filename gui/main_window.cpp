@@ -19,6 +19,7 @@
 
 #include "core/search/render_trace.h"
 #include "gui/charts/charts_view.h"
+#include "gui/samples/samples_view.h"
 #include "gui/trace/trace_view.h"
 #include "gui/tree/tree_view.h"
 #include "gui/workspace/event_log_panel.h"
@@ -46,10 +47,12 @@ MainWindow::MainWindow(QString workspaceDir, QWidget* parent)
   treeView_ = new TreeView(views_);
   traceView_ = new TraceView(views_);
   chartsView_ = new ChartsView(views_);
+  samplesView_ = new SamplesView(views_);
   views_->addTab(overview_, tr("&Overview"));
   views_->addTab(treeView_, tr("Search &Tree"));
   views_->addTab(traceView_, tr("T&race"));
   views_->addTab(chartsView_, tr("&Charts"));
+  views_->addTab(samplesView_, tr("&Samples"));
   workspaceLabel_ = new QLabel(tr("Workspace: %1").arg(workspaceDir_), this);
   statusBar()->addPermanentWidget(workspaceLabel_);
   buildPanels();
@@ -68,6 +71,17 @@ MainWindow::MainWindow(QString workspaceDir, QWidget* parent)
                           DetectorChoice::kExact, final);
     views_->setCurrentWidget(traceView_);
   });
+  connect(chartsView_, &ChartsView::samplesImported, samplesView_, &SamplesView::setSamples);
+  connect(samplesView_, &SamplesView::sampleActivated, this,
+          [this](const analysis::ImportedSample& sample) {
+            traceView_->showTrace(tr("line %1 of %2 (%3)")
+                                      .arg(sample.line)
+                                      .arg(QString::fromStdString(sample.problemId),
+                                           QString::fromStdString(sample.checkpoint)),
+                                  sample.completion, DetectorChoice::kHeuristic,
+                                  sample.stats.correct);
+            views_->setCurrentWidget(traceView_);
+          });
   connect(treeView_, &TreeView::treeLoadFailed, this,
           [this](const QString& message) { showError(tr("Open Tree"), message); });
 

@@ -21,6 +21,7 @@ namespace astro::gui {
 class ChartsView;
 class EventLogPanel;
 class RunOverviewView;
+class SamplesView;
 class TraceView;
 class TreeView;
 class WorkspaceModel;
@@ -48,6 +49,7 @@ class MainWindow : public QMainWindow {
   TreeView* treeView() const { return treeView_; }
   TraceView* traceView() const { return traceView_; }
   ChartsView* chartsView() const { return chartsView_; }
+  SamplesView* samplesView() const { return samplesView_; }
   // Renders the window (all of it, as shown) to a PNG; false when it could not be written.
   bool saveScreenshot(const QString& path);
 
@@ -80,6 +82,7 @@ class MainWindow : public QMainWindow {
   TreeView* treeView_ = nullptr;
   TraceView* traceView_ = nullptr;
   ChartsView* chartsView_ = nullptr;
+  SamplesView* samplesView_ = nullptr;
   QTimer* refreshTimer_ = nullptr;
   JobTracker snapshotJobs_{this};
 };

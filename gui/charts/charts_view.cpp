@@ -378,7 +378,10 @@ void ChartsView::importGenerations(const QString& path) {
   status_->setText(tr("Importing and grading %1…").arg(path));
   importJobs_.start([path](const std::atomic<bool>&) {
     return pointsFromGenerations(path.toStdString());
-  }, [this](CheckpointPoints points) { setCheckpointPoints(points); });
+  }, [this](CheckpointPoints points) {
+    setCheckpointPoints(points);
+    if (points.samples) Q_EMIT samplesImported(points.samples, points.source);
+  });
 }
 
 void ChartsView::exportChart(Which which, Format format, const QString& path,

@@ -52,6 +52,8 @@ class ChartsView : public QWidget {
  Q_SIGNALS:
   void curvesUpdated();
   void correlationUpdated();
+  void samplesImported(std::shared_ptr<const std::vector<analysis::ImportedSample>> samples,
+                       const QString& source);
 
  private:
   void loadCurves();

@@ -48,6 +48,8 @@ CheckpointPoints pointsFromGenerations(const std::filesystem::path& file) {
     analysis::HeuristicDetector detector;
     auto samples = analysis::analyzeImport(imported, detector, 2);
     auto summary = analysis::summarize(samples);
+    result.samples =
+        std::make_shared<const std::vector<analysis::ImportedSample>>(std::move(imported.samples));
     if (summary.checkpoints.empty()) {
       result.error = result.source + QStringLiteral(": no graded samples");
       return result;

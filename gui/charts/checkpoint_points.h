@@ -5,8 +5,10 @@
 
 #include <QString>
 #include <filesystem>
+#include <memory>
 #include <vector>
 
+#include "core/analysis/generation_import.h"
 #include "gui/workspace/workspace_data.h"
 
 namespace astro::gui {
@@ -24,6 +26,8 @@ struct CheckpointPoints {
   QString source;
   std::vector<CheckpointPoint> points;
   QString error;
+  // Every imported sample with its statistics, when the points came from generations.
+  std::shared_ptr<const std::vector<analysis::ImportedSample>> samples;
 };
 
 // Pairs the two metrics by step in each series set of one run.

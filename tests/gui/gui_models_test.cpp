@@ -6,6 +6,7 @@
 #include "core/analysis/heuristic_detector.h"
 #include "gui/charts/checkpoint_points.h"
 #include "gui/common/value_table_model.h"
+#include "gui/samples/sample_table_model.h"
 #include "gui/trace/step_list_model.h"
 #include "gui/workspace/workspace_model.h"
 
@@ -97,6 +98,30 @@ class GuiModelsTest : public QObject {
     std::string text = "é = 1";  // é is two UTF-8 bytes, one UTF-16 unit
     QCOMPARE(astro::gui::charPosition(text, 2), 1);
     QCOMPARE(astro::gui::charPosition(text, 100), 5);
+  }
+  void sampleTableModel_passesModelTesterAndFetchesInBatches() {
+    auto samples = std::make_shared<std::vector<astro::analysis::ImportedSample>>();
+    for (int i = 0; i < 600; ++i) {
+      astro::analysis::ImportedSample sample;
+      sample.line = i + 1;
+      sample.problemId = "p" + std::to_string(i);
+      sample.stats.backtracks = i % 7;
+      sample.stats.correct = i % 2 == 0;
+      samples->push_back(sample);
+    }
+    astro::gui::SampleTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setSamples(samples);
+    QCOMPARE(model.totalSamples(), 600);
+    QCOMPARE(model.rowCount(), astro::gui::SampleTableModel::kBatch);
+    for (int batch = 0; batch < 4 && model.rowCount() < 600; ++batch) {
+      model.fetchMore({});
+      QTest::qWait(5);
+    }
+    QCOMPARE(model.rowCount(), 600);
+    QCOMPARE(model.index(3, astro::gui::SampleTableModel::kVerdict).data().toString(),
+             QStringLiteral("wrong"));
+    QCOMPARE(model.index(6, astro::gui::SampleTableModel::kBacktracks).data().toInt(), 6);
   }
   void exponentialMovingAverage_matchesRecurrence() {
     auto smoothed = astro::gui::exponentialMovingAverage({1.0, 3.0, 3.0}, 0.5);

@@ -19,6 +19,8 @@
 #include "gui/charts/charts_view.h"
 #include "gui/common/value_table_model.h"
 #include "gui/main_window.h"
+#include "gui/samples/sample_table_model.h"
+#include "gui/samples/samples_view.h"
 #include "gui/trace/step_list_model.h"
 #include "gui/trace/trace_view.h"
 #include "gui/tree/tree_view.h"
@@ -249,6 +251,28 @@ class StudioWindowTest : public QObject {
     QCOMPARE(QImage(dir + "/curves_small.png").size(), QSize(800, 500));
   }
 
+  void importedGenerations_fillSamplesTableAndCorrelation() {
+    gui::MainWindow window(QString::fromStdString(workspace_.string()));
+    window.show();
+    window.chartsView()->importGenerations(
+        QStringLiteral(ASTRO_SOURCE_DIR "/tests/gui/data/generations.jsonl"));
+    auto* samples = window.samplesView();
+    QTRY_COMPARE(samples->sampleModel()->totalSamples(), 9);
+    QCOMPARE(samples->proxyModel()->rowCount(), 9);
+    // Three checkpoints: accuracy 1/3, 2/3, 1 as backtracks go 0, 1, 1.
+    const auto& points = window.chartsView()->checkpointPoints();
+    QCOMPARE(points.size(), std::size_t{3});
+    QCOMPARE(points[0].label, QStringLiteral("100"));
+    QCOMPARE(points[0].backtracks, 0.0);
+    QCOMPARE(points[2].accuracy, 1.0);
+    samples->setFilterText("wrong");
+    QCOMPARE(samples->proxyModel()->rowCount(), 3);
+    samples->activateRow(0);
+    QTRY_VERIFY(window.traceView()->isReady());
+    QCOMPARE(window.views()->currentWidget(), window.traceView());
+    QVERIFY(window.traceView()->verdictText().contains("wrong"));
+  }
+
   void treeView_shows2000NodesWithin2sWithoutBlockingGuiThread() {
     gui::MainWindow window(QString::fromStdString(workspace_.string()));
     window.show();
@@ -285,14 +309,18 @@ class StudioWindowTest : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     window.selectRun(1);
     QTRY_COMPARE(window.overviewView()->stageModel()->rowCount(), 2);
-    window.runTree()->selectAll();
+    window.chartsView()->importGenerations(
+        QStringLiteral(ASTRO_SOURCE_DIR "/tests/gui/data/generations.jsonl"));
+    QTRY_COMPARE(window.samplesView()->sampleModel()->totalSamples(), 9);
+    window.runTree()->selectAll();  // the runs' eval metrics take the correlation chart back
+    QTRY_COMPARE(window.chartsView()->checkpointPoints().size(), std::size_t{5});
     QTRY_COMPARE(window.chartsView()->curveCount(), 2);
     window.treeView()->openFile(kTreeFixture);
     QTRY_VERIFY(window.treeView()->isLayoutReady());
     Q_EMIT window.treeView()->traceRequested(0);
     QTRY_VERIFY(window.traceView()->isReady());
     QString dir = outputDir("screenshots");
-    const QStringList names = {"overview", "tree", "trace", "charts"};
+    const QStringList names = {"overview", "tree", "trace", "charts", "samples"};
     for (int tab = 0; tab < names.size(); ++tab) {
       window.views()->setCurrentIndex(tab);
       if (tab == 1) window.treeView()->selectNode(4);
