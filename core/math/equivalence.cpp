@@ -15,6 +15,8 @@ namespace astro::math {
 namespace {
 
 constexpr std::size_t kMaxItemsMatched = 64;
+// Longer "answers" are runaway outputs; refusing them keeps every pass below linear-time bounds.
+constexpr std::size_t kMaxAnswerBytes = 4096;
 
 // "B", "(B)", "B)", "(B) 12": a choice letter A-E; nullopt when the answer is not one.
 std::optional<char> choiceLetter(std::string_view text, bool allowTrailingText) {
@@ -143,6 +145,9 @@ Equivalence compareStructures(const AnswerStructure& gold, const AnswerStructure
 
 Equivalence compareAnswers(std::string_view gold, std::string_view prediction,
                            const EquivalenceOptions& options) {
+  if (gold.size() > kMaxAnswerBytes || prediction.size() > kMaxAnswerBytes) {
+    return {false, "too-long", "answer longer than " + std::to_string(kMaxAnswerBytes) + " bytes"};
+  }
   if (gold == prediction && !gold.empty()) return {true, "exact", ""};
   std::string normalizedGold = normalizeAnswer(gold);
   std::string normalizedPrediction = normalizeAnswer(prediction);

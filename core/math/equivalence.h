@@ -12,7 +12,7 @@ struct Equivalence {
   bool equal = false;
   std::string rule;    // "exact", "choice", "text", "rational", "numeric", "expression",
                        // "equation", "structural", "tuple", "interval", "set", "union",
-                       // "matrix", "shape", "empty"
+                       // "matrix", "shape", "empty", "too-long"
   std::string reason;  // why not equal (or how it was decided when that is not obvious)
 };
 

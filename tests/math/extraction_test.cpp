@@ -70,6 +70,20 @@ class ExtractionTest : public QObject {
     QVERIFY(!verdict.answerFound);
     QCOMPARE(verdict.rule, std::string("no-answer"));
   }
+  void hugeOrDeepInput_returnsQuicklyAsWrong() {
+    QElapsedTimer timer;
+    timer.start();
+    std::string huge = "\\boxed{" + std::string(1 << 20, '1') + "}";
+    QCOMPARE(astro::math::gradeAnswer("1", huge).rule, std::string("too-long"));
+    std::string manySpaces;
+    for (int i = 0; i < 1000; ++i) manySpaces += "1,\\!";
+    QVERIFY(!astro::math::gradeAnswer("1", "\\boxed{" + manySpaces + "}").correct);
+    std::string deep = std::string(1000, '(') + "1" + std::string(1000, ')');
+    QVERIFY(!astro::math::gradeAnswer("1", deep).correct);
+    std::string deepBraces = std::string(1500, '{') + "1" + std::string(1500, '}');
+    QVERIFY(!astro::math::gradeAnswer("2", "\\boxed{" + deepBraces + "}").correct);
+    QVERIFY(timer.elapsed() < 2000);
+  }
   void mathVerifier_gradesProblemAnswer() {
     astro::math::Problem problem;
     problem.answer = "025";
