@@ -244,6 +244,7 @@ void ChartsView::drawCurves() {
   }
   auto* x = new QValueAxis();
   x->setTitleText(tr("step"));
+  x->setLabelFormat("%g");
   QAbstractAxis* y = nullptr;
   if (logAxis_) {
     auto* logY = new QLogValueAxis();
@@ -295,7 +296,9 @@ void ChartsView::drawCurves() {
     y->setRange(minY, maxY);
   } else {
     double pad = (maxY - minY) * 0.05;
-    y->setRange(minY - pad, maxY + pad);
+    // Non-negative data (losses, lengths) keeps its axis from dipping below zero.
+    double low = minY >= 0 && minY - pad < 0 ? 0.0 : minY - pad;
+    y->setRange(low, maxY + pad);
     static_cast<QValueAxis*>(y)->applyNiceNumbers();
   }
   QString text = series_.empty() ? tr("Select runs in the workspace panel and metrics on the left.")

@@ -57,7 +57,9 @@ void TreeScene::showLayout(graph::GraphLayout layout, search::NodeSequence path,
   std::unordered_map<int, const graph::LayoutNode*> byId;
   for (const auto& node : layout_.nodes) byId[node.id] = &node;
 
+  // Cosmetic pens keep lines one pixel wide at any zoom: a fitted 2,000-node tree is wide.
   QPen edgePen(QColor(150, 150, 150), 1.0);
+  edgePen.setCosmetic(true);
   for (const auto& edge : layout_.edges) {
     if (!byId.count(edge.from) || !byId.count(edge.to)) continue;
     const auto& parent = *byId[edge.from];
@@ -76,10 +78,15 @@ void TreeScene::showLayout(graph::GraphLayout layout, search::NodeSequence path,
   }
 
   for (const auto& node : layout_.nodes) {
-    double diameter = nodeDiameter(node.visits);
-    auto* item = addEllipse(-diameter / 2, -diameter / 2, diameter, diameter,
-                            QPen(QColor(60, 60, 60), 0.8), QBrush(nodeColor(node)));
+    // Large trees: diameters in screen pixels (the items ignore the zoom), a quarter the size.
+    double diameter = labels ? nodeDiameter(node.visits) : nodeDiameter(node.visits) / 4 + 2;
+    QPen outline(QColor(60, 60, 60), 0.8);
+    outline.setCosmetic(true);
+    auto* item = addEllipse(-diameter / 2, -diameter / 2, diameter, diameter, outline,
+                            QBrush(nodeColor(node)));
     item->setPos(node.x, node.y);
+    // Large trees are seen zoomed out: their nodes keep their size in pixels so they stay dots.
+    if (!labels) item->setFlag(QGraphicsItem::ItemIgnoresTransformations);
     item->setZValue(1);
     item->setFlag(QGraphicsItem::ItemIsSelectable);
     item->setData(kNodeIdKey, node.id);
@@ -108,6 +115,7 @@ void TreeScene::showLayout(graph::GraphLayout layout, search::NodeSequence path,
     QPainterPath curve(a);
     curve.quadTo((a + b) / 2 + normal * (isReturn ? 40.0 : 12.0), b);
     QPen pen(isReturn ? QColor(200, 60, 160) : QColor(240, 140, 0), 2.5);
+    pen.setCosmetic(true);
     if (isReturn) pen.setStyle(Qt::DashLine);
     auto* item = addPath(curve, pen);
     item->setZValue(kPathZ);
@@ -174,7 +182,11 @@ bool TreeScene::isNodeVisible(int id) const {
 void TreeScene::toggleCollapsed(int id) {
   if (!children_.count(id)) return;
   if (!collapsed_.erase(id)) collapsed_.insert(id);
-  if (auto* item = nodeItem(id)) item->setPen(QPen(QColor(60, 60, 60), collapsed_.count(id) ? 3 : 0.8));
+  if (auto* item = nodeItem(id)) {
+    QPen outline(QColor(60, 60, 60), collapsed_.count(id) ? 3 : 0.8);
+    outline.setCosmetic(true);
+    item->setPen(outline);
+  }
   applyVisibility();
 }
 

@@ -298,6 +298,7 @@ class StudioWindowTest : public QObject {
     qInfo("2000-node tree shown in %lld ms (view's own clock %lld ms); max GUI-thread gap %lld ms",
           shownMs, window.treeView()->lastShowMilliseconds(), maxGapMs);
     QCOMPARE(window.treeView()->scene()->nodeItemCount(), 2000);
+    QVERIFY(window.saveScreenshot(outputDir("screenshots") + "/tree_2000.png"));
     QVERIFY2(shownMs <= 2000, qPrintable(QStringLiteral("shown after %1 ms").arg(shownMs)));
     QVERIFY2(maxGapMs <= 100, qPrintable(QStringLiteral("GUI blocked %1 ms").arg(maxGapMs)));
   }
