@@ -185,6 +185,8 @@ Evaluation evaluateAt(const Expression& e, int index, const Values& values) {
       }
       break;
   }
+  // -0.0 imaginary parts (from negating reals) would put sqrt(-1) on the wrong branch.
+  if (out.value.imag() == 0) out.value.imag(0.0);
   double magnitude = std::abs(out.value);
   if (!std::isfinite(out.value.real()) || !std::isfinite(out.value.imag()) ||
       magnitude > kHugeMagnitude || (magnitude != 0 && magnitude < kTinyMagnitude)) {

@@ -120,6 +120,25 @@ constexpr std::array<const char*, 44> kUnitWords = {
     "seconds", "day", "days", "week", "weeks", "year", "years", "square", "sq", "cubic",
     "percent", "pounds", "ounces", "liters"};
 
+// "ways", "square feet", "red marbles": words of two or more letters naming what a quantity
+// counts. One-letter words are variables and stay.
+bool isNounPhrase(const std::string& lower) {
+  bool any = false;
+  std::size_t wordLength = 0;
+  for (char c : lower + " ") {
+    if (isLetter(c)) {
+      ++wordLength;
+    } else if (c == ' ') {
+      if (wordLength == 1) return false;
+      any = any || wordLength > 0;
+      wordLength = 0;
+    } else {
+      return false;
+    }
+  }
+  return any;
+}
+
 // \text{...} and friends: keep the words that carry the answer ("\text{(B)}", "\text{Evelyn}"),
 // drop trailing unit words after a quantity ("5.4 \text{ cents}", "15\mbox{ cm}^2").
 void unwrapTextCommands(std::string& text) {
@@ -148,7 +167,7 @@ void unwrapTextCommands(std::string& text) {
       std::string replacement = content;
       if (lower == "and" || lower == "or" || lower == ", and" || lower == ",and") {
         replacement = ",";
-      } else if (afterQuantity && isUnitWord(lower)) {
+      } else if (afterQuantity && (isUnitWord(lower) || isNounPhrase(lower))) {
         replacement = "";
         if (end < text.size() && text[end] == '^' && end + 1 < text.size()) {
           end += 2;  // the ^2 of "cm}^2"

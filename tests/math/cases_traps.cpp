@@ -26,6 +26,13 @@ void addTrapCases() {
   addCase("2004!", "2005!", false, "structural");
   addCase("10^{400}", "10^{401}", false, "structural");
   addCase("33!", "8683317618811886495518194401280000000", true, "rational");
+  // Beyond 2^53 floating point cannot separate neighbouring integers: no tolerance there.
+  addCase("3^{100}", "3^{100}+1", false, "structural");
+  addCase("3^{100}\\sqrt{2}", "\\sqrt{2}\\cdot 3^{100}", true, "structural");
+  addCase("12\\text{ ways}", "12", true, "exact");
+  addCase("12\\text{ ways}", "13", false, "rational");
+  addCase("\\sqrt{-1}", "i", true, "numeric");
+  addCase("\\sqrt{-4}", "-2i", false, "numeric");
   addCase("33!", "8683317618811886495518194401280000001", false, "rational");
   // Two different equations must not both reduce to "0 = 0".
   addCase("y = x", "y = -x", false, "equation");
