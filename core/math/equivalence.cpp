@@ -32,7 +32,9 @@ std::optional<char> choiceLetter(std::string_view text, bool allowTrailingText) 
     ++at;
   }
   if (at == text.size()) return letter;
-  if (allowTrailingText && (parenthesized || text[at] == ' ')) return letter;
+  // "(B) 12" and "B) 12": the letter followed by the option's text.
+  bool closed = text[at - 1] == ')';
+  if ((allowTrailingText || parenthesized) && (closed || text[at] == ' ')) return letter;
   return std::nullopt;
 }
 

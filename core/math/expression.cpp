@@ -102,6 +102,18 @@ Complex applyFunction(const std::string& name, Complex x) {
   return Complex(std::nan(""), 0);
 }
 
+// A negative real to a power p/q with q odd (q <= 15) has a real value: sign (-1)^p.
+std::optional<double> realOddRootPower(Complex base, Complex exponent) {
+  if (base.imag() != 0 || exponent.imag() != 0 || base.real() >= 0) return std::nullopt;
+  for (int q = 3; q <= 15; q += 2) {
+    double p = exponent.real() * q;
+    if (std::abs(p - std::round(p)) > 1e-12 || std::abs(p) > 1e6) continue;
+    double magnitude = std::pow(-base.real(), exponent.real());
+    return static_cast<long long>(std::round(p)) % 2 == 0 ? magnitude : -magnitude;
+  }
+  return std::nullopt;
+}
+
 Evaluation evaluateAt(const Expression& e, int index, const Values& values) {
   const ExpressionNode& node = e.nodes[index];
   Evaluation out;
@@ -149,6 +161,8 @@ Evaluation evaluateAt(const Expression& e, int index, const Values& values) {
       if (base.imag() == 0 && exponent.imag() == 0 &&
           (base.real() >= 0 || exponent.real() == std::round(exponent.real()))) {
         out.value = std::pow(base.real(), exponent.real());
+      } else if (auto odd = realOddRootPower(base, exponent)) {
+        out.value = *odd;  // x^{1/3} agrees with \sqrt[3]{x} for negative x
       } else {
         out.value = std::pow(base, exponent);
       }

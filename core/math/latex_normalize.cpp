@@ -298,6 +298,14 @@ std::string normalizeAnswer(std::string_view answer) {
   replaceCommand(text, "ge", "\\geq");
   removeThousandsSeparators(text);
   for (const char* space : {"\\!", "\\,", "\\;", "\\:", "~"}) replaceAll(text, space, " ");
+  // "\ " is a space, "\\ " a matrix row break followed by one.
+  for (std::size_t at = 0; (at = text.find("\\ ", at)) != std::string::npos;) {
+    if (at > 0 && text[at - 1] == '\\') {
+      at += 2;
+      continue;
+    }
+    text.replace(at, 2, " ");
+  }
   replaceCommand(text, "quad", " ");
   replaceCommand(text, "qquad", " ");
   for (const char* degree : {"^{\\circ}", "^\\circ", "^{\\circ }", "\\circ", "\\degree"}) {

@@ -34,6 +34,8 @@ void addExpressionCases() {
   addCase("x_1 + x_2", "x_2 + x_1", true, "expression");
   addCase("x_1 + x_2", "x_1 + x_3", false, "expression");
   addCase("\\frac{x}{2}", "0.5x", true, "expression");
+  addCase("\\sqrt[3]{x}", "x^{1/3}", true, "expression");
+  addCase("\\sqrt[3]{x}", "x^{1/2}", false, "expression");
   addCase("2\\pi r", "2r\\pi", true, "expression");
   addCase("\\frac{n(n+1)}{2}", "\\binom{n+1}{2}", true, "expression");
   addCase("y = 2x + 3", "y=3+2x", true, "equation");

@@ -39,6 +39,9 @@ void addNormalizationCases() {
   addCase("\\text{(E)}", "\\textbf{(E)}", true, "exact");
   addCase("\\text{(B)}", "(D)", false, "choice");
   addCase("B", "(B) 12", true, "choice");
+  addCase("\\text{(A)}", "A) 5", true, "choice");
+  addCase("\\textbf{(B)}\\ 12", "B", true, "choice");
+  addCase("\\textbf{(B)}\\ 12", "(C) 12", false, "choice");
   addCase("\\text{Evelyn}", "Evelyn", true, "exact");
   addCase("\\text{east}", "East", true, "text");
   addCase("\\text{even}", "odd", false, "text");
