@@ -137,8 +137,7 @@ void MainWindow::buildPanels() {
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("Open &Workspace…"), QKeySequence::Open, this, &MainWindow::chooseWorkspace);
-  file->addAction(tr("Open &Tree…"), QKeySequence(tr("Ctrl+T")), this,
-                  &MainWindow::openTreeDialog);
+  file->addAction(tr("Open &Tree…"), QKeySequence(tr("Ctrl+T")), this, &MainWindow::openTreeDialog);
   file->addAction(tr("Open T&race…"), this, [this] {
     QString path = QFileDialog::getOpenFileName(this, tr("Open Trace"), QString(),
                                                 tr("Text (*.txt *.md);;All files (*)"));

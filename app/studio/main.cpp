@@ -34,8 +34,8 @@ int main(int argc, char** argv) {
   parser.addHelpOption();
   parser.addVersionOption();
   QCommandLineOption workspaceOption("workspace", "Workspace folder.", "DIR");
-  QCommandLineOption quitAfterOption("quit-after-ms",
-                                     "Quit after MS milliseconds (smoke tests, screenshots).", "MS");
+  QCommandLineOption quitAfterOption(
+      "quit-after-ms", "Quit after MS milliseconds (smoke tests, screenshots).", "MS");
   QCommandLineOption openRunOption("open-run", "Select run ID of the workspace.", "ID");
   QCommandLineOption openTreeOption("open-tree", "Open a search tree (JSON or JSONL).", "FILE");
   QCommandLineOption screenshotOption(

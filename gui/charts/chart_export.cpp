@@ -83,9 +83,9 @@ void exportChartPdf(QChart* chart, const QString& path, const ChartExportOptions
   QSizeF size = logicalSize(options);
   QPdfWriter writer(path);
   writer.setResolution(options.dpi);
-  writer.setPageSize(QPageSize(QSizeF(size.width() * 72.0 / kLogicalDpi,
-                                      size.height() * 72.0 / kLogicalDpi),
-                               QPageSize::Point));
+  writer.setPageSize(
+      QPageSize(QSizeF(size.width() * 72.0 / kLogicalDpi, size.height() * 72.0 / kLogicalDpi),
+                QPageSize::Point));
   writer.setPageMargins(QMarginsF(0, 0, 0, 0));
   writer.setTitle(chart->title());
   QPainter painter;

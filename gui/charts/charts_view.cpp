@@ -18,8 +18,8 @@
 #include <QStandardItemModel>
 #include <QToolButton>
 #include <QToolTip>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 #include <cmath>
 #include <set>
 
@@ -88,8 +88,10 @@ ChartsView::ChartsView(QWidget* parent) : QWidget(parent) {
     button->setText(title);
     button->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(button);
-    for (auto [format, name] : {std::pair{Format::kPng, tr("PNG…")}, {Format::kSvg, tr("SVG…")},
-                                {Format::kPdf, tr("PDF…")}, {Format::kCsv, tr("Data as CSV…")}}) {
+    for (auto [format, name] : {std::pair{Format::kPng, tr("PNG…")},
+                                {Format::kSvg, tr("SVG…")},
+                                {Format::kPdf, tr("PDF…")},
+                                {Format::kCsv, tr("Data as CSV…")}}) {
       menu->addAction(name, this, [this, which, format] { exportDialog(which, format); });
     }
     button->setMenu(menu);
@@ -216,24 +218,24 @@ QChart* ChartsView::chart(Which which) const {
 }
 
 void ChartsView::attachTooltip(QXYSeries* series, const QString& xName, const QString& yName) {
-  connect(series, &QXYSeries::hovered, this, [series, xName, yName](const QPointF& point,
-                                                                   bool state) {
-    if (!state) {
-      QToolTip::hideText();
-      return;
-    }
-    // Hovering reports the cursor's position: show the nearest stored point exactly.
-    const auto points = series->points();
-    if (points.isEmpty()) return;
-    auto nearest = std::min_element(points.begin(), points.end(), [&](auto a, auto b) {
-      return std::abs(a.x() - point.x()) < std::abs(b.x() - point.x());
-    });
-    QToolTip::showText(QCursor::pos(), QStringLiteral("%1\n%2 = %3\n%4 = %5")
-                                           .arg(series->name(), xName)
-                                           .arg(nearest->x(), 0, 'g', 10)
-                                           .arg(yName)
-                                           .arg(nearest->y(), 0, 'g', 10));
-  });
+  connect(series, &QXYSeries::hovered, this,
+          [series, xName, yName](const QPointF& point, bool state) {
+            if (!state) {
+              QToolTip::hideText();
+              return;
+            }
+            // Hovering reports the cursor's position: show the nearest stored point exactly.
+            const auto points = series->points();
+            if (points.isEmpty()) return;
+            auto nearest = std::min_element(points.begin(), points.end(), [&](auto a, auto b) {
+              return std::abs(a.x() - point.x()) < std::abs(b.x() - point.x());
+            });
+            QToolTip::showText(QCursor::pos(), QStringLiteral("%1\n%2 = %3\n%4 = %5")
+                                                   .arg(series->name(), xName)
+                                                   .arg(nearest->x(), 0, 'g', 10)
+                                                   .arg(yName)
+                                                   .arg(nearest->y(), 0, 'g', 10));
+          });
 }
 
 void ChartsView::drawCurves() {
@@ -379,21 +381,27 @@ void ChartsView::drawCorrelation() {
 
 void ChartsView::importGenerations(const QString& path) {
   status_->setText(tr("Importing and grading %1…").arg(path));
-  importJobs_.start([path](const std::atomic<bool>&) {
-    return pointsFromGenerations(path.toStdString());
-  }, [this](CheckpointPoints points) {
-    setCheckpointPoints(points);
-    if (points.samples) Q_EMIT samplesImported(points.samples, points.source);
-  });
+  importJobs_.start(
+      [path](const std::atomic<bool>&) { return pointsFromGenerations(path.toStdString()); },
+      [this](CheckpointPoints points) {
+        setCheckpointPoints(points);
+        if (points.samples) Q_EMIT samplesImported(points.samples, points.source);
+      });
 }
 
 void ChartsView::exportChart(Which which, Format format, const QString& path,
                              const ChartExportOptions& options) {
   QChart* target = chart(which);
   switch (format) {
-    case Format::kPng: exportChartPng(target, path, options); break;
-    case Format::kSvg: exportChartSvg(target, path, options); break;
-    case Format::kPdf: exportChartPdf(target, path, options); break;
+    case Format::kPng:
+      exportChartPng(target, path, options);
+      break;
+    case Format::kSvg:
+      exportChartSvg(target, path, options);
+      break;
+    case Format::kPdf:
+      exportChartPdf(target, path, options);
+      break;
     case Format::kCsv:
       if (which == Which::kCorrelation) {
         exportSeriesCsv(chartSeriesData(target), path, tr("mean_backtracks"), tr("accuracy"));

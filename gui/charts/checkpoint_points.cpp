@@ -34,7 +34,8 @@ std::vector<CheckpointPoint> pointsFromMetrics(const std::vector<MetricSeries>& 
     for (const auto& [step, pair] : steps) {
       if (seen[runId][step] != 3) continue;
       points.push_back({.label = QStringLiteral("run %1 step %2").arg(runId).arg(step),
-                        .backtracks = pair.first, .accuracy = pair.second});
+                        .backtracks = pair.first,
+                        .accuracy = pair.second});
     }
   }
   return points;

@@ -17,7 +17,7 @@ inline constexpr const char* kBacktrackMetric = "eval/backtracks";
 inline constexpr const char* kAccuracyMetrics[] = {"eval/accuracy", "eval/pass@1"};
 
 struct CheckpointPoint {
-  QString label;      // "run 3 step 200", or the imported checkpoint label
+  QString label;  // "run 3 step 200", or the imported checkpoint label
   double backtracks = 0.0;
   double accuracy = 0.0;
 };

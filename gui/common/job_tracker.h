@@ -36,9 +36,8 @@ class JobTracker {
                        apply(watcher->result());
                      });
     running_ = true;
-    watcher->setFuture(QtConcurrent::run([job = std::move(job), cancel]() mutable {
-      return job(*cancel);
-    }));
+    watcher->setFuture(
+        QtConcurrent::run([job = std::move(job), cancel]() mutable { return job(*cancel); }));
   }
 
   // Raises the running job's cancel flag and makes sure its result is never applied.

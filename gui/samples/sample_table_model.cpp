@@ -34,15 +34,18 @@ void SampleTableModel::fetchMore(const QModelIndex& parent) {
   // The batch is inserted from the event loop: views and the model tester ask for more while
   // handling other model signals, where inserting would nest changes.
   fetchPending_ = true;
-  QMetaObject::invokeMethod(this, [this, generation = generation_] {
-    if (generation != generation_) return;  // superseded by setSamples
-    fetchPending_ = false;
-    int next = std::min(loaded_ + kBatch, totalSamples());
-    if (next <= loaded_) return;
-    beginInsertRows({}, loaded_, next - 1);
-    loaded_ = next;
-    endInsertRows();
-  }, Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      this,
+      [this, generation = generation_] {
+        if (generation != generation_) return;  // superseded by setSamples
+        fetchPending_ = false;
+        int next = std::min(loaded_ + kBatch, totalSamples());
+        if (next <= loaded_) return;
+        beginInsertRows({}, loaded_, next - 1);
+        loaded_ = next;
+        endInsertRows();
+      },
+      Qt::QueuedConnection);
 }
 
 QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
@@ -59,25 +62,34 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
   }
   if (role != Qt::DisplayRole) return {};
   switch (index.column()) {
-    case kLine: return QVariant::fromValue<qint64>(sample.line);
-    case kProblem: return QString::fromStdString(sample.problemId);
-    case kCheckpoint: return QString::fromStdString(sample.checkpoint);
-    case kBenchmark: return QString::fromStdString(sample.benchmark);
+    case kLine:
+      return QVariant::fromValue<qint64>(sample.line);
+    case kProblem:
+      return QString::fromStdString(sample.problemId);
+    case kCheckpoint:
+      return QString::fromStdString(sample.checkpoint);
+    case kBenchmark:
+      return QString::fromStdString(sample.benchmark);
     case kVerdict:
       return !stats.correct ? tr("ungraded") : *stats.correct ? tr("correct") : tr("wrong");
-    case kAnswer: return QString::fromStdString(stats.answer);
-    case kSteps: return stats.steps;
-    case kBacktracks: return stats.backtracks;
-    case kReflections: return stats.reflections;
-    case kTokens: return QVariant::fromValue<qint64>(stats.tokens);
+    case kAnswer:
+      return QString::fromStdString(stats.answer);
+    case kSteps:
+      return stats.steps;
+    case kBacktracks:
+      return stats.backtracks;
+    case kReflections:
+      return stats.reflections;
+    case kTokens:
+      return QVariant::fromValue<qint64>(stats.tokens);
   }
   return {};
 }
 
 QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-  static const char* kNames[] = {"Line", "Problem", "Checkpoint", "Benchmark", "Verdict",
-                                 "Answer", "Steps", "Backtracks", "Reflections", "Tokens"};
+  static const char* kNames[] = {"Line",   "Problem", "Checkpoint", "Benchmark",   "Verdict",
+                                 "Answer", "Steps",   "Backtracks", "Reflections", "Tokens"};
   return section >= 0 && section < kColumnCount ? tr(kNames[section]) : QVariant();
 }
 

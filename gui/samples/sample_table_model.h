@@ -16,8 +16,17 @@ class SampleTableModel : public QAbstractTableModel {
   Q_OBJECT
  public:
   enum Column {
-    kLine, kProblem, kCheckpoint, kBenchmark, kVerdict, kAnswer, kSteps, kBacktracks,
-    kReflections, kTokens, kColumnCount
+    kLine,
+    kProblem,
+    kCheckpoint,
+    kBenchmark,
+    kVerdict,
+    kAnswer,
+    kSteps,
+    kBacktracks,
+    kReflections,
+    kTokens,
+    kColumnCount
   };
   static constexpr int kBatch = 256;
 

@@ -57,19 +57,26 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const {
       if (row.step.reflects && row.step.role == analysis::StepRole::kStep) line += " (reflects)";
       return line + QStringLiteral(": ") + row.text.simplified().left(70);
     }
-    case Qt::ToolTipRole: return row.text;
+    case Qt::ToolTipRole:
+      return row.text;
     case Qt::BackgroundRole:
       switch (row.step.role) {
-        case analysis::StepRole::kBacktrack: return QBrush(QColor(255, 215, 215));
-        case analysis::StepRole::kRestart: return QBrush(QColor(230, 215, 255));
-        case analysis::StepRole::kReflection: return QBrush(QColor(255, 245, 200));
+        case analysis::StepRole::kBacktrack:
+          return QBrush(QColor(255, 215, 215));
+        case analysis::StepRole::kRestart:
+          return QBrush(QColor(230, 215, 255));
+        case analysis::StepRole::kReflection:
+          return QBrush(QColor(255, 245, 200));
         case analysis::StepRole::kStep:
           return row.step.reflects ? QVariant(QBrush(QColor(255, 245, 200))) : QVariant();
       }
       return {};
-    case kCharBeginRole: return row.charBegin;
-    case kCharEndRole: return row.charEnd;
-    case kRoleNameRole: return roleName;
+    case kCharBeginRole:
+      return row.charBegin;
+    case kCharEndRole:
+      return row.charEnd;
+    case kRoleNameRole:
+      return roleName;
   }
   return {};
 }

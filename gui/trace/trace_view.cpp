@@ -34,8 +34,8 @@ struct DetectedTrace {
 TraceView::TraceView(QWidget* parent) : QWidget(parent) {
   setObjectName("traceView");
   auto* layout = new QVBoxLayout(this);
-  verdict_ = new QLabel(tr("Open a trace (File > Open Trace…) or press Trace in the tree view."),
-                        this);
+  verdict_ =
+      new QLabel(tr("Open a trace (File > Open Trace…) or press Trace in the tree view."), this);
   verdict_->setObjectName("traceVerdict");
   verdict_->setWordWrap(true);
   layout->addWidget(verdict_);
@@ -97,7 +97,7 @@ void TraceView::showTrace(QString title, std::string trace, DetectorChoice detec
         text_->setPlainText(QString::fromStdString(result.text));
         steps_->setGraph(graph_, result.text);
         syncing_ = false;
-        QString verdict = !result.correct ? tr("ungraded")
+        QString verdict = !result.correct   ? tr("ungraded")
                           : *result.correct ? tr("<span style='color:#1b8a3a'>correct</span>")
                                             : tr("<span style='color:#c0302a'>wrong</span>");
         verdict_->setText(
@@ -135,9 +135,15 @@ void TraceView::highlight() {
   for (const auto& row : steps_->steps()) {
     QColor color;
     switch (row.step.role) {
-      case analysis::StepRole::kBacktrack: color = QColor(255, 215, 215); break;
-      case analysis::StepRole::kRestart: color = QColor(230, 215, 255); break;
-      case analysis::StepRole::kReflection: color = QColor(255, 245, 200); break;
+      case analysis::StepRole::kBacktrack:
+        color = QColor(255, 215, 215);
+        break;
+      case analysis::StepRole::kRestart:
+        color = QColor(230, 215, 255);
+        break;
+      case analysis::StepRole::kReflection:
+        color = QColor(255, 245, 200);
+        break;
       case analysis::StepRole::kStep:
         if (row.step.reflects) color = QColor(255, 245, 200);
         break;

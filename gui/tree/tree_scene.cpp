@@ -90,8 +90,8 @@ void TreeScene::showLayout(graph::GraphLayout layout, search::NodeSequence path,
     item->setZValue(1);
     item->setFlag(QGraphicsItem::ItemIsSelectable);
     item->setData(kNodeIdKey, node.id);
-    item->setToolTip(QStringLiteral("#%1  N=%2  Q=%3").arg(node.id).arg(node.visits).arg(
-        node.value, 0, 'f', 3));
+    item->setToolTip(
+        QStringLiteral("#%1  N=%2  Q=%3").arg(node.id).arg(node.visits).arg(node.value, 0, 'f', 3));
     nodes_[node.id] = item;
     if (labels) {
       auto* text = new QGraphicsSimpleTextItem(QString::number(node.id), item);
@@ -203,7 +203,8 @@ void TreeScene::applyVisibility() {
     stack.pop_back();
     if (!hidden.insert(id).second) continue;
     auto found = children_.find(id);
-    if (found != children_.end()) stack.insert(stack.end(), found->second.begin(), found->second.end());
+    if (found != children_.end())
+      stack.insert(stack.end(), found->second.begin(), found->second.end());
   }
   for (auto& [id, item] : nodes_) item->setVisible(!hidden.count(id));
   for (auto& [item, to] : edgeItems_) item->setVisible(!hidden.count(to));

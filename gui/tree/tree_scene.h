@@ -56,7 +56,7 @@ class TreeScene : public QGraphicsScene {
   double minValue_ = 0.0;
   double maxValue_ = 1.0;
   std::unordered_map<int, QGraphicsEllipseItem*> nodes_;
-  std::unordered_map<int, std::vector<int>> children_;  // shown edges, parent -> children
+  std::unordered_map<int, std::vector<int>> children_;     // shown edges, parent -> children
   std::vector<std::pair<QGraphicsItem*, int>> edgeItems_;  // item, child id it leads to
   std::vector<QGraphicsPathItem*> pathItems_;
   std::set<int> collapsed_;

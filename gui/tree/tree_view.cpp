@@ -120,8 +120,8 @@ TreeView::TreeView(QWidget* parent) : QWidget(parent) {
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 1);
   splitter->setSizes({900, 300});
-  status_ = new QLabel(tr("File > Open Tree… opens a search tree (interchange JSON or JSONL)."),
-                       this);
+  status_ =
+      new QLabel(tr("File > Open Tree… opens a search tree (interchange JSON or JSONL)."), this);
   status_->setObjectName("treeStatus");
   layout->addWidget(status_);
   connect(scene_, &QGraphicsScene::selectionChanged, this, &TreeView::showSelectedNode);
@@ -214,8 +214,8 @@ void TreeView::startLayout(int nodeLimit) {
         }
         if (!result.layout) return;  // cancelled
         path_ = result.path;
-        auto coloring = coloring_->currentIndex() == 0 ? NodeColoring::kCorrectness
-                                                       : NodeColoring::kValue;
+        auto coloring =
+            coloring_->currentIndex() == 0 ? NodeColoring::kCorrectness : NodeColoring::kValue;
         const auto& layout = *result.layout;
         QString summary = tr("%1 of %2 nodes (%3 layout)%4; path: %5 steps, %6 backtracks, "
                              "%7 restarts. Double-click a node to collapse it.")

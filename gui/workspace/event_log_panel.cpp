@@ -59,29 +59,31 @@ void EventLogPanel::poll() {
   auto folder = workspace_;
   auto runId = runId_;
   auto since = lastSeq_;
-  jobs_.start([folder, runId, since](const std::atomic<bool>&) {
-    return readEventsSince(folder, runId, since);
-  }, [this](EventBatch batch) {
-    if (batch.runId != runId_) return;
-    if (!batch.error.isEmpty()) {
-      log_->appendPlainText(tr("error reading the event log: %1").arg(batch.error));
-      return;
-    }
-    if (batch.events.empty()) return;
-    QStringList lines;
-    for (const auto& event : batch.events) {
-      lines << formatEvent(event);
-      if (event.kind == store::EventKind::kProgress && event.payload.contains("total")) {
-        auto total = event.payload.value("total", 0);
-        auto done = event.payload.value("done", 0);
-        progress_->setRange(0, std::max(1, total));
-        progress_->setValue(std::clamp(done, 0, std::max(1, total)));
-      }
-    }
-    lastSeq_ = batch.events.back().seq;
-    log_->appendPlainText(lines.join('\n'));
-    Q_EMIT eventsArrived(static_cast<int>(batch.events.size()));
-  });
+  jobs_.start(
+      [folder, runId, since](const std::atomic<bool>&) {
+        return readEventsSince(folder, runId, since);
+      },
+      [this](EventBatch batch) {
+        if (batch.runId != runId_) return;
+        if (!batch.error.isEmpty()) {
+          log_->appendPlainText(tr("error reading the event log: %1").arg(batch.error));
+          return;
+        }
+        if (batch.events.empty()) return;
+        QStringList lines;
+        for (const auto& event : batch.events) {
+          lines << formatEvent(event);
+          if (event.kind == store::EventKind::kProgress && event.payload.contains("total")) {
+            auto total = event.payload.value("total", 0);
+            auto done = event.payload.value("done", 0);
+            progress_->setRange(0, std::max(1, total));
+            progress_->setValue(std::clamp(done, 0, std::max(1, total)));
+          }
+        }
+        lastSeq_ = batch.events.back().seq;
+        log_->appendPlainText(lines.join('\n'));
+        Q_EMIT eventsArrived(static_cast<int>(batch.events.size()));
+      });
 }
 
 }  // namespace astro::gui

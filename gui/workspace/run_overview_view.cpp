@@ -40,9 +40,9 @@ RunOverviewView::RunOverviewView(QWidget* parent) : QWidget(parent) {
   configLayout->addWidget(config_);
 
   auto* tables = new QSplitter(Qt::Vertical, splitter);
-  stages_ = new ValueTableModel(
-      {tr("#"), tr("Stage"), tr("Status"), tr("Started"), tr("Finished"), tr("Duration (s)"),
-       tr("Checkpoint")}, this);
+  stages_ = new ValueTableModel({tr("#"), tr("Stage"), tr("Status"), tr("Started"), tr("Finished"),
+                                 tr("Duration (s)"), tr("Checkpoint")},
+                                this);
   metrics_ = new ValueTableModel({tr("Metric"), tr("Step"), tr("Latest"), tr("Points")}, this);
   artifacts_ = new ValueTableModel(
       {tr("Kind"), tr("Path"), tr("SHA-256"), tr("Bytes"), tr("Recorded")}, this);
@@ -81,9 +81,9 @@ void RunOverviewView::clear() {
 
 void RunOverviewView::showRun(const std::filesystem::path& workspace, std::int64_t runId) {
   runId_ = runId;
-  jobs_.start([workspace, runId](const std::atomic<bool>&) {
-    return readRunOverview(workspace, runId);
-  }, [this](RunOverview overview) { apply(overview); });
+  jobs_.start(
+      [workspace, runId](const std::atomic<bool>&) { return readRunOverview(workspace, runId); },
+      [this](RunOverview overview) { apply(overview); });
 }
 
 void RunOverviewView::apply(const RunOverview& overview) {

@@ -60,8 +60,10 @@ RunOverview readRunOverview(const std::filesystem::path& folder, std::int64_t ru
     for (const auto& info : metrics.seriesInfo(runId)) {
       auto series = metrics.series(runId, info.name);
       if (series.empty()) continue;
-      overview.metrics.push_back({.name = info.name, .step = series.back().step,
-                                  .value = series.back().value, .points = info.count});
+      overview.metrics.push_back({.name = info.name,
+                                  .step = series.back().step,
+                                  .value = series.back().value,
+                                  .points = info.count});
     }
     overview.artifacts = workspace->artifacts().list(runId);
     overview.datasets = workspace->datasets().list();
@@ -94,8 +96,8 @@ std::vector<MetricSeries> readMetricSeries(const std::filesystem::path& folder,
     for (const auto& name : names) {
       auto points = workspace->metrics().series(runId, name);
       if (points.empty()) continue;
-      result.push_back({.runId = runId, .runName = run.name, .name = name,
-                        .points = std::move(points)});
+      result.push_back(
+          {.runId = runId, .runName = run.name, .name = name, .points = std::move(points)});
     }
   }
   return result;

@@ -12,12 +12,17 @@ constexpr quintptr kRunRow = 0;
 
 QColor statusColor(store::RunStatus status) {
   switch (status) {
-    case store::RunStatus::kRunning: return QColor(30, 110, 200);
-    case store::RunStatus::kFinished: return QColor(30, 140, 60);
-    case store::RunStatus::kFailed: return QColor(200, 40, 40);
+    case store::RunStatus::kRunning:
+      return QColor(30, 110, 200);
+    case store::RunStatus::kFinished:
+      return QColor(30, 140, 60);
+    case store::RunStatus::kFailed:
+      return QColor(200, 40, 40);
     case store::RunStatus::kInterrupted:
-    case store::RunStatus::kCancelled: return QColor(180, 120, 20);
-    case store::RunStatus::kPending: break;
+    case store::RunStatus::kCancelled:
+      return QColor(180, 120, 20);
+    case store::RunStatus::kPending:
+      break;
   }
   return QColor(110, 110, 110);
 }
@@ -25,8 +30,7 @@ QColor statusColor(store::RunStatus status) {
 QString stageDuration(const store::Stage& stage) {
   if (!stage.started) return {};
   auto end = stage.finished.value_or(store::currentTimestamp());
-  return formatDuration((store::toMilliseconds(end) - store::toMilliseconds(*stage.started)) /
-                        1e3);
+  return formatDuration((store::toMilliseconds(end) - store::toMilliseconds(*stage.started)) / 1e3);
 }
 
 }  // namespace
@@ -93,16 +97,19 @@ void WorkspaceModel::fetchMore(const QModelIndex& parent) {
   auto row = static_cast<std::size_t>(parent.row());
   std::int64_t runId = runs_[row].run.id;
   requested_.insert(runId);
-  QMetaObject::invokeMethod(this, [this, runId] {
-    requested_.erase(runId);
-    QModelIndex run = indexOfRun(runId);
-    if (!run.isValid()) return;  // gone with a newer snapshot
-    auto row = static_cast<std::size_t>(run.row());
-    if (fetched_[row] || runs_[row].stages.empty()) return;
-    beginInsertRows(run, 0, static_cast<int>(runs_[row].stages.size()) - 1);
-    fetched_[row] = true;
-    endInsertRows();
-  }, Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      this,
+      [this, runId] {
+        requested_.erase(runId);
+        QModelIndex run = indexOfRun(runId);
+        if (!run.isValid()) return;  // gone with a newer snapshot
+        auto row = static_cast<std::size_t>(run.row());
+        if (fetched_[row] || runs_[row].stages.empty()) return;
+        beginInsertRows(run, 0, static_cast<int>(runs_[row].stages.size()) - 1);
+        fetched_[row] = true;
+        endInsertRows();
+      },
+      Qt::QueuedConnection);
 }
 
 QVariant WorkspaceModel::data(const QModelIndex& index, int role) const {
@@ -128,7 +135,8 @@ QVariant WorkspaceModel::runData(const RunSummary& summary, int column, int role
   }
   if (role != Qt::DisplayRole) return {};
   switch (column) {
-    case kName: return QStringLiteral("#%1 %2").arg(run.id).arg(QString::fromStdString(run.name));
+    case kName:
+      return QStringLiteral("#%1 %2").arg(run.id).arg(QString::fromStdString(run.name));
     case kStatus: {
       QString status = QString::fromStdString(store::runStatusName(run.status));
       if (!run.currentStage.empty() && run.status == store::RunStatus::kRunning) {
@@ -142,7 +150,8 @@ QVariant WorkspaceModel::runData(const RunSummary& summary, int column, int role
           .arg(run.progressDone)
           .arg(run.progressTotal)
           .arg(100.0 * run.progressDone / run.progressTotal, 0, 'f', 0);
-    case kEta: return summary.etaSeconds ? formatDuration(*summary.etaSeconds) : QString();
+    case kEta:
+      return summary.etaSeconds ? formatDuration(*summary.etaSeconds) : QString();
   }
   return {};
 }
@@ -153,9 +162,12 @@ QVariant WorkspaceModel::stageData(const store::Stage& stage, int column, int ro
   switch (column) {
     case kName:
       return QStringLiteral("%1. %2").arg(stage.position).arg(QString::fromStdString(stage.kind));
-    case kStatus: return QString::fromStdString(store::stageStatusName(stage.status));
-    case kProgress: return stageDuration(stage);
-    case kEta: return QString();
+    case kStatus:
+      return QString::fromStdString(store::stageStatusName(stage.status));
+    case kProgress:
+      return stageDuration(stage);
+    case kEta:
+      return QString();
   }
   return {};
 }
@@ -163,10 +175,14 @@ QVariant WorkspaceModel::stageData(const store::Stage& stage, int column, int ro
 QVariant WorkspaceModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
-    case kName: return tr("Run");
-    case kStatus: return tr("Status");
-    case kProgress: return tr("Progress");
-    case kEta: return tr("ETA");
+    case kName:
+      return tr("Run");
+    case kStatus:
+      return tr("Status");
+    case kProgress:
+      return tr("Progress");
+    case kEta:
+      return tr("ETA");
   }
   return {};
 }

@@ -41,7 +41,7 @@ class WorkspaceModel : public QAbstractItemModel {
   QVariant stageData(const store::Stage& stage, int column, int role) const;
 
   std::vector<RunSummary> runs_;
-  std::vector<bool> fetched_;        // per run: stage rows exist
+  std::vector<bool> fetched_;         // per run: stage rows exist
   std::set<std::int64_t> requested_;  // runs whose stage rows are on their way
 };
 

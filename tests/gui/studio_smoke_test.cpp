@@ -11,8 +11,8 @@ class StudioSmokeTest : public QObject {
   void program_startsAndQuitsCleanly() {
     auto dir = astro::test::freshTempDir("studio-smoke");
     auto result = astro::test::runProgram(
-        ASTRO_STUDIO_PATH, {"--workspace", QString::fromStdString(dir.string()),
-                            "--quit-after-ms", "300", "-platform", "offscreen"});
+        ASTRO_STUDIO_PATH, {"--workspace", QString::fromStdString(dir.string()), "--quit-after-ms",
+                            "300", "-platform", "offscreen"});
     QVERIFY2(!result.crashed, qPrintable(result.err));
     QCOMPARE(result.exitCode, 0);
   }
@@ -32,16 +32,16 @@ class StudioSmokeTest : public QObject {
     auto result = astro::test::runProgram(
         ASTRO_STUDIO_PATH,
         {"--workspace", QString::fromStdString(dir.string()), "--open-run", "1", "--open-tree",
-         ASTRO_SOURCE_DIR "/tests/gui/data/small_tree.json", "--screenshot", png,
-         "--quit-after-ms", "20000", "-platform", "offscreen"});
+         ASTRO_SOURCE_DIR "/tests/gui/data/small_tree.json", "--screenshot", png, "--quit-after-ms",
+         "20000", "-platform", "offscreen"});
     QVERIFY2(!result.crashed, qPrintable(result.err));
     QCOMPARE(result.exitCode, 0);
     QImage image(png);
     QVERIFY(image.width() >= 800);
   }
   void program_rejectsBadRunId() {
-    auto result = astro::test::runProgram(ASTRO_STUDIO_PATH,
-                                          {"--open-run", "x", "-platform", "offscreen"});
+    auto result =
+        astro::test::runProgram(ASTRO_STUDIO_PATH, {"--open-run", "x", "-platform", "offscreen"});
     QCOMPARE(result.exitCode, 2);
   }
   void window_showsWorkspaceInTitle() {

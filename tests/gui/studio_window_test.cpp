@@ -7,11 +7,11 @@
 #include <QImage>
 #include <QLineEdit>
 #include <QListView>
-#include <QTreeView>
 #include <QPlainTextEdit>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTreeView>
 #include <QtTest>
 #include <random>
 
@@ -68,10 +68,14 @@ std::filesystem::path makeWorkspace() {
   workspace.metrics().append(run.id, sft.id, "sft/loss", loss);
   workspace.metrics().append(run.id, std::nullopt, "eval/backtracks", backtracks);
   workspace.metrics().append(run.id, std::nullopt, "eval/accuracy", accuracy);
-  workspace.artifacts().add({.runId = run.id, .stageId = sft.id, .kind = "checkpoint",
-                             .path = "runs/1/checkpoint-100", .sha256 = std::string(64, 'a'),
+  workspace.artifacts().add({.runId = run.id,
+                             .stageId = sft.id,
+                             .kind = "checkpoint",
+                             .path = "runs/1/checkpoint-100",
+                             .sha256 = std::string(64, 'a'),
                              .sizeBytes = 4096});
-  auto imported = workspace.runs().create({.name = "imported-r1", .kind = store::RunKind::kImported});
+  auto imported =
+      workspace.runs().create({.name = "imported-r1", .kind = store::RunKind::kImported});
   workspace.runs().updateStatus(imported.id, store::RunStatus::kFinished);
   std::vector<store::MetricPoint> otherLoss;
   for (int step = 1; step <= 50; ++step) otherLoss.push_back({step, 3.0 / step + 0.2});
@@ -283,9 +287,7 @@ class StudioWindowTest : public QObject {
     qint64 maxGapMs = 0;
     QTimer ticker;
     ticker.setInterval(10);
-    connect(&ticker, &QTimer::timeout, [&] {
-      maxGapMs = std::max(maxGapMs, sinceTick.restart());
-    });
+    connect(&ticker, &QTimer::timeout, [&] { maxGapMs = std::max(maxGapMs, sinceTick.restart()); });
     sinceTick.start();
     ticker.start();
     QElapsedTimer clock;
