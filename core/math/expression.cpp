@@ -104,7 +104,10 @@ Complex applyFunction(const std::string& name, Complex x) {
 
 // A negative real to a power p/q with q odd (q <= 15) has a real value: sign (-1)^p.
 std::optional<double> realOddRootPower(Complex base, Complex exponent) {
-  if (base.imag() != 0 || exponent.imag() != 0 || base.real() >= 0) return std::nullopt;
+  if (base.imag() != 0 || exponent.imag() != 0 || !(base.real() < 0) ||
+      !std::isfinite(exponent.real())) {
+    return std::nullopt;  // NaN exponents must not reach the integer conversion below
+  }
   for (int q = 3; q <= 15; q += 2) {
     double p = exponent.real() * q;
     if (std::abs(p - std::round(p)) > 1e-12 || std::abs(p) > 1e6) continue;

@@ -50,6 +50,8 @@ void addTrapCases() {
   addCase("2", "\\frac{1}{0}", false, "structural");
   addCase("5", "5^{5^{5^{5}}}", false, "structural");
   addCase("1", "\\log_1 1", false, "structural");
+  addCase("1", "(-2)^{\\log_1 1}", false, "structural");  // fuzz finding: NaN exponent
+  addCase("-2", "(-8)^{1/3}", true, "numeric");
   addCase("\\infty", "\\infty", true, "exact");
   addCase("\\infty", "-\\infty", false, "structural");
   addCase("0", "0.0000000000001", false, "rational");
