@@ -82,6 +82,21 @@ MainWindow::MainWindow(QString workspaceDir, QWidget* parent)
                                   sample.stats.correct);
             views_->setCurrentWidget(traceView_);
           });
+  connect(overview_, &RunOverviewView::artifactOpened, this,
+          [this](const QString& path, const QString& kind) {
+            if (path.endsWith(".json") || path.endsWith(".jsonl")) {
+              views_->setCurrentWidget(treeView_);
+              treeView_->openFile(path);
+            } else if (path.endsWith(".txt") || path.endsWith(".md")) {
+              views_->setCurrentWidget(traceView_);
+              traceView_->openTextFile(path);
+            } else {
+              statusBar()->showMessage(
+                  tr("No view opens %1 artifacts (%2): trees are .json/.jsonl, traces .txt")
+                      .arg(kind, path),
+                  8000);
+            }
+          });
   connect(treeView_, &TreeView::treeLoadFailed, this,
           [this](const QString& message) { showError(tr("Open Tree"), message); });
 

@@ -8,6 +8,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "core/base/workspace_paths.h"
 #include "gui/common/value_table_model.h"
 
 namespace astro::gui {
@@ -50,7 +51,11 @@ RunOverviewView::RunOverviewView(QWidget* parent) : QWidget(parent) {
       {tr("Dataset"), tr("Format"), tr("Records"), tr("SHA-256"), tr("Path")}, this);
   addTable(tr("Stage timeline"), stages_, tables)->setObjectName("stageTable");
   addTable(tr("Key metrics (latest value)"), metrics_, tables)->setObjectName("metricTable");
-  addTable(tr("Artifacts"), artifacts_, tables)->setObjectName("artifactTable");
+  auto* artifactTable =
+      addTable(tr("Artifacts (double-click a tree or trace to open it)"), artifacts_, tables);
+  artifactTable->setObjectName("artifactTable");
+  connect(artifactTable, &QTableView::activated, this,
+          [this](const QModelIndex& index) { openArtifact(index.row()); });
   addTable(tr("Datasets in the workspace"), datasets_, tables)->setObjectName("datasetTable");
   splitter->setStretchFactor(0, 2);
   splitter->setStretchFactor(1, 3);
@@ -79,7 +84,20 @@ void RunOverviewView::clear() {
   for (auto* model : {stages_, metrics_, artifacts_, datasets_}) model->setRows({});
 }
 
+void RunOverviewView::openArtifact(int row) {
+  if (row < 0 || row >= artifacts_->rowCount()) return;
+  const auto& values = artifacts_->rows()[static_cast<std::size_t>(row)];
+  try {
+    // Recorded paths are workspace-relative; confinedPath refuses one that escapes the folder.
+    auto path = confinedPath(workspace_, values[1].toString().toStdString());
+    Q_EMIT artifactOpened(QString::fromStdString(path.string()), values[0].toString());
+  } catch (const std::exception& error) {
+    title_->setText(tr("Cannot open the artifact: %1").arg(QString::fromUtf8(error.what())));
+  }
+}
+
 void RunOverviewView::showRun(const std::filesystem::path& workspace, std::int64_t runId) {
+  workspace_ = workspace;
   runId_ = runId;
   jobs_.start(
       [workspace, runId](const std::atomic<bool>&) { return readRunOverview(workspace, runId); },

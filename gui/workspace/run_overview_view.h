@@ -24,6 +24,8 @@ class RunOverviewView : public QWidget {
 
   void showRun(const std::filesystem::path& workspace, std::int64_t runId);
   void clear();
+  // Emits artifactOpened for the artifact in row `row` of the artifact table.
+  void openArtifact(int row);
   std::int64_t runId() const { return runId_; }
   ValueTableModel* stageModel() const { return stages_; }
   ValueTableModel* metricModel() const { return metrics_; }
@@ -31,11 +33,14 @@ class RunOverviewView : public QWidget {
 
  Q_SIGNALS:
   void loaded();
+  // An artifact the user asked to open: its absolute path (inside the workspace) and kind.
+  void artifactOpened(const QString& path, const QString& kind);
 
  private:
   void apply(const RunOverview& overview);
   QTableView* addTable(const QString& title, ValueTableModel* model, QWidget* parent);
 
+  std::filesystem::path workspace_;
   std::int64_t runId_ = 0;
   QLabel* title_ = nullptr;
   QPlainTextEdit* config_ = nullptr;

@@ -74,6 +74,14 @@ std::filesystem::path makeWorkspace() {
                              .path = "runs/1/checkpoint-100",
                              .sha256 = std::string(64, 'a'),
                              .sizeBytes = 4096});
+  std::filesystem::create_directories(dir / "runs/1");
+  std::filesystem::copy_file(kTreeFixture.toStdString(), dir / "runs/1/trees.json");
+  workspace.artifacts().add({.runId = run.id,
+                             .stageId = search.id,
+                             .kind = "trees",
+                             .path = "runs/1/trees.json",
+                             .sha256 = std::string(64, 'b'),
+                             .sizeBytes = 100});
   auto imported =
       workspace.runs().create({.name = "imported-r1", .kind = store::RunKind::kImported});
   workspace.runs().updateStatus(imported.id, store::RunStatus::kFinished);
@@ -153,7 +161,10 @@ class StudioWindowTest : public QObject {
     QCOMPARE(overview->metricModel()->rowCount(), 3);
     QCOMPARE(overview->metricModel()->index(2, 0).data().toString(), QStringLiteral("sft/loss"));
     QCOMPARE(overview->metricModel()->index(2, 2).data().toDouble(), 2.0 / 50 + 0.1);
-    QCOMPARE(overview->artifactModel()->rowCount(), 1);
+    QCOMPARE(overview->artifactModel()->rowCount(), 2);
+    overview->openArtifact(1);  // the search stage's trees
+    QTRY_VERIFY(window.treeView()->isLayoutReady());
+    QCOMPARE(window.treeView()->scene()->nodeItemCount(), 7);
     QCOMPARE(window.findChild<QPlainTextEdit*>("runConfig")->toPlainText(),
              QStringLiteral("[search]\niterations = 32\n"));
     {
