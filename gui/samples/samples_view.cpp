@@ -6,9 +6,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "gui/samples/group_table_model.h"
 #include "gui/samples/sample_table_model.h"
 
 namespace astro::gui {
@@ -69,7 +71,25 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->verticalHeader()->hide();
   table_->horizontalHeader()->setStretchLastSection(true);
-  layout->addWidget(table_, 1);
+  groups_ = new GroupTableModel(this);
+  auto* groupProxy = new QSortFilterProxyModel(this);
+  groupProxy->setSourceModel(groups_);
+  groupTable_ = new QTableView(this);
+  groupTable_->setObjectName("groupTable");
+  groupTable_->setModel(groupProxy);
+  groupTable_->setSortingEnabled(true);
+  groupTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  groupTable_->setSelectionMode(QAbstractItemView::SingleSelection);
+  groupTable_->verticalHeader()->hide();
+  groupTable_->horizontalHeader()->setStretchLastSection(true);
+  connect(groupTable_, &QTableView::clicked, this, [this, groupProxy](const QModelIndex& index) {
+    selectGroup(groupProxy->mapToSource(index).row());
+  });
+  auto* splitter = new QSplitter(Qt::Vertical, this);
+  splitter->addWidget(table_);
+  splitter->addWidget(groupTable_);
+  splitter->setSizes({500, 250});
+  layout->addWidget(splitter, 1);
   connect(table_, &QTableView::activated, this,
           [this](const QModelIndex& index) { activateRow(index.row()); });
   status_ = new QLabel(tr("File > Import Generations… loads a JSONL of model outputs."), this);
@@ -79,11 +99,21 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
 void SamplesView::setSamples(std::shared_ptr<const std::vector<analysis::ImportedSample>> samples,
                              const QString& source) {
   int count = samples ? static_cast<int>(samples->size()) : 0;
+  groups_->setGroups(samples ? groupSamples(*samples) : std::vector<SampleGroup>{});
   samples_->setSamples(std::move(samples));
   status_->setText(tr("%1 samples from %2 (sorting and filtering apply to the rows loaded so "
                       "far; scrolling loads more)")
                        .arg(count)
                        .arg(source));
+}
+
+void SamplesView::selectGroup(int row) {
+  if (row < 0 || row >= groups_->rowCount()) return;
+  const auto& group = groups_->groups()[static_cast<std::size_t>(row)];
+  // Problem ids and checkpoints are columns of the sample table: filtering on the id narrows to
+  // the problem; sorting by checkpoint then lines its rollouts up.
+  setFilterText(QString::fromStdString(group.problemId));
+  table_->sortByColumn(SampleTableModel::kCheckpoint, Qt::AscendingOrder);
 }
 
 void SamplesView::setFilterText(const QString& text) {

@@ -1,6 +1,7 @@
 // The samples view: imported generations in a sortable, filterable table (QSortFilterProxyModel
 // over SampleTableModel; the filter matches any column, the verdict box narrows to correct or
-// wrong). Activating a row opens the sample's completion in the trace view.
+// wrong), beside GRPO groups (rollouts of one prompt at one checkpoint). Activating a sample
+// opens its completion in the trace view; selecting a group shows its rollouts.
 #pragma once
 
 #include <QWidget>
@@ -17,6 +18,7 @@ class QTableView;
 
 namespace astro::gui {
 
+class GroupTableModel;
 class SampleTableModel;
 
 class SamplesView : public QWidget {
@@ -29,6 +31,9 @@ class SamplesView : public QWidget {
   SampleTableModel* sampleModel() const { return samples_; }
   QSortFilterProxyModel* proxyModel() const { return proxy_; }
   QTableView* table() const { return table_; }
+  GroupTableModel* groupModel() const { return groups_; }
+  // Shows only the rollouts of group `row` in the sample table.
+  void selectGroup(int row);
   void setFilterText(const QString& text);
   // Opens the sample behind proxy row `row`.
   void activateRow(int row);
@@ -40,6 +45,8 @@ class SamplesView : public QWidget {
   SampleTableModel* samples_ = nullptr;
   QSortFilterProxyModel* proxy_ = nullptr;
   QTableView* table_ = nullptr;
+  GroupTableModel* groups_ = nullptr;
+  QTableView* groupTable_ = nullptr;
   QLineEdit* filter_ = nullptr;
   QComboBox* verdict_ = nullptr;
   QLabel* status_ = nullptr;

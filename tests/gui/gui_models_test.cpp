@@ -6,6 +6,7 @@
 #include "core/analysis/heuristic_detector.h"
 #include "gui/charts/checkpoint_points.h"
 #include "gui/common/value_table_model.h"
+#include "gui/samples/group_table_model.h"
 #include "gui/samples/sample_table_model.h"
 #include "gui/trace/step_list_model.h"
 #include "gui/workspace/workspace_model.h"
@@ -122,6 +123,39 @@ class GuiModelsTest : public QObject {
     QCOMPARE(model.index(3, astro::gui::SampleTableModel::kVerdict).data().toString(),
              QStringLiteral("wrong"));
     QCOMPARE(model.index(6, astro::gui::SampleTableModel::kBacktracks).data().toInt(), 6);
+  }
+  void groupTableModel_passesModelTesterAndFlagsZeroAdvantageGroups() {
+    std::vector<astro::analysis::ImportedSample> samples;
+    auto add = [&](std::string checkpoint, std::string problem, bool correct, int backtracks) {
+      astro::analysis::ImportedSample sample;
+      sample.checkpoint = std::move(checkpoint);
+      sample.problemId = std::move(problem);
+      sample.stats.correct = correct;
+      sample.stats.backtracks = backtracks;
+      samples.push_back(sample);
+    };
+    add("100", "p0", true, 1);
+    add("100", "p0", false, 3);
+    add("100", "p1", true, 0);
+    add("100", "p1", true, 2);
+    add("200", "p0", false, 0);
+    auto groups = astro::gui::groupSamples(samples);
+    QCOMPARE(groups.size(), std::size_t{3});
+    QCOMPARE(groups[0].rollouts, 2);
+    QCOMPARE(groups[0].rewardMean, 0.5);
+    QCOMPARE(groups[0].rewardStd, 0.5);
+    QCOMPARE(groups[0].meanBacktracks, 2.0);
+    QVERIFY(!groups[0].zeroAdvantage());
+    QVERIFY(groups[1].zeroAdvantage());
+    QCOMPARE(groups[2].checkpoint, std::string("200"));
+    astro::gui::GroupTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setGroups(groups);
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.index(1, astro::gui::GroupTableModel::kSignal).data().toString(),
+             QStringLiteral("none (all equal)"));
+    QCOMPARE(model.index(0, astro::gui::GroupTableModel::kCorrect).data().toString(),
+             QStringLiteral("1/2"));
   }
   void exponentialMovingAverage_matchesRecurrence() {
     auto smoothed = astro::gui::exponentialMovingAverage({1.0, 3.0, 3.0}, 0.5);

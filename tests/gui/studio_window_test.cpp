@@ -19,6 +19,7 @@
 #include "gui/charts/charts_view.h"
 #include "gui/common/value_table_model.h"
 #include "gui/main_window.h"
+#include "gui/samples/group_table_model.h"
 #include "gui/samples/sample_table_model.h"
 #include "gui/samples/samples_view.h"
 #include "gui/trace/step_list_model.h"
@@ -280,6 +281,9 @@ class StudioWindowTest : public QObject {
     QCOMPARE(points[0].label, QStringLiteral("100"));
     QCOMPARE(points[0].backtracks, 0.0);
     QCOMPARE(points[2].accuracy, 1.0);
+    QCOMPARE(samples->groupModel()->rowCount(), 9);  // 3 problems x 3 checkpoints, 1 rollout
+    samples->selectGroup(0);
+    QCOMPARE(samples->proxyModel()->rowCount(), 3);  // p0 at each checkpoint
     samples->setFilterText("wrong");
     QCOMPARE(samples->proxyModel()->rowCount(), 3);
     samples->activateRow(0);
