@@ -4,6 +4,7 @@
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QImage>
+#include <QLocale>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSaveFile>
@@ -105,8 +106,9 @@ void exportSeriesCsv(const std::vector<ChartSeriesData>& series, const QString& 
   for (const auto& one : series) {
     for (const auto& point : one.points) {
       csv += QStringLiteral("%1,%2,%3\r\n")
-                 .arg(csvField(one.name), QString::number(point.x(), 'g', 17),
-                      QString::number(point.y(), 'g', 17));
+                 .arg(csvField(one.name),
+                      QString::number(point.x(), 'g', QLocale::FloatingPointShortest),
+                      QString::number(point.y(), 'g', QLocale::FloatingPointShortest));
     }
   }
   file.write(csv.toUtf8());

@@ -1,5 +1,7 @@
 #include "gui/common/value_table_model.h"
 
+#include <QLocale>
+
 namespace astro::gui {
 
 ValueTableModel::ValueTableModel(QStringList headers, QObject* parent)
@@ -61,9 +63,10 @@ QString modelToCsv(const QAbstractItemModel& model) {
     fields.clear();
     for (int column = 0; column < model.columnCount(); ++column) {
       QVariant value = model.data(model.index(row, column));
-      fields << csvField(value.typeId() == QMetaType::Double
-                             ? QString::number(value.toDouble(), 'g', 17)
-                             : value.toString());
+      fields << csvField(
+          value.typeId() == QMetaType::Double
+              ? QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest)
+              : value.toString());
     }
     csv += fields.join(',') + "\r\n";
   }

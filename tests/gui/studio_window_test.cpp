@@ -261,6 +261,9 @@ class StudioWindowTest : public QObject {
       QCOMPARE(header, which == Which::kCorrelation
                            ? QByteArray("series,mean_backtracks,accuracy\r\n")
                            : QByteArray("series,step,value\r\n"));
+      if (which == Which::kCorrelation) {
+        QCOMPARE(csv.readLine(), QByteArray("checkpoints,0.8,0.35\r\n"));
+      }
     }
     charts->exportChart(Which::kCurves, Format::kPng, dir + "/curves_small.png",
                         {.pixels = QSize(800, 500), .dpi = 96});
