@@ -2,108 +2,14 @@
 // (explicit \cdot, \times, /, \div and implicit juxtaposition); unary minus; powers; postfix !.
 #include "core/math/latex_parser.h"
 
-#include <algorithm>
-#include <array>
-#include <cctype>
-#include <stdexcept>
+#include <cstdlib>
+#include <string>
+
+#include "core/math/latex_tokenizer.h"
 
 namespace astro::math {
 
 namespace {
-
-enum class TokenKind { kNumber, kLetter, kCommand, kSymbol, kEnd };
-
-struct Token {
-  TokenKind kind = TokenKind::kEnd;
-  std::string text;
-  std::size_t offset = 0;
-};
-
-constexpr std::array<const char*, 16> kFunctions = {
-    "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan",
-    "sinh", "cosh", "tanh", "ln", "log", "exp", "lg"};
-constexpr std::array<const char*, 24> kGreek = {
-    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta",
-    "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi",
-    "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "omega"};
-
-bool isOneOf(const std::string& word, const auto& list) {
-  return std::any_of(list.begin(), list.end(), [&](const char* item) { return word == item; });
-}
-
-bool isLetter(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-
-struct ParseFailure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-std::vector<Token> tokenize(std::string_view text) {
-  std::vector<Token> tokens;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    char c = text[at];
-    std::size_t start = at;
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      ++at;
-      continue;
-    }
-    if (isDigit(c) || (c == '.' && at + 1 < text.size() && isDigit(text[at + 1]))) {
-      while (at < text.size() && isDigit(text[at])) ++at;
-      if (at < text.size() && text[at] == '.') {
-        ++at;
-        while (at < text.size() && isDigit(text[at])) ++at;
-      }
-      // Scientific notation only when digits follow directly: "2e5"; "2e" stays 2 times e.
-      if (at + 1 < text.size() && (text[at] == 'e' || text[at] == 'E')) {
-        std::size_t next = at + 1;
-        if (next < text.size() && (text[next] == '-' || text[next] == '+')) ++next;
-        if (next < text.size() && isDigit(text[next])) {
-          at = next;
-          while (at < text.size() && isDigit(text[at])) ++at;
-        }
-      }
-      tokens.push_back({TokenKind::kNumber, std::string(text.substr(start, at - start)), start});
-      continue;
-    }
-    if (isLetter(c)) {
-      std::size_t end = at;
-      while (end < text.size() && isLetter(text[end])) ++end;
-      std::string word(text.substr(at, end - at));
-      if (word.size() > 1 && (isOneOf(word, kFunctions) || word == "sqrt")) {
-        tokens.push_back({TokenKind::kCommand, word, start});
-        at = end;
-        continue;
-      }
-      tokens.push_back({TokenKind::kLetter, std::string(1, c), start});
-      ++at;
-      continue;
-    }
-    if (c == '\\') {
-      ++at;
-      std::size_t end = at;
-      while (end < text.size() && isLetter(text[end])) ++end;
-      if (end == at) {
-        if (at >= text.size()) throw ParseFailure("lone backslash at end");
-        char escaped = text[at++];
-        if (escaped == ',' || escaped == ';' || escaped == '!' || escaped == ' ' ||
-            escaped == ':') {
-          continue;
-        }
-        tokens.push_back({TokenKind::kCommand, std::string(1, escaped), start});
-        continue;
-      }
-      tokens.push_back({TokenKind::kCommand, std::string(text.substr(at, end - at)), start});
-      at = end;
-      continue;
-    }
-    if (static_cast<unsigned char>(c) >= 0x80) throw ParseFailure("non-ASCII character");
-    tokens.push_back({TokenKind::kSymbol, std::string(1, c), start});
-    ++at;
-  }
-  tokens.push_back({TokenKind::kEnd, "", text.size()});
-  return tokens;
-}
 
 class Parser {
  public:
@@ -199,11 +105,11 @@ class Parser {
         return token.text == "(" || token.text == "{" || token.text == "[" ||
                (token.text == "|" && absDepth_ == 0);
       case TokenKind::kCommand:
-        if (isOneOf(token.text, kFunctions)) return !stopAtFunction;
+        if (isFunctionName(token.text)) return !stopAtFunction;
         return token.text == "frac" || token.text == "cfrac" || token.text == "sqrt" ||
                token.text == "pi" || token.text == "infty" || token.text == "binom" ||
                token.text == "lfloor" || token.text == "lceil" || token.text == "operatorname" ||
-               isOneOf(token.text, kGreek);
+               isGreekLetterName(token.text);
       case TokenKind::kEnd:
         return false;
     }
@@ -414,7 +320,7 @@ class Parser {
     }
     if (name == "pi") return addOp(ExpressionOp::kPi, {});
     if (name == "infty" || name == "infinity") return addOp(ExpressionOp::kInfinity, {});
-    if (isOneOf(name, kGreek)) {
+    if (isGreekLetterName(name)) {
       std::string variable = "\\" + name;
       if (isSymbol("_")) {
         ++position_;
@@ -430,10 +336,10 @@ class Parser {
     }
     if (name == "operatorname") {
       std::string function = readRawScript();
-      if (!isOneOf(function, kFunctions)) fail("unknown operator " + function);
+      if (!isFunctionName(function)) fail("unknown operator " + function);
       return parseFunction(function);
     }
-    if (isOneOf(name, kFunctions)) return parseFunction(name);
+    if (isFunctionName(name)) return parseFunction(name);
     fail("unsupported command \\" + name);
   }
 
@@ -477,7 +383,7 @@ ParsedExpression parseLatexExpression(std::string_view latex, const ParseLimits&
     return result;
   }
   try {
-    Parser parser(tokenize(latex), limits);
+    Parser parser(tokenizeLatex(latex), limits);
     result.expression = parser.parse();
     result.ok = true;
   } catch (const ParseFailure& failure) {
