@@ -64,7 +64,9 @@ void saveLlamaModel(LlamaModel& model, const std::filesystem::path& folder) {
     hostTensors.push_back(parameter->detach().to(torch::kCPU).contiguous());
     const auto& host = hostTensors.back();
     config.torchDtype = torchDtypeName(host.scalar_type());
-    tensors.push_back({expected.name, storageTypeOf(host.scalar_type()), expected.shape,
+    tensors.push_back({expected.name,
+                       storageTypeOf(host.scalar_type()),
+                       expected.shape,
                        {static_cast<const std::byte*>(host.data_ptr()), host.nbytes()}});
   }
   writeCheckpointFiles(folder, config, tensors);

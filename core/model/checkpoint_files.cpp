@@ -32,7 +32,8 @@ std::map<std::string, std::string> readWeightMap(const std::filesystem::path& in
   }
   std::map<std::string, std::string> weightMap;
   for (const auto& [name, file] : index["weight_map"].items()) {
-    if (!file.is_string()) throw ParseError(indexPath.string(), 0, "weight_map." + name, "not a string");
+    if (!file.is_string())
+      throw ParseError(indexPath.string(), 0, "weight_map." + name, "not a string");
     std::string shard = file.get<std::string>();
     if (shard.empty() || shard.find('/') != std::string::npos || shard.starts_with(".")) {
       throw ParseError(indexPath.string(), 0, "weight_map." + name,

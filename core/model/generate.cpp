@@ -87,7 +87,7 @@ void generateBatch(detail::LlamaModel& module, const torch::Device& device,
   auto logits = module->forward(prefill, &cache);  // [B, 1, V]
 
   for (int64_t step = 0;; ++step) {
-    auto lastLogits = logits.select(1, 0).to(torch::kCPU);  // [B, V] float32
+    auto lastLogits = logits.select(1, 0).to(torch::kCPU);         // [B, V] float32
     auto next = sampleNextTokens(lastLogits, options, generator);  // [B]
     torch::Tensor chosenLogprobs;
     if (options.returnLogprobs) {
@@ -122,10 +122,9 @@ void generateBatch(detail::LlamaModel& module, const torch::Device& device,
       for (int64_t row : keep) kept.push_back(live[std::size_t(row)]);
       live = std::move(kept);
     }
-    auto stepPositions = torch::empty({int64_t(live.size()), 1}, torch::kLong);
-    for (std::size_t row = 0; row < live.size(); ++row) {
-      stepPositions[int64_t(row)][0] = live[row].nextPosition++;
-    }
+    std::vector<int64_t> nextPositions;
+    for (auto& sequence : live) nextPositions.push_back(sequence.nextPosition++);
+    auto stepPositions = torch::tensor(nextPositions, torch::kLong).unsqueeze(1);  // [B, 1]
     ForwardInput decodeStep;
     decodeStep.inputIds = nextIds.unsqueeze(1).to(device);
     decodeStep.positionIds = stepPositions.to(device);

@@ -33,9 +33,8 @@ namespace detail {
 torch::Tensor idsToTensor(std::span<const int32_t> ids, int64_t vocabSize) {
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (ids[i] < 0 || ids[i] >= vocabSize) {
-      throw UsageError("token id " + std::to_string(ids[i]) + " at position " +
-                       std::to_string(i) + " is outside the vocabulary (size " +
-                       std::to_string(vocabSize) + ")");
+      throw UsageError("token id " + std::to_string(ids[i]) + " at position " + std::to_string(i) +
+                       " is outside the vocabulary (size " + std::to_string(vocabSize) + ")");
     }
   }
   std::vector<int64_t> wide(ids.begin(), ids.end());

@@ -35,7 +35,7 @@ enum class FinishReason { kStopToken, kStopString, kLength };
 std::string finishReasonName(FinishReason reason);  // "stop_token", "stop_string", "length"
 
 struct Generation {
-  std::vector<int32_t> ids;     // generated ids only (the stop token included)
+  std::vector<int32_t> ids;  // generated ids only (the stop token included)
   FinishReason finishReason = FinishReason::kLength;
   std::vector<float> logprobs;  // one per generated id when requested
 };

@@ -97,8 +97,8 @@ AttentionImpl::AttentionImpl(const ModelConfig& config)
 torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotary,
                                      const torch::Tensor& mask, KvCache* cache, int64_t layer) {
   int64_t batch = x.size(0), time = x.size(1), groups = heads_ / kvHeads_;
-  auto q = q_proj(x).view({batch, time, heads_, headDim_});      // [B, T, H, D]
-  auto k = k_proj(x).view({batch, time, kvHeads_, headDim_});    // [B, T, KV, D]
+  auto q = q_proj(x).view({batch, time, heads_, headDim_});                    // [B, T, H, D]
+  auto k = k_proj(x).view({batch, time, kvHeads_, headDim_});                  // [B, T, KV, D]
   auto v = v_proj(x).view({batch, time, kvHeads_, headDim_}).transpose(1, 2);  // [B, KV, T, D]
   if (q_norm) {
     q = q_norm(q);
@@ -118,15 +118,15 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
   int64_t keyCount = keys.size(2);
   // Query heads of one group share a key/value head: fold the group into the query rows instead
   // of copying keys and values `groups` times (transformers' repeat_kv).
-  auto queries = (q * (1.0 / std::sqrt(double(headDim_))))
-                     .reshape({batch, kvHeads_, groups * time, headDim_});
-  auto scores = torch::matmul(queries, keys.transpose(2, 3))     // [B, KV, G*T, S]
-                    .view({batch, heads_, time, keyCount})        // [B, H, T, S]
+  auto queries =
+      (q * (1.0 / std::sqrt(double(headDim_)))).reshape({batch, kvHeads_, groups * time, headDim_});
+  auto scores = torch::matmul(queries, keys.transpose(2, 3))  // [B, KV, G*T, S]
+                    .view({batch, heads_, time, keyCount})    // [B, H, T, S]
                     .to(torch::kFloat32);
   if (mask.defined()) scores = scores + mask;
   auto probabilities = torch::softmax(scores, -1).to(values.scalar_type());
   auto context = torch::matmul(probabilities.view({batch, kvHeads_, groups * time, keyCount}),
-                               values)                           // [B, KV, G*T, D]
+                               values)  // [B, KV, G*T, D]
                      .view({batch, heads_, time, headDim_})
                      .transpose(1, 2)
                      .reshape({batch, time, heads_ * headDim_});  // [B, T, H*D]
@@ -162,8 +162,8 @@ torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x, const Rotary& ro
 }
 
 BackboneImpl::BackboneImpl(const ModelConfig& config) {
-  embed_tokens = register_module("embed_tokens",
-                                 torch::nn::Embedding(config.vocabSize, config.hiddenSize));
+  embed_tokens =
+      register_module("embed_tokens", torch::nn::Embedding(config.vocabSize, config.hiddenSize));
   layers = register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < config.numHiddenLayers; ++i) layers->push_back(DecoderLayer(config));
   norm = register_module("norm", RmsNorm(config.hiddenSize, config.rmsNormEps));
@@ -240,9 +240,9 @@ torch::Tensor LlamaModelImpl::forward(const ForwardInput& input, KvCache* cache)
       allowed = allowed & (input.sequenceIds.unsqueeze(2) == input.sequenceIds.unsqueeze(1));
     }
     // A finite minimum (not -inf) keeps rows with no visible key (padding queries) free of NaN.
-    mask = torch::zeros({batch, 1, time, keyCount}, options.dtype(torch::kFloat32))
-               .masked_fill(allowed.logical_not().unsqueeze(1),
-                            std::numeric_limits<float>::lowest());
+    mask =
+        torch::zeros({batch, 1, time, keyCount}, options.dtype(torch::kFloat32))
+            .masked_fill(allowed.logical_not().unsqueeze(1), std::numeric_limits<float>::lowest());
   }
 
   for (int64_t layer = 0; layer < config_.numHiddenLayers; ++layer) {

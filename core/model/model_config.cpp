@@ -90,31 +90,30 @@ RopeScaling parseRopeScaling(const ConfigReader& parent) {
   const json& object = parent.object_.at("rope_scaling");
   if (!object.is_object()) parent.fail("rope_scaling", "expected an object or null");
   ConfigReader reader(object, parent.source_, "rope_scaling.");
-  std::string type = reader.has("rope_type") ? reader.string("rope_type", "")
-                                             : reader.string("type", "default");
+  std::string type =
+      reader.has("rope_type") ? reader.string("rope_type", "") : reader.string("type", "default");
   auto fail = [&](const std::string& key, const std::string& what) { reader.fail(key, what); };
   if (type == "default") return scaling;
-    if (type == "linear") {
-      scaling.type = RopeScaling::Type::kLinear;
-      scaling.factor = reader.positiveNumber("factor", 1.0);
-    } else if (type == "llama3") {
-      scaling.type = RopeScaling::Type::kLlama3;
-      for (const char* key : {"factor", "low_freq_factor", "high_freq_factor",
-                              "original_max_position_embeddings"}) {
-        if (!reader.has(key)) fail(key, "missing (required by rope type 'llama3')");
-      }
-      scaling.factor = reader.positiveNumber("factor", 1.0);
-      scaling.lowFreqFactor = reader.positiveNumber("low_freq_factor", 1.0);
-      scaling.highFreqFactor = reader.positiveNumber("high_freq_factor", 4.0);
-      scaling.originalMaxPositionEmbeddings =
-          reader.positiveInt("original_max_position_embeddings", std::nullopt);
-      if (scaling.highFreqFactor <= scaling.lowFreqFactor) {
-        fail("high_freq_factor", "must be greater than low_freq_factor");
-      }
-    } else {
-      fail("rope_type", "unsupported rope type '" + type +
-                            "' (supported: default, linear, llama3)");
+  if (type == "linear") {
+    scaling.type = RopeScaling::Type::kLinear;
+    scaling.factor = reader.positiveNumber("factor", 1.0);
+  } else if (type == "llama3") {
+    scaling.type = RopeScaling::Type::kLlama3;
+    for (const char* key :
+         {"factor", "low_freq_factor", "high_freq_factor", "original_max_position_embeddings"}) {
+      if (!reader.has(key)) fail(key, "missing (required by rope type 'llama3')");
     }
+    scaling.factor = reader.positiveNumber("factor", 1.0);
+    scaling.lowFreqFactor = reader.positiveNumber("low_freq_factor", 1.0);
+    scaling.highFreqFactor = reader.positiveNumber("high_freq_factor", 4.0);
+    scaling.originalMaxPositionEmbeddings =
+        reader.positiveInt("original_max_position_embeddings", std::nullopt);
+    if (scaling.highFreqFactor <= scaling.lowFreqFactor) {
+      fail("high_freq_factor", "must be greater than low_freq_factor");
+    }
+  } else {
+    fail("rope_type", "unsupported rope type '" + type + "' (supported: default, linear, llama3)");
+  }
   return scaling;
 }
 
@@ -147,7 +146,8 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& source)
   ModelConfig config;
   config.architecture = parseArchitecture(reader);
   std::string activation = reader.string("hidden_act", "silu");
-  if (activation != "silu") reader.fail("hidden_act", "unsupported activation '" + activation + "'");
+  if (activation != "silu")
+    reader.fail("hidden_act", "unsupported activation '" + activation + "'");
   config.vocabSize = reader.positiveInt("vocab_size", std::nullopt);
   config.hiddenSize = reader.positiveInt("hidden_size", std::nullopt);
   config.intermediateSize = reader.positiveInt("intermediate_size", std::nullopt);
@@ -161,8 +161,7 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& source)
   if (!reader.has("head_dim") && config.hiddenSize % config.numAttentionHeads != 0) {
     reader.fail("hidden_size", "not divisible by num_attention_heads and no head_dim given");
   }
-  config.headDim =
-      reader.positiveInt("head_dim", config.hiddenSize / config.numAttentionHeads);
+  config.headDim = reader.positiveInt("head_dim", config.hiddenSize / config.numAttentionHeads);
   if (config.headDim % 2 != 0) reader.fail("head_dim", "must be even for rotary embeddings");
   config.maxPositionEmbeddings = reader.positiveInt("max_position_embeddings", 2048);
   config.rmsNormEps = reader.positiveNumber("rms_norm_eps", 1e-6);

@@ -16,8 +16,8 @@ struct RopeScaling {
   enum class Type { kNone, kLinear, kLlama3 };
   Type type = Type::kNone;
   double factor = 1.0;
-  double lowFreqFactor = 1.0;                // llama3 only
-  double highFreqFactor = 4.0;               // llama3 only
+  double lowFreqFactor = 1.0;                    // llama3 only
+  double highFreqFactor = 4.0;                   // llama3 only
   int64_t originalMaxPositionEmbeddings = 8192;  // llama3 only
 };
 
@@ -39,8 +39,8 @@ struct ModelConfig {
   bool mlpBias = false;
   double initializerRange = 0.02;
   std::string torchDtype = "float32";
-  int64_t bosTokenId = -1;              // -1: none
-  std::vector<int64_t> eosTokenIds;     // "eos_token_id" (a number or a list)
+  int64_t bosTokenId = -1;           // -1: none
+  std::vector<int64_t> eosTokenIds;  // "eos_token_id" (a number or a list)
 
   std::string architectureName() const;  // "LlamaForCausalLM", ...
   bool hasQkNorm() const { return architecture == Architecture::kQwen3; }

@@ -29,9 +29,9 @@ struct DTypeEntry {
   std::size_t size;
 };
 constexpr DTypeEntry kDTypes[] = {
-    {DType::kF32, "F32", 4}, {DType::kF16, "F16", 2}, {DType::kBF16, "BF16", 2},
-    {DType::kF64, "F64", 8}, {DType::kI64, "I64", 8}, {DType::kI32, "I32", 4},
-    {DType::kI16, "I16", 2}, {DType::kI8, "I8", 1},   {DType::kU8, "U8", 1},
+    {DType::kF32, "F32", 4},   {DType::kF16, "F16", 2}, {DType::kBF16, "BF16", 2},
+    {DType::kF64, "F64", 8},   {DType::kI64, "I64", 8}, {DType::kI32, "I32", 4},
+    {DType::kI16, "I16", 2},   {DType::kI8, "I8", 1},   {DType::kU8, "U8", 1},
     {DType::kBool, "BOOL", 1},
 };
 
@@ -79,16 +79,18 @@ TensorInfo parseTensorEntry(const std::string& name, const json& entry, uint64_t
   }
   tensor.begin = (*offsets)[0].get<uint64_t>();
   tensor.end = (*offsets)[1].get<uint64_t>();
-  if (tensor.begin > tensor.end) fail(source, name, "data_offsets " + offsets->dump() + " reversed");
+  if (tensor.begin > tensor.end)
+    fail(source, name, "data_offsets " + offsets->dump() + " reversed");
   if (tensor.end > dataSize) {
-    fail(source, name, "data_offsets " + offsets->dump() + " run past the data section (" +
-                           std::to_string(dataSize) + " bytes)");
+    fail(source, name,
+         "data_offsets " + offsets->dump() + " run past the data section (" +
+             std::to_string(dataSize) + " bytes)");
   }
   uint64_t expected = uint64_t(elements) * known->size;
   if (tensor.end - tensor.begin != expected) {
-    fail(source, name, "holds " + std::to_string(tensor.end - tensor.begin) + " bytes but " +
-                           std::string(known->name) + " " + shape->dump() + " needs " +
-                           std::to_string(expected));
+    fail(source, name,
+         "holds " + std::to_string(tensor.end - tensor.begin) + " bytes but " +
+             std::string(known->name) + " " + shape->dump() + " needs " + std::to_string(expected));
   }
   return tensor;
 }
@@ -118,14 +120,14 @@ int64_t TensorInfo::elementCount() const {
 SafetensorsHeader parseSafetensorsHeader(std::span<const std::byte> bytes, uint64_t fileSize,
                                          const std::string& source) {
   if (fileSize < 8 || bytes.size() < 8) {
-    fail(source, "", "file is " + std::to_string(fileSize) +
-                         " bytes, too short for the 8-byte header length");
+    fail(source, "",
+         "file is " + std::to_string(fileSize) + " bytes, too short for the 8-byte header length");
   }
   uint64_t headerSize = readLittleEndian64(bytes.first(8));
   if (headerSize > fileSize - 8) {
-    fail(source, "", "header length " + std::to_string(headerSize) +
-                         " runs past the end of the file (" + std::to_string(fileSize) +
-                         " bytes)");
+    fail(source, "",
+         "header length " + std::to_string(headerSize) + " runs past the end of the file (" +
+             std::to_string(fileSize) + " bytes)");
   }
   if (headerSize > kMaxHeaderBytes) {
     fail(source, "", "header length " + std::to_string(headerSize) + " exceeds 100 MB");
@@ -144,7 +146,8 @@ SafetensorsHeader parseSafetensorsHeader(std::span<const std::byte> bytes, uint6
     if (name == "__metadata__") {
       if (!entry.is_object()) fail(source, "", "__metadata__ is not an object");
       for (const auto& [key, value] : entry.items()) {
-        if (!value.is_string()) fail(source, "", "__metadata__ value of '" + key + "' not a string");
+        if (!value.is_string())
+          fail(source, "", "__metadata__ value of '" + key + "' not a string");
         header.metadata[key] = value.get<std::string>();
       }
       continue;

@@ -1,13 +1,13 @@
 // The engine through its public API: golden logits from the Python reference, batched versus
 // one-by-one generation, seeds, stop conditions, save/load, scoring.
-#include <QtTest>
+#include "core/model/language_model.h"
 
+#include <QtTest>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
-#include "core/model/language_model.h"
 #include "core/model/runtime.h"
 #include "tests/support/test_support.h"
 
@@ -37,7 +37,8 @@ double goldenMaxDifference(const char* name) {
   for (std::size_t t = 0; t < ids.size(); ++t) {
     for (int64_t v = 0; v < vocab; ++v) {
       double want = expected["logits"][t][std::size_t(v)].get<double>();
-      worst = std::max(worst, std::abs(double(logits[t * std::size_t(vocab) + std::size_t(v)]) - want));
+      worst =
+          std::max(worst, std::abs(double(logits[t * std::size_t(vocab) + std::size_t(v)]) - want));
     }
   }
   return worst;
@@ -92,8 +93,8 @@ class LanguageModelTest : public QObject {
 
   void sampling_sameSeedSameOutputOtherSeedDiffers() {
     auto model = LanguageModel::randomInit(smallConfig(), 5);
-    GenerationOptions options{.maxNewTokens = 24, .temperature = 1.5, .topP = 0.95, .topK = 40,
-                              .seed = 42};
+    GenerationOptions options{
+        .maxNewTokens = 24, .temperature = 1.5, .topP = 0.95, .topK = 40, .seed = 42};
     std::vector<std::vector<int32_t>> prompts = {{1, 2}, {3}};
     auto first = model.generate(prompts, options);
     auto second = model.generate(prompts, options);
@@ -107,8 +108,8 @@ class LanguageModelTest : public QObject {
   void sampling_topKOneIsGreedy() {
     auto model = LanguageModel::randomInit(smallConfig(), 5);
     auto greedy = model.generate({{1, 2, 3}}, {.maxNewTokens = 16});
-    auto topOne = model.generate({{1, 2, 3}}, {.maxNewTokens = 16, .temperature = 2.0, .topK = 1,
-                                               .seed = 9});
+    auto topOne =
+        model.generate({{1, 2, 3}}, {.maxNewTokens = 16, .temperature = 2.0, .topK = 1, .seed = 9});
     QCOMPARE(topOne[0].ids, greedy[0].ids);
   }
 
@@ -132,8 +133,9 @@ class LanguageModelTest : public QObject {
     };
     auto free = model.generate({{3, 1}}, {.maxNewTokens = 8}).front();
     std::string stop = "<" + std::to_string(free.ids[2]) + "><" + std::to_string(free.ids[3]) + ">";
-    auto stopped = model.generate(
-        {{3, 1}}, {.maxNewTokens = 8, .stopStrings = {stop}, .decode = decode}).front();
+    auto stopped =
+        model.generate({{3, 1}}, {.maxNewTokens = 8, .stopStrings = {stop}, .decode = decode})
+            .front();
     QCOMPARE(stopped.finishReason, FinishReason::kStopString);
     QVERIFY(decode(stopped.ids).find(stop) != std::string::npos);
     QVERIFY(stopped.ids.size() <= 4);
@@ -141,8 +143,7 @@ class LanguageModelTest : public QObject {
 
   void stopString_withoutDecode_isUsageError() {
     auto model = LanguageModel::randomInit(smallConfig(), 11);
-    QVERIFY_THROWS_EXCEPTION(astro::UsageError,
-                             model.generate({{1}}, {.stopStrings = {"x"}}));
+    QVERIFY_THROWS_EXCEPTION(astro::UsageError, model.generate({{1}}, {.stopStrings = {"x"}}));
   }
 
   void logprobs_matchTeacherForcedScore() {

@@ -1,8 +1,9 @@
 // The torch module trainers use: the KV-cached path against full recomputation, packed sequences
 // against separate ones, left padding, and gradients reaching every parameter.
+#include "core/model/detail/llama_module.h"
+
 #include <QtTest>
 
-#include "core/model/detail/llama_module.h"
 #include "core/model/runtime.h"
 
 using namespace astro::model;
@@ -17,7 +18,8 @@ LlamaModel smallModel(const char* extra = "") {
     "hidden_size": 24, "intermediate_size": 40, "num_hidden_layers": 2, "num_attention_heads": 6,
     "num_key_value_heads": 2, "initializer_range": 0.3, "rope_scaling": {"rope_type": "llama3",
     "factor": 4.0, "low_freq_factor": 1.0, "high_freq_factor": 2.0,
-    "original_max_position_embeddings": 8})") + extra + "}";
+    "original_max_position_embeddings": 8})") +
+                     extra + "}";
   LlamaModel model(parseModelConfig(text, "test"));
   model->initializeWeights(1);
   return model;
@@ -50,8 +52,8 @@ class LlamaModuleTest : public QObject {
     auto first = model->forward(ForwardInput::of(ids(prefix), positions(0, 5)), &cache);
     QVERIFY(maxDifference(first, full.narrow(1, 0, 5)) < 1e-5);
     for (int64_t t = 5; t < 12; ++t) {
-      auto step = model->forward(ForwardInput::of(ids({tokens[std::size_t(t)]}), positions(t, 1)),
-                                 &cache);
+      auto step =
+          model->forward(ForwardInput::of(ids({tokens[std::size_t(t)]}), positions(t, 1)), &cache);
       QVERIFY2(maxDifference(step, full.narrow(1, t, 1)) < 1e-5, qPrintable(QString::number(t)));
     }
     QCOMPARE(cache.length, int64_t(12));
@@ -105,8 +107,8 @@ class LlamaModuleTest : public QObject {
     auto model = smallModel(R"(, "tie_word_embeddings": true)");
     model->train();
     auto logits = model->forward(ForwardInput::of(ids({1, 2, 3, 4}), positions(0, 4)));
-    auto loss = torch::nn::functional::cross_entropy(logits.view({-1, 50}),
-                                                     torch::tensor({2, 3, 4, 5}));
+    auto loss =
+        torch::nn::functional::cross_entropy(logits.view({-1, 50}), torch::tensor({2, 3, 4, 5}));
     loss.backward();
     for (const auto& item : model->named_parameters()) {
       QVERIFY2(item.value().grad().defined(), item.key().c_str());

@@ -18,8 +18,9 @@ QString path(const std::filesystem::path& p) { return QString::fromStdString(p.s
 std::filesystem::path initModel(const QString& name) {
   auto dir = astro::test::freshTempDir(name);
   astro::writeFileAtomically(dir / "config.json.in", kConfig);
-  auto result = runProgram(ASTRO_CLI_PATH, {"model", "init", "--config", path(dir / "config.json.in"),
-                                            "--seed", "3", "--out", path(dir / "model")});
+  auto result =
+      runProgram(ASTRO_CLI_PATH, {"model", "init", "--config", path(dir / "config.json.in"),
+                                  "--seed", "3", "--out", path(dir / "model")});
   if (result.exitCode != 0) qWarning("%s", qPrintable(result.err));
   return dir / "model";
 }
@@ -37,8 +38,9 @@ class ModelCliTest : public QObject {
 
   void generate_printsJsonWithIds() {
     auto model = initModel("cli-generate");
-    auto result = runProgram(ASTRO_CLI_PATH, {"generate", "--model", path(model), "--prompt-ids",
-                                              "1,2,3", "--max-new-tokens", "5", "--format", "json"});
+    auto result =
+        runProgram(ASTRO_CLI_PATH, {"generate", "--model", path(model), "--prompt-ids", "1,2,3",
+                                    "--max-new-tokens", "5", "--format", "json"});
     QCOMPARE(result.exitCode, 0);
     auto object = QJsonDocument::fromJson(result.out.toUtf8()).object();
     QCOMPARE(object["ids"].toArray().size(), 5);
@@ -48,8 +50,9 @@ class ModelCliTest : public QObject {
 
   void generate_sameSeedSameSample() {
     auto model = initModel("cli-seed");
-    QStringList args = {"generate", "--model", path(model), "--prompt-ids", "4", "--temperature",
-                        "1.0", "--top-p", "0.9", "--top-k", "20", "--seed", "7", "--format", "json"};
+    QStringList args = {"generate", "--model",  path(model), "--prompt-ids", "4",  "--temperature",
+                        "1.0",      "--top-p",  "0.9",       "--top-k",      "20", "--seed",
+                        "7",        "--format", "json"};
     auto first = runProgram(ASTRO_CLI_PATH, args);
     auto second = runProgram(ASTRO_CLI_PATH, args);
     QCOMPARE(first.exitCode, 0);
@@ -67,15 +70,16 @@ class ModelCliTest : public QObject {
 
   void generate_promptWithoutTokenizer_isUsageError() {
     auto model = initModel("cli-notokenizer");
-    auto result = runProgram(ASTRO_CLI_PATH, {"generate", "--model", path(model), "--prompt", "hi"});
+    auto result =
+        runProgram(ASTRO_CLI_PATH, {"generate", "--model", path(model), "--prompt", "hi"});
     QCOMPARE(result.exitCode, 2);
     QVERIFY(result.err.contains("tokenizer.json"));
   }
 
   void generate_bothPromptForms_isUsageError() {
     auto model = initModel("cli-both");
-    auto result = runProgram(ASTRO_CLI_PATH, {"generate", "--model", path(model), "--prompt", "x",
-                                              "--prompt-ids", "1"});
+    auto result = runProgram(
+        ASTRO_CLI_PATH, {"generate", "--model", path(model), "--prompt", "x", "--prompt-ids", "1"});
     QCOMPARE(result.exitCode, 2);
   }
 

@@ -1,7 +1,8 @@
 // safetensors and checkpoint-folder I/O without libtorch: bit-exact round trips, sharded loads,
 // and a corpus of corrupt files that must fail with an error naming the file and tensor.
-#include <QtTest>
+#include "core/model/safetensors.h"
 
+#include <QtTest>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -10,7 +11,6 @@
 #include "core/base/error.h"
 #include "core/model/checkpoint_files.h"
 #include "core/model/model_config.h"
-#include "core/model/safetensors.h"
 #include "tests/support/test_support.h"
 
 using namespace astro::model;
@@ -122,7 +122,8 @@ class SafetensorsTest : public QObject {
     std::vector<TensorToWrite> second(set.tensors.begin() + 4, set.tensors.end());
     writeSafetensors(dir / "model-00001-of-00002.safetensors", first);
     writeSafetensors(dir / "model-00002-of-00002.safetensors", second);
-    nlohmann::json index = {{"metadata", {{"total_size", 0}}}, {"weight_map", nlohmann::json::object()}};
+    nlohmann::json index = {{"metadata", {{"total_size", 0}}},
+                            {"weight_map", nlohmann::json::object()}};
     for (const auto& t : first) index["weight_map"][t.name] = "model-00001-of-00002.safetensors";
     for (const auto& t : second) index["weight_map"][t.name] = "model-00002-of-00002.safetensors";
     astro::writeFileAtomically(dir / "model.safetensors.index.json", index.dump());
@@ -137,28 +138,33 @@ class SafetensorsTest : public QObject {
 
   void corrupt_truncatedFile_namesFile() {
     QString message = errorOf([] { parseSafetensorsHeader({}, 3, "cut.safetensors"); });
-    QVERIFY2(message.contains("cut.safetensors") && message.contains("too short"), qPrintable(message));
+    QVERIFY2(message.contains("cut.safetensors") && message.contains("too short"),
+             qPrintable(message));
   }
 
   void corrupt_headerLengthPastEnd_isRefused() {
     std::string file = rawFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 4);
     file[0] = char(0xff);  // claims a 255+ byte header in a shorter file
     auto bytes = std::as_bytes(std::span(file));
-    QString message = errorOf([&] { parseSafetensorsHeader(bytes, file.size(), "lie.safetensors"); });
+    QString message =
+        errorOf([&] { parseSafetensorsHeader(bytes, file.size(), "lie.safetensors"); });
     QVERIFY2(message.contains("lie.safetensors") && message.contains("past the end"),
              qPrintable(message));
   }
 
   void corrupt_hugeClaimedSizes_areRefusedWithoutAllocating() {
-    std::string header = R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,4]}})";
+    std::string header =
+        R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,4]}})";
     std::string file = rawFile(header, 4);
     QString message = errorOf([&] {
       parseSafetensorsHeader(std::as_bytes(std::span(file)), file.size(), "huge.safetensors");
     });
-    QVERIFY2(message.contains("tensor w") && message.contains("impossibly large"), qPrintable(message));
+    QVERIFY2(message.contains("tensor w") && message.contains("impossibly large"),
+             qPrintable(message));
     std::string lengthOnly("\x00\xc2\xeb\x0b\x00\x00\x00\x00", 8);  // 200,000,000
     message = errorOf([&] {
-      parseSafetensorsHeader(std::as_bytes(std::span(lengthOnly)), uint64_t(1) << 62, "h.safetensors");
+      parseSafetensorsHeader(std::as_bytes(std::span(lengthOnly)), uint64_t(1) << 62,
+                             "h.safetensors");
     });
     QVERIFY2(message.contains("exceeds 100 MB"), qPrintable(message));
   }
@@ -174,7 +180,8 @@ class SafetensorsTest : public QObject {
 
   void corrupt_overlappingOffsets_namesBothTensors() {
     std::string file = rawFile(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
-                               R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", 12);
+                               R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+                               12);
     QString message = errorOf([&] {
       parseSafetensorsHeader(std::as_bytes(std::span(file)), file.size(), "over.safetensors");
     });
@@ -241,7 +248,8 @@ class SafetensorsTest : public QObject {
 
   void config_unknownArchitecture_isRefusedNamingFileAndKey() {
     QString message = errorOf([] {
-      parseModelConfig(R"({"architectures": ["GPT2LMHeadModel"], "vocab_size": 8})", "dir/config.json");
+      parseModelConfig(R"({"architectures": ["GPT2LMHeadModel"], "vocab_size": 8})",
+                       "dir/config.json");
     });
     QVERIFY2(message.contains("dir/config.json") && message.contains("architectures") &&
                  message.contains("GPT2LMHeadModel"),

@@ -66,35 +66,39 @@ void runGenerate(const GenerateOptions& options) {
   } else if (tokenizer) {
     std::cout << text << "\n";
   } else {
-    for (std::size_t i = 0; i < result.ids.size(); ++i) std::cout << (i ? " " : "") << result.ids[i];
+    for (std::size_t i = 0; i < result.ids.size(); ++i)
+      std::cout << (i ? " " : "") << result.ids[i];
     std::cout << "\n";
   }
 }
 
-const astro::cli::CommandRegistration kGenerate{"30-generate", [](CLI::App& root) {
-  auto options = std::make_shared<GenerateOptions>();
-  auto& generation = options->generation;
-  CLI::App* command = root.add_subcommand(
-      "generate", "Continue a prompt with a model (greedy at temperature 0, else sampled)");
-  command->add_option("--model", options->model, "Checkpoint folder (config.json, *.safetensors)")
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  command->add_option("--prompt", options->prompt, "Prompt text (needs tokenizer.json)");
-  command->add_option("--prompt-ids", options->promptIds, "Prompt token ids, comma-separated");
-  command->add_option("--max-new-tokens", generation.maxNewTokens, "Tokens to generate at most")
-      ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
-  command->add_option("--temperature", generation.temperature, "0 = greedy")
-      ->check(CLI::Range(0.0, 100.0));
-  command->add_option("--top-p", generation.topP, "Nucleus sampling mass in (0, 1]")
-      ->check(CLI::Range(1e-9, 1.0));
-  command->add_option("--top-k", generation.topK, "Sample among the k likeliest (0 = all)")
-      ->check(CLI::Range(int64_t(0), int64_t(1) << 30));
-  command->add_option("--seed", generation.seed, "Seed for sampling");
-  command->add_option("--stop", options->stop, "Stop string (repeatable; needs tokenizer.json)");
-  command->add_option("--format", options->format, "text or json")
-      ->check(CLI::IsMember({"text", "json"}));
-  command->add_option("--device", options->device, "cpu or cuda[:N]");
-  command->callback([options] { runGenerate(*options); });
-}};
+const astro::cli::CommandRegistration kGenerate{
+    "30-generate", [](CLI::App& root) {
+      auto options = std::make_shared<GenerateOptions>();
+      auto& generation = options->generation;
+      CLI::App* command = root.add_subcommand(
+          "generate", "Continue a prompt with a model (greedy at temperature 0, else sampled)");
+      command
+          ->add_option("--model", options->model, "Checkpoint folder (config.json, *.safetensors)")
+          ->required()
+          ->check(CLI::ExistingDirectory);
+      command->add_option("--prompt", options->prompt, "Prompt text (needs tokenizer.json)");
+      command->add_option("--prompt-ids", options->promptIds, "Prompt token ids, comma-separated");
+      command->add_option("--max-new-tokens", generation.maxNewTokens, "Tokens to generate at most")
+          ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
+      command->add_option("--temperature", generation.temperature, "0 = greedy")
+          ->check(CLI::Range(0.0, 100.0));
+      command->add_option("--top-p", generation.topP, "Nucleus sampling mass in (0, 1]")
+          ->check(CLI::Range(1e-9, 1.0));
+      command->add_option("--top-k", generation.topK, "Sample among the k likeliest (0 = all)")
+          ->check(CLI::Range(int64_t(0), int64_t(1) << 30));
+      command->add_option("--seed", generation.seed, "Seed for sampling");
+      command->add_option("--stop", options->stop,
+                          "Stop string (repeatable; needs tokenizer.json)");
+      command->add_option("--format", options->format, "text or json")
+          ->check(CLI::IsMember({"text", "json"}));
+      command->add_option("--device", options->device, "cpu or cuda[:N]");
+      command->callback([options] { runGenerate(*options); });
+    }};
 
 }  // namespace

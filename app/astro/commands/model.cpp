@@ -23,18 +23,21 @@ void runInit(const InitOptions& options) {
             << config.parameterCount() << " parameters, seed " << options.seed << ")\n";
 }
 
-const astro::cli::CommandRegistration kModel{"30-model", [](CLI::App& root) {
-  CLI::App& group = astro::cli::commandGroup(root, "model", "Model checkpoints (Hugging Face layout)");
-  auto options = std::make_shared<InitOptions>();
-  CLI::App* init = group.add_subcommand(
-      "init", "Write a randomly initialised model (normal(0, initializer_range), unit norms)");
-  init->add_option("--config", options->config, "config.json-style file with the architecture")
-      ->required()
-      ->check(CLI::ExistingFile);
-  init->add_option("--seed", options->seed, "Seed of the initialisation")->required();
-  init->add_option("--out", options->out, "Folder to write config.json and model.safetensors to")
-      ->required();
-  init->callback([options] { runInit(*options); });
-}};
+const astro::cli::CommandRegistration kModel{
+    "30-model", [](CLI::App& root) {
+      CLI::App& group =
+          astro::cli::commandGroup(root, "model", "Model checkpoints (Hugging Face layout)");
+      auto options = std::make_shared<InitOptions>();
+      CLI::App* init = group.add_subcommand(
+          "init", "Write a randomly initialised model (normal(0, initializer_range), unit norms)");
+      init->add_option("--config", options->config, "config.json-style file with the architecture")
+          ->required()
+          ->check(CLI::ExistingFile);
+      init->add_option("--seed", options->seed, "Seed of the initialisation")->required();
+      init->add_option("--out", options->out,
+                       "Folder to write config.json and model.safetensors to")
+          ->required();
+      init->callback([options] { runInit(*options); });
+    }};
 
 }  // namespace

@@ -24,17 +24,18 @@ void runScore(const ScoreOptions& options) {
   std::cout << logprobs.dump() << "\n";
 }
 
-const astro::cli::CommandRegistration kScore{"31-score", [](CLI::App& root) {
-  auto options = std::make_shared<ScoreOptions>();
-  CLI::App* score = root.add_subcommand(
-      "score", "Print log p(ids[t] | ids[<t]) for t = 1..n-1 as a JSON array (float32)");
-  score->add_option("--model", options->model, "Checkpoint folder (config.json, *.safetensors)")
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  score->add_option("--ids", options->ids, "Token ids, comma-separated (at least two)")
-      ->required();
-  score->add_option("--device", options->device, "cpu or cuda[:N]");
-  score->callback([options] { runScore(*options); });
-}};
+const astro::cli::CommandRegistration kScore{
+    "31-score", [](CLI::App& root) {
+      auto options = std::make_shared<ScoreOptions>();
+      CLI::App* score = root.add_subcommand(
+          "score", "Print log p(ids[t] | ids[<t]) for t = 1..n-1 as a JSON array (float32)");
+      score->add_option("--model", options->model, "Checkpoint folder (config.json, *.safetensors)")
+          ->required()
+          ->check(CLI::ExistingDirectory);
+      score->add_option("--ids", options->ids, "Token ids, comma-separated (at least two)")
+          ->required();
+      score->add_option("--device", options->device, "cpu or cuda[:N]");
+      score->callback([options] { runScore(*options); });
+    }};
 
 }  // namespace

@@ -122,7 +122,7 @@ class LlamaModelImpl : public torch::nn::Module {
  private:
   ModelConfig config_;
   std::vector<DecoderLayerImpl*> layers_;  // model->layers, typed
-  torch::Tensor inverseFrequencies_;  // [headDim / 2] float32, rope scaling applied
+  torch::Tensor inverseFrequencies_;       // [headDim / 2] float32, rope scaling applied
 };
 TORCH_MODULE(LlamaModel);
 

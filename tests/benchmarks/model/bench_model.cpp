@@ -27,10 +27,20 @@ const char* kBaseConfig = R"({"architectures": ["LlamaForCausalLM"], "vocab_size
 
 // Workload sizes shared with peer_llama.py through protocol.json.
 const nlohmann::json kProtocol = {
-    {"small", {{"prefill_tokens", 128}, {"decode_prompt", 16}, {"decode_steps", 64},
-               {"train_batch", 4}, {"train_tokens", 64}, {"repeats", 5}}},
-    {"base", {{"prefill_tokens", 64}, {"decode_prompt", 8}, {"decode_steps", 16},
-              {"train_batch", 2}, {"train_tokens", 32}, {"repeats", 3}}},
+    {"small",
+     {{"prefill_tokens", 128},
+      {"decode_prompt", 16},
+      {"decode_steps", 64},
+      {"train_batch", 4},
+      {"train_tokens", 64},
+      {"repeats", 5}}},
+    {"base",
+     {{"prefill_tokens", 64},
+      {"decode_prompt", 8},
+      {"decode_steps", 16},
+      {"train_batch", 2},
+      {"train_tokens", 32},
+      {"repeats", 3}}},
 };
 
 double medianSeconds(const std::function<void()>& run, int repeats) {
@@ -39,7 +49,8 @@ double medianSeconds(const std::function<void()>& run, int repeats) {
   for (int i = 0; i < repeats; ++i) {
     auto start = std::chrono::steady_clock::now();
     run();
-    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    seconds.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   std::sort(seconds.begin(), seconds.end());
   return seconds[seconds.size() / 2];
@@ -73,12 +84,14 @@ void measure(const std::string& size, const LanguageModel& model, nlohmann::json
     int64_t tokens = spec["prefill_tokens"];
     auto ids = toTensor(tokenIds(1, tokens, vocab));
     auto positions = torch::arange(tokens).unsqueeze(0);
-    double seconds = medianSeconds([&] {
-      auto cache = KvCache::allocate(model.config(), 1, tokens, torch::kFloat32);
-      auto input = ForwardInput::of(ids, positions);
-      input.lastPositionOnly = true;
-      module->forward(input, &cache);
-    }, repeats);
+    double seconds = medianSeconds(
+        [&] {
+          auto cache = KvCache::allocate(model.config(), 1, tokens, torch::kFloat32);
+          auto input = ForwardInput::of(ids, positions);
+          input.lastPositionOnly = true;
+          module->forward(input, &cache);
+        },
+        repeats);
     results[size + ".prefill_tokens_per_s"] = double(tokens) / seconds;
   }
   for (int64_t batch : {1, 16}) {
@@ -96,15 +109,17 @@ void measure(const std::string& size, const LanguageModel& model, nlohmann::json
     module->train();
     torch::optim::AdamW optimizer(module->parameters(),
                                   torch::optim::AdamWOptions(1e-4).weight_decay(0.0));
-    double seconds = medianSeconds([&] {
-      auto logits = module->forward(ForwardInput::of(ids, positions));
-      auto loss = torch::nn::functional::cross_entropy(
-          logits.narrow(1, 0, tokens - 1).reshape({-1, vocab}),
-          ids.narrow(1, 1, tokens - 1).reshape({-1}));
-      optimizer.zero_grad();
-      loss.backward();
-      optimizer.step();
-    }, repeats);
+    double seconds = medianSeconds(
+        [&] {
+          auto logits = module->forward(ForwardInput::of(ids, positions));
+          auto loss = torch::nn::functional::cross_entropy(
+              logits.narrow(1, 0, tokens - 1).reshape({-1, vocab}),
+              ids.narrow(1, 1, tokens - 1).reshape({-1}));
+          optimizer.zero_grad();
+          loss.backward();
+          optimizer.step();
+        },
+        repeats);
     module->eval();
     results[size + ".train_tokens_per_s"] = double(batch * tokens) / seconds;
   }
@@ -118,20 +133,25 @@ void measureCacheSpeedup(const LanguageModel& model, nlohmann::json& results) {
   double cached = medianSeconds([&] { model.generate({{1}}, options); }, 3);
   c10::InferenceMode inference;
   auto ids = toTensor(tokenIds(1, kTokens, model.config().vocabSize));
-  double recompute = medianSeconds([&] {
-    for (int64_t length = kStride; length <= kTokens; length += kStride) {
-      auto input = ForwardInput::of(ids.narrow(1, 0, length), torch::arange(length).unsqueeze(0));
-      input.lastPositionOnly = true;
-      model.impl().module->forward(input);
-    }
-  }, 1) * kStride;
+  double recompute = medianSeconds(
+                         [&] {
+                           for (int64_t length = kStride; length <= kTokens; length += kStride) {
+                             auto input = ForwardInput::of(ids.narrow(1, 0, length),
+                                                           torch::arange(length).unsqueeze(0));
+                             input.lastPositionOnly = true;
+                             model.impl().module->forward(input);
+                           }
+                         },
+                         1) *
+                     kStride;
   results["small.decode512_cached_s"] = cached;
   results["small.decode512_recompute_s"] = recompute;
 }
 
 void printTable(const nlohmann::json& ours, const nlohmann::json& peer) {
   std::cout << std::left << std::setw(34) << "metric" << std::right << std::setw(12) << "ours"
-            << std::setw(12) << "peer" << std::setw(10) << "ratio" << "\n";
+            << std::setw(12) << "peer" << std::setw(10) << "ratio"
+            << "\n";
   for (const auto& [metric, value] : ours.items()) {
     if (metric.find("decode512") != std::string::npos) continue;
     std::cout << std::left << std::setw(34) << metric << std::right << std::fixed
@@ -144,7 +164,8 @@ void printTable(const nlohmann::json& ours, const nlohmann::json& peer) {
     std::cout << "\n";
   }
   if (ours.contains("small.decode512_cached_s")) {
-    double cached = ours["small.decode512_cached_s"], recompute = ours["small.decode512_recompute_s"];
+    double cached = ours["small.decode512_cached_s"],
+           recompute = ours["small.decode512_recompute_s"];
     std::cout << std::setprecision(2) << "small: decode 512 tokens: cached " << cached
               << " s, recompute-prefix " << recompute << " s, speed-up " << recompute / cached
               << "x\n";
