@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Quick start 2: install dependencies, build, and run the whole test suite through CTest.
+# Quick start 2: install dependencies, build, run bounded libFuzzer runs of every fuzz target
+# (clang build; ASTRO_FUZZ_SECONDS=0 skips them), then the whole test suite through CTest.
 # Extra arguments go to ctest (e.g. -L unit, -LE slow, -R store).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh release
-export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
-ctest --test-dir build/release --output-on-failure -j "$(nproc)" "$@"
-# Bounded libFuzzer runs of every fuzz target (clang build; ASTRO_FUZZ_SECONDS=0 skips them).
 if [ "${ASTRO_FUZZ_SECONDS:-15}" != 0 ]; then
   scripts/fuzz.sh "${ASTRO_FUZZ_SECONDS:-15}"
 fi
+export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+ctest --test-dir build/release --output-on-failure -j "$(nproc)" "$@"
