@@ -96,18 +96,7 @@ StepGraph ExactDetector::detect(std::string_view trace) const {
       }
       // The same parent rules as buildEdges, kept here to walk the current path.
       parentOf.push_back(step.role == StepRole::kStep ? resumeFrom : index - 1);
-      switch (step.role) {
-        case StepRole::kStep:
-        case StepRole::kReflection:
-          resumeFrom = index;
-          break;
-        case StepRole::kBacktrack:
-          resumeFrom = step.returnsTo >= 0 ? step.returnsTo : index;
-          break;
-        case StepRole::kRestart:
-          resumeFrom = -1;
-          break;
-      }
+      resumeFrom = resumePointAfter(step, index, resumeFrom);
       graph.steps.push_back(step);
     }
     if (found == std::string_view::npos) break;

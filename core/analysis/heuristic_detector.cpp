@@ -217,18 +217,7 @@ StepGraph HeuristicDetector::detect(std::string_view trace) const {
     }
 
     parentOf.push_back(step.role == StepRole::kStep ? resumeFrom : index - 1);
-    switch (step.role) {
-      case StepRole::kStep:
-      case StepRole::kReflection:
-        resumeFrom = index;
-        break;
-      case StepRole::kBacktrack:
-        resumeFrom = step.returnsTo >= 0 ? step.returnsTo : index;
-        break;
-      case StepRole::kRestart:
-        resumeFrom = -1;
-        break;
-    }
+    resumeFrom = resumePointAfter(step, index, resumeFrom);
     graph.steps.push_back(step);
   }
   graph.edges = buildEdges(graph.steps);

@@ -97,4 +97,17 @@ std::vector<StepEdge> buildEdges(const std::vector<TraceStep>& steps) {
   return edges;
 }
 
+int resumePointAfter(const TraceStep& step, int index, int resumeFrom) {
+  switch (step.role) {
+    case StepRole::kStep:
+    case StepRole::kReflection:
+      return index;
+    case StepRole::kBacktrack:
+      return step.returnsTo >= 0 ? step.returnsTo : index;
+    case StepRole::kRestart:
+      return -1;
+  }
+  return resumeFrom;
+}
+
 }  // namespace astro::analysis

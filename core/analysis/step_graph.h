@@ -59,4 +59,9 @@ struct StepGraph {
 // Derives the edges from the steps' roles and return targets (the rules at the top).
 std::vector<StepEdge> buildEdges(const std::vector<TraceStep>& steps);
 
+// The detectors' walk along the current path: the step the next ordinary step continues from
+// after `step` (at `index`), given the one it would have continued from before; -1 after a
+// restart (the next step starts a fresh path).
+int resumePointAfter(const TraceStep& step, int index, int resumeFrom);
+
 }  // namespace astro::analysis

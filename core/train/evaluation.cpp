@@ -20,7 +20,6 @@ namespace {
 
 // Generates one completion per (problem, sample) job in chunks, so progress can be reported.
 std::vector<model::Generation> generateJobs(const model::LanguageModel& model,
-                                            const tokenizer::Tokenizer& tokenizer,
                                             const std::vector<std::vector<std::int32_t>>& prompts,
                                             model::GenerationOptions generation, int chunk,
                                             EvaluationProgress& progress,
@@ -76,7 +75,7 @@ EvaluationResult evaluatePolicy(const model::LanguageModel& model,
   std::size_t sampledJobs = jobs.size();
   EvaluationProgress counter{0, std::int64_t(jobs.size() + (options.greedy ? problems.size() : 0))};
   int chunk = std::max(1, options.batchSize);
-  auto sampled = generateJobs(model, tokenizer, prompts, generation, chunk, counter, progress);
+  auto sampled = generateJobs(model, prompts, generation, chunk, counter, progress);
   std::vector<model::Generation> greedy;
   if (options.greedy) {
     std::vector<std::vector<std::int32_t>> greedyPrompts;
@@ -86,7 +85,7 @@ EvaluationResult evaluatePolicy(const model::LanguageModel& model,
     }
     auto greedyGeneration = generation;
     greedyGeneration.temperature = 0;
-    greedy = generateJobs(model, tokenizer, greedyPrompts, greedyGeneration, chunk, counter,
+    greedy = generateJobs(model, greedyPrompts, greedyGeneration, chunk, counter,
                           progress);
   }
 

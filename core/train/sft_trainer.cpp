@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
@@ -125,7 +124,6 @@ SftResult runSft(const SftOptions& options, const SftCallbacks& callbacks) {
                          .rowsPerBatch = options.rowsPerMicroBatch,
                          .pack = options.pack};
 
-  int checkpointsWritten = 0;
   auto checkpoint = [&](int atStep) {
     fs::path folder = detail::writeCheckpoint(
         options.outputDir, atStep, fingerprint, [&](const fs::path& into) {
@@ -136,7 +134,6 @@ SftResult runSft(const SftOptions& options, const SftCallbacks& callbacks) {
           detail::saveOptimizerState(optimizer, into);
         });
     detail::pruneCheckpoints(options.outputDir, options.keepCheckpoints);
-    ++checkpointsWritten;
     if (callbacks.onCheckpoint) callbacks.onCheckpoint(folder, atStep);
   };
 
