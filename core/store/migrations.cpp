@@ -90,8 +90,51 @@ CREATE TABLE datasets (
 );
 )sql";
 
+// Search trees stored in full (core/store/tree_repository.h): one row per tree, keyed by run,
+// stage and problem (a resumed search finds what it already stored; a second tree for the same
+// problem is refused), and its nodes keyed (tree_id, id) WITHOUT ROWID: one B-tree insert per node
+// and a tree read is one range scan. As with metrics, no per-node foreign key (bench_trees): only
+// TreeRepository writes nodes, and a trigger deletes them with their tree.
+constexpr std::string_view kVersionTrees = R"sql(
+CREATE TABLE trees (
+  id                INTEGER PRIMARY KEY,
+  run_id            INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  stage             TEXT    NOT NULL,
+  problem_id        TEXT    NOT NULL,
+  problem           TEXT    NOT NULL,
+  reference_answer  TEXT    NOT NULL,
+  node_count        INTEGER NOT NULL,
+  max_depth         INTEGER NOT NULL,
+  terminal_count    INTEGER NOT NULL,
+  correct_count     INTEGER NOT NULL,
+  root_visits       INTEGER NOT NULL,
+  created           INTEGER NOT NULL,
+  UNIQUE (run_id, stage, problem_id)
+);
+CREATE INDEX trees_by_run ON trees (run_id, id);
+
+CREATE TABLE tree_nodes (
+  tree_id  INTEGER NOT NULL,
+  id       INTEGER NOT NULL CHECK (id >= 0),
+  parent   INTEGER,
+  text     TEXT    NOT NULL,
+  visits   INTEGER NOT NULL,
+  value    REAL    NOT NULL,
+  prior    REAL    NOT NULL,
+  depth    INTEGER NOT NULL,
+  terminal INTEGER NOT NULL CHECK (terminal IN (0, 1)),
+  answer   TEXT,
+  correct  INTEGER CHECK (correct IN (0, 1)),
+  PRIMARY KEY (tree_id, id)
+) WITHOUT ROWID;
+CREATE TRIGGER trees_nodes_cascade AFTER DELETE ON trees BEGIN
+  DELETE FROM tree_nodes WHERE tree_id = old.id;
+END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "runs, stages, events, metrics, artifacts, datasets", kVersion1},
+    {2, "search trees and their nodes", kVersionTrees},
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "core/store/metric_repository.h"
 #include "core/store/run_repository.h"
 #include "core/store/stage_repository.h"
+#include "core/store/tree_repository.h"
 
 namespace astro::store {
 
@@ -51,6 +52,7 @@ class Workspace {
   MetricRepository metrics() { return MetricRepository(connection()); }
   ArtifactRepository artifacts() { return ArtifactRepository(connection()); }
   DatasetRepository datasets() { return DatasetRepository(connection()); }
+  TreeRepository trees() { return TreeRepository(connection()); }
 
   // Runs `body` in one write transaction: repository writes inside it join it, and all of them
   // are stored or (when body throws) none.

@@ -1,0 +1,196 @@
+// Search trees in the run store: a tree saved whole reads back field for field, summaries page
+// through a run, one tree per (run, stage, problem), and trees go with their run.
+#include <QtTest>
+#include <cmath>
+#include <limits>
+
+#include "core/store/workspace.h"
+#include "tests/store/store_test_support.h"
+#include "tests/support/test_support.h"
+
+using namespace astro::store;
+using astro::test::astroErrorOf;
+
+namespace {
+
+// Root, two children, a correct terminal under the first and a wrong one under the second.
+NewTree sampleTree(std::int64_t runId, const std::string& problemId) {
+  NewTree tree{.runId = runId,
+               .problemId = problemId,
+               .problem = "What is 2 + 3?\nShow \"work\".",
+               .referenceAnswer = "5"};
+  tree.nodes = {
+      {.id = 0, .text = "", .visits = 4, .value = 0.0, .prior = 1.0},
+      {.id = 1,
+       .parent = 0,
+       .text = "2 + 3 = 5",
+       .visits = 2,
+       .value = 2.0,
+       .prior = 0.625,
+       .depth = 1},
+      {.id = 2,
+       .parent = 0,
+       .text = "ünïcode ∑ step\n\twith tabs",
+       .visits = 2,
+       .value = -2.0,
+       .prior = 0.375,
+       .depth = 1},
+      {.id = 3,
+       .parent = 1,
+       .text = "\\boxed{5}",
+       .visits = 2,
+       .value = 2.0,
+       .prior = 1.0,
+       .depth = 2,
+       .terminal = true,
+       .answer = "5",
+       .correct = true},
+      {.id = 4,
+       .parent = 2,
+       .text = "\\boxed{6}",
+       .visits = 2,
+       .value = -2.0,
+       .prior = 0.1 + 0.2,
+       .depth = 2,
+       .terminal = true,
+       .answer = "6",
+       .correct = false},
+      {.id = 5,
+       .parent = 2,
+       .text = "no answer",
+       .visits = 0,
+       .value = 0.0,
+       .prior = std::numeric_limits<double>::denorm_min(),
+       .depth = 2,
+       .terminal = true},
+  };
+  return tree;
+}
+
+}  // namespace
+
+class TreeRepositoryTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void save_thenGet_returnsEveryFieldExactly() {
+    auto workspace = Workspace::open(astro::test::freshTempDir("trees-roundtrip"));
+    auto run = workspace.runs().create({.name = "search"});
+    const NewTree tree = sampleTree(run.id, "p-1");
+    const TreeSummary saved = workspace.trees().save(tree);
+    const StoredTree stored = workspace.trees().get(saved.id);
+    QVERIFY(stored.nodes == tree.nodes);
+    QCOMPARE(stored.summary.runId, run.id);
+    QCOMPARE(stored.summary.stage, std::string("search"));
+    QCOMPARE(stored.summary.problemId, std::string("p-1"));
+    QCOMPARE(stored.summary.problem, tree.problem);
+    QCOMPARE(stored.summary.referenceAnswer, std::string("5"));
+    QCOMPARE(stored.summary.created, saved.created);
+  }
+
+  void save_derivesStatsFromTheNodes() {
+    auto workspace = Workspace::open(astro::test::freshTempDir("trees-stats"));
+    auto run = workspace.runs().create({.name = "search"});
+    const TreeSummary saved = workspace.trees().save(sampleTree(run.id, "p-1"));
+    const TreeStats expected{
+        .nodes = 6, .maxDepth = 2, .terminals = 3, .correctTerminals = 1, .rootVisits = 4};
+    QVERIFY(saved.stats == expected);
+    QVERIFY(workspace.trees().get(saved.id).summary.stats == expected);
+    QVERIFY(saved.stats.solved());
+  }
+
+  void save_sameProblemTwice_isRefusedAndKeepsTheFirst() {
+    auto workspace = Workspace::open(astro::test::freshTempDir("trees-duplicate"));
+    auto run = workspace.runs().create({.name = "search"});
+    workspace.trees().save(sampleTree(run.id, "p-1"));
+    NewTree again = sampleTree(run.id, "p-1");
+    again.nodes.resize(1);
+    QString message = astroErrorOf([&] { workspace.trees().save(again); });
+    QVERIFY2(message.startsWith("run 1 already holds a search tree for problem 'p-1'"),
+             qPrintable(message));
+    QCOMPARE(workspace.trees().count(run.id), std::int64_t{1});
+    QCOMPARE(workspace.trees().list(run.id)[0].stats.nodes, 6);
+    // Another stage of the same run may hold a tree for that problem.
+    again.stage = "import";
+    workspace.trees().save(again);
+    QCOMPARE(workspace.trees().count(run.id), std::int64_t{2});
+    QCOMPARE(workspace.trees().count(run.id, std::string("import")), std::int64_t{1});
+  }
+
+  void saveAll_failingTree_storesNone() {
+    auto workspace = Workspace::open(astro::test::freshTempDir("trees-all-or-none"));
+    auto run = workspace.runs().create({.name = "search"});
+    std::vector<NewTree> trees = {sampleTree(run.id, "a"), sampleTree(run.id, "b"),
+                                  sampleTree(run.id, "a")};
+    QVERIFY(!astroErrorOf([&] { workspace.trees().saveAll(trees); }).isEmpty());
+    QCOMPARE(workspace.trees().count(run.id), std::int64_t{0});
+    QVERIFY(!workspace.trees().find(run.id, "search", "b").has_value());
+    trees.pop_back();
+    workspace.trees().saveAll(trees);
+    QCOMPARE(workspace.trees().count(run.id), std::int64_t{2});
+  }
+
+  void save_unknownRun_givesErrorNamingTheWorkspace() {
+    auto workspace = Workspace::open(astro::test::freshTempDir("trees-no-run"));
+    QCOMPARE(astroErrorOf([&] { workspace.trees().save(sampleTree(9, "p")); }),
+             "no run 9 in workspace " + QString::fromStdString(workspace.folder()));
+    QCOMPARE(astroErrorOf([&] { workspace.trees().get(3); }),
+             "no tree 3 in workspace " + QString::fromStdString(workspace.folder()));
+  }
+
+  void list_pagesInStorageOrder() {
+    auto workspace = Workspace::open(astro::test::freshTempDir("trees-paging"));
+    auto run = workspace.runs().create({.name = "search"});
+    auto other = workspace.runs().create({.name = "other"});
+    for (int i = 0; i < 25; ++i)
+      workspace.trees().save(sampleTree(run.id, "p" + std::to_string(i)));
+    workspace.trees().save(sampleTree(other.id, "p0"));
+    QCOMPARE(workspace.trees().count(run.id), std::int64_t{25});
+    auto page = workspace.trees().list(run.id, {.offset = 20, .limit = 10});
+    QCOMPARE(page.size(), std::size_t{5});
+    QCOMPARE(page.front().problemId, std::string("p20"));
+    QCOMPARE(page.back().problemId, std::string("p24"));
+    QCOMPARE(workspace.trees().list(run.id, {.limit = 3}).size(), std::size_t{3});
+    QCOMPARE(workspace.trees().list(run.id, {.stage = std::string("import")}).size(),
+             std::size_t{0});
+    auto ids = workspace.trees().problemIds(run.id, "search");
+    QCOMPARE(ids.size(), std::size_t{25});
+    QCOMPARE(ids[7], std::string("p7"));
+    QCOMPARE(workspace.trees().stages(run.id), std::vector<std::string>{"search"});
+  }
+
+  void find_byProblem_returnsThatTree() {
+    auto workspace = Workspace::open(astro::test::freshTempDir("trees-find"));
+    auto run = workspace.runs().create({.name = "search"});
+    workspace.trees().save(sampleTree(run.id, "a"));
+    auto b = workspace.trees().save(sampleTree(run.id, "b"));
+    auto found = workspace.trees().find(run.id, "search", "b");
+    QVERIFY(found.has_value());
+    QCOMPARE(found->summary.id, b.id);
+    QCOMPARE(found->nodes.size(), std::size_t{6});
+    QVERIFY(!workspace.trees().find(run.id, "search", "c").has_value());
+  }
+
+  void removeRunOrTree_deletesTheNodes() {
+    auto workspace = Workspace::open(astro::test::freshTempDir("trees-remove"));
+    auto run = workspace.runs().create({.name = "search"});
+    NewTree small = sampleTree(run.id, "a");
+    small.nodes.resize(1);
+    // Row ids are reused once the table is empty: a node left behind by a delete would collide
+    // with the next tree's nodes (same tree_id and id) or show up among them.
+    auto first = workspace.trees().save(sampleTree(run.id, "a"));
+    workspace.trees().remove(first.id);
+    QCOMPARE(workspace.trees().count(run.id), std::int64_t{0});
+    QCOMPARE(workspace.trees().get(workspace.trees().save(small).id).nodes.size(), std::size_t{1});
+    workspace.runs().remove(run.id);
+    QCOMPARE(workspace.trees().count(run.id), std::int64_t{0});
+    auto again = workspace.runs().create({.name = "again"});
+    small.runId = again.id;
+    auto stored = workspace.trees().get(workspace.trees().save(small).id);
+    QCOMPARE(stored.summary.id, first.id);
+    QCOMPARE(stored.nodes.size(), std::size_t{1});
+    QCOMPARE(workspace.checkIntegrity(), std::string("ok"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TreeRepositoryTest)
+#include "tree_repository_test.moc"
