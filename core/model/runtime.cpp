@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -36,6 +37,11 @@ std::string mappedBlasLibrary() {
 
 void initTorchRuntime(int threads) {
   int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads <= 0) {
+    // ASTRO_THREADS lets a user leave cores to other work on a shared machine: OpenMP spin-waits
+    // collapse libtorch's throughput when its threads outnumber the idle cores.
+    if (const char* fromEnvironment = std::getenv("ASTRO_THREADS")) threads = std::atoi(fromEnvironment);
+  }
   torch::set_num_threads(threads > 0 ? threads : cores);
   static bool interopSet = false;
   if (!interopSet) {

@@ -21,6 +21,7 @@ struct RuntimeInfo {
 };
 
 // Sets intra-op threads to `threads` (0 = number of cores) and inter-op threads to 1.
+// threads <= 0: $ASTRO_THREADS when set, else one per core.
 void initTorchRuntime(int threads = 0);
 
 RuntimeInfo runtimeInfo();
