@@ -76,8 +76,8 @@ BasePretrainingResult pretrainWorldBase(const BasePretrainingOptions& options,
     sft.learningRate = options.learningRate;
     sft.warmupSteps = options.warmupSteps;
     sft.epochs = options.epochs;
-    sft.maxSequenceLength = 512;
-    sft.rowLength = 512;
+    sft.maxSequenceLength = options.rowLength;
+    sft.rowLength = options.rowLength;
     sft.sequencesPerStep = options.sequencesPerStep;
     sft.rowsPerMicroBatch = 8;
     sft.weightDecay = 0.01;

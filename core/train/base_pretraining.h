@@ -27,6 +27,7 @@ struct BasePretrainingOptions {
   int epochs = 2;
   int warmupSteps = 20;
   int sequencesPerStep = 32;
+  int rowLength = 512;  // packed training row; the longest example must fit
   int evaluationSamples = 32;  // pass@1 is averaged over these; pass@32 from the same samples
   int maxNewTokens = 160;
 };

@@ -1,10 +1,20 @@
 #include "core/train/sequence_packing.h"
 
 #include <algorithm>
+#include <numeric>
+#include <random>
 
 #include "core/base/error.h"
 
 namespace astro::train {
+
+std::vector<std::size_t> epochExampleOrder(std::size_t count, std::uint64_t seed, int epoch) {
+  std::vector<std::size_t> order(count);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 random(seed * 1000003ULL + std::uint64_t(epoch));
+  std::shuffle(order.begin(), order.end(), random);
+  return order;
+}
 
 namespace {
 

@@ -29,6 +29,10 @@ struct PackingOptions {
   bool pack = true;  // false: one example per row, rows as wide as the batch's longest example
 };
 
+// The SFT trainer's example order for one epoch: a seeded shuffle, reproducible on resume (and by
+// benchmarks that replay the trainer's exact batches).
+std::vector<std::size_t> epochExampleOrder(std::size_t count, std::uint64_t seed, int epoch);
+
 // Batches `examples` in the order given by `order` (indices into examples).
 std::vector<PackedBatch> packExamples(const std::vector<SftExample>& examples,
                                       const std::vector<std::size_t>& order,

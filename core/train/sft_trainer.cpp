@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <numeric>
-#include <random>
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
@@ -41,15 +39,6 @@ nlohmann::json runFingerprint(const SftOptions& options, const std::string& data
           {"pack", options.pack},
           {"gradient_clip", options.gradientClip},
           {"seed", options.seed}};
-}
-
-// The epoch's example order: a seeded shuffle, reproducible on resume.
-std::vector<std::size_t> epochOrder(std::size_t count, std::uint64_t seed, int epoch) {
-  std::vector<std::size_t> order(count);
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 random(seed * 1000003ULL + std::uint64_t(epoch));
-  std::shuffle(order.begin(), order.end(), random);
-  return order;
 }
 
 void validate(const SftOptions& options) {
@@ -140,7 +129,7 @@ SftResult runSft(const SftOptions& options, const SftCallbacks& callbacks) {
   while (step < totalSteps) {
     int epoch = step / stepsPerEpoch;
     int group = step % stepsPerEpoch;
-    auto order = epochOrder(examples.size(), options.seed, epoch);
+    auto order = epochExampleOrder(examples.size(), options.seed, epoch);
     std::size_t first = std::size_t(group) * std::size_t(options.sequencesPerStep);
     std::size_t last = std::min(order.size(), first + std::size_t(options.sequencesPerStep));
     std::vector<std::size_t> groupOrder(order.begin() + std::ptrdiff_t(first),

@@ -2,12 +2,29 @@
 // from) on direct solutions and prints its held-out pass@1, greedy accuracy and pass@32.
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/world_knobs.h"
 #include "core/train/base_pretraining.h"
 
 namespace {
+
+// How the sampled answers failed, by verifier rule with its numbers dropped ("wrong value",
+// "reuses", "no boxed answer"...): tells whether the policy lacks arithmetic, format or planning.
+nlohmann::ordered_json failureCounts(const astro::train::EvaluationResult& evaluation) {
+  std::map<std::string, int> counts;
+  for (const auto& sample : evaluation.samples) {
+    if (sample.correct || sample.sampleIndex < 0) continue;
+    std::string rule = sample.rule.substr(0, sample.rule.find_first_of("-0123456789"));
+    while (!rule.empty() && rule.back() == ' ') rule.pop_back();
+    ++counts[rule.empty() ? "unknown" : rule];
+  }
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  for (const auto& [rule, count] : counts) json[rule] = count;
+  return json;
+}
 
 void runPretrain(const astro::train::BasePretrainingOptions& options) {
   auto started = std::chrono::steady_clock::now();
@@ -33,6 +50,7 @@ void runPretrain(const astro::train::BasePretrainingOptions& options) {
   for (auto [k, value] : result.evaluation.passAtK) {
     if (k != 1) report["pass@" + std::to_string(k)] = value;
   }
+  report["failures"] = failureCounts(result.evaluation);
   report["test_problems"] = options.testProblems;
   report["samples_per_problem"] = options.evaluationSamples;
   report["mean_completion_tokens"] = result.evaluation.meanCompletionTokens;
@@ -69,6 +87,11 @@ const astro::cli::CommandRegistration kWorldPretrain{"50-world-pretrain", [](CLI
   command->add_option("--samples", options->evaluationSamples,
                       "Samples per held-out puzzle (pass@1 averaged; pass@N reported)")
       ->capture_default_str()->check(CLI::Range(1, 1024));
+  command->add_option("--batch-size", options->sequencesPerStep,
+                      "Sequences per optimizer step")->capture_default_str()->check(CLI::Range(1, 4096));
+  command->add_option("--row-length", options->rowLength, "Tokens per packed training row")
+      ->capture_default_str()->check(CLI::Range(64, 65536));
+  astro::cli::addGeneratorKnobs(*command, options->generator);
   command->callback([options, outDir] {
     options->outputDir = *outDir;
     runPretrain(*options);
