@@ -66,6 +66,8 @@ SearchJob readSearchJob(const std::filesystem::path& tomlFile) {
   reader.readPath("model", job.model);
   reader.readPath("tokenizer", job.tokenizer);
   reader.readPath("out", job.out);
+  reader.read("run", job.runId);
+  reader.read("stage", job.stage);
   reader.read("verifier", job.verifier);
   reader.read("device", job.device);
   reader.readInt("limit", job.limit);

@@ -1,15 +1,21 @@
 // A search job over a dataset, as `astro search` and the pipeline's search stage run it: what to
-// search (dataset, model, tokenizer), where finished trees go (a JSONL tree store, resumable),
-// the MCTS options, and a summary that sets search's solve rate beside the policy's pass@1.
+// search (dataset, model, tokenizer), where finished trees go (a run of the workspace database or
+// a JSONL file; either way resumable), the MCTS options, and a summary that sets search's solve
+// rate beside the policy's pass@1.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
 
 #include "core/search/mcts.h"
 #include "core/search/mcts_resume.h"
+
+namespace astro::store {
+class Workspace;
+}
 
 namespace astro::search {
 
@@ -18,15 +24,20 @@ struct SearchJob {
   std::filesystem::path model;      // Hugging Face checkpoint folder (config.json, safetensors)
   std::filesystem::path tokenizer;  // folder with tokenizer.json; empty: the model folder
   std::filesystem::path out;        // JSONL of finished trees (interchange format); appended
-  std::string verifier = "auto";    // "auto" (countdown when the problems are), "math", "countdown"
+  // Instead of `out`: finished trees go to run `runId` of the workspace folder (0: use `out`),
+  // tagged with `stage`, one tree per problem id.
+  std::filesystem::path workspace;
+  std::int64_t runId = 0;
+  std::string stage = "search";
+  std::string verifier = "auto";  // "auto" (countdown when the problems are), "math", "countdown"
   std::string device = "cpu";
-  int limit = 0;                    // first N problems only; 0: all
-  int passSamples = 4;              // single samples per searched problem for pass@1; 0: none
+  int limit = 0;        // first N problems only; 0: all
+  int passSamples = 4;  // single samples per searched problem for pass@1; 0: none
   MctsOptions mcts;
 };
 
 // Reads a TOML file whose [search] table (or top level) holds the job: dataset, model,
-// tokenizer, out, verifier, device, limit, pass_samples, and the MCTS keys iterations,
+// tokenizer, out, run, stage, verifier, device, limit, pass_samples, and the MCTS keys iterations,
 // max_depth, exploration, children, temperature, rollout ("policy" or "none"),
 // rollout_temperature, keep_rollout_nodes, max_step_tokens, trees_per_batch, seed. Relative
 // paths are relative to the file. Throws ParseError naming the file, line and key.
@@ -35,16 +46,21 @@ SearchJob readSearchJob(const std::filesystem::path& tomlFile);
 struct SearchJobSummary {
   int problems = 0;
   ResumableSearchSummary search;
-  int treesStored = 0;      // in `out` after the run (all runs together)
-  int treesSolved = 0;      // of those, trees holding a correct terminal
-  int passSamples = 0;      // single samples drawn for the pass@1 estimate
+  int treesStored = 0;  // in `out` (or the run's stage) after the run, all runs together
+  int treesSolved = 0;  // of those, trees holding a correct terminal
+  int passSamples = 0;  // single samples drawn for the pass@1 estimate
   int passCorrect = 0;
   double passAt1() const { return passSamples > 0 ? double(passCorrect) / passSamples : 0.0; }
 };
 
 // Runs the job; `onProgress` sees the search's counters after every round, `stop` is checked
-// between rounds (trees finished so far are already in `out`).
+// between rounds (trees finished so far are already stored). With job.runId set it opens
+// job.workspace for writing: a process that already holds that workspace passes it instead.
 SearchJobSummary runSearchJob(const SearchJob& job,
+                              const std::function<void(const MctsStats&)>& onProgress = {},
+                              const std::atomic<bool>* stop = nullptr);
+// Stores the trees in run job.runId of `workspace` (job.out and job.workspace are not used).
+SearchJobSummary runSearchJob(const SearchJob& job, store::Workspace& workspace,
                               const std::function<void(const MctsStats&)>& onProgress = {},
                               const std::atomic<bool>* stop = nullptr);
 

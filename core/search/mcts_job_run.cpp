@@ -1,6 +1,10 @@
 // runSearchJob (mcts_job.h): loads the dataset, tokenizer and model, picks the verifier, runs the
-// resumable batched search into the tree store, then estimates the policy's pass@1.
+// resumable batched search into the tree store (a JSONL file or a run), then estimates the
+// policy's pass@1.
 #include <memory>
+#include <optional>
+#include <tuple>
+#include <utility>
 
 #include "core/base/error.h"
 #include "core/math/dataset_loader.h"
@@ -9,6 +13,9 @@
 #include "core/search/mcts_job.h"
 #include "core/search/policy_language_model.h"
 #include "core/search/tree_json.h"
+#include "core/search/tree_store_jsonl.h"
+#include "core/search/tree_store_run.h"
+#include "core/store/workspace.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/world/countdown_verifier.h"
 
@@ -27,15 +34,15 @@ std::unique_ptr<math::Verifier> makeVerifier(const std::string& name,
   throw UsageError("verifier: '" + name + "' is not one of auto, math, countdown");
 }
 
-}  // namespace
-
-SearchJobSummary runSearchJob(const SearchJob& job,
-                              const std::function<void(const MctsStats&)>& onProgress,
-                              const std::atomic<bool>* stop) {
+// Loads what the search needs and runs it into `store`; `countStored` reports (trees, solved)
+// held by the store afterwards.
+SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore& store,
+                         const std::function<std::pair<int, int>()>& countStored,
+                         const std::function<void(const MctsStats&)>& onProgress,
+                         const std::atomic<bool>* stop) {
   job.mcts.validate();
   if (job.dataset.empty()) throw UsageError("search: no dataset given");
   if (job.model.empty()) throw UsageError("search: no model folder given");
-  if (job.out.empty()) throw UsageError("search: no output file given");
   std::vector<math::Problem> problems = math::loadDataset(job.dataset).problems;
   if (job.limit > 0 && static_cast<int>(problems.size()) > job.limit) problems.resize(job.limit);
   const auto verifier = makeVerifier(job.verifier, problems);
@@ -48,26 +55,60 @@ SearchJobSummary runSearchJob(const SearchJob& job,
   SearchJobSummary summary;
   summary.problems = static_cast<int>(problems.size());
   std::vector<math::Problem> searched;
-  {
-    JsonlTreeStore store(job.out);
-    MctsCallbacks callbacks;
-    callbacks.onProgress = onProgress;
-    callbacks.stop = stop;
-    callbacks.onTreeFinished = [&](std::size_t index, const SearchTree&) {
-      searched.push_back(problems[index]);
-    };
-    summary.search = searchIntoStore(problems, policy, *verifier, job.mcts, store, callbacks);
-  }
-  for (const SearchTree& tree : loadTreesJsonl(job.out)) {
-    ++summary.treesStored;
-    summary.treesSolved += !tree.correctTerminals().empty();
-  }
+  MctsCallbacks callbacks;
+  callbacks.onProgress = onProgress;
+  callbacks.stop = stop;
+  callbacks.onTreeFinished = [&](std::size_t index, const SearchTree&) {
+    searched.push_back(problems[index]);
+  };
+  summary.search = searchIntoStore(problems, policy, *verifier, job.mcts, store, callbacks);
+  std::tie(summary.treesStored, summary.treesSolved) = countStored();
   if (!summary.search.stopped) {
     summary.passSamples = static_cast<int>(searched.size()) * job.passSamples;
     summary.passCorrect =
         countCorrectSingleSamples(searched, policy, *verifier, job.passSamples, job.mcts);
   }
   return summary;
+}
+
+}  // namespace
+
+SearchJobSummary runSearchJob(const SearchJob& job,
+                              const std::function<void(const MctsStats&)>& onProgress,
+                              const std::atomic<bool>* stop) {
+  if (job.runId > 0) {
+    if (job.workspace.empty()) throw UsageError("search: a run needs its workspace folder");
+    store::Workspace workspace = store::Workspace::open(job.workspace);
+    return runSearchJob(job, workspace, onProgress, stop);
+  }
+  if (job.out.empty()) throw UsageError("search: no output file or run given");
+  std::optional<JsonlTreeStore> store;
+  store.emplace(job.out);
+  auto countStored = [&] {
+    store.reset();  // closed: every tree is on disk
+    std::pair<int, int> counts;
+    forEachTreeJsonl(job.out, [&](SearchTree&& tree) {
+      ++counts.first;
+      counts.second += !tree.correctTerminals().empty();
+    });
+    return counts;
+  };
+  return runInto(job, *store, countStored, onProgress, stop);
+}
+
+SearchJobSummary runSearchJob(const SearchJob& job, store::Workspace& workspace,
+                              const std::function<void(const MctsStats&)>& onProgress,
+                              const std::atomic<bool>* stop) {
+  RunTreeStore store(workspace, job.runId, job.stage);
+  auto countStored = [&] {
+    std::pair<int, int> counts;
+    for (const store::TreeSummary& tree : workspace.trees().list(job.runId, {.stage = job.stage})) {
+      ++counts.first;
+      counts.second += tree.stats.solved();
+    }
+    return counts;
+  };
+  return runInto(job, store, countStored, onProgress, stop);
 }
 
 }  // namespace astro::search

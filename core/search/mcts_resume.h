@@ -5,8 +5,8 @@
 
 #include <span>
 
+#include "core/search/finished_tree_store.h"
 #include "core/search/mcts.h"
-#include "core/search/tree_store_jsonl.h"
 
 namespace astro::search {
 
@@ -19,9 +19,9 @@ struct ResumableSearchSummary {
 };
 
 // `callbacks.onTreeFinished` is called after the tree is stored; its index is into `problems`.
-ResumableSearchSummary searchIntoStore(std::span<const math::Problem> problems,
-                                       StepPolicy& policy, const math::Verifier& verifier,
-                                       const MctsOptions& options, JsonlTreeStore& store,
+ResumableSearchSummary searchIntoStore(std::span<const math::Problem> problems, StepPolicy& policy,
+                                       const math::Verifier& verifier, const MctsOptions& options,
+                                       FinishedTreeStore& store,
                                        const MctsCallbacks& callbacks = {});
 
 }  // namespace astro::search

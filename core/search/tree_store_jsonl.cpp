@@ -58,6 +58,19 @@ int JsonlTreeStore::storedCount(std::string_view question, std::string_view gold
   return it == countByProblem_.end() ? 0 : it->second;
 }
 
+std::vector<bool> JsonlTreeStore::storedFlags(std::span<const math::Problem> problems) {
+  std::unordered_map<std::string, int> storedLeft = countByProblem_;
+  std::vector<bool> flags;
+  flags.reserve(problems.size());
+  for (const math::Problem& problem : problems) {
+    auto it = storedLeft.find(keyOf(problem.question, problem.answer));
+    const bool stored = it != storedLeft.end() && it->second > 0;
+    if (stored) --it->second;
+    flags.push_back(stored);
+  }
+  return flags;
+}
+
 std::string JsonlTreeStore::keyOf(std::string_view question, std::string_view goldAnswer) {
   std::string key(question);
   key += '\0';

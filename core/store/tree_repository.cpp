@@ -92,8 +92,8 @@ TreeSummary insertTree(detail::Connection& connection, const NewTree& tree) {
   insertTreeRow.bindInteger(10, stats.rootVisits).bindInteger(11, toMilliseconds(now));
   insertTreeRow.execute();
   if (connection.changes() == 0) {
-    throw Error("run " + std::to_string(tree.runId) + " already holds a " + tree.stage +
-                " tree for problem '" + tree.problemId + "' (workspace " +
+    throw Error("run " + std::to_string(tree.runId) + " already holds a tree of stage '" +
+                tree.stage + "' for problem '" + tree.problemId + "' (workspace " +
                 connection.file().parent_path().string() + ")");
   }
   const std::int64_t treeId = connection.lastInsertRowId();

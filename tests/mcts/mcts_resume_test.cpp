@@ -1,27 +1,33 @@
 // Finished trees survive: the JSONL store appends and fsyncs tree by tree, repairs a torn last
-// line, and a search killed with SIGKILL mid-way resumes without losing or repeating a tree.
-#include <QtTest>
+// line, and a search killed with SIGKILL mid-way resumes without losing or repeating a tree, into
+// the JSONL file as into a run of the workspace database.
+#include "core/search/mcts_resume.h"
 
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <QtTest>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <thread>
 
 #include "core/base/atomic_file.h"
-#include "core/search/mcts_resume.h"
+#include "core/base/error.h"
 #include "core/search/policy_callback.h"
 #include "core/search/tree_json.h"
+#include "core/search/tree_store_jsonl.h"
+#include "core/search/tree_store_run.h"
+#include "core/store/workspace.h"
 #include "tests/mcts/toy_world.h"
 #include "tests/support/test_support.h"
 
 using namespace astro::search;
 using astro::test::sampleToyStep;
-using astro::test::ToyVerifier;
 using astro::test::toyProblem;
+using astro::test::ToyVerifier;
 
 namespace {
 
@@ -34,8 +40,39 @@ std::vector<astro::math::Problem> toyProblems(int count) {
 }
 
 MctsOptions resumeOptions() {
-  return MctsOptions{.iterations = 8, .maxDepth = 10, .childrenPerExpansion = 3,
-                     .treesPerBatch = 2, .seed = 11};
+  return MctsOptions{
+      .iterations = 8, .maxDepth = 10, .childrenPerExpansion = 3, .treesPerBatch = 2, .seed = 11};
+}
+
+// Trees of the run's search stage, read by a separate read-only connection (0 before the child
+// created the database).
+int treesInRun(const std::filesystem::path& folder, std::int64_t runId) {
+  try {
+    auto reader = astro::store::Workspace::open(folder, {.readOnly = true});
+    return static_cast<int>(reader.trees().count(runId));
+  } catch (const astro::Error&) {
+    return 0;
+  }
+}
+
+// Kills `child` once `storedSoFar()` reaches 3; fails the test if it finished first.
+void killAfterThreeTrees(pid_t child, const std::function<int()>& storedSoFar) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (storedSoFar() < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  QVERIFY2(WIFSIGNALED(status), "the search finished before it could be killed");
+}
+
+// A slow policy, so the parent can kill the search with trees both stored and in flight.
+CallbackStepPolicy slowPolicy() {
+  return CallbackStepPolicy([](const PolicyState& state, std::mt19937_64& random) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    return sampleToyStep(state, random);
+  });
 }
 
 int completeLines(const std::filesystem::path& path) {
@@ -113,23 +150,13 @@ class MctsResumeTest : public QObject {
     const pid_t child = ::fork();
     QVERIFY(child >= 0);
     if (child == 0) {
-      // A slow policy, so the parent can kill the search with trees both stored and in flight.
-      CallbackStepPolicy slow([](const PolicyState& state, std::mt19937_64& random) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(3));
-        return sampleToyStep(state, random);
-      });
+      CallbackStepPolicy slow = slowPolicy();
       JsonlTreeStore store(path);
       searchIntoStore(problems, slow, verifier, resumeOptions(), store);
       ::_exit(0);
     }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (completeLines(path) < 3 && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    ::kill(child, SIGKILL);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    QVERIFY2(WIFSIGNALED(status), "the search finished before it could be killed");
+    killAfterThreeTrees(child, [&] { return completeLines(path); });
+    if (QTest::currentTestFailed()) return;
 
     CallbackStepPolicy policy(sampleToyStep);
     int storedBefore = 0;
@@ -156,6 +183,56 @@ class MctsResumeTest : public QObject {
           [&](const auto& candidate) { return candidate->problem() == tree.problem(); });
       QVERIFY(match != uninterrupted.trees.end());
       QCOMPARE(tree, **match);
+    }
+  }
+
+  void killedSearchIntoRun_resumesWithoutLosingOrRepeatingATree() {
+    const auto folder = astro::test::freshTempDir("mcts-kill-run");
+    const auto problems = toyProblems(10);
+    ToyVerifier verifier;
+    std::int64_t runId = 0;
+    {
+      auto workspace = astro::store::Workspace::open(folder);
+      runId = workspace.runs().create({.name = "search"}).id;
+    }
+
+    const pid_t child = ::fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+      CallbackStepPolicy slow = slowPolicy();
+      auto workspace = astro::store::Workspace::open(folder);
+      RunTreeStore store(workspace, runId);
+      searchIntoStore(problems, slow, verifier, resumeOptions(), store);
+      ::_exit(0);
+    }
+    killAfterThreeTrees(child, [&] { return treesInRun(folder, runId); });
+    if (QTest::currentTestFailed()) return;
+
+    auto workspace = astro::store::Workspace::open(folder);
+    QCOMPARE(workspace.checkIntegrity(), std::string("ok"));
+    const int storedBefore = static_cast<int>(workspace.trees().count(runId));
+    QVERIFY(storedBefore >= 3);
+    QVERIFY(storedBefore < 10);
+    CallbackStepPolicy policy(sampleToyStep);
+    RunTreeStore store(workspace, runId);
+    const auto summary = searchIntoStore(problems, policy, verifier, resumeOptions(), store);
+    QCOMPARE(summary.alreadyStored, storedBefore);
+    QCOMPARE(summary.searched, 10 - storedBefore);
+
+    // Every problem exactly once, each tree as an uninterrupted search grows it.
+    const auto stored = workspace.trees().list(runId);
+    QCOMPARE(stored.size(), std::size_t(10));
+    CallbackStepPolicy reference(sampleToyStep);
+    const MctsResult uninterrupted = searchBatch(problems, reference, verifier, resumeOptions());
+    std::set<std::string> ids;
+    for (const auto& summaryRow : stored) {
+      QVERIFY(ids.insert(summaryRow.problemId).second);
+      const auto index = static_cast<std::size_t>(
+          std::find_if(problems.begin(), problems.end(),
+                       [&](const auto& problem) { return problem.id == summaryRow.problemId; }) -
+          problems.begin());
+      QVERIFY(index < problems.size());
+      QCOMPARE(treeFromStore(workspace.trees().get(summaryRow.id)), *uninterrupted.trees[index]);
     }
   }
 };

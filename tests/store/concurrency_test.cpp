@@ -80,7 +80,7 @@ class ConcurrencyTest : public QObject {
                process->readAllStandardError().constData());
     }
     auto workspace = Workspace::open(folder);
-    QCOMPARE(workspace.schemaVersion(), 1);
+    QCOMPARE(workspace.schemaVersion(), Workspace::latestSchemaVersion());
     QCOMPARE(workspace.runs().list().size(), std::size_t{4});
     QCOMPARE(workspace.checkIntegrity(), std::string("ok"));
   }

@@ -105,7 +105,7 @@ class TreeRepositoryTest : public QObject {
     NewTree again = sampleTree(run.id, "p-1");
     again.nodes.resize(1);
     QString message = astroErrorOf([&] { workspace.trees().save(again); });
-    QVERIFY2(message.startsWith("run 1 already holds a search tree for problem 'p-1'"),
+    QVERIFY2(message.startsWith("run 1 already holds a tree of stage 'search' for problem 'p-1'"),
              qPrintable(message));
     QCOMPARE(workspace.trees().count(run.id), std::int64_t{1});
     QCOMPARE(workspace.trees().list(run.id)[0].stats.nodes, 6);

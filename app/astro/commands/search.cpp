@@ -1,14 +1,18 @@
 // `astro search`: MCTS over reasoning steps on a dataset (core/search/mcts_job.h). Finished trees
-// go to a JSONL file in the interchange format, one per line as each finishes; running the same
-// command again resumes, skipping problems whose tree is already there.
+// go to a run of the workspace (--run ID, or --new-run NAME) or to a JSONL file in the interchange
+// format (--out), each as it finishes; running the same command again resumes, skipping problems
+// whose tree is already there.
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "app/astro/command_registry.h"
 #include "core/base/error.h"
 #include "core/model/runtime.h"
 #include "core/search/mcts_job.h"
+#include "core/store/workspace.h"
 
 namespace {
 
@@ -16,21 +20,31 @@ struct SearchCommandOptions {
   std::filesystem::path config;
   astro::search::SearchJob flags;
   std::string rollout = "policy";
+  std::string newRun;  // create a run of this name for the trees
   int threads = 0;
   bool quiet = false;
 };
 
 // Values given on the command line override those of --config.
 astro::search::SearchJob resolveJob(const SearchCommandOptions& options, const CLI::App& command) {
-  astro::search::SearchJob job =
-      options.config.empty() ? astro::search::SearchJob{}
-                             : astro::search::readSearchJob(options.config);
+  astro::search::SearchJob job = options.config.empty()
+                                     ? astro::search::SearchJob{}
+                                     : astro::search::readSearchJob(options.config);
   const astro::search::SearchJob& flags = options.flags;
   auto given = [&](const char* name) { return command.get_option(name)->count() > 0; };
   if (given("--dataset")) job.dataset = flags.dataset;
   if (given("--model")) job.model = flags.model;
   if (given("--tokenizer")) job.tokenizer = flags.tokenizer;
-  if (given("--out")) job.out = flags.out;
+  // A destination given here replaces the config's (--out one, or a run).
+  if (given("--out")) {
+    job.out = flags.out;
+    if (!given("--run")) job.runId = 0;
+  }
+  if (given("--run") || given("--new-run")) {
+    job.runId = given("--run") ? flags.runId : 0;
+    if (!given("--out")) job.out.clear();
+  }
+  if (given("--stage")) job.stage = flags.stage;
   if (given("--verifier")) job.verifier = flags.verifier;
   if (given("--device")) job.device = flags.device;
   if (given("--limit")) job.limit = flags.limit;
@@ -51,9 +65,32 @@ astro::search::SearchJob resolveJob(const SearchCommandOptions& options, const C
 }
 
 void runSearch(const SearchCommandOptions& options, const CLI::App& command) {
-  const astro::search::SearchJob job = resolveJob(options, command);
-  if (job.dataset.empty() || job.model.empty() || job.out.empty()) {
-    throw astro::UsageError("search: --dataset, --model and --out are required (or --config)");
+  astro::search::SearchJob job = resolveJob(options, command);
+  const bool toRun = job.runId > 0 || !options.newRun.empty();
+  if (job.dataset.empty() || job.model.empty() || (job.out.empty() && !toRun)) {
+    throw astro::UsageError(
+        "search: --dataset, --model and one of --out, --run, --new-run are required (or "
+        "--config)");
+  }
+  if (toRun && !job.out.empty()) {
+    throw astro::UsageError(
+        "search: give --out or a run (--run/--new-run), not both; `astro trees export` writes "
+        "a run's trees as JSONL");
+  }
+  if (job.runId > 0 && !options.newRun.empty()) {
+    throw astro::UsageError("search: give --run or --new-run, not both");
+  }
+  std::optional<astro::store::Workspace> workspace;
+  if (toRun) {
+    workspace.emplace(
+        astro::store::Workspace::open(astro::cli::globalOptions().resolvedWorkspace()));
+    if (!options.newRun.empty()) {
+      job.runId = workspace->runs().create({.name = options.newRun, .host = "local"}).id;
+      // The id is what a resume needs (astro search ... --run ID): print it before searching.
+      std::fprintf(stderr, "search: trees go to run %lld (%s) of workspace %s\n",
+                   static_cast<long long>(job.runId), options.newRun.c_str(),
+                   workspace->folder().c_str());
+    }
   }
   astro::model::initTorchRuntime(options.threads);
   auto progress = [&](const astro::search::MctsStats& stats) {
@@ -61,12 +98,26 @@ void runSearch(const SearchCommandOptions& options, const CLI::App& command) {
     std::fprintf(stderr, "search: %d/%d trees, %lld simulations, %lld policy tokens\n",
                  stats.treesFinished, stats.treesTotal, stats.simulations, stats.policyTokens);
   };
-  const auto summary = astro::search::runSearchJob(job, progress);
+  astro::search::SearchJobSummary summary;
+  if (workspace) {
+    workspace->runs().updateStatus(job.runId, astro::store::RunStatus::kRunning);
+    try {
+      summary = astro::search::runSearchJob(job, *workspace, progress);
+    } catch (...) {
+      workspace->runs().updateStatus(job.runId, astro::store::RunStatus::kFailed);
+      throw;
+    }
+    workspace->runs().updateStatus(job.runId, astro::store::RunStatus::kFinished);
+  } else {
+    summary = astro::search::runSearchJob(job, progress);
+  }
+  const std::string destination =
+      workspace ? "run " + std::to_string(job.runId) + " (" + job.stage + ")" : job.out.string();
   std::printf("problems            %d\n", summary.problems);
   std::printf("already stored      %d\n", summary.search.alreadyStored);
   std::printf("searched now        %d (solved %d)\n", summary.search.searched,
               summary.search.solved);
-  std::printf("trees in %s  %d, solved by search %d (%.3f)\n", job.out.c_str(),
+  std::printf("trees in %s  %d, solved by search %d (%.3f)\n", destination.c_str(),
               summary.treesStored, summary.treesSolved,
               summary.treesStored > 0 ? double(summary.treesSolved) / summary.treesStored : 0.0);
   if (summary.passSamples > 0) {
@@ -79,25 +130,36 @@ void addSearchCommand(CLI::App& root) {
   auto options = std::make_shared<SearchCommandOptions>();
   CLI::App* command = root.add_subcommand(
       "search",
-      "Run MCTS over reasoning steps on a dataset with a model; append finished trees to a JSONL "
-      "file (interchange format) and resume where a previous run stopped");
+      "Run MCTS over reasoning steps on a dataset with a model; store finished trees in a run of "
+      "the workspace (--run/--new-run) or a JSONL file (--out), and resume where a previous "
+      "search stopped");
   auto& job = options->flags;
-  command->add_option("--config", options->config,
-                      "TOML file with a [search] table (flags given here override it)")
+  command
+      ->add_option("--config", options->config,
+                   "TOML file with a [search] table (flags given here override it)")
       ->check(CLI::ExistingFile);
   command->add_option("--dataset", job.dataset, "JSONL dataset of problems");
   command->add_option("--model", job.model, "Checkpoint folder (config.json, model.safetensors)");
   command->add_option("--tokenizer", job.tokenizer,
                       "Folder with tokenizer.json (default: the model folder)");
   command->add_option("--out", job.out, "JSONL file of finished trees (appended)");
+  command
+      ->add_option("--run", job.runId,
+                   "Store finished trees in this run of the workspace (resumes it)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--new-run", options->newRun,
+                      "Create a run with this name and store finished trees in it");
+  command->add_option("--stage", job.stage, "Stage name the trees are stored under")
+      ->capture_default_str();
   command->add_option("--verifier", job.verifier, "auto, math or countdown")
       ->check(CLI::IsMember({"auto", "math", "countdown"}))
       ->capture_default_str();
   command->add_option("--device", job.device, "cpu or cuda[:N]")->capture_default_str();
   command->add_option("--limit", job.limit, "Search the first N problems only (0: all)")
       ->check(CLI::Range(0, 100000000));
-  command->add_option("--pass-samples", job.passSamples,
-                      "Single samples per searched problem for the pass@1 estimate")
+  command
+      ->add_option("--pass-samples", job.passSamples,
+                   "Single samples per searched problem for the pass@1 estimate")
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
   auto& mcts = job.mcts;
