@@ -1,12 +1,16 @@
-// Batched, KV-cached generation: prompts are left-padded into one batch, prefilled in one forward
-// pass, then decoded one token per step for every live sequence; finished sequences leave the
-// batch (and the cache). Sampling: temperature, top-k, top-p with a per-call seeded generator.
+// Batched, KV-cached generation: prompts are prefilled (detail/prefill.h: identical prompts once,
+// similar lengths together), then decoded one token per step for every live sequence; finished
+// sequences leave the batch (and the cache). Sampling: temperature, top-k, top-p with a per-call
+// seeded generator.
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
+#include <optional>
+#include <span>
 
 #include "core/base/error.h"
 #include "core/model/detail/language_model_impl.h"
+#include "core/model/detail/prefill.h"
 
 namespace astro::model {
 
@@ -40,96 +44,129 @@ torch::Tensor sampleNextTokens(const torch::Tensor& logits, const GenerationOpti
   return torch::multinomial(probabilities, 1, false, generator).squeeze(-1);
 }
 
-struct LiveSequence {
-  std::size_t result;  // index into the results
-  int64_t nextPosition;
-};
-
-bool endsWithStopString(const Generation& generation, const GenerationOptions& options) {
+// Whether the generation's text now holds a stop string. Earlier tokens were checked when they
+// came, so a new occurrence ends in the newest token's text and starts at most `longestStop` - 1
+// bytes before it: only a tail covering those bytes is decoded (3 more for a tail that starts
+// inside a UTF-8 character), grown when tokens decode to little text, instead of the whole
+// generation per token.
+bool reachedStopString(std::span<const int32_t> ids, const GenerationOptions& options,
+                       std::size_t longestStop) {
   if (options.stopStrings.empty()) return false;
-  std::string text = options.decode(generation.ids);
+  std::size_t needed = options.decode(ids.last(1)).size() + longestStop - 1 + 3;
+  std::size_t window = std::min(ids.size(), longestStop + 3);
+  std::string text = options.decode(ids.last(window));
+  while (window < ids.size() && text.size() < needed) {
+    window = std::min(ids.size(), 2 * window);
+    text = options.decode(ids.last(window));
+  }
   return std::any_of(options.stopStrings.begin(), options.stopStrings.end(),
                      [&](const std::string& stop) { return text.find(stop) != std::string::npos; });
 }
 
+// Why `generation` ends with its newest token, or nothing when it goes on.
+std::optional<FinishReason> finishAfterNewest(const Generation& generation,
+                                              const GenerationOptions& options,
+                                              const std::vector<int32_t>& stopIds,
+                                              std::size_t longestStop) {
+  if (std::find(stopIds.begin(), stopIds.end(), generation.ids.back()) != stopIds.end()) {
+    return FinishReason::kStopToken;
+  }
+  if (reachedStopString(generation.ids, options, longestStop)) return FinishReason::kStopString;
+  if (int64_t(generation.ids.size()) >= options.maxNewTokens) return FinishReason::kLength;
+  return std::nullopt;
+}
+
+// Prompts [first, first + count) decoded together. A finished sequence leaves the batch when a
+// quarter of the rows have finished (one cache copy per quarter instead of one per sequence);
+// until then its row is computed and ignored, and it draws no random numbers, so sampling sees
+// exactly the live rows either way.
 void generateBatch(detail::LlamaModel& module, const torch::Device& device,
                    const std::vector<std::vector<int32_t>>& prompts, std::size_t first,
                    std::size_t count, const GenerationOptions& options,
                    const std::vector<int32_t>& stopIds, at::Generator& generator,
                    std::vector<Generation>& results) {
-  const ModelConfig& config = module->config();
-  int64_t batch = int64_t(count);
+  std::vector<const std::vector<int32_t>*> batchPrompts;
   int64_t longest = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    longest = std::max<int64_t>(longest, int64_t(prompts[first + i].size()));
+  for (std::size_t i = first; i < first + count; ++i) {
+    batchPrompts.push_back(&prompts[i]);
+    longest = std::max<int64_t>(longest, int64_t(prompts[i].size()));
   }
-  // Left padding: every prompt ends in the last column, so one decode step serves all rows.
-  auto ids = torch::zeros({batch, longest}, torch::kLong);
-  auto valid = torch::zeros({batch, longest}, torch::kBool);
-  auto positions = torch::zeros({batch, longest}, torch::kLong);
-  std::vector<LiveSequence> live;
-  for (int64_t row = 0; row < batch; ++row) {
-    const auto& prompt = prompts[first + std::size_t(row)];
-    int64_t length = int64_t(prompt.size()), pad = longest - length;
-    auto promptIds = detail::idsToTensor(prompt, config.vocabSize);
-    ids[row].narrow(0, pad, length).copy_(promptIds);
-    valid[row].narrow(0, pad, length).fill_(true);
-    positions[row].narrow(0, pad, length).copy_(torch::arange(length, torch::kLong));
-    live.push_back({first + std::size_t(row), length});
+  std::size_t longestStop = 1;
+  for (const std::string& stop : options.stopStrings) {
+    longestStop = std::max(longestStop, stop.size());
   }
-  auto cache = KvCache::allocate(config, batch, longest + options.maxNewTokens,
-                                 module->outputEmbedding().options());
-  ForwardInput prefill;
-  prefill.inputIds = ids.to(device);
-  prefill.positionIds = positions.to(device);
-  prefill.tokenValid = valid.to(device);
-  prefill.lastPositionOnly = true;
-  auto logits = module->forward(prefill, &cache);  // [B, 1, V]
+  detail::Prefill prefill = detail::prefillPrompts(
+      module, device, batchPrompts,
+      {.capacity = longest + options.maxNewTokens, .sharePrompts = options.sharePromptPrefill});
+  KvCache cache = std::move(prefill.cache);
+  torch::Tensor logits = prefill.logits;  // [rows, V]
 
-  for (int64_t step = 0;; ++step) {
-    auto lastLogits = logits.select(1, 0).to(torch::kCPU);         // [B, V] float32
-    auto next = sampleNextTokens(lastLogits, options, generator);  // [B]
+  // Per cache row: its result, whether it still generates, the last token fed and its position.
+  std::vector<std::size_t> rowResult;
+  std::vector<char> rowLive(count, 1);
+  std::vector<int64_t> rowToken(count, 0), rowPosition;
+  for (std::size_t row = 0; row < count; ++row) {
+    rowResult.push_back(first + row);
+    rowPosition.push_back(int64_t(prompts[first + row].size()));
+  }
+  std::size_t liveCount = count;
+  for (;;) {
+    std::vector<int64_t> liveRows;
+    for (std::size_t row = 0; row < rowLive.size(); ++row) {
+      if (rowLive[row]) liveRows.push_back(int64_t(row));
+    }
+    auto liveLogits = logits;  // [live, V]
+    if (liveRows.size() < rowLive.size()) {
+      liveLogits = logits.index_select(0, torch::tensor(liveRows, torch::kLong).to(device));
+    }
+    liveLogits = liveLogits.to(torch::kCPU);                                    // float32
+    auto next = sampleNextTokens(liveLogits, options, generator).contiguous();  // [live]
     torch::Tensor chosenLogprobs;
     if (options.returnLogprobs) {
       chosenLogprobs =
-          torch::log_softmax(lastLogits, -1).gather(1, next.unsqueeze(1)).squeeze(1).contiguous();
+          torch::log_softmax(liveLogits, -1).gather(1, next.unsqueeze(1)).squeeze(1).contiguous();
     }
-    auto nextIds = next.contiguous();
-    std::vector<int64_t> keep;
-    for (std::size_t row = 0; row < live.size(); ++row) {
-      Generation& generation = results[live[row].result];
-      int32_t token = int32_t(nextIds.data_ptr<int64_t>()[row]);
+    for (std::size_t i = 0; i < liveRows.size(); ++i) {
+      auto row = std::size_t(liveRows[i]);
+      Generation& generation = results[rowResult[row]];
+      int32_t token = int32_t(next.data_ptr<int64_t>()[i]);
       generation.ids.push_back(token);
-      if (options.returnLogprobs) {
-        generation.logprobs.push_back(chosenLogprobs.data_ptr<float>()[row]);
-      }
-      if (std::find(stopIds.begin(), stopIds.end(), token) != stopIds.end()) {
-        generation.finishReason = FinishReason::kStopToken;
-      } else if (endsWithStopString(generation, options)) {
-        generation.finishReason = FinishReason::kStopString;
-      } else if (int64_t(generation.ids.size()) >= options.maxNewTokens) {
-        generation.finishReason = FinishReason::kLength;
-      } else {
-        keep.push_back(int64_t(row));
+      if (options.returnLogprobs)
+        generation.logprobs.push_back(chosenLogprobs.data_ptr<float>()[i]);
+      rowToken[row] = token;
+      if (auto reason = finishAfterNewest(generation, options, stopIds, longestStop)) {
+        generation.finishReason = *reason;
+        rowLive[row] = 0;
+        --liveCount;
       }
     }
-    if (keep.empty()) return;
-    if (keep.size() < live.size()) {
-      auto rows = torch::tensor(keep, torch::kLong);
-      nextIds = nextIds.index_select(0, rows);
-      cache.keepRows(rows.to(device));
-      std::vector<LiveSequence> kept;
-      for (int64_t row : keep) kept.push_back(live[std::size_t(row)]);
-      live = std::move(kept);
+    if (liveCount == 0) return;
+    std::size_t finished = rowLive.size() - liveCount;
+    if (finished >= std::max<std::size_t>(1, rowLive.size() / 4)) {
+      std::vector<int64_t> keep;
+      for (std::size_t row = 0; row < rowLive.size(); ++row) {
+        if (rowLive[row]) keep.push_back(int64_t(row));
+      }
+      cache.keepRows(torch::tensor(keep, torch::kLong).to(device));
+      std::vector<std::size_t> keptResult;
+      std::vector<int64_t> keptToken, keptPosition;
+      for (int64_t row : keep) {
+        keptResult.push_back(rowResult[std::size_t(row)]);
+        keptToken.push_back(rowToken[std::size_t(row)]);
+        keptPosition.push_back(rowPosition[std::size_t(row)]);
+      }
+      rowResult = std::move(keptResult);
+      rowToken = std::move(keptToken);
+      rowPosition = std::move(keptPosition);
+      rowLive.assign(keep.size(), 1);
     }
-    std::vector<int64_t> nextPositions;
-    for (auto& sequence : live) nextPositions.push_back(sequence.nextPosition++);
-    auto stepPositions = torch::tensor(nextPositions, torch::kLong).unsqueeze(1);  // [B, 1]
-    ForwardInput decodeStep;
-    decodeStep.inputIds = nextIds.unsqueeze(1).to(device);
-    decodeStep.positionIds = stepPositions.to(device);
+    auto rows = int64_t(rowLive.size());
+    ForwardInput decodeStep =
+        ForwardInput::of(torch::tensor(rowToken, torch::kLong).view({rows, 1}).to(device),
+                         torch::tensor(rowPosition, torch::kLong).view({rows, 1}).to(device));
     decodeStep.lastPositionOnly = true;
-    logits = module->forward(decodeStep, &cache);
+    logits = module->forward(decodeStep, &cache).select(1, 0);  // [rows, V]
+    for (int64_t& position : rowPosition) ++position;
   }
 }
 

@@ -29,6 +29,9 @@ struct GenerationOptions {
   std::function<std::string(std::span<const int32_t>)> decode;
   bool returnLogprobs = false;  // log p(token) under the unmodified model (temperature 1)
   int64_t maxBatchSize = 64;    // prompts decoded together; more are run in successive batches
+  // Rows with identical prompts (k samples of one state) prefill it once and copy its keys and
+  // values; off only to check that sharing changes nothing.
+  bool sharePromptPrefill = true;
 };
 
 enum class FinishReason { kStopToken, kStopString, kLength };

@@ -4,8 +4,10 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 
+#include "core/model/detail/decode_attention.h"
 #include "core/model/detail/llama_module.h"
 
 namespace astro::model::detail {
@@ -59,14 +61,28 @@ KvCache KvCache::allocate(const ModelConfig& config, int64_t batch, int64_t capa
     cache.values.push_back(
         torch::empty({batch, config.numKeyValueHeads, capacity, config.headDim}, options));
   }
-  cache.keyValid = torch::zeros({batch, capacity}, options.dtype(torch::kBool));
+  cache.keyBias = torch::full({batch, capacity}, std::numeric_limits<float>::lowest(),
+                              options.dtype(torch::kFloat32));
   return cache;
 }
 
 void KvCache::keepRows(const torch::Tensor& rows) {
   for (auto& tensor : keys) tensor = tensor.index_select(0, rows);
   for (auto& tensor : values) tensor = tensor.index_select(0, rows);
-  keyValid = keyValid.index_select(0, rows);
+  keyBias = keyBias.index_select(0, rows);
+}
+
+KvCache KvCache::view(int64_t firstRow, int64_t rows, int64_t firstSlot) const {
+  int64_t slots = capacity() - firstSlot;
+  KvCache part;
+  for (const auto& tensor : keys) {
+    part.keys.push_back(tensor.narrow(0, firstRow, rows).narrow(2, firstSlot, slots));
+  }
+  for (const auto& tensor : values) {
+    part.values.push_back(tensor.narrow(0, firstRow, rows).narrow(2, firstSlot, slots));
+  }
+  part.keyBias = keyBias.narrow(0, firstRow, rows).narrow(1, firstSlot, slots);
+  return part;
 }
 
 RmsNormImpl::RmsNormImpl(int64_t size, double eps) : eps_(eps) {
@@ -114,6 +130,12 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
     cache->values[layer].narrow(2, start, time).copy_(v);
     keys = cache->keys[layer].narrow(2, 0, start + time);      // [B, KV, S, D]
     values = cache->values[layer].narrow(2, 0, start + time);  // [B, KV, S, D]
+  }
+  if (time == 1 && cache && mask.defined() && mask.size(0) == batch && decodeAttentionApplies(q)) {
+    // mask is the cache's key bias, [B, 1, 1, S].
+    auto context = decodeAttention(q.select(2, 0), keys, values, mask.select(1, 0).select(1, 0),
+                                   float(1.0 / std::sqrt(double(headDim_))));  // [B, H, D]
+    return o_proj(context.view({batch, 1, heads_ * headDim_}));
   }
   int64_t keyCount = keys.size(2);
   // Query heads of one group share a key/value head: fold the group into the query rows instead
@@ -216,40 +238,43 @@ torch::Tensor LlamaModelImpl::forward(const ForwardInput& input, KvCache* cache)
   Rotary rotary{doubled.cos().to(dtype), doubled.sin().to(dtype)};
 
   // Which keys each query may see: causal by slot, valid (not padding), same packed sequence.
-  torch::Tensor keyValid;  // [B, S] bool
+  // Masks are additive float32, [B or 1, 1, T, S], undefined when nothing is hidden. The float
+  // minimum (not -inf) keeps rows with no visible key (padding queries) free of NaN.
+  constexpr float kHidden = std::numeric_limits<float>::lowest();
+  auto maskOptions = torch::TensorOptions().device(device).dtype(torch::kFloat32);
+  torch::Tensor mask;
   if (cache) {
-    if (input.tokenValid.defined()) {
-      cache->keyValid.narrow(1, start, time).copy_(input.tokenValid);
-    } else {
-      cache->keyValid.narrow(1, start, time).fill_(true);
+    auto slotBias = cache->keyBias.narrow(1, start, time);  // [B, T]
+    slotBias.fill_(0.0f);
+    if (input.tokenValid.defined()) slotBias.masked_fill_(input.tokenValid.logical_not(), kHidden);
+    // A decode step (T = 1) sees every filled slot, so its mask is the key bias alone; a
+    // prefill adds the causal triangle (minimum + minimum is -inf there, which is harmless:
+    // every row keeps at least one finite entry).
+    mask = cache->keyBias.narrow(1, 0, keyCount).unsqueeze(1).unsqueeze(1);  // [B, 1, 1, S]
+    if (time > 1) {
+      mask = mask + torch::full({time, keyCount}, kHidden, maskOptions)
+                        .triu(start + 1)
+                        .view({1, 1, time, keyCount});
     }
-    keyValid = cache->keyValid.narrow(1, 0, keyCount);
-  } else if (input.tokenValid.defined()) {
-    keyValid = input.tokenValid;
-  }
-  torch::Tensor mask;  // additive [B or 1, 1, T, S] float32, or undefined when nothing is hidden
-  if (time > 1 && !keyValid.defined() && !input.sequenceIds.defined()) {
+  } else if (time > 1 && !input.tokenValid.defined() && !input.sequenceIds.defined()) {
     // Causal only (plain prefill and training): one [1, 1, T, S] mask broadcast over the batch,
     // two ops instead of the general path's eight, which shows on small models.
-    mask = torch::full({time, keyCount}, std::numeric_limits<float>::lowest(),
-                       torch::TensorOptions().device(device).dtype(torch::kFloat32))
+    mask = torch::full({time, keyCount}, kHidden, maskOptions)
                .triu(start + 1)
                .view({1, 1, time, keyCount});
-  } else if (time > 1 || keyValid.defined() || input.sequenceIds.defined()) {
+  } else if (time > 1 || input.tokenValid.defined() || input.sequenceIds.defined()) {
     auto options = torch::TensorOptions().device(device);
     auto querySlots = torch::arange(start, keyCount, options.dtype(torch::kLong));
     auto keySlots = torch::arange(0, keyCount, options.dtype(torch::kLong));
     auto allowed = (keySlots.unsqueeze(0) <= querySlots.unsqueeze(1))  // [T, S]
                        .unsqueeze(0)
                        .expand({batch, time, keyCount});
-    if (keyValid.defined()) allowed = allowed & keyValid.unsqueeze(1);
+    if (input.tokenValid.defined()) allowed = allowed & input.tokenValid.unsqueeze(1);
     if (input.sequenceIds.defined()) {
       allowed = allowed & (input.sequenceIds.unsqueeze(2) == input.sequenceIds.unsqueeze(1));
     }
-    // A finite minimum (not -inf) keeps rows with no visible key (padding queries) free of NaN.
-    mask =
-        torch::zeros({batch, 1, time, keyCount}, options.dtype(torch::kFloat32))
-            .masked_fill(allowed.logical_not().unsqueeze(1), std::numeric_limits<float>::lowest());
+    mask = torch::zeros({batch, 1, time, keyCount}, maskOptions)
+               .masked_fill(allowed.logical_not().unsqueeze(1), kHidden);
   }
 
   for (int64_t layer = 0; layer < config_.numHiddenLayers; ++layer) {

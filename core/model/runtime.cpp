@@ -2,6 +2,10 @@
 
 #include <torch/torch.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -45,6 +49,14 @@ void initTorchRuntime(int threads) {
   torch::set_num_threads(threads > 0 ? threads : cores);
   static bool interopSet = false;
   if (!interopSet) {
+#if defined(__GLIBC__)
+    // Tensors of a few hundred KiB (attention scores, activations) are freed and allocated
+    // again every forward pass; by default glibc serves them with fresh mmaps or trims them off
+    // the heap, and every reuse pays page faults (a tenth of a batch-64 decode step). Keep
+    // them in the heap instead.
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
     // Inter-op threads may be set only once per process, before any parallel work.
     try {
       torch::set_num_interop_threads(1);

@@ -16,14 +16,22 @@ namespace astro::model::detail {
 struct KvCache {
   std::vector<torch::Tensor> keys;    // per layer [batch, kvHeads, capacity, headDim]
   std::vector<torch::Tensor> values;  // per layer [batch, kvHeads, capacity, headDim]
-  torch::Tensor keyValid;             // [batch, capacity] bool; false for padding slots
-  int64_t length = 0;                 // slots filled so far (same for every row)
+  // Added to attention scores: 0 for a filled token, the float minimum for padding and empty
+  // slots, so a decode step's mask is a view of it instead of a tensor built per step.
+  torch::Tensor keyBias;  // [batch, capacity] float32
+  int64_t length = 0;     // slots filled so far (same for every row)
 
   static KvCache allocate(const ModelConfig& config, int64_t batch, int64_t capacity,
                           const torch::TensorOptions& options);
-  int64_t capacity() const { return keyValid.size(1); }
-  // Keeps only `rows` (int64 indices) of the batch: finished sequences leave the cache.
+  int64_t capacity() const { return keyBias.size(1); }
+  int64_t batch() const { return keyBias.size(0); }
+  // Keeps only `rows` (int64 indices, repeats allowed) of the batch: finished sequences leave the
+  // cache, and one prefilled prompt is copied to the rows that share it.
   void keepRows(const torch::Tensor& rows);
+  // Rows [firstRow, firstRow + rows) with slots from `firstSlot` on, as an empty cache whose
+  // tensors are views of this one: a forward pass on it fills this cache's slots in place (used
+  // to prefill prompts of similar length together, right-aligned at this cache's length).
+  KvCache view(int64_t firstRow, int64_t rows, int64_t firstSlot) const;
 };
 
 struct ForwardInput {
@@ -36,7 +44,8 @@ struct ForwardInput {
   torch::Tensor inputIds;     // [batch, time] int64
   torch::Tensor positionIds;  // [batch, time] int64 (rotary positions)
   torch::Tensor tokenValid;   // optional [batch, time] bool: false marks padding, never attended
-  torch::Tensor sequenceIds;  // optional [batch, time] int64: packed sequences attend within id
+  // Optional [batch, time] int64, without a cache: packed sequences attend within their id.
+  torch::Tensor sequenceIds;
   bool lastPositionOnly = false;  // logits of the last position only ([batch, 1, vocab])
 };
 

@@ -6,6 +6,7 @@
 //              [--tokenizer DIR-with-tokenizer.json]
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -35,6 +36,7 @@ struct BenchOptions {
 
 struct Measurement {
   double seconds = 0;
+  double cpuSeconds = 0;  // process CPU time: steadier than wall time on a shared machine
   astro::search::MctsStats stats;
   double simulationsPerSecond() const { return stats.simulations / seconds; }
   double tokensPerSecond() const { return stats.policyTokens / seconds; }
@@ -113,10 +115,12 @@ Measurement measure(const std::vector<astro::math::Problem>& problems,
                     astro::search::StepPolicy& policy, const astro::math::Verifier& verifier,
                     const astro::search::MctsOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  const std::clock_t cpuStart = std::clock();
   const auto result = astro::search::searchBatch(problems, policy, verifier, options);
   Measurement measurement;
   measurement.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  measurement.cpuSeconds = double(std::clock() - cpuStart) / CLOCKS_PER_SEC;
   measurement.stats = result.stats;
   return measurement;
 }
@@ -152,7 +156,7 @@ int main(int argc, char** argv) {
                 bench.trees, bench.iterations, bench.children, bench.depth, bench.stepTokens,
                 bench.repeats);
 
-    std::vector<double> batchedSims, batchedTokens, aloneSims, aloneTokens;
+    std::vector<double> batchedSims, batchedTokens, aloneSims, aloneTokens, batchedCpu, aloneCpu;
     for (int repeat = 0; repeat < bench.repeats; ++repeat) {
       options.treesPerBatch = bench.trees;
       const Measurement batched = measure(problems, policy, verifier, options);
@@ -162,12 +166,15 @@ int main(int argc, char** argv) {
       batchedTokens.push_back(batched.tokensPerSecond());
       aloneSims.push_back(alone.simulationsPerSecond());
       aloneTokens.push_back(alone.tokensPerSecond());
-      std::printf("run %d: batched %.2f s (%lld sims, %lld tokens, %lld+%lld calls), "
-                  "one-at-a-time %.2f s (%lld sims, %lld tokens, %lld+%lld calls)\n",
-                  repeat + 1, batched.seconds, batched.stats.simulations,
+      batchedCpu.push_back(batched.stats.simulations / batched.cpuSeconds);
+      aloneCpu.push_back(alone.stats.simulations / alone.cpuSeconds);
+      std::printf("run %d: batched %.2f s (cpu %.2f s; %lld sims, %lld tokens, %lld+%lld calls), "
+                  "one-at-a-time %.2f s (cpu %.2f s; %lld sims, %lld tokens, %lld+%lld calls)\n",
+                  repeat + 1, batched.seconds, batched.cpuSeconds, batched.stats.simulations,
                   batched.stats.policyTokens, batched.stats.proposeCalls,
-                  batched.stats.rolloutCalls, alone.seconds, alone.stats.simulations,
-                  alone.stats.policyTokens, alone.stats.proposeCalls, alone.stats.rolloutCalls);
+                  batched.stats.rolloutCalls, alone.seconds, alone.cpuSeconds,
+                  alone.stats.simulations, alone.stats.policyTokens, alone.stats.proposeCalls,
+                  alone.stats.rolloutCalls);
     }
     std::printf("\n%-22s %14s %14s %8s\n", "metric", "batched", "one-at-a-time", "ratio");
     const double sims = median(batchedSims), simsAlone = median(aloneSims);
@@ -176,6 +183,9 @@ int main(int argc, char** argv) {
                 sims / simsAlone);
     std::printf("%-22s %14.1f %14.1f %7.2fx\n", "policy tokens/s", tokens, tokensAlone,
                 tokens / tokensAlone);
+    const double cpuSims = median(batchedCpu), cpuSimsAlone = median(aloneCpu);
+    std::printf("%-22s %14.2f %14.2f %7.2fx\n", "simulations/cpu-s", cpuSims, cpuSimsAlone,
+                cpuSims / cpuSimsAlone);
     std::printf("target: batched >= 4x one-at-a-time in simulations/s\n");
     return 0;
   } catch (const std::exception& error) {
