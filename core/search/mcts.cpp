@@ -55,7 +55,10 @@ class BatchedSearch {
   BatchedSearch(std::span<const math::Problem> problems, StepPolicy& policy,
                 const math::Verifier& verifier, const MctsOptions& options,
                 const MctsCallbacks& callbacks)
-      : problems_(problems), policy_(policy), verifier_(verifier), options_(options),
+      : problems_(problems),
+        policy_(policy),
+        verifier_(verifier),
+        options_(options),
         callbacks_(callbacks) {
     result_.trees.resize(problems.size());
     result_.stats.treesTotal = static_cast<int>(problems.size());
@@ -118,8 +121,8 @@ class BatchedSearch {
   // proposed yet, or to a terminal.
   int selectLeaf(const ActiveTree& active) const {
     int node = 0;
-    while (active.expanded[static_cast<std::size_t>(node)] &&
-           !active.tree.node(node).terminal && !active.tree.node(node).children.empty()) {
+    while (active.expanded[static_cast<std::size_t>(node)] && !active.tree.node(node).terminal &&
+           !active.tree.node(node).children.empty()) {
       node = selectChild(active.tree, node, options_.exploration);
     }
     return node;
@@ -219,8 +222,7 @@ class BatchedSearch {
     for (const Request& request : requests) {
       states.push_back({request.tree->problem, stepsTo(*request.tree, request.node),
                         request.tree->requestSeed(request.node, Purpose::kRollout)});
-      sampling.maxSteps.push_back(options_.maxDepth -
-                                  request.tree->tree.node(request.node).depth);
+      sampling.maxSteps.push_back(options_.maxDepth - request.tree->tree.node(request.node).depth);
     }
     auto rollouts = policy_.rollout(states, sampling);
     if (rollouts.size() != requests.size()) {
@@ -250,8 +252,7 @@ class BatchedSearch {
             if (active.tree.node(end).terminal) break;
           } else {
             end = addNode(active, end, step);
-            assignChildPriors(active.tree, active.tree.node(end).parent.value(),
-                              active.likelihood);
+            assignChildPriors(active.tree, active.tree.node(end).parent.value(), active.likelihood);
           }
         }
         extra.push_back(step.text);
@@ -293,8 +294,8 @@ class BatchedSearch {
         verifier_.grade(*active.problem, joinSteps(path, options_.stepDelimiter));
     TreeNode& graded = active.tree.node(node);
     graded.terminal = true;
-    graded.answer = verdict.answerFound ? std::optional<std::string>(verdict.extracted)
-                                        : std::nullopt;
+    graded.answer =
+        verdict.answerFound ? std::optional<std::string>(verdict.extracted) : std::nullopt;
     graded.correct = verdict.correct;
   }
 
@@ -314,6 +315,10 @@ class BatchedSearch {
         ++it;
         continue;
       }
+      const SelfEvaluationCounts judged = filterBySelfEvaluation(
+          active.tree, *active.problem, policy_, options_.selfEvaluation, active.seedBase);
+      result_.stats.solutionsJudged += judged.judged;
+      result_.stats.solutionsRejected += judged.rejected;
       ++result_.stats.treesFinished;
       if (callbacks_.onTreeFinished) callbacks_.onTreeFinished(active.problemIndex, active.tree);
       result_.trees[active.problemIndex] = std::move(active.tree);
@@ -348,6 +353,12 @@ void MctsOptions::validate() const {
   require(maxStepTokens >= 1, "maxStepTokens must be >= 1, got " + std::to_string(maxStepTokens));
   require(treesPerBatch >= 1, "treesPerBatch must be >= 1, got " + std::to_string(treesPerBatch));
   require(!stepDelimiter.empty(), "stepDelimiter must not be empty");
+  require(selfEvaluation.votes >= 0,
+          "selfEvaluation.votes must be >= 0, got " + std::to_string(selfEvaluation.votes));
+  require(selfEvaluation.temperature >= 0, "selfEvaluation.temperature must be >= 0, got " +
+                                               std::to_string(selfEvaluation.temperature));
+  require(selfEvaluation.maxTokens >= 1,
+          "selfEvaluation.maxTokens must be >= 1, got " + std::to_string(selfEvaluation.maxTokens));
 }
 
 MctsResult searchBatch(std::span<const math::Problem> problems, StepPolicy& policy,

@@ -15,6 +15,7 @@
 #include "core/math/problem.h"
 #include "core/math/verifier.h"
 #include "core/search/policy.h"
+#include "core/search/self_evaluation.h"
 #include "core/search/tree.h"
 
 namespace astro::search {
@@ -47,6 +48,10 @@ struct MctsOptions {
   // Trees that advance together (one policy batch holds up to this many states).
   int treesPerBatch = 16;
   std::uint64_t seed = 0;
+  // The quality filter on finished trees (ASTRO, arXiv 2507.00417): correct terminals keep their
+  // verdict only when all selfEvaluation.votes judgments of the policy call the reasoning valid.
+  // Off (votes = 0) by default and for the miniature world (self_evaluation.h).
+  SelfEvaluationOptions selfEvaluation;
 
   // Throws UsageError naming the field when a value is out of range.
   void validate() const;
@@ -61,10 +66,13 @@ struct MctsStats {
   long long statesRolledOut = 0;
   int treesFinished = 0;
   int treesTotal = 0;
+  long long solutionsJudged = 0;    // correct terminals put to the self-evaluation vote
+  long long solutionsRejected = 0;  // of those, not unanimously valid (now correct = false)
 };
 
 struct MctsCallbacks {
-  // Called once per tree as soon as it has run all its iterations (persist it here).
+  // Called once per tree as soon as it has run all its iterations and the self-evaluation filter
+  // (when on) has judged it (persist it here).
   std::function<void(std::size_t problemIndex, const SearchTree& tree)> onTreeFinished;
   // Called after every round of the batched loop.
   std::function<void(const MctsStats& stats)> onProgress;

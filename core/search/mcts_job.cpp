@@ -88,6 +88,9 @@ SearchJob readSearchJob(const std::filesystem::path& tomlFile) {
   reader.read("keep_rollout_nodes", mcts.keepRolloutNodes);
   reader.readInt("max_step_tokens", mcts.maxStepTokens);
   reader.readInt("trees_per_batch", mcts.treesPerBatch);
+  reader.readInt("self_evaluation_votes", mcts.selfEvaluation.votes);
+  reader.read("self_evaluation_temperature", mcts.selfEvaluation.temperature);
+  reader.readInt("self_evaluation_max_tokens", mcts.selfEvaluation.maxTokens);
   std::int64_t seed = static_cast<std::int64_t>(mcts.seed);
   reader.read("seed", seed);
   mcts.seed = static_cast<std::uint64_t>(seed);

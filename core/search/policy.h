@@ -32,9 +32,9 @@ struct ProposedStep {
 };
 
 struct StepSampling {
-  int count = 1;              // candidate steps per state (k)
-  double temperature = 1.0;   // sampling temperature
-  int maxStepTokens = 256;    // a step longer than this is cut (and counts as one step)
+  int count = 1;             // candidate steps per state (k)
+  double temperature = 1.0;  // sampling temperature
+  int maxStepTokens = 256;   // a step longer than this is cut (and counts as one step)
 };
 
 struct RolloutSampling {
@@ -45,6 +45,13 @@ struct RolloutSampling {
   std::vector<int> maxSteps;
 };
 
+// Self-evaluation of a finished solution (core/search/self_evaluation.h).
+struct SelfEvaluationSampling {
+  int votes = 1;  // independent judgments per solution
+  double temperature = 1.0;
+  int maxTokens = 8;  // tokens of one verdict
+};
+
 class StepPolicy {
  public:
   virtual ~StepPolicy() = default;
@@ -52,12 +59,18 @@ class StepPolicy {
   // For every state, `sampling.count` candidate next steps, in one batched call. Result[i]
   // belongs to states[i]; it may hold fewer than `count` steps (e.g. when duplicates merged).
   virtual std::vector<std::vector<ProposedStep>> proposeSteps(std::span<const PolicyState> states,
-                                                             const StepSampling& sampling) = 0;
+                                                              const StepSampling& sampling) = 0;
 
   // Continues every state step by step until a final step or sampling.maxSteps[i] steps, in one
   // batched call (the simulation phase). Result[i] holds the steps taken after states[i].
   virtual std::vector<std::vector<ProposedStep>> rollout(std::span<const PolicyState> states,
-                                                        const RolloutSampling& sampling) = 0;
+                                                         const RolloutSampling& sampling) = 0;
+
+  // For every state, a whole solution (its last step holds the final answer), `sampling.votes`
+  // independent judgments of whether its reasoning is valid (true) or not, in one batched call.
+  // The default throws UsageError: a policy that cannot judge cannot run the quality filter.
+  virtual std::vector<std::vector<bool>> judgeSolutions(std::span<const PolicyState> states,
+                                                        const SelfEvaluationSampling& sampling);
 };
 
 // The text a verifier grades for a path: the steps joined by the step delimiter.

@@ -9,7 +9,8 @@
 
 namespace astro::search {
 
-CallbackStepPolicy::CallbackStepPolicy(StepSampler sampler) : sampler_(std::move(sampler)) {
+CallbackStepPolicy::CallbackStepPolicy(StepSampler sampler, SolutionJudge judge)
+    : sampler_(std::move(sampler)), judge_(std::move(judge)) {
   if (!sampler_) throw Error("CallbackStepPolicy: the step sampler is empty");
 }
 
@@ -50,6 +51,18 @@ std::vector<std::vector<ProposedStep>> CallbackStepPolicy::rollout(
     }
   }
   return rollouts;
+}
+
+std::vector<std::vector<bool>> CallbackStepPolicy::judgeSolutions(
+    std::span<const PolicyState> states, const SelfEvaluationSampling& sampling) {
+  if (!judge_) return StepPolicy::judgeSolutions(states, sampling);
+  ++judgeCalls_;
+  std::vector<std::vector<bool>> votes(states.size());
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    std::mt19937_64 random(states[i].seed);
+    for (int vote = 0; vote < sampling.votes; ++vote) votes[i].push_back(judge_(states[i], random));
+  }
+  return votes;
 }
 
 }  // namespace astro::search

@@ -33,10 +33,13 @@ std::string validUtf8(std::string_view bytes) {
   std::size_t i = 0;
   while (i < bytes.size()) {
     const auto lead = static_cast<unsigned char>(bytes[i]);
-    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3
-                         : (lead >> 3) == 0x1e                ? 4 : 0;
-    bool wellFormed = length > 0 && i + length <= bytes.size() && lead != 0xc0 && lead != 0xc1 &&
-                      lead <= 0xf4;
+    std::size_t length = lead < 0x80           ? 1
+                         : (lead >> 5) == 0x6  ? 2
+                         : (lead >> 4) == 0xe  ? 3
+                         : (lead >> 3) == 0x1e ? 4
+                                               : 0;
+    bool wellFormed =
+        length > 0 && i + length <= bytes.size() && lead != 0xc0 && lead != 0xc1 && lead <= 0xf4;
     for (std::size_t k = 1; wellFormed && k < length; ++k) {
       wellFormed = (static_cast<unsigned char>(bytes[i + k]) & 0xc0) == 0x80;
     }
@@ -56,6 +59,20 @@ std::string validUtf8(std::string_view bytes) {
     }
   }
   return text;
+}
+
+// "Valid." / " yes, ..." -> true; "invalid", "no", anything else -> false.
+bool isValidVote(std::string_view answer) {
+  std::string word;
+  for (char c : answer) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (letter) {
+      word += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    } else if (!word.empty()) {
+      break;
+    }
+  }
+  return word == "valid" || word == "yes";
 }
 
 double sum(std::span<const float> values) {
@@ -85,6 +102,37 @@ std::string LanguageModelPolicy::promptText(const PolicyState& state) const {
   return prompt;
 }
 
+std::string LanguageModelPolicy::judgePromptText(const PolicyState& state) const {
+  std::string question = "Problem:\n" + state.problem->question + "\n\nSolution:\n";
+  question += joinSteps(state.steps, options_.stepDelimiter);
+  question += "\n\n" + options_.judgeQuestion;
+  std::vector<tokenizer::ChatMessage> messages;
+  if (!options_.systemPrompt.empty()) messages.push_back({"system", options_.systemPrompt});
+  messages.push_back({"user", question});
+  return tokenizer::renderChat(tokenizer_.chatFormat(), messages, true);
+}
+
+std::vector<std::vector<bool>> LanguageModelPolicy::judgeSolutions(
+    std::span<const PolicyState> states, const SelfEvaluationSampling& sampling) {
+  std::vector<std::vector<std::int32_t>> prompts;
+  prompts.reserve(states.size() * static_cast<std::size_t>(std::max(0, sampling.votes)));
+  for (const PolicyState& state : states) {
+    const std::vector<std::int32_t> prompt = tokenizer_.encode(judgePromptText(state));
+    for (int vote = 0; vote < sampling.votes; ++vote) prompts.push_back(prompt);
+  }
+  std::vector<std::vector<bool>> votes(states.size());
+  if (prompts.empty()) return votes;
+  model::GenerationOptions generation =
+      generationOptions(sampling.temperature, sampling.maxTokens, states);
+  generation.returnLogprobs = false;
+  const std::vector<model::Generation> answers = model_.generate(prompts, generation);
+  for (std::size_t row = 0; row < answers.size(); ++row) {
+    const std::string text = tokenizer_.decode(answers[row].ids, /*skipSpecialTokens=*/true);
+    votes[row / static_cast<std::size_t>(sampling.votes)].push_back(isValidVote(text));
+  }
+  return votes;
+}
+
 model::GenerationOptions LanguageModelPolicy::generationOptions(
     double temperature, int maxNewTokens, std::span<const PolicyState> states) const {
   model::GenerationOptions generation;
@@ -97,9 +145,7 @@ model::GenerationOptions LanguageModelPolicy::generationOptions(
   generation.seed = seed;
   generation.stopAtEos = true;
   generation.stopIds = tokenizer_.stopIds();
-  generation.decode = [this](std::span<const std::int32_t> ids) {
-    return tokenizer_.decode(ids);
-  };
+  generation.decode = [this](std::span<const std::int32_t> ids) { return tokenizer_.decode(ids); };
   generation.returnLogprobs = true;
   generation.maxBatchSize = options_.maxBatchSize;
   return generation;
@@ -161,7 +207,7 @@ std::vector<std::vector<ProposedStep>> LanguageModelPolicy::rollout(
 }
 
 std::vector<ProposedStep> LanguageModelPolicy::splitIntoSteps(const model::Generation& generated,
-                                                             int maxSteps) const {
+                                                              int maxSteps) const {
   // Text of the continuation with the byte offset where every token starts (special tokens
   // such as <|eot_id|> add no text).
   std::string text;
@@ -192,8 +238,7 @@ std::vector<ProposedStep> LanguageModelPolicy::splitIntoSteps(const model::Gener
         trimLeadingNewlines(text.substr(segmentBegin, segmentEnd - segmentBegin))));
     segmentBegin = nextBegin;
     if (stepText.empty()) {
-      if (last && !steps.empty() &&
-          generated.finishReason == model::FinishReason::kStopToken) {
+      if (last && !steps.empty() && generated.finishReason == model::FinishReason::kStopToken) {
         steps.back().final = true;  // the model stopped right after the last step's delimiter
       }
       continue;

@@ -13,7 +13,7 @@
 namespace astro::search {
 
 struct LanguageModelPolicyOptions {
-  std::string systemPrompt;          // empty: no system message
+  std::string systemPrompt;            // empty: no system message
   std::string stepDelimiter = "\n\n";  // the step delimiter
   // A step holding this text states the final answer, so it ends the solution even when the
   // model did not stop after it ("\\boxed" for MATH and the countdown world).
@@ -21,6 +21,10 @@ struct LanguageModelPolicyOptions {
   double topP = 1.0;
   std::int64_t maxBatchSize = 256;  // rows decoded together (LanguageModel splits beyond it)
   int maxRolloutTokens = 1024;      // a rollout's whole continuation
+  // The self-evaluation question asked after the problem and a solution (judgeSolutions); our
+  // wording (the paper's prompt could not be read here, core/search/self_evaluation.h).
+  std::string judgeQuestion =
+      "Is the reasoning in this solution valid? Answer with one word: valid or invalid.";
 };
 
 class LanguageModelPolicy final : public StepPolicy {
@@ -30,12 +34,18 @@ class LanguageModelPolicy final : public StepPolicy {
                       LanguageModelPolicyOptions options = {});
 
   std::vector<std::vector<ProposedStep>> proposeSteps(std::span<const PolicyState> states,
-                                                     const StepSampling& sampling) override;
+                                                      const StepSampling& sampling) override;
   std::vector<std::vector<ProposedStep>> rollout(std::span<const PolicyState> states,
-                                                const RolloutSampling& sampling) override;
+                                                 const RolloutSampling& sampling) override;
+  // Asks options.judgeQuestion about each solution `votes` times (one generate call); a vote is
+  // valid when the answer's first word is "valid" or "yes".
+  std::vector<std::vector<bool>> judgeSolutions(std::span<const PolicyState> states,
+                                                const SelfEvaluationSampling& sampling) override;
 
   // The prompt the model continues for `state`: chat prompt, then the steps so far.
   std::string promptText(const PolicyState& state) const;
+  // The self-evaluation prompt for the whole solution in `state`.
+  std::string judgePromptText(const PolicyState& state) const;
 
  private:
   model::GenerationOptions generationOptions(double temperature, int maxNewTokens,

@@ -61,6 +61,10 @@ astro::search::SearchJob resolveJob(const SearchCommandOptions& options, const C
   if (given("--max-step-tokens")) job.mcts.maxStepTokens = flags.mcts.maxStepTokens;
   if (given("--trees-per-batch")) job.mcts.treesPerBatch = flags.mcts.treesPerBatch;
   if (given("--seed")) job.mcts.seed = flags.mcts.seed;
+  if (given("--self-eval-votes")) job.mcts.selfEvaluation.votes = flags.mcts.selfEvaluation.votes;
+  if (given("--self-eval-temperature")) {
+    job.mcts.selfEvaluation.temperature = flags.mcts.selfEvaluation.temperature;
+  }
   return job;
 }
 
@@ -120,6 +124,11 @@ void runSearch(const SearchCommandOptions& options, const CLI::App& command) {
   std::printf("trees in %s  %d, solved by search %d (%.3f)\n", destination.c_str(),
               summary.treesStored, summary.treesSolved,
               summary.treesStored > 0 ? double(summary.treesSolved) / summary.treesStored : 0.0);
+  if (job.mcts.selfEvaluation.votes > 0) {
+    std::printf("self-evaluation     %lld correct terminals judged (%d votes), %lld rejected\n",
+                summary.search.stats.solutionsJudged, job.mcts.selfEvaluation.votes,
+                summary.search.stats.solutionsRejected);
+  }
   if (summary.passSamples > 0) {
     std::printf("policy pass@1       %.3f (%d/%d single samples of the searched problems)\n",
                 summary.passAt1(), summary.passCorrect, summary.passSamples);
@@ -188,6 +197,17 @@ void addSearchCommand(CLI::App& root) {
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   command->add_option("--seed", mcts.seed, "Random seed")->capture_default_str();
+  command
+      ->add_option("--self-eval-votes", mcts.selfEvaluation.votes,
+                   "Quality filter: the policy judges each correct solution K times and only "
+                   "unanimous 'valid' votes keep it correct (ASTRO); 0: off")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+  command
+      ->add_option("--self-eval-temperature", mcts.selfEvaluation.temperature,
+                   "Sampling temperature of the self-evaluation votes")
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str();
   command->add_option("--threads", options->threads, "Torch threads (0: all cores)")
       ->check(CLI::Range(0, 1024));
   command->add_flag("--quiet", options->quiet, "No progress lines on stderr");
