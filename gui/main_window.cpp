@@ -229,6 +229,7 @@ void MainWindow::openWorkspace(const QString& dir) {
   logPanel_->setWorkspace(folder);
   chartsView_->setWorkspace(folder);
   overview_->clear();
+  treeView_->showRun(folder, 0);
   refreshWorkspace();
   refreshTimer_->start();
 }
@@ -292,6 +293,7 @@ void MainWindow::onRunSelectionChanged() {
   std::filesystem::path folder = workspaceDir_.toStdString();
   overview_->showRun(folder, runId);
   logPanel_->showRun(runId);
+  treeView_->showRun(folder, runId);
 }
 
 void MainWindow::chooseWorkspace() {

@@ -1,6 +1,8 @@
 // `astro-studio`: the desktop application. --workspace DIR opens a workspace, --open-run ID selects
-// a run, --open-tree FILE opens a search tree, --screenshot FILE renders the window to a PNG once
-// the workspace (and tree) are shown and quits, --quit-after-ms N quits after N ms.
+// a run (its stored search trees fill the tree view's problems list, the first one opened),
+// --view NAME shows a tab, --open-tree FILE opens a search tree file, --screenshot FILE renders the
+// window to a PNG once the workspace (and tree) are shown and quits, --quit-after-ms N quits
+// after N ms.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -9,6 +11,8 @@
 
 #include "core/base/workspace_paths.h"
 #include "gui/main_window.h"
+#include "gui/tree/run_tree_list_model.h"
+#include "gui/tree/run_tree_panel.h"
 #include "gui/tree/tree_view.h"
 #include "gui/workspace/run_overview_view.h"
 
@@ -38,10 +42,12 @@ int main(int argc, char** argv) {
       "quit-after-ms", "Quit after MS milliseconds (smoke tests, screenshots).", "MS");
   QCommandLineOption openRunOption("open-run", "Select run ID of the workspace.", "ID");
   QCommandLineOption openTreeOption("open-tree", "Open a search tree (JSON or JSONL).", "FILE");
+  QCommandLineOption viewOption("view", "Show this view: overview, tree, trace, charts or samples.",
+                                "NAME");
   QCommandLineOption screenshotOption(
       "screenshot", "Render the window to FILE (PNG) once loaded, then quit.", "FILE");
-  parser.addOptions(
-      {workspaceOption, quitAfterOption, openRunOption, openTreeOption, screenshotOption});
+  parser.addOptions({workspaceOption, quitAfterOption, openRunOption, openTreeOption, viewOption,
+                     screenshotOption});
   parser.process(app);
 
   int quitAfterMs = -1;
@@ -57,12 +63,19 @@ int main(int argc, char** argv) {
     if (!ok || runId <= 0) return usageError("--open-run needs a positive run id");
   }
 
+  const QStringList views{"overview", "tree", "trace", "charts", "samples"};
+  const int viewIndex = parser.isSet(viewOption) ? views.indexOf(parser.value(viewOption)) : -1;
+  if (parser.isSet(viewOption) && viewIndex < 0) {
+    return usageError("--view needs one of overview, tree, trace, charts, samples");
+  }
+
   QString workspace = parser.isSet(workspaceOption)
                           ? parser.value(workspaceOption)
                           : QString::fromStdString(astro::defaultWorkspaceDir().string());
   QDir().mkpath(workspace);
   astro::gui::MainWindow window(workspace);
   window.show();
+  if (viewIndex >= 0) window.views()->setCurrentIndex(viewIndex);
   if (runId > 0) window.selectRun(runId);
   if (parser.isSet(openTreeOption)) {
     window.views()->setCurrentWidget(window.treeView());
@@ -72,9 +85,18 @@ int main(int argc, char** argv) {
     // Shoot once what was asked for has arrived: the workspace snapshot, the run overview and
     // the tree layout (each only when requested).
     QString path = parser.value(screenshotOption);
-    auto shoot = [&window, &app, path, runId, wantTree = parser.isSet(openTreeOption)] {
+    // A run shown in the tree view is ready once its first tree is drawn (or it has none).
+    const bool wantRunTree = runId > 0 && viewIndex == 1 && !parser.isSet(openTreeOption);
+    auto shoot = [&window, &app, path, runId, wantRunTree,
+                  wantTree = parser.isSet(openTreeOption)] {
+      const auto* runTrees = window.treeView()->runTreePanel()->model();
+      const bool runTreeShown =
+          runTrees->runId() == runId &&
+          (runTrees->totalTrees() == 0 ||
+           (runTrees->totalTrees() > 0 && window.treeView()->isLayoutReady()));
       bool ready = (runId == 0 || window.overviewView()->runId() == runId) &&
-                   (!wantTree || window.treeView()->isLayoutReady());
+                   (!wantTree || window.treeView()->isLayoutReady()) &&
+                   (!wantRunTree || runTreeShown);
       if (!ready) return false;
       bool saved = window.saveScreenshot(path);
       if (!saved) qCritical("astro-studio: cannot write %s", qPrintable(path));

@@ -15,6 +15,8 @@
 #include "core/graph/tree_layout.h"
 #include "core/search/tree_json.h"
 #include "gui/tree/graph_canvas.h"
+#include "gui/tree/run_tree_panel.h"
+#include "gui/tree/run_trees.h"
 
 namespace astro::gui {
 namespace {
@@ -109,6 +111,12 @@ TreeView::TreeView(QWidget* parent) : QWidget(parent) {
 
   auto* splitter = new QSplitter(Qt::Horizontal, this);
   layout->addWidget(splitter, 1);
+  runTrees_ = new RunTreePanel(splitter);
+  connect(runTrees_, &RunTreePanel::treeChosen, this, &TreeView::openStoredTree);
+  connect(runTrees_, &RunTreePanel::runListed, this, [this](qint64, int rows, qint64) {
+    if (openFirstRunTree_ && rows > 0) runTrees_->selectRow(0);
+    openFirstRunTree_ = false;
+  });
   scene_ = new TreeScene(this);
   canvas_ = new GraphCanvas(splitter);
   canvas_->setObjectName("treeCanvas");
@@ -117,11 +125,14 @@ TreeView::TreeView(QWidget* parent) : QWidget(parent) {
   stepPanel_->setObjectName("stepPanel");
   stepPanel_->setReadOnly(true);
   stepPanel_->setPlaceholderText(tr("Click a node to read its step."));
-  splitter->setStretchFactor(0, 3);
-  splitter->setStretchFactor(1, 1);
-  splitter->setSizes({900, 300});
+  splitter->setStretchFactor(0, 1);
+  splitter->setStretchFactor(1, 3);
+  splitter->setStretchFactor(2, 1);
+  splitter->setSizes({280, 820, 300});
   status_ =
-      new QLabel(tr("File > Open Tree… opens a search tree (interchange JSON or JSONL)."), this);
+      new QLabel(tr("Choose a problem of the selected run, or File > Open Tree… for a search tree "
+                    "file (interchange JSON or JSONL)."),
+                 this);
   status_->setObjectName("treeStatus");
   layout->addWidget(status_);
   connect(scene_, &QGraphicsScene::selectionChanged, this, &TreeView::showSelectedNode);
@@ -151,19 +162,43 @@ void TreeView::openFile(const QString& path) {
                       Q_EMIT treeLoadFailed(loaded.error);
                       return;
                     }
-                    showTrees(std::move(loaded.trees), loaded.source);
+                    showTrees(std::move(loaded.trees), QFileInfo(loaded.source).fileName());
                   });
 }
 
-void TreeView::showTrees(std::vector<search::SearchTree> trees, const QString& source) {
+void TreeView::showRun(const std::filesystem::path& folder, std::int64_t runId) {
+  runFolder_ = folder;
+  openFirstRunTree_ = runId != 0;
+  runTrees_->showRun(folder, runId);
+}
+
+void TreeView::openStoredTree(qint64 treeId, const QString& label) {
+  showClock_.start();
+  layoutReady_ = false;
+  setStatus(tr("Reading tree %1 (%2)…").arg(treeId).arg(label));
+  const auto folder = runFolder_;
+  loadJobs_.start(
+      [folder, treeId](const std::atomic<bool>&) { return readRunTree(folder, treeId); },
+      [this, label](LoadedRunTree loaded) {
+        if (!loaded.error.isEmpty() || !loaded.tree) {
+          setStatus(loaded.error);
+          Q_EMIT treeLoadFailed(loaded.error);
+          return;
+        }
+        std::vector<search::SearchTree> trees;
+        trees.push_back(std::move(*loaded.tree));
+        showTrees(std::move(trees), label);
+      });
+}
+
+void TreeView::showTrees(std::vector<search::SearchTree> trees, const QString& label) {
   if (!showClock_.isValid()) showClock_.start();
   trees_ = std::make_shared<const std::vector<search::SearchTree>>(std::move(trees));
   treeChooser_->clear();
-  QString file = QFileInfo(source).fileName();
   for (std::size_t i = 0; i < trees_->size(); ++i) {
     const auto& tree = (*trees_)[i];
     treeChooser_->addItem(QStringLiteral("%1 [%2] %3 nodes: %4")
-                              .arg(file)
+                              .arg(label)
                               .arg(i + 1)
                               .arg(tree.size())
                               .arg(QString::fromStdString(tree.problem()).left(60)));

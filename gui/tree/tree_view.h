@@ -1,11 +1,14 @@
-// The search tree view: opens trees from interchange JSON/JSONL files, lays them out on a worker
-// thread with core/graph (a newer layout cancels the one running), draws them with TreeScene, and
-// shows the clicked node's step in a side panel. Large trees are pruned by visits first; "Show
-// all" lays out every node. Find (Ctrl+F) selects the next node whose step contains the text.
+// The search tree view: opens trees from a run of the workspace (the problems panel lists the
+// run's stored trees; choosing one reads it on a worker thread) or from interchange JSON/JSONL
+// files, lays them out on a worker thread with core/graph (a newer layout cancels the one
+// running), draws them with TreeScene, and shows the clicked node's step in a side panel. Large
+// trees are pruned by visits first; "Show all" lays out every node. Find (Ctrl+F) selects the
+// next node whose step contains the text.
 #pragma once
 
 #include <QElapsedTimer>
 #include <QWidget>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -23,6 +26,7 @@ class QPlainTextEdit;
 namespace astro::gui {
 
 class GraphCanvas;
+class RunTreePanel;
 
 class TreeView : public QWidget {
   Q_OBJECT
@@ -35,13 +39,19 @@ class TreeView : public QWidget {
 
   // Loads the file on a worker thread (JSON: one tree; JSONL: many, chosen in a combo box).
   void openFile(const QString& path);
-  void showTrees(std::vector<search::SearchTree> trees, const QString& source);
+  // Lists the run's stored trees in the problems panel and opens the first one (0: clears it).
+  void showRun(const std::filesystem::path& folder, std::int64_t runId);
+  // Reads stored tree `treeId` of the workspace shown by showRun on a worker thread and shows it.
+  void openStoredTree(qint64 treeId, const QString& label);
+  // `label` names the trees in the chooser ("file.jsonl", "run 3 · p-7").
+  void showTrees(std::vector<search::SearchTree> trees, const QString& label);
   void showTree(int index);
   void showAllNodes();
 
   bool isLayoutReady() const { return layoutReady_; }
   qint64 lastShowMilliseconds() const { return lastShowMilliseconds_; }
   TreeScene* scene() const { return scene_; }
+  RunTreePanel* runTreePanel() const { return runTrees_; }
   GraphCanvas* canvas() const { return canvas_; }
   const search::SearchTree* currentTree() const;
   // The linearized path drawn over the tree (empty without a correct terminal).
@@ -63,6 +73,8 @@ class TreeView : public QWidget {
   void showSelectedNode();
   void setStatus(const QString& text);
 
+  std::filesystem::path runFolder_;
+  bool openFirstRunTree_ = false;  // showRun opens the first tree once the list arrives
   std::shared_ptr<const std::vector<search::SearchTree>> trees_;
   int treeIndex_ = -1;
   search::NodeSequence path_;
@@ -73,6 +85,7 @@ class TreeView : public QWidget {
   QComboBox* coloring_ = nullptr;
   QLineEdit* find_ = nullptr;
   QLabel* status_ = nullptr;
+  RunTreePanel* runTrees_ = nullptr;
   GraphCanvas* canvas_ = nullptr;
   TreeScene* scene_ = nullptr;
   QPlainTextEdit* stepPanel_ = nullptr;

@@ -1,0 +1,116 @@
+#include "gui/tree/run_tree_list_model.h"
+
+#include <QBrush>
+#include <QColor>
+
+#include "gui/tree/run_trees.h"
+
+namespace astro::gui {
+
+RunTreeListModel::RunTreeListModel(QObject* parent, int pageSize)
+    : QAbstractTableModel(parent), pageSize_(std::max(1, pageSize)) {}
+
+void RunTreeListModel::setRun(const std::filesystem::path& folder, std::int64_t runId) {
+  clear();
+  folder_ = folder;
+  runId_ = runId;
+  requestPage();
+}
+
+void RunTreeListModel::clear() {
+  jobs_.cancelCurrent();
+  beginResetModel();
+  rows_.clear();
+  total_ = -1;
+  runId_ = 0;
+  endResetModel();
+}
+
+void RunTreeListModel::requestPage() {
+  const auto folder = folder_;
+  const auto runId = runId_;
+  const auto offset = static_cast<std::int64_t>(rows_.size());
+  const auto limit = static_cast<std::int64_t>(pageSize_);
+  jobs_.start(
+      [folder, runId, offset, limit](const std::atomic<bool>&) {
+        return readRunTreePage(folder, runId, offset, limit);
+      },
+      [this](RunTreePage page) { applyPage(std::move(page)); });
+}
+
+void RunTreeListModel::applyPage(RunTreePage page) {
+  if (page.runId != runId_ || page.offset != static_cast<std::int64_t>(rows_.size())) return;
+  if (!page.error.isEmpty()) {
+    Q_EMIT loadFailed(page.error);
+    return;
+  }
+  total_ = page.total;
+  if (!page.trees.empty()) {
+    const int first = static_cast<int>(rows_.size());
+    beginInsertRows({}, first, first + static_cast<int>(page.trees.size()) - 1);
+    for (auto& tree : page.trees) rows_.push_back(std::move(tree));
+    endInsertRows();
+  }
+  Q_EMIT pageLoaded(static_cast<int>(rows_.size()));
+}
+
+int RunTreeListModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int RunTreeListModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : kColumnCount;
+}
+
+bool RunTreeListModel::canFetchMore(const QModelIndex& parent) const {
+  return !parent.isValid() && runId_ != 0 && !jobs_.isRunning() && total_ >= 0 &&
+         static_cast<qint64>(rows_.size()) < total_;
+}
+
+void RunTreeListModel::fetchMore(const QModelIndex& parent) {
+  // The page arrives from a worker thread through the event loop, never inside this call, so
+  // rows are not inserted while a view or the model tester is handling another change.
+  if (canFetchMore(parent)) requestPage();
+}
+
+QVariant RunTreeListModel::data(const QModelIndex& index, int role) const {
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+    return {};
+  }
+  const store::TreeSummary& tree = rows_[static_cast<std::size_t>(index.row())];
+  if (role == kTreeIdRole) return QVariant::fromValue<qint64>(tree.id);
+  if (role == Qt::ToolTipRole) return QString::fromStdString(tree.problem).left(2000);
+  if (role == Qt::ForegroundRole && index.column() == kCorrect) {
+    return QBrush(tree.stats.solved() ? QColor(30, 140, 60) : QColor(200, 40, 40));
+  }
+  if (role == Qt::TextAlignmentRole && index.column() >= kCorrect && index.column() <= kTerminals) {
+    return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+  }
+  if (role != Qt::DisplayRole) return {};
+  switch (index.column()) {
+    case kProblemId:
+      return QString::fromStdString(tree.problemId);
+    case kProblem:
+      return QString::fromStdString(tree.problem).simplified().left(120);
+    case kNodes:
+      return tree.stats.nodes;
+    case kDepth:
+      return tree.stats.maxDepth;
+    case kTerminals:
+      return tree.stats.terminals;
+    case kCorrect:
+      return tree.stats.correctTerminals;
+    case kStage:
+      return QString::fromStdString(tree.stage);
+  }
+  return {};
+}
+
+QVariant RunTreeListModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+  static const char* kNames[] = {"Problem id", "Correct", "Nodes",  "Depth",
+                                 "Terminals",  "Stage",   "Problem"};
+  return section >= 0 && section < kColumnCount ? tr(kNames[section]) : QVariant();
+}
+
+}  // namespace astro::gui

@@ -1,0 +1,44 @@
+// The problems panel of the tree view: the stored search trees of the selected run (run ->
+// problems list -> tree) in a lazily filled table; choosing a row asks for that tree.
+#pragma once
+
+#include <QWidget>
+#include <cstdint>
+#include <filesystem>
+
+class QLabel;
+class QTableView;
+
+namespace astro::gui {
+
+class RunTreeListModel;
+
+class RunTreePanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit RunTreePanel(QWidget* parent = nullptr);
+
+  // Lists the run's trees (read on a worker thread); 0 clears the list.
+  void showRun(const std::filesystem::path& folder, std::int64_t runId);
+  std::int64_t runId() const;
+  RunTreeListModel* model() const { return model_; }
+  QTableView* view() const { return view_; }
+  // Selects `row` (which opens its tree); false when the row is not loaded.
+  bool selectRow(int row);
+
+ Q_SIGNALS:
+  // The user (or selectRow) chose a tree of the list.
+  void treeChosen(qint64 treeId, const QString& label);
+  // The first page of a run arrived: `rows` loaded of `total`.
+  void runListed(qint64 runId, int rows, qint64 total);
+
+ private:
+  void updateTitle();
+
+  QLabel* title_ = nullptr;
+  QTableView* view_ = nullptr;
+  RunTreeListModel* model_ = nullptr;
+  qint64 listedRun_ = 0;  // the run whose first page runListed announced
+};
+
+}  // namespace astro::gui
