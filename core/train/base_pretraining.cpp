@@ -23,10 +23,11 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Direct solutions in chat form: the puzzle as the user turn, the reference steps as the reply.
-void writeDirectCorpus(const fs::path& path, const world::GeneratedDataset& dataset) {
+}  // namespace
+
+void writeDirectCorpus(const fs::path& path, const std::vector<world::GeneratedProblem>& problems) {
   std::string lines;
-  for (const auto& problem : dataset.train) {
+  for (const auto& problem : problems) {
     nlohmann::json record = {
         {"messages",
          {{{"role", "user"}, {"content", world::renderQuestion(problem.puzzle)}},
@@ -36,8 +37,7 @@ void writeDirectCorpus(const fs::path& path, const world::GeneratedDataset& data
   writeFileAtomically(path, lines);
 }
 
-// A randomly initialised model with the world tokenizer beside it, written once.
-void initialiseModel(const fs::path& folder, const std::string& configName, std::uint64_t seed) {
+void initialiseWorldModel(const fs::path& folder, const std::string& configName, std::uint64_t seed) {
   if (fs::exists(folder / "model.safetensors")) return;
   fs::create_directories(folder);
   auto config = model::readModelConfig(world::worldModelConfigPath(configName));
@@ -48,7 +48,23 @@ void initialiseModel(const fs::path& folder, const std::string& configName, std:
   }
 }
 
-}  // namespace
+SftOptions directSftOptions(const BasePretrainingOptions& options) {
+  SftOptions sft;
+  sft.initialModel = options.outputDir / "init";
+  sft.data = options.outputDir / "direct_sft.jsonl";
+  sft.outputDir = options.outputDir / "training";
+  sft.learningRate = options.learningRate;
+  sft.warmupSteps = options.warmupSteps;
+  sft.epochs = options.epochs;
+  sft.maxSequenceLength = options.rowLength;
+  sft.rowLength = options.rowLength;
+  sft.sequencesPerStep = options.sequencesPerStep;
+  sft.rowsPerMicroBatch = options.rowsPerMicroBatch;
+  sft.weightDecay = 0.01;
+  sft.seed = options.seed;
+  sft.checkpointEvery = 50;
+  return sft;
+}
 
 BasePretrainingResult pretrainWorldBase(const BasePretrainingOptions& options,
                                         const BasePretrainingCallbacks& callbacks) {
@@ -60,8 +76,8 @@ BasePretrainingResult pretrainWorldBase(const BasePretrainingOptions& options,
   auto dataset = world::generateDataset(options.seed, options.trainProblems,
                                         options.testProblems, options.generator);
   world::writeDataset(options.outputDir / "data", dataset, options.seed, options.generator);
-  writeDirectCorpus(options.outputDir / "direct_sft.jsonl", dataset);
-  initialiseModel(options.outputDir / "init", options.modelConfig, options.seed);
+  writeDirectCorpus(options.outputDir / "direct_sft.jsonl", dataset.train);
+  initialiseWorldModel(options.outputDir / "init", options.modelConfig, options.seed);
   log("generated " + std::to_string(dataset.train.size()) + " train / " +
       std::to_string(dataset.test.size()) + " test puzzles; model '" + options.modelConfig + "'");
 
@@ -69,28 +85,21 @@ BasePretrainingResult pretrainWorldBase(const BasePretrainingOptions& options,
   fs::path trained = options.outputDir / "training" / "final";
   auto trainStart = std::chrono::steady_clock::now();
   if (!fs::exists(trained / "model.safetensors")) {
-    SftOptions sft;
-    sft.initialModel = options.outputDir / "init";
-    sft.data = options.outputDir / "direct_sft.jsonl";
-    sft.outputDir = options.outputDir / "training";
-    sft.learningRate = options.learningRate;
-    sft.warmupSteps = options.warmupSteps;
-    sft.epochs = options.epochs;
-    sft.maxSequenceLength = options.rowLength;
-    sft.rowLength = options.rowLength;
-    sft.sequencesPerStep = options.sequencesPerStep;
-    sft.rowsPerMicroBatch = 8;
-    sft.weightDecay = 0.01;
-    sft.seed = options.seed;
-    sft.checkpointEvery = 50;
-    auto trainedRun = runSft(sft, {.onStep = callbacks.onStep, .shouldStop = callbacks.shouldStop});
+    SftOptions sft = directSftOptions(options);
+    auto trainedRun =
+        runSft(sft, {.onStep = callbacks.onStep, .shouldStop = callbacks.shouldStop});
     result.finalLoss = trainedRun.lastLoss;
-    if (trainedRun.stopped) throw Error("pretrain stopped at step " +
-                                        std::to_string(trainedRun.finalStep) + "; run it again to resume");
+    if (trainedRun.stopped) {
+      throw Error("pretrain stopped at step " + std::to_string(trainedRun.finalStep) +
+                  "; run it again to resume");
+    }
   }
   result.trainSeconds = secondsSince(trainStart);
   result.model = options.outputDir / "model";
-  if (!fs::exists(result.model / "model.safetensors")) fs::copy(trained, result.model, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  if (!fs::exists(result.model / "model.safetensors")) {
+    fs::copy(trained, result.model,
+             fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  }
 
   auto evaluationStart = std::chrono::steady_clock::now();
   auto policy = model::LanguageModel::load(result.model);

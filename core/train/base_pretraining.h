@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/train/evaluation.h"
 #include "core/train/sft_trainer.h"
@@ -28,6 +29,7 @@ struct BasePretrainingOptions {
   int warmupSteps = 20;
   int sequencesPerStep = 32;
   int rowLength = 512;  // packed training row; the longest example must fit
+  int rowsPerMicroBatch = 8;
   int evaluationSamples = 32;  // pass@1 is averaged over these; pass@32 from the same samples
   int maxNewTokens = 160;
 };
@@ -46,6 +48,19 @@ struct BasePretrainingCallbacks {
   std::function<void(const EvaluationProgress&)> onEvaluation;
   std::function<bool()> shouldStop;
 };
+
+// The SFT trainer's options for the base policy (data, init and checkpoints under outputDir).
+SftOptions directSftOptions(const BasePretrainingOptions& options);
+
+// Direct solutions in chat form (the puzzle as the user turn, the reference steps as the reply),
+// written atomically as JSONL: the base policy's training corpus.
+void writeDirectCorpus(const std::filesystem::path& path,
+                       const std::vector<world::GeneratedProblem>& problems);
+
+// A randomly initialised model from resources/world/models/<configName>.json with the world
+// tokenizer beside it; does nothing when `folder` already holds one.
+void initialiseWorldModel(const std::filesystem::path& folder, const std::string& configName,
+                          std::uint64_t seed);
 
 // Resumable: the dataset and SFT corpus are regenerated identically from the seed, and training
 // continues from the last checkpoint in outputDir/training.

@@ -19,6 +19,7 @@
 #include "core/model/model_config.h"
 #include "core/model/runtime.h"
 #include "core/tokenizer/tokenizer.h"
+#include "core/train/base_pretraining.h"
 #include "core/train/sequence_packing.h"
 #include "core/train/sft_data.h"
 #include "core/train/sft_trainer.h"
@@ -36,49 +37,31 @@ constexpr int kSteps = 12;        // optimizer steps timed on each side
 constexpr int kWarmupSteps = 2;   // left out of the median (allocator and cache warm-up)
 const std::vector<std::string> kConfigs = {"tiny", "small"};
 
-// The recipe of `astro world pretrain` (core/train/base_pretraining.cpp), for kSteps steps.
+// The recipe of `astro world pretrain` (core/train/base_pretraining.cpp), one epoch of it.
 train::SftOptions sftOptions(const fs::path& dir, const std::string& config) {
-  train::SftOptions options;
-  options.initialModel = dir / config / "init";
+  train::BasePretrainingOptions recipe;
+  recipe.outputDir = dir / config;
+  train::SftOptions options = train::directSftOptions(recipe);
   options.data = dir / "corpus.jsonl";
   options.outputDir = dir / config / "ours";
-  options.learningRate = 2e-3;
-  options.weightDecay = 0.01;
-  options.maxSequenceLength = 512;
-  options.rowLength = 512;
-  options.sequencesPerStep = 32;
-  options.rowsPerMicroBatch = 8;
-  options.seed = 1;
   options.epochs = 1;
+  options.checkpointEvery = 0;
   return options;
 }
 
 void prepare(const fs::path& dir) {
   fs::create_directories(dir);
-  auto dataset = world::generateDataset(7, kProblems, 1, world::GeneratorOptions{});
-  std::string lines;
-  for (const auto& problem : dataset.train) {
-    nlohmann::json record = {
-        {"messages",
-         {{{"role", "user"}, {"content", world::renderQuestion(problem.puzzle)}},
-          {{"role", "assistant"}, {"content", problem.solution}}}}};
-    lines += record.dump() + "\n";
-  }
-  writeFileAtomically(dir / "corpus.jsonl", lines);
+  auto dataset = world::generateDataset(7, kProblems, 1, train::BasePretrainingOptions{}.generator);
+  train::writeDirectCorpus(dir / "corpus.jsonl", dataset.train);
 
   for (const auto& config : kConfigs) {
     fs::path init = dir / config / "init";
-    fs::create_directories(init);
-    auto modelConfig = model::readModelConfig(world::worldModelConfigPath(config));
-    model::LanguageModel::randomInit(modelConfig, 11).save(init);
-    for (const char* name : {"tokenizer.json", "tokenizer_config.json"}) {
-      fs::copy_file(world::worldResourceDir() / name, init / name,
-                    fs::copy_options::overwrite_existing);
-    }
+    train::initialiseWorldModel(init, config, 11);
     // The exact micro-batches runSft trains on in its first kSteps steps.
     auto options = sftOptions(dir, config);
     auto tokenizer = tokenizer::Tokenizer::fromDirectory(init);
-    auto examples = train::loadSftJsonl(options.data, tokenizer, {.maxSequenceLength = 512}, nullptr);
+    auto examples = train::loadSftJsonl(options.data, tokenizer,
+                                         {.maxSequenceLength = options.maxSequenceLength}, nullptr);
     auto order = train::epochExampleOrder(examples.size(), options.seed, 0);
     train::PackingOptions packing{.rowLength = options.rowLength,
                                   .rowsPerBatch = options.rowsPerMicroBatch};
@@ -120,8 +103,10 @@ void run(const fs::path& dir, const fs::path& peerFile) {
   nlohmann::json peer = nlohmann::json::object();
   if (!peerFile.empty()) peer = nlohmann::json::parse(std::ifstream(peerFile));
   model::initTorchRuntime();
-  std::cout << "SFT trainer tokens/s (packed rows of 512, 32 sequences/step, micro-batches of 8 "
-               "rows, AdamW + clipping), median of steps "
+  auto recipe = sftOptions(dir, kConfigs.front());
+  std::cout << "SFT trainer tokens/s (packed rows of " << recipe.rowLength << ", "
+            << recipe.sequencesPerStep << " sequences/step, micro-batches of "
+            << recipe.rowsPerMicroBatch << " rows, AdamW + clipping), median of steps "
             << kWarmupSteps + 1 << ".." << kSteps << ", " << model::runtimeInfo().threads
             << " threads\n";
   std::cout << std::left << std::setw(10) << "model" << std::right << std::setw(14)
