@@ -1,5 +1,6 @@
 // `astro trees`: a JSON tree imported into a run exports back as the same JSON, JSONL imports are
-// all or none, a second import of the same file is refused, unknown runs fail, bad usage exits 2.
+// all or none, a second import of the same file is refused, unknown runs fail, bad usage exits 2;
+// `astro graph --tree-id` draws a stored tree.
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
@@ -69,6 +70,26 @@ class TreesCliTest : public QObject {
                                                            "--out", str(dir / "back.jsonl")});
     QCOMPARE(all.exitCode, 0);
     QCOMPARE(astro::readFile(dir / "back.jsonl"), astro::readFile(dir / "many.jsonl"));
+  }
+
+  void graph_treeId_drawsAStoredTree() {
+    const auto dir = astro::test::freshTempDir("trees-cli-graph");
+    astro::search::saveTree(astro::search::test::applesTree(), dir / "apples.json");
+    const QStringList workspace{"--workspace", str(dir / "ws")};
+    QCOMPARE(runProgram(ASTRO_CLI_PATH,
+                        workspace + QStringList{"trees", "import", str(dir / "apples.json"),
+                                                "--new-run", "apples"})
+                 .exitCode,
+             0);
+    auto drawn = runProgram(ASTRO_CLI_PATH, workspace + QStringList{"graph", "--tree-id", "1",
+                                                                    "--out", str(dir / "t.dot")});
+    QVERIFY2(drawn.exitCode == 0, qPrintable(drawn.err));
+    QVERIFY(drawn.out.contains("7 of 7 nodes"));
+    QVERIFY(astro::readFile(dir / "t.dot").find("digraph") != std::string::npos);
+    auto missing = runProgram(ASTRO_CLI_PATH, workspace + QStringList{"graph", "--tree-id", "5",
+                                                                      "--out", str(dir / "x.dot")});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY(missing.err.contains("no tree 5 in workspace"));
   }
 
   void unknownRun_failsWithoutCreatingAWorkspace() {

@@ -1,5 +1,7 @@
 // `astro graph --tree TREE.json --out FILE [--format dot|svg|pdf|png]`: draws a search tree (the
 // JSON interchange format) through Graphviz; large trees are pruned by visits (--max-nodes).
+// `astro graph --tree-id N --out FILE`: the same for tree N of the workspace's run store (see
+// `astro trees list`).
 // `astro graph --trace TRACE.txt --out FILE`: draws a chain of thought as its step graph.
 #include <iostream>
 #include <memory>
@@ -9,14 +11,18 @@
 #include "core/analysis/heuristic_detector.h"
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/base/workspace_paths.h"
 #include "core/graph/graph_export.h"
 #include "core/graph/step_graph_layout.h"
 #include "core/search/tree_json.h"
+#include "core/search/tree_store_run.h"
+#include "core/store/workspace.h"
 
 namespace {
 
 struct GraphOptions {
   std::string tree;
+  std::int64_t treeId = 0;
   std::string trace;
   std::string detector = "heuristic";
   std::string out;
@@ -26,6 +32,16 @@ struct GraphOptions {
   std::string rankDirection = "TB";
 };
 
+// Tree `treeId` of the workspace, without creating a workspace that is not there.
+astro::search::SearchTree storedTree(std::int64_t treeId) {
+  const auto folder = astro::cli::globalOptions().resolvedWorkspace();
+  if (!std::filesystem::exists(astro::workspaceDatabasePath(folder))) {
+    throw astro::Error("no tree " + std::to_string(treeId) + " in workspace " + folder.string());
+  }
+  auto workspace = astro::store::Workspace::open(folder);
+  return astro::search::treeFromStore(workspace.trees().get(treeId));
+}
+
 void runGraph(const GraphOptions& options) {
   std::string formatName = options.format;
   if (formatName.empty()) {
@@ -34,8 +50,8 @@ void runGraph(const GraphOptions& options) {
     if (formatName.empty()) throw astro::UsageError("give --format or an --out with an extension");
   }
   auto format = astro::graph::exportFormatFromName(formatName);
-  if (options.tree.empty() == options.trace.empty()) {
-    throw astro::UsageError("give exactly one of --tree and --trace");
+  if (!options.tree.empty() + !options.trace.empty() + (options.treeId > 0) != 1) {
+    throw astro::UsageError("give exactly one of --tree, --tree-id and --trace");
   }
   if (!options.trace.empty()) {
     std::string trace = astro::readFile(options.trace);
@@ -55,7 +71,8 @@ void runGraph(const GraphOptions& options) {
               << " restarts, " << graph.reflections() << " reflections)\n";
     return;
   }
-  auto tree = astro::search::loadTree(options.tree);
+  auto tree =
+      options.treeId > 0 ? storedTree(options.treeId) : astro::search::loadTree(options.tree);
   astro::graph::TreeDotOptions dot{.maxStepCharacters = options.maxLabel,
                                    .nodeLimit = options.maxNodes,
                                    .rankDirection = options.rankDirection};
@@ -72,9 +89,13 @@ const astro::cli::CommandRegistration kGraph{
       auto options = std::make_shared<GraphOptions>();
       CLI::App* graph = root.add_subcommand(
           "graph",
-          "Draw a search tree (JSON interchange format) or a trace's step graph as DOT, SVG, "
-          "PDF or PNG");
+          "Draw a search tree (JSON interchange format or stored in the workspace) or a trace's "
+          "step graph as DOT, SVG, PDF or PNG");
       graph->add_option("--tree", options->tree, "Search tree JSON file")->check(CLI::ExistingFile);
+      graph
+          ->add_option("--tree-id", options->treeId,
+                       "A search tree stored in the workspace (see astro trees list)")
+          ->check(CLI::PositiveNumber);
       graph
           ->add_option("--trace", options->trace,
                        "A chain of thought (text) to draw as a step graph")
