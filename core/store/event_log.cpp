@@ -115,4 +115,15 @@ std::int64_t EventLog::lastSeq(std::int64_t runId) {
   return statement.integer(0);
 }
 
+std::optional<Event> EventLog::lastOfKind(std::int64_t runId, EventKind kind) {
+  // Walks the (run_id, seq) index backwards: cheap while such events are recent.
+  auto statement = connection_.prepare(
+      "SELECT run_id, seq, time, kind, payload FROM events WHERE run_id = ?1 AND kind = ?2 "
+      "ORDER BY seq DESC LIMIT 1");
+  std::string name = eventKindName(kind);
+  statement.bindInteger(1, runId).bindText(2, name);
+  if (!statement.step()) return std::nullopt;
+  return readEvent(statement);
+}
+
 }  // namespace astro::store

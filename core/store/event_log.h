@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,8 @@ class EventLog {
   // The last `count` events in seq order.
   std::vector<Event> last(std::int64_t runId, std::int64_t count);
   std::int64_t lastSeq(std::int64_t runId);  // 0 when the run has none
+  // The run's latest event of `kind` (its last progress, for an ETA), or nullopt.
+  std::optional<Event> lastOfKind(std::int64_t runId, EventKind kind);
 
  private:
   std::int64_t insert(std::int64_t runId, const NewEvent& event, std::int64_t time);

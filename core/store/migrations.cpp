@@ -132,9 +132,26 @@ CREATE TRIGGER trees_nodes_cascade AFTER DELETE ON trees BEGIN
 END;
 )sql";
 
+// Pipeline runs (core/pipeline, docs/pipeline.md): the config file and every input of each stage
+// by path and content hash, so a resume refuses a stage whose inputs changed since they were
+// recorded. stage_id NULL is the run's own input; the unique index treats it as stage 0.
+constexpr std::string_view kVersionRunInputs = R"sql(
+CREATE TABLE run_inputs (
+  id         INTEGER PRIMARY KEY,
+  run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  stage_id   INTEGER REFERENCES stages (id) ON DELETE CASCADE,
+  name       TEXT    NOT NULL,
+  path       TEXT    NOT NULL,
+  sha256     TEXT    NOT NULL,
+  size_bytes INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX run_inputs_key ON run_inputs (run_id, COALESCE(stage_id, 0), name);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "runs, stages, events, metrics, artifacts, datasets", kVersion1},
     {2, "search trees and their nodes", kVersionTrees},
+    {3, "inputs of pipeline runs and their stages", kVersionRunInputs},
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "core/store/dataset_repository.h"
 #include "core/store/event_log.h"
 #include "core/store/metric_repository.h"
+#include "core/store/run_input_repository.h"
 #include "core/store/run_repository.h"
 #include "core/store/stage_repository.h"
 #include "core/store/tree_repository.h"
@@ -52,6 +53,7 @@ class Workspace {
   MetricRepository metrics() { return MetricRepository(connection()); }
   ArtifactRepository artifacts() { return ArtifactRepository(connection()); }
   DatasetRepository datasets() { return DatasetRepository(connection()); }
+  RunInputRepository runInputs() { return RunInputRepository(connection()); }
   TreeRepository trees() { return TreeRepository(connection()); }
 
   // Runs `body` in one write transaction: repository writes inside it join it, and all of them

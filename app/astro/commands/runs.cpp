@@ -9,6 +9,8 @@
 #include "app/astro/command_registry.h"
 #include "core/base/error.h"
 #include "core/base/workspace_paths.h"
+#include "core/pipeline/console_output.h"
+#include "core/pipeline/run_state.h"
 #include "core/store/workspace.h"
 
 namespace {
@@ -26,22 +28,45 @@ struct ShowOptions {
   int events = 10;
 };
 
-std::string progressText(const Run& run) {
+using astro::pipeline::RunState;
+
+std::string progressText(const Run& run, const RunState& state) {
   if (run.progressTotal <= 0) return "-";
-  return std::to_string(run.progressDone) + "/" + std::to_string(run.progressTotal);
+  std::string text = std::to_string(run.progressDone) + "/" + std::to_string(run.progressTotal);
+  if (!state.phase.empty()) text = state.phase + " " + text;
+  return text;
 }
 
-ordered_json runJson(const Run& run) {
-  return {{"id", run.id},
-          {"name", run.name},
-          {"kind", astro::store::runKindName(run.kind)},
-          {"status", astro::store::runStatusName(run.status)},
-          {"current_stage", run.currentStage},
-          {"progress_done", run.progressDone},
-          {"progress_total", run.progressTotal},
-          {"host", run.host},
-          {"created", astro::store::formatTimestamp(run.created)},
-          {"updated", astro::store::formatTimestamp(run.updated)}};
+std::string stageText(const Run& run, const RunState& state) {
+  if (run.currentStage.empty()) return "-";
+  if (state.stagePosition <= 0) return run.currentStage;
+  return run.currentStage + " (" + std::to_string(state.stagePosition) + "/" +
+         std::to_string(state.stageCount) + ")";
+}
+
+std::string etaText(const RunState& state) {
+  return state.etaSeconds ? astro::pipeline::formatDuration(*state.etaSeconds) : "-";
+}
+
+ordered_json runJson(const Run& run, const RunState& state) {
+  ordered_json json = {{"id", run.id},
+                       {"name", run.name},
+                       {"kind", astro::store::runKindName(run.kind)},
+                       {"status", astro::store::runStatusName(state.status)},
+                       {"current_stage", run.currentStage},
+                       {"stage_position", state.stagePosition},
+                       {"stages", state.stageCount},
+                       {"phase", state.phase},
+                       {"progress_done", run.progressDone},
+                       {"progress_total", run.progressTotal},
+                       {"eta_seconds", nullptr},
+                       {"worker_pid", nullptr},
+                       {"host", run.host},
+                       {"created", astro::store::formatTimestamp(run.created)},
+                       {"updated", astro::store::formatTimestamp(run.updated)}};
+  if (state.etaSeconds) json["eta_seconds"] = *state.etaSeconds;
+  if (state.workerPid) json["worker_pid"] = *state.workerPid;
+  return json;
 }
 
 void printTable(const std::vector<std::vector<std::string>>& rows) {
@@ -68,7 +93,7 @@ void listRuns(const ListOptions& options) {
   auto runs = workspace.runs().list();
   if (options.json) {
     ordered_json list = ordered_json::array();
-    for (const Run& run : runs) list.push_back(runJson(run));
+    for (const Run& run : runs) list.push_back(runJson(run, astro::pipeline::describeRun(workspace, run)));
     std::cout << list.dump() << "\n";
     return;
   }
@@ -77,10 +102,11 @@ void listRuns(const ListOptions& options) {
     return;
   }
   std::vector<std::vector<std::string>> rows = {
-      {"ID", "NAME", "STATUS", "STAGE", "PROGRESS", "CREATED"}};
+      {"ID", "NAME", "STATUS", "STAGE", "PROGRESS", "ETA", "CREATED"}};
   for (const Run& run : runs) {
-    rows.push_back({std::to_string(run.id), run.name, astro::store::runStatusName(run.status),
-                    run.currentStage.empty() ? "-" : run.currentStage, progressText(run),
+    RunState state = astro::pipeline::describeRun(workspace, run);
+    rows.push_back({std::to_string(run.id), run.name, astro::store::runStatusName(state.status),
+                    stageText(run, state), progressText(run, state), etaText(state),
                     astro::store::formatTimestamp(run.created)});
   }
   printTable(rows);
@@ -95,12 +121,13 @@ void showRun(const ShowOptions& options) {
   }
   auto workspace = astro::store::Workspace::open(folder);
   Run run = workspace.runs().get(options.runId);
+  RunState state = astro::pipeline::describeRun(workspace, run);
   auto stages = workspace.stages().list(run.id);
   auto events = workspace.events().last(run.id, options.events);
   auto metrics = workspace.metrics().seriesInfo(run.id);
 
   if (options.json) {
-    ordered_json report = {{"run", runJson(run)},
+    ordered_json report = {{"run", runJson(run, state)},
                            {"config", run.config},
                            {"stages", ordered_json::array()},
                            {"events", ordered_json::array()},
@@ -129,10 +156,13 @@ void showRun(const ShowOptions& options) {
   }
 
   std::cout << "run " << run.id << ": " << run.name << "\n";
-  printTable({{"  status", astro::store::runStatusName(run.status)},
+  std::string status = astro::store::runStatusName(state.status);
+  if (state.workerPid) status += " (worker pid " + std::to_string(*state.workerPid) + ")";
+  printTable({{"  status", status},
               {"  kind", astro::store::runKindName(run.kind)},
-              {"  stage", run.currentStage.empty() ? "-" : run.currentStage},
-              {"  progress", progressText(run)},
+              {"  stage", stageText(run, state)},
+              {"  progress", progressText(run, state)},
+              {"  eta", etaText(state)},
               {"  host", run.host.empty() ? "-" : run.host},
               {"  created", astro::store::formatTimestamp(run.created)},
               {"  updated", astro::store::formatTimestamp(run.updated)}});

@@ -1,0 +1,69 @@
+// What `astro run` and `astro resume` share: the output format flags, the console that prints
+// events, signal handling, torch threads, and turning the worker's outcome into an exit status.
+// (Header-only: app/CMakeLists.txt builds every commands/*.cpp and nothing else needs listing.)
+#pragma once
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+
+#include "app/astro/command_registry.h"
+#include "core/base/error.h"
+#include "core/model/runtime.h"
+#include "core/pipeline/console_output.h"
+#include "core/pipeline/stop_signals.h"
+#include "core/pipeline/worker.h"
+#include "core/store/workspace.h"
+
+namespace astro::cli {
+
+struct WorkerSessionOptions {
+  std::string format = "auto";  // auto: text on a terminal, JSON lines otherwise
+  int threads = -1;             // -1: the config's [run] threads
+  bool noProgress = false;
+};
+
+inline void addWorkerSessionOptions(CLI::App& command, WorkerSessionOptions& options) {
+  command.add_option("--format", options.format,
+                     "Event output: json (one JSON object per line), text, or auto (text when "
+                     "stdout is a terminal)")
+      ->check(CLI::IsMember({"auto", "json", "text"}))
+      ->capture_default_str();
+  command.add_option("--threads", options.threads, "Torch threads (default: the config's)")
+      ->check(CLI::Range(0, 4096));
+  command.add_flag("--no-progress", options.noProgress, "No progress bar on stderr");
+}
+
+// Prints "run <ID>", runs the worker with stop signals installed, and throws astro::Error (exit
+// status 1) unless the run finished.
+inline void runWorkerSession(store::Workspace& workspace, std::int64_t runId, int configThreads,
+                             const WorkerSessionOptions& options) {
+  bool json = options.format == "json" || (options.format == "auto" && !::isatty(STDOUT_FILENO));
+  pipeline::ConsoleOutput console(stdout, stderr,
+                                  json ? pipeline::ConsoleFormat::kJson
+                                       : pipeline::ConsoleFormat::kText,
+                                  !options.noProgress && ::isatty(STDERR_FILENO));
+  console.printLine("run " + std::to_string(runId));
+  const std::atomic<bool>& stop = pipeline::installStopSignalHandlers();
+  model::initTorchRuntime(options.threads >= 0 ? options.threads : configThreads);
+  pipeline::WorkerOptions worker{
+      .sink = [&](const store::Event& event) { console.print(event); }, .stop = &stop};
+  pipeline::WorkerResult result = pipeline::runWorker(workspace, runId, worker);
+  std::string run = "run " + std::to_string(runId);
+  switch (result.outcome) {
+    case pipeline::WorkerOutcome::kFinished:
+      if (!result.message.empty()) console.printLine(result.message);
+      return;
+    case pipeline::WorkerOutcome::kInterrupted:
+      throw Error(run + " interrupted; " + result.message);
+    case pipeline::WorkerOutcome::kCancelled:
+      throw Error(run + " cancelled; " + result.message);
+    case pipeline::WorkerOutcome::kFailed:
+      throw Error(run + " failed: " + result.message + " (fix it, then `astro resume " +
+                  std::to_string(runId) + "` retries the stage)");
+  }
+}
+
+}  // namespace astro::cli

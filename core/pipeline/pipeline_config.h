@@ -1,0 +1,132 @@
+// A pipeline config: a TOML file naming the stages of an ASTRO run (pretrain-base, search,
+// linearize, sft, rl, evaluate, analyze) and their parameters, checked against a schema whose
+// errors name the file, line and key; unknown keys and tables are errors. docs/pipeline.md has the
+// schema. Parameters a table leaves out keep the defaults of the library that runs the stage
+// (BasePretrainingOptions, MctsOptions, SftOptions, GrpoOptions, ...).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/search/linearize.h"
+#include "core/search/mcts.h"
+#include "core/train/base_pretraining.h"
+#include "core/train/evaluation.h"
+#include "core/train/grpo_options.h"
+#include "core/train/prompt_curation.h"
+#include "core/train/sft_trainer.h"
+
+namespace astro::pipeline {
+
+// The stages in the only order they run in.
+enum class StageKind { kPretrainBase, kSearch, kLinearize, kSft, kRl, kEvaluate, kAnalyze };
+std::string_view stageKindName(StageKind kind);  // "pretrain-base", "search", ...
+std::optional<StageKind> parseStageKind(std::string_view name);
+const std::vector<StageKind>& allStageKinds();
+
+// Where a stage input comes from: a file or folder given in the config (absolute once parsed), or
+// a named output of an earlier stage of the same run (stage_outputs.h names them).
+struct InputRef {
+  std::filesystem::path path;  // external input; empty when `stage` is set
+  std::optional<StageKind> stage;
+  std::string output;  // "model", "train", "test", "trees", "astro", "direct", "samples"
+  bool external() const { return !stage.has_value(); }
+};
+
+struct PretrainBaseStage {
+  train::BasePretrainingOptions options;  // outputDir is set by the worker
+};
+
+struct SearchStage {
+  InputRef dataset;
+  InputRef model;
+  std::optional<InputRef> tokenizer;  // default: the model folder
+  std::string verifier = "auto";
+  int limit = 0;
+  int passSamples = 4;
+  search::MctsOptions mcts;
+};
+
+struct LinearizeStage {
+  InputRef trees;
+  std::optional<InputRef> phrases;  // default: the built-in phrase set
+  search::LinearizeOptions linearize;
+  bool answerCheck = true;
+};
+
+struct SftStage {
+  InputRef model;
+  InputRef data;
+  train::SftOptions options;  // paths are set by the worker
+};
+
+struct RlStage {
+  InputRef model;
+  InputRef dataset;
+  int limit = 0;  // first N prompts only
+  std::string verifier = "auto";
+  bool curate = true;
+  train::CurationOptions curation;
+  train::GrpoOptions options;  // paths are set by the worker
+};
+
+struct EvaluateModel {
+  std::string label;  // "base", "sft", "rl" or the name given
+  InputRef model;
+};
+struct EvaluateDataset {
+  std::string label;  // the benchmark name in metrics and samples ("world-test", "math500")
+  InputRef dataset;
+};
+struct EvaluateStage {
+  std::vector<EvaluateModel> models;
+  std::vector<EvaluateDataset> datasets;
+  int limit = 0;
+  std::string verifier = "auto";
+  train::EvaluationOptions options;
+};
+
+struct AnalyzeStage {
+  InputRef samples;
+  std::optional<InputRef> phrases;  // exact detector's phrase set; default: linearize's
+  std::string verifier = "auto";    // grades the samples: auto, math, countdown
+  std::string detector = "exact";  // "exact" (traces in astro's phrase set) or "heuristic"
+  int bootstrap = 1000;
+  std::uint64_t seed = 20250701;
+};
+
+using StageParameters = std::variant<PretrainBaseStage, SearchStage, LinearizeStage, SftStage,
+                                     RlStage, EvaluateStage, AnalyzeStage>;
+
+struct StageConfig {
+  StageKind kind = StageKind::kSearch;
+  int line = 0;  // of the stage's table header, for errors found later
+  StageParameters parameters;
+};
+
+struct PipelineConfig {
+  std::string text;               // the exact TOML the run stores
+  std::string source;             // file name (or "run N") used in error messages
+  std::filesystem::path baseDir;  // relative paths in the config resolve against it
+  std::string name;               // [run] name, default: the file's stem
+  std::string device = "cpu";
+  int threads = 0;                // torch intra-op threads; 0: all cores
+  std::vector<StageConfig> stages;  // in run order
+};
+
+// Parses and validates `text`. Throws ParseError "<source>:<line>: field '<table.key>': <what>".
+PipelineConfig parsePipelineConfig(std::string_view text, const std::string& source,
+                                   const std::filesystem::path& baseDir);
+// Reads the file (IoError when unreadable); relative paths resolve against its folder.
+PipelineConfig loadPipelineConfig(const std::filesystem::path& file);
+
+// Run names are shown in tables and terminals and never used as paths: 1-200 bytes of UTF-8
+// without control characters. Throws UsageError saying what is wrong.
+void validateRunName(std::string_view name);
+
+}  // namespace astro::pipeline

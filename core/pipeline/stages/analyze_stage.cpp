@@ -1,0 +1,80 @@
+// The analyze stage: the evaluation samples through core/analysis: reflections, backtracks and
+// length per sample, per-checkpoint accuracy with bootstrap intervals, and their correlations
+// across checkpoints; tables as CSV and text in the stage folder, summaries as metrics.
+#include <cmath>
+
+#include "core/analysis/exact_detector.h"
+#include "core/analysis/generation_import.h"
+#include "core/analysis/heuristic_detector.h"
+#include "core/analysis/report_tables.h"
+#include "core/base/atomic_file.h"
+#include "core/pipeline/stages/stages.h"
+#include "core/search/phrase_set.h"
+#include "core/train/verifier_choice.h"
+
+namespace astro::pipeline {
+
+namespace {
+
+std::unique_ptr<analysis::TraceDetector> makeDetector(const AnalyzeStage& config,
+                                                      const StageContext& context) {
+  if (config.detector == "heuristic") {
+    return std::make_unique<analysis::HeuristicDetector>(analysis::defaultHeuristicPhrases());
+  }
+  return std::make_unique<analysis::ExactDetector>(
+      context.inputs.contains("phrases") ? search::loadPhraseSet(context.input("phrases"))
+                                         : search::defaultPhraseSet());
+}
+
+// The verifier for the samples' problems ("auto": countdown for the world's puzzles).
+std::unique_ptr<math::Verifier> chooseSampleVerifier(const AnalyzeStage& config,
+                                                     const analysis::ImportResult& ungraded) {
+  std::vector<math::Problem> problems;
+  for (const auto& sample : ungraded.samples) {
+    problems.push_back({.id = sample.problemId, .question = sample.prompt, .answer = sample.goldAnswer});
+  }
+  return train::chooseVerifier(problems, config.verifier);
+}
+
+}  // namespace
+
+void runAnalyzeStage(const AnalyzeStage& config, StageContext& context) {
+  const std::filesystem::path& samplesFile = context.input("samples");
+  auto verifier =
+      chooseSampleVerifier(config, analysis::importGenerations(samplesFile, nullptr));
+  analysis::ImportResult imported = analysis::importGenerations(samplesFile, verifier.get());
+  if (imported.samples.empty()) {
+    throw Error(samplesFile.string() + ": no usable samples (" +
+                std::to_string(imported.badLines.size()) + " bad lines)");
+  }
+  context.throwIfStopped();
+  auto detector = makeDetector(config, context);
+  auto analyzed = analysis::analyzeImport(imported, *detector);
+  auto summary = analysis::summarize(
+      analyzed, {.resamples = config.bootstrap, .seed = config.seed});
+  auto tables = analysis::summaryTables(summary);
+  analysis::writeCsvTables(tables, context.folder / "tables");
+
+  std::string report = "detector " + detector->name() + ", verifier " + verifier->name() + ", " +
+                       std::to_string(imported.samples.size()) + " samples\n";
+  for (const auto& table : tables) report += "\n" + table.name + "\n" + analysis::formatTable(table);
+  writeFileAtomically(context.folder / "report.txt", report);
+
+  for (const auto& row : summary.checkpoints) {
+    std::string prefix = row.benchmark + "/" + row.checkpoint + "/";
+    context.metric(prefix + "accuracy", 0, row.accuracy.estimate);
+    context.metric(prefix + "mean_backtracks", 0, row.meanBacktracks.estimate);
+    context.metric(prefix + "mean_tokens", 0, row.meanTokens.estimate);
+  }
+  for (const auto& correlation : summary.correlations) {
+    if (std::isfinite(correlation.pearson.r)) {
+      context.metric(correlation.benchmark + "/pearson/" + correlation.variable, 0,
+                     correlation.pearson.r);
+    }
+  }
+  context.log("backtracks, length and accuracy per checkpoint, and their correlations:\n" + report);
+  context.artifact("table", context.folder / "tables");
+  context.artifact("report", context.folder / "report.txt");
+}
+
+}  // namespace astro::pipeline

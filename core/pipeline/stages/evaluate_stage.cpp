@@ -1,0 +1,122 @@
+// The evaluate stage: every model on every dataset (core/train/evaluation.h), one unit at a time.
+// A finished unit leaves units/<m>-<d>.json and .jsonl, so a resume skips it; samples.jsonl
+// collects every graded sample (plain generation format: what the analyze stage imports).
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "core/base/atomic_file.h"
+#include "core/math/dataset_loader.h"
+#include "core/model/language_model.h"
+#include "core/pipeline/run_layout.h"
+#include "core/pipeline/stages/pass_rates.h"
+#include "core/pipeline/stages/stages.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/train/verifier_choice.h"
+
+namespace astro::pipeline {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct LoadedDataset {
+  const EvaluateDataset* config = nullptr;
+  std::vector<math::Problem> problems;
+  std::unique_ptr<math::Verifier> verifier;
+};
+
+// File names from positions only: labels come from the config and never name files.
+fs::path unitFile(const fs::path& folder, std::size_t model, std::size_t dataset,
+                  const char* extension) {
+  return folder / "units" /
+         ("model" + std::to_string(model) + "-dataset" + std::to_string(dataset) + extension);
+}
+
+std::string samplesJsonl(const train::EvaluationResult& result, const LoadedDataset& dataset,
+                         const std::string& modelLabel) {
+  std::string lines;
+  for (const train::EvaluationSample& sample : result.samples) {
+    const math::Problem& problem = dataset.problems[sample.problemIndex];
+    nlohmann::ordered_json line = {{"id", problem.id},
+                                   {"prompt", problem.question},
+                                   {"completion", sample.completion},
+                                   {"answer", problem.answer},
+                                   {"checkpoint", modelLabel},
+                                   {"benchmark", dataset.config->label},
+                                   {"sample", sample.sampleIndex},
+                                   {"correct", sample.correct},
+                                   {"extracted", sample.extracted},
+                                   {"tokens", sample.tokens}};
+    lines += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  }
+  return lines;
+}
+
+}  // namespace
+
+void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
+  std::vector<LoadedDataset> datasets;
+  std::int64_t completionsPerModel = 0;
+  const int perProblem = config.options.samplesPerProblem + (config.options.greedy ? 1 : 0);
+  for (const EvaluateDataset& dataset : config.datasets) {
+    LoadedDataset loaded{.config = &dataset};
+    loaded.problems = math::loadDataset(context.input("dataset:" + dataset.label)).problems;
+    if (config.limit > 0 && loaded.problems.size() > std::size_t(config.limit)) {
+      loaded.problems.resize(config.limit);
+    }
+    loaded.verifier = train::chooseVerifier(loaded.problems, config.verifier);
+    completionsPerModel += std::int64_t(loaded.problems.size()) * perProblem;
+    datasets.push_back(std::move(loaded));
+  }
+  const std::int64_t total = completionsPerModel * std::int64_t(config.models.size());
+  fs::create_directories(context.folder / "units");
+
+  std::int64_t done = 0;
+  std::string allSamples;
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  for (std::size_t m = 0; m < config.models.size(); ++m) {
+    const EvaluateModel& modelConfig = config.models[m];
+    std::optional<model::LanguageModel> model;
+    std::optional<tokenizer::Tokenizer> tokenizer;
+    for (std::size_t d = 0; d < datasets.size(); ++d) {
+      const LoadedDataset& dataset = datasets[d];
+      const fs::path resultFile = unitFile(context.folder, m, d, ".json");
+      const fs::path samplesFile = unitFile(context.folder, m, d, ".jsonl");
+      const std::int64_t unitTotal = std::int64_t(dataset.problems.size()) * perProblem;
+      if (!fs::exists(resultFile)) {
+        const fs::path& folder = context.input("model:" + modelConfig.label);
+        if (!model) model = model::LanguageModel::load(folder, context.device);
+        if (!tokenizer) tokenizer = tokenizer::Tokenizer::fromDirectory(folder);
+        auto result = train::evaluatePolicy(
+            *model, *tokenizer, dataset.problems, *dataset.verifier, config.options,
+            [&](const train::EvaluationProgress& progress) {
+              context.throwIfStopped();
+              context.progress(done + progress.done, total);
+            });
+        PassRates rates = passRates(result, int(dataset.problems.size()),
+                                    config.options.samplesPerProblem, config.options.greedy);
+        writeFileAtomically(samplesFile, samplesJsonl(result, dataset, modelConfig.label));
+        writeFileAtomically(resultFile, rates.toJson().dump(2) + "\n");  // last: marks it done
+      }
+      done += unitTotal;
+      context.progress(done, total);
+      auto saved = nlohmann::ordered_json::parse(readFile(resultFile));
+      PassRates rates = passRatesFromJson(saved);
+      reportPassRates(context,
+                      modelConfig.label + " on " + dataset.config->label + " (" +
+                          std::to_string(rates.problems) + " problems)",
+                      rates, dataset.config->label + "/" + modelConfig.label + "/");
+      nlohmann::ordered_json row = {{"model", modelConfig.label}, {"dataset", dataset.config->label}};
+      row.update(saved);
+      results.push_back(row);
+      allSamples += readFile(samplesFile);
+    }
+  }
+  const fs::path samplesFile = context.folder / stageOutput(StageKind::kEvaluate, "samples");
+  writeFileAtomically(samplesFile, allSamples);
+  writeFileAtomically(context.folder / "results.json", results.dump(2) + "\n");
+  context.artifact("samples", samplesFile);
+  context.artifact("table", context.folder / "results.json");
+}
+
+}  // namespace astro::pipeline

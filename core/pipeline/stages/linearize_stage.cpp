@@ -1,0 +1,54 @@
+// The linearize stage: procedure cloning of every search tree into ASTRO and Direct SFT data
+// (core/search/sft_export.h). It takes seconds, so an interrupted one simply runs again.
+#include "core/pipeline/stages/stages.h"
+#include "core/search/phrase_set.h"
+#include "core/search/sft_export.h"
+#include "core/search/tree_json.h"
+
+namespace astro::pipeline {
+
+namespace fs = std::filesystem;
+
+void runLinearizeStage(const LinearizeStage& config, StageContext& context) {
+  search::PhraseSet phrases = context.inputs.contains("phrases")
+                                  ? search::loadPhraseSet(context.input("phrases"))
+                                  : search::defaultPhraseSet();
+  search::SftExporter exporter(
+      phrases, {.linearize = config.linearize,
+                .render = {.seed = config.linearize.seed, .answerCheck = config.answerCheck}});
+  const fs::path& treesFile = context.input("trees");
+  std::int64_t trees = 0;
+  search::forEachTreeJsonl(treesFile, [&](search::SearchTree&&) { ++trees; });
+  std::int64_t done = 0;
+  search::forEachTreeJsonl(treesFile, [&](search::SearchTree&& tree) {
+    context.throwIfStopped();
+    exporter.add(tree, "search");
+    context.progress(++done, trees);
+  });
+  exporter.writeDataset(context.folder);
+
+  search::SourceStatistics astro = exporter.astroTable().total();
+  search::SourceStatistics direct = exporter.directTable().total();
+  context.metric("astro_trajectories", 0, astro.trajectories);
+  context.metric("direct_trajectories", 0, direct.trajectories);
+  context.metric("backtracks", 0, astro.backtracks);
+  context.metric("restarts", 0, astro.restarts);
+  context.log(std::to_string(astro.trajectories) + " ASTRO trajectories (" +
+                  std::to_string(astro.backtracks) + " backtracks, " +
+                  std::to_string(astro.restarts) + " restarts) and " +
+                  std::to_string(direct.trajectories) + " Direct ones from " +
+                  std::to_string(astro.problems) + " of " + std::to_string(trees) +
+                  " trees (the rest have no correct answer)",
+              {{"dataset_table", exporter.report()}});
+  if (astro.trajectories == 0) {
+    // Not an error here: a stage that trains on this data refuses the empty file itself.
+    context.log("warning: no search tree holds a correct answer, so the SFT data is empty; search "
+                "more (iterations, children) or with a stronger policy",
+                {{"warning", true}});
+  }
+  context.artifact("traces", context.folder / "astro_sft.jsonl");
+  context.artifact("traces", context.folder / "direct_sft.jsonl");
+  context.artifact("table", context.folder / "dataset_table.json");
+}
+
+}  // namespace astro::pipeline
