@@ -6,6 +6,8 @@
 
 #include <ATen/Parallel.h>
 
+#include <limits>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -28,9 +30,18 @@ struct Block {
   float scale;
 };
 
+// Slots whose bias is the float minimum (padding, gaps between a stored prefix and a prompt's
+// rest) get that score without a dot product and add nothing to the context (their softmax
+// weight is exactly 0), so padding costs neither compute nor memory traffic.
+constexpr float kHidden = std::numeric_limits<float>::lowest();
+
 void scoresGeneric(const Block& b) {
   for (int64_t s = 0; s < b.slots; ++s) {
     const float* key = b.keys + s * b.dim;
+    if (b.bias[s * b.biasStride] == kHidden) {
+      for (int64_t g = 0; g < b.groups; ++g) b.scores[g * b.slots + s] = kHidden;
+      continue;
+    }
     for (int64_t g = 0; g < b.groups; ++g) {
       const float* query = b.queries + g * b.queryStride;
       float sum = 0;
@@ -45,6 +56,7 @@ void contextGeneric(const Block& b) {
     std::fill(b.context + g * b.dim, b.context + (g + 1) * b.dim, 0.0f);
   }
   for (int64_t s = 0; s < b.slots; ++s) {
+    if (b.bias[s * b.biasStride] == kHidden) continue;
     const float* value = b.values + s * b.dim;
     for (int64_t g = 0; g < b.groups; ++g) {
       float p = b.scores[g * b.slots + s];
@@ -66,6 +78,10 @@ __attribute__((target("avx2,fma"))) void scoresAvx2(const Block& b) {
   const int64_t vectorEnd = b.dim - b.dim % 8;
   for (int64_t s = 0; s < b.slots; ++s) {
     const float* key = b.keys + s * b.dim;
+    if (b.bias[s * b.biasStride] == kHidden) {
+      for (int64_t g = 0; g < b.groups; ++g) b.scores[g * b.slots + s] = kHidden;
+      continue;
+    }
     for (int64_t g = 0; g < b.groups; ++g) {
       const float* query = b.queries + g * b.queryStride;
       __m256 acc = _mm256_setzero_ps();
@@ -85,6 +101,7 @@ __attribute__((target("avx2,fma"))) void contextAvx2(const Block& b) {
     std::fill(b.context + g * b.dim, b.context + (g + 1) * b.dim, 0.0f);
   }
   for (int64_t s = 0; s < b.slots; ++s) {
+    if (b.bias[s * b.biasStride] == kHidden) continue;
     const float* value = b.values + s * b.dim;
     for (int64_t g = 0; g < b.groups; ++g) {
       float p = b.scores[g * b.slots + s];

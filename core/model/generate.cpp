@@ -5,12 +5,14 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
+#include <mutex>
 #include <optional>
 #include <span>
 
 #include "core/base/error.h"
 #include "core/model/detail/language_model_impl.h"
 #include "core/model/detail/prefill.h"
+#include "core/model/detail/prefix_store.h"
 
 namespace astro::model {
 
@@ -18,6 +20,34 @@ namespace {
 
 using detail::ForwardInput;
 using detail::KvCache;
+
+// One token per row of `probabilities` [rows, vocab] (float32, CPU), from one uniform draw
+// against the row's cumulative distribution. torch::multinomial draws an exponential per
+// vocabulary entry instead: rows x vocab random numbers per step, which at batch 64 cost more
+// than the rest of sampling.
+torch::Tensor drawFromRows(const torch::Tensor& probabilities, at::Generator& generator) {
+  auto weights = probabilities.contiguous();
+  int64_t rows = weights.size(0), vocab = weights.size(1);
+  auto tokens = torch::empty({rows}, torch::kLong);
+  auto* random = at::check_generator<at::CPUGeneratorImpl>(generator);
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  for (int64_t row = 0; row < rows; ++row) {
+    const float* weight = weights.data_ptr<float>() + row * vocab;
+    double total = 0;
+    for (int64_t token = 0; token < vocab; ++token) total += weight[token];
+    double target = double(random->random64() >> 11) * 0x1.0p-53 * total;  // [0, total)
+    double cumulative = 0;
+    int64_t chosen = -1;
+    for (int64_t token = 0; token < vocab; ++token) {
+      if (weight[token] <= 0) continue;  // masked by top-k / top-p, or underflowed
+      chosen = token;
+      cumulative += weight[token];
+      if (target < cumulative) break;
+    }
+    tokens.data_ptr<int64_t>()[row] = std::max<int64_t>(chosen, 0);
+  }
+  return tokens;
+}
 
 // Next token per row from logits [rows, vocab] (float32, CPU): argmax at temperature 0, otherwise
 // a draw from the temperature-scaled distribution restricted to the top-k and top-p tokens.
@@ -40,8 +70,7 @@ torch::Tensor sampleNextTokens(const torch::Tensor& logits, const GenerationOpti
     auto drop = torch::zeros_like(dropSorted).scatter(-1, order, dropSorted);
     scaled = scaled.masked_fill(drop, -std::numeric_limits<float>::infinity());
   }
-  auto probabilities = torch::softmax(scaled, -1);
-  return torch::multinomial(probabilities, 1, false, generator).squeeze(-1);
+  return drawFromRows(torch::softmax(scaled, -1), generator);
 }
 
 // Whether the generation's text now holds a stop string. Earlier tokens were checked when they
@@ -76,6 +105,54 @@ std::optional<FinishReason> finishAfterNewest(const Generation& generation,
   return std::nullopt;
 }
 
+// Keeps finished cache rows `rows` (each its prompt and the generated tokens fed so far: all but
+// the newest) in `store` for later prompts that start the same way. The filled slots of all rows
+// are gathered by one indexing op per layer; the stored sequences are views of that gather.
+void storeRows(const KvCache& cache, const std::vector<int64_t>& rows,
+               std::vector<std::vector<int32_t>> tokens, detail::PrefixStore& store,
+               int64_t budgetBytes) {
+  auto device = cache.keyBias.device();
+  auto rowIndex = torch::tensor(rows, torch::kLong);
+  auto bias = cache.keyBias.narrow(1, 0, cache.length)
+                  .index_select(0, rowIndex.to(device))
+                  .to(torch::kCPU)
+                  .contiguous();  // [rows, S]
+  std::vector<int64_t> gatherRows, gatherSlots, kept;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    // Filled slots in order (padding, anywhere before the prompt's end, has a nonzero bias).
+    const float* rowBias = bias.data_ptr<float>() + int64_t(i) * cache.length;
+    std::vector<int64_t> slots;
+    for (int64_t slot = 0; slot < cache.length; ++slot) {
+      if (rowBias[slot] == 0.0f) slots.push_back(slot);
+    }
+    if (slots.size() != tokens[i].size()) continue;  // a misaligned row: keep nothing of it
+    gatherRows.insert(gatherRows.end(), slots.size(), rows[i]);
+    gatherSlots.insert(gatherSlots.end(), slots.begin(), slots.end());
+    kept.push_back(int64_t(i));
+  }
+  if (kept.empty()) return;
+  auto rowTensor = torch::tensor(gatherRows, torch::kLong).to(device);
+  auto slotTensor = torch::tensor(gatherSlots, torch::kLong).to(device);
+  using torch::indexing::Slice;
+  std::vector<torch::Tensor> keys, values;  // per layer [filled slots of all rows, KV, D]
+  for (std::size_t layer = 0; layer < cache.keys.size(); ++layer) {
+    keys.push_back(cache.keys[layer].index({rowTensor, Slice(), slotTensor}));
+    values.push_back(cache.values[layer].index({rowTensor, Slice(), slotTensor}));
+  }
+  int64_t offset = 0;
+  for (int64_t i : kept) {
+    detail::StoredSequence sequence;
+    sequence.tokens = std::move(tokens[std::size_t(i)]);
+    auto length = int64_t(sequence.tokens.size());
+    for (std::size_t layer = 0; layer < keys.size(); ++layer) {
+      sequence.keys.push_back(keys[layer].narrow(0, offset, length));
+      sequence.values.push_back(values[layer].narrow(0, offset, length));
+    }
+    offset += length;
+    store.insert(std::move(sequence), budgetBytes);
+  }
+}
+
 // Prompts [first, first + count) decoded together. A finished sequence leaves the batch when a
 // quarter of the rows have finished (one cache copy per quarter instead of one per sequence);
 // until then its row is computed and ignored, and it draws no random numbers, so sampling sees
@@ -84,20 +161,17 @@ void generateBatch(detail::LlamaModel& module, const torch::Device& device,
                    const std::vector<std::vector<int32_t>>& prompts, std::size_t first,
                    std::size_t count, const GenerationOptions& options,
                    const std::vector<int32_t>& stopIds, at::Generator& generator,
-                   std::vector<Generation>& results) {
+                   detail::PrefixStore* store, std::vector<Generation>& results) {
   std::vector<const std::vector<int32_t>*> batchPrompts;
-  int64_t longest = 0;
-  for (std::size_t i = first; i < first + count; ++i) {
-    batchPrompts.push_back(&prompts[i]);
-    longest = std::max<int64_t>(longest, int64_t(prompts[i].size()));
-  }
+  for (std::size_t i = first; i < first + count; ++i) batchPrompts.push_back(&prompts[i]);
   std::size_t longestStop = 1;
   for (const std::string& stop : options.stopStrings) {
     longestStop = std::max(longestStop, stop.size());
   }
-  detail::Prefill prefill = detail::prefillPrompts(
-      module, device, batchPrompts,
-      {.capacity = longest + options.maxNewTokens, .sharePrompts = options.sharePromptPrefill});
+  detail::Prefill prefill = detail::prefillPrompts(module, device, batchPrompts,
+                                                   {.newTokens = options.maxNewTokens,
+                                                    .sharePrompts = options.sharePromptPrefill,
+                                                    .store = store});
   KvCache cache = std::move(prefill.cache);
   torch::Tensor logits = prefill.logits;  // [rows, V]
 
@@ -126,6 +200,8 @@ void generateBatch(detail::LlamaModel& module, const torch::Device& device,
       chosenLogprobs =
           torch::log_softmax(liveLogits, -1).gather(1, next.unsqueeze(1)).squeeze(1).contiguous();
     }
+    std::vector<int64_t> finishedRows;  // this step's, for the prefix store
+    std::vector<std::vector<int32_t>> finishedTokens;
     for (std::size_t i = 0; i < liveRows.size(); ++i) {
       auto row = std::size_t(liveRows[i]);
       Generation& generation = results[rowResult[row]];
@@ -136,9 +212,18 @@ void generateBatch(detail::LlamaModel& module, const torch::Device& device,
       rowToken[row] = token;
       if (auto reason = finishAfterNewest(generation, options, stopIds, longestStop)) {
         generation.finishReason = *reason;
+        if (store) {
+          finishedRows.push_back(int64_t(row));
+          finishedTokens.push_back(prompts[rowResult[row]]);
+          finishedTokens.back().insert(finishedTokens.back().end(), generation.ids.begin(),
+                                       generation.ids.end() - 1);
+        }
         rowLive[row] = 0;
         --liveCount;
       }
+    }
+    if (!finishedRows.empty()) {
+      storeRows(cache, finishedRows, std::move(finishedTokens), *store, options.prefixStoreBytes);
     }
     if (liveCount == 0) return;
     std::size_t finished = rowLive.size() - liveCount;
@@ -195,7 +280,7 @@ std::vector<Generation> LanguageModel::generate(const std::vector<std::vector<in
   for (std::size_t first = 0; first < prompts.size(); first += batchSize) {
     std::size_t count = std::min(batchSize, prompts.size() - first);
     generateBatch(impl_->module, impl_->device, prompts, first, count, options, stopIds, generator,
-                  results);
+                  options.reusePrefixes ? &impl_->prefixStore : nullptr, results);
   }
   return results;
 }

@@ -32,6 +32,12 @@ struct GenerationOptions {
   // Rows with identical prompts (k samples of one state) prefill it once and copy its keys and
   // values; off only to check that sharing changes nothing.
   bool sharePromptPrefill = true;
+  // Keep every generation's keys and values (prompt and generated tokens) in the model, and
+  // prefill only what follows the longest kept sequence a prompt starts with: MCTS prompts extend
+  // earlier ones by a step. Logits equal a fresh computation up to float rounding. Least recently
+  // used sequences are dropped beyond `prefixStoreBytes`.
+  bool reusePrefixes = false;
+  int64_t prefixStoreBytes = int64_t(256) << 20;
 };
 
 enum class FinishReason { kStopToken, kStopString, kLength };

@@ -1,14 +1,18 @@
-// Prefill for batched generation (detail/prefill.h): distinct prompts, longest first, in runs of
-// similar length; each run fills its rows of one shared cache through a view, right-aligned so
-// that every prompt ends at the same slot and one decode step serves all rows.
+// Prefill for batched generation (detail/prefill.h): distinct prompts, the longest suffix after a
+// stored prefix first, in runs of similar length; each run fills its rows of one shared cache
+// through a view, right-aligned so that every prompt ends at the same slot and one decode step
+// serves all rows. Padding can sit between a stored prefix and the suffix: attention goes by the
+// key bias and the rotary positions, not by slot adjacency.
 #include "core/model/detail/prefill.h"
 
 #include <algorithm>
 #include <numeric>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 
 #include "core/model/detail/language_model_impl.h"
+#include "core/model/detail/prefix_store.h"
 
 namespace astro::model::detail {
 
@@ -18,24 +22,44 @@ std::string_view bytesOf(const std::vector<int32_t>& ids) {
   return {reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof(int32_t)};
 }
 
-int64_t lengthOf(const std::vector<int32_t>* prompt) { return int64_t(prompt->size()); }
+// A distinct prompt: its tokens, the stored prefix it starts with (if any), and the tokens after
+// that prefix, which the forward pass computes.
+struct PromptPlan {
+  const std::vector<int32_t>* tokens;
+  PrefixMatch stored;
+  int64_t suffix() const { return int64_t(tokens->size()) - stored.length; }
+};
 
-// One forward pass over prompts [first, first + rows) of `distinct` (left-padded to the longest
-// of them) into `part`, a view of the batch cache. Returns their logits [rows, vocab].
+// One forward pass over plans [first, first + rows): the suffixes, left-padded to the longest of
+// them, into `part` (a view of the batch cache whose first `part.length` slots hold the stored
+// prefixes, right-aligned). Returns their logits [rows, vocab].
 torch::Tensor prefillRun(LlamaModel& module, const torch::Device& device,
-                         const std::vector<const std::vector<int32_t>*>& distinct,
-                         std::size_t first, std::size_t rows, KvCache& part) {
-  int64_t longest = lengthOf(distinct[first]);
+                         const std::vector<PromptPlan>& plans, std::size_t first, std::size_t rows,
+                         KvCache& part) {
+  int64_t longest = plans[first].suffix(), prefixSlots = part.length;
   auto ids = torch::zeros({int64_t(rows), longest}, torch::kLong);
   auto valid = torch::zeros({int64_t(rows), longest}, torch::kBool);
   auto positions = torch::zeros({int64_t(rows), longest}, torch::kLong);
   for (std::size_t row = 0; row < rows; ++row) {
-    const auto& prompt = *distinct[first + row];
-    int64_t length = int64_t(prompt.size()), pad = longest - length;
+    const PromptPlan& plan = plans[first + row];
     auto r = int64_t(row);
-    ids[r].narrow(0, pad, length).copy_(idsToTensor(prompt, module->config().vocabSize));
+    int64_t stored = plan.stored.length, length = plan.suffix(), pad = longest - length;
+    auto suffix = std::span(*plan.tokens).subspan(std::size_t(stored));
+    ids[r].narrow(0, pad, length).copy_(idsToTensor(suffix, module->config().vocabSize));
     valid[r].narrow(0, pad, length).fill_(true);
-    positions[r].narrow(0, pad, length).copy_(torch::arange(length, torch::kLong));
+    positions[r].narrow(0, pad, length).copy_(torch::arange(stored, stored + length, torch::kLong));
+    if (stored > 0) {
+      const StoredSequence& sequence = *plan.stored.sequence;
+      for (std::size_t layer = 0; layer < part.keys.size(); ++layer) {
+        part.keys[layer][r]
+            .narrow(1, prefixSlots - stored, stored)
+            .copy_(sequence.keys[layer].narrow(0, 0, stored).transpose(0, 1));
+        part.values[layer][r]
+            .narrow(1, prefixSlots - stored, stored)
+            .copy_(sequence.values[layer].narrow(0, 0, stored).transpose(0, 1));
+      }
+      part.keyBias[r].narrow(0, prefixSlots - stored, stored).fill_(0.0f);
+    }
   }
   ForwardInput input = ForwardInput::of(ids.to(device), positions.to(device));
   input.tokenValid = valid.to(device);
@@ -49,57 +73,81 @@ Prefill prefillPrompts(LlamaModel& module, const torch::Device& device,
                        const std::vector<const std::vector<int32_t>*>& prompts,
                        const PrefillOptions& options) {
   // Distinct prompts and, per prompt, which distinct one it is.
-  std::vector<const std::vector<int32_t>*> distinct;
+  std::vector<PromptPlan> plans;
   std::vector<std::size_t> distinctOf(prompts.size());
   std::unordered_map<std::string_view, std::size_t> seen;
   for (std::size_t i = 0; i < prompts.size(); ++i) {
-    auto [it, added] = seen.try_emplace(bytesOf(*prompts[i]), distinct.size());
+    auto [it, added] = seen.try_emplace(bytesOf(*prompts[i]), plans.size());
     if (added || !options.sharePrompts) {
-      it->second = distinct.size();
-      distinct.push_back(prompts[i]);
+      it->second = plans.size();
+      plans.push_back({prompts[i], {}});
     }
     distinctOf[i] = it->second;
   }
-  // Longest first (ties in prompt order), so each run takes neighbours of similar length.
-  std::vector<std::size_t> order(distinct.size());
+  if (options.store) {
+    // At least the last token goes through the model: its logits start the generation.
+    for (PromptPlan& plan : plans) {
+      plan.stored = options.store->longestMatch(*plan.tokens, int64_t(plan.tokens->size()) - 1);
+    }
+  }
+  // Longest suffix first (ties in prompt order), so each run takes neighbours of similar length.
+  std::vector<std::size_t> order(plans.size());
   std::iota(order.begin(), order.end(), std::size_t(0));
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return lengthOf(distinct[a]) > lengthOf(distinct[b]);
+    return plans[a].suffix() > plans[b].suffix();
   });
-  std::vector<const std::vector<int32_t>*> sorted;
-  std::vector<int64_t> sortedPosition(distinct.size());
+  std::vector<PromptPlan> sorted;
+  std::vector<int64_t> sortedPosition(plans.size());
   for (std::size_t i = 0; i < order.size(); ++i) {
-    sorted.push_back(distinct[order[i]]);
+    sorted.push_back(plans[order[i]]);
     sortedPosition[order[i]] = int64_t(i);
   }
 
-  int64_t longest = lengthOf(sorted.front());
-  Prefill prefill;
-  prefill.cache = KvCache::allocate(module->config(), int64_t(sorted.size()), options.capacity,
-                                    module->outputEmbedding().options());
-  std::vector<torch::Tensor> logits;
+  // Runs of similar suffix length; each run's slots: padding, stored prefixes (right-aligned at
+  // the run's longest stored prefix), suffixes (left-padded), ending at the same slot for all.
+  struct Run {
+    std::size_t first, end;
+    int64_t prefixSlots, suffixSlots;
+  };
+  std::vector<Run> runs;
+  int64_t filled = 0;  // slots up to the end of the prompts, the same for every row
   for (std::size_t first = 0; first < sorted.size();) {
-    int64_t runLongest = lengthOf(sorted[first]);
-    std::size_t end = first + 1;
-    while (end < sorted.size() &&
-           double(lengthOf(sorted[end])) >= options.lengthRatio * double(runLongest) &&
-           int64_t(end - first + 1) * runLongest <= options.maxChunkTokens) {
-      ++end;
+    Run run{first, first + 1, sorted[first].stored.length, sorted[first].suffix()};
+    while (run.end < sorted.size() &&
+           double(sorted[run.end].suffix()) >= options.lengthRatio * double(run.suffixSlots) &&
+           int64_t(run.end - first + 1) * run.suffixSlots <= options.maxChunkTokens) {
+      run.prefixSlots = std::max(run.prefixSlots, sorted[run.end].stored.length);
+      ++run.end;
     }
-    int64_t rows = int64_t(end - first), padSlots = longest - runLongest;
-    if (padSlots > 0) {
-      // Slots left of this run's prompts are masked, but masked scores still multiply their
-      // values: they must hold numbers, not whatever the allocation left there.
+    filled = std::max(filled, run.prefixSlots + run.suffixSlots);
+    runs.push_back(run);
+    first = run.end;
+  }
+
+  Prefill prefill;
+  prefill.cache =
+      KvCache::allocate(module->config(), int64_t(sorted.size()), filled + options.newTokens,
+                        module->outputEmbedding().options());
+  std::vector<torch::Tensor> logits;
+  for (const Run& run : runs) {
+    int64_t rows = int64_t(run.end - run.first);
+    int64_t firstSlot = filled - run.suffixSlots - run.prefixSlots;
+    // Slots before the suffixes that no stored prefix fills are masked, but masked scores still
+    // multiply their values: they must hold numbers, not what the allocation left there.
+    if (firstSlot + run.prefixSlots > 0) {
       for (auto* tensors : {&prefill.cache.keys, &prefill.cache.values}) {
-        for (auto& tensor : *tensors)
-          tensor.narrow(0, int64_t(first), rows).narrow(2, 0, padSlots).zero_();
+        for (auto& tensor : *tensors) {
+          tensor.narrow(0, int64_t(run.first), rows)
+              .narrow(2, 0, firstSlot + run.prefixSlots)
+              .zero_();
+        }
       }
     }
-    KvCache part = prefill.cache.view(int64_t(first), rows, padSlots);
-    logits.push_back(prefillRun(module, device, sorted, first, end - first, part));
-    first = end;
+    KvCache part = prefill.cache.view(int64_t(run.first), rows, firstSlot);
+    part.length = run.prefixSlots;
+    logits.push_back(prefillRun(module, device, sorted, run.first, std::size_t(rows), part));
   }
-  prefill.cache.length = longest;
+  prefill.cache.length = filled;
   prefill.logits = logits.size() == 1 ? logits.front() : torch::cat(logits, 0);
 
   // One cache row per prompt, in prompt order: rows that share a prompt get copies of its keys

@@ -148,6 +148,8 @@ model::GenerationOptions LanguageModelPolicy::generationOptions(
   generation.decode = [this](std::span<const std::int32_t> ids) { return tokenizer_.decode(ids); };
   generation.returnLogprobs = true;
   generation.maxBatchSize = options_.maxBatchSize;
+  generation.reusePrefixes = options_.reusePrefixes;
+  generation.prefixStoreBytes = options_.prefixStoreBytes;
   return generation;
 }
 

@@ -21,6 +21,10 @@ struct LanguageModelPolicyOptions {
   double topP = 1.0;
   std::int64_t maxBatchSize = 256;  // rows decoded together (LanguageModel splits beyond it)
   int maxRolloutTokens = 1024;      // a rollout's whole continuation
+  // Prefill only what a prompt adds to the engine's kept generations (a node's prompt is its
+  // parent's plus one step): GenerationOptions::reusePrefixes, within this many bytes.
+  bool reusePrefixes = true;
+  std::int64_t prefixStoreBytes = std::int64_t(256) << 20;
   // The self-evaluation question asked after the problem and a solution (judgeSolutions); our
   // wording (the paper's prompt could not be read here, core/search/self_evaluation.h).
   std::string judgeQuestion =

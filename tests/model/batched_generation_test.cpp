@@ -1,9 +1,12 @@
 // Batched generation's fast paths give what the plain paths give: rows sharing one prompt's
-// prefill, prompts of very different lengths prefilled in separate runs, finished rows leaving
-// the batch in groups, and stop strings checked on the generation's tail only.
+// prefill, prompts continuing stored generations (prefix reuse), prompts of very different
+// lengths prefilled in separate runs, finished rows leaving the batch in groups, and stop strings
+// checked on the generation's tail only.
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 
+#include "core/model/detail/language_model_impl.h"
 #include "core/model/language_model.h"
 #include "core/model/runtime.h"
 
@@ -65,6 +68,104 @@ class BatchedGenerationTest : public QObject {
     }
     // Rows sampling from one prompt still draw their own tokens.
     QVERIFY(withSharing[0].ids != withSharing[1].ids || withSharing[1].ids != withSharing[3].ids);
+  }
+
+  void reusedPrefixes_giveTheSameSamplesAndLogprobsAsAFreshPrefill() {
+    auto model = LanguageModel::randomInit(smallConfig(), 47);
+    auto fresh = LanguageModel::randomInit(smallConfig(), 47);
+    GenerationOptions options{
+        .maxNewTokens = 12, .stopAtEos = false, .returnLogprobs = true, .reusePrefixes = true};
+    auto prompt = counting(9, 21);
+    auto first = model.generate({prompt, counting(2, 5)}, options).front();
+    QVERIFY(model.impl().prefixStore.size() >= 2);
+    // Continuations of the stored generation, the stored prompt itself, a prefix of it, an
+    // unrelated prompt, and one that shares only its first tokens.
+    auto continued = prompt;
+    continued.insert(continued.end(), first.ids.begin(), first.ids.begin() + 7);
+    auto extended = continued;
+    extended.insert(extended.end(), {1, 2, 3});
+    auto diverging = prompt;
+    diverging.resize(6);
+    diverging.insert(diverging.end(), {50, 51, 52, 53});
+    std::vector<std::vector<int32_t>> prompts = {
+        continued,        prompt,
+        extended,         std::vector<int32_t>(prompt.begin(), prompt.begin() + 9),
+        counting(30, 14), diverging,
+        continued};
+    options.temperature = 1.0;
+    options.seed = 8;
+    auto reused = model.generate(prompts, options);
+    options.reusePrefixes = false;
+    auto computed = fresh.generate(prompts, options);
+    for (std::size_t i = 0; i < prompts.size(); ++i) {
+      QCOMPARE(reused[i].ids, computed[i].ids);
+      float difference = maxLogprobDifference(reused[i], computed[i]);
+      QVERIFY2(difference < 1e-5f, qPrintable(QString::number(difference)));
+    }
+  }
+
+  void prefixStore_keepsLongestSequencesWithinItsBudget() {
+    using astro::model::detail::PrefixStore;
+    using astro::model::detail::StoredSequence;
+    auto sequence = [](std::vector<int32_t> tokens) {
+      auto n = int64_t(tokens.size());
+      return StoredSequence{
+          std::move(tokens), {torch::zeros({n, 1, 4})}, {torch::zeros({n, 1, 4})}};
+    };
+    PrefixStore store;
+    int64_t budget = 1 << 20;
+    store.insert(sequence({1, 2, 3}), budget);
+    store.insert(sequence({1, 2, 3, 4, 5}), budget);  // replaces its prefix {1, 2, 3}
+    store.insert(sequence({1, 2}), budget);  // already held as the start of {1, 2, 3, 4, 5}
+    store.insert(sequence({7, 8}), budget);
+    QCOMPARE(store.size(), std::size_t(2));
+    std::vector<int32_t> prompt = {1, 2, 3, 4, 9};
+    QCOMPARE(store.longestMatch(prompt, 10).length, int64_t(4));
+    QCOMPARE(store.longestMatch(prompt, 2).length, int64_t(2));
+    QCOMPARE(store.longestMatch(std::vector<int32_t>{5}, 10).length, int64_t(0));
+    // {7, 8} is now the least recently used: a budget for one sequence keeps the other.
+    auto bytes = sequence({1, 2, 3, 4, 5}).bytes();
+    store.insert(sequence({4, 4, 4, 4, 4}), bytes + sequence({4, 4, 4, 4, 4}).bytes());
+    QCOMPARE(store.size(), std::size_t(2));
+    QCOMPARE(store.longestMatch(std::vector<int32_t>{7, 8, 1}, 10).length, int64_t(0));
+    QCOMPARE(store.longestMatch(prompt, 10).length, int64_t(4));
+  }
+
+  void sampling_drawsTokensWithTheModelsProbabilities() {
+    auto model = LanguageModel::randomInit(smallConfig(), 53);
+    std::vector<int32_t> prompt = {4, 9, 16};
+    auto logits = model.logits(prompt);
+    const float* last = logits.data() + 2 * 64;  // next-token logits after the prompt
+    for (int64_t topK : {0, 5}) {
+      double temperature = 1.5;
+      std::vector<double> expected(64, 0.0);
+      std::vector<float> sorted(last, last + 64);
+      std::sort(sorted.rbegin(), sorted.rend());
+      double total = 0;
+      for (int v = 0; v < 64; ++v) {
+        if (topK > 0 && last[v] < sorted[std::size_t(topK - 1)]) continue;
+        expected[std::size_t(v)] = std::exp(double(last[v]) / temperature);
+        total += expected[std::size_t(v)];
+      }
+      const int draws = 4000;
+      auto samples = model.generate(std::vector<std::vector<int32_t>>(draws, prompt),
+                                    {.maxNewTokens = 1,
+                                     .temperature = temperature,
+                                     .topK = topK,
+                                     .seed = 17,
+                                     .maxBatchSize = draws});
+      std::vector<int> counts(64, 0);
+      for (const auto& sample : samples) ++counts[std::size_t(sample.ids.front())];
+      for (int v = 0; v < 64; ++v) {
+        double p = expected[std::size_t(v)] / total,
+               frequency = counts[std::size_t(v)] / double(draws);
+        // Six standard deviations of a frequency over 4000 draws, and never a masked token.
+        QVERIFY2(
+            std::abs(frequency - p) <= 6 * std::sqrt(p * (1 - p) / draws) + 1e-9,
+            qPrintable(
+                QString("token %1: frequency %2, probability %3").arg(v).arg(frequency).arg(p)));
+      }
+    }
   }
 
   void promptsOfVeryDifferentLengths_matchOneByOneGeneration() {

@@ -1,8 +1,9 @@
-// What a LanguageModel holds, for torch code inside core (trainers, generate.cpp): the module and
-// the device it lives on.
+// What a LanguageModel holds, for torch code inside core (trainers, generate.cpp): the module, the
+// device it lives on, and the keys and values of recent generations.
 #pragma once
 
 #include "core/model/detail/llama_module.h"
+#include "core/model/detail/prefix_store.h"
 #include "core/model/language_model.h"
 
 namespace astro::model {
@@ -10,6 +11,7 @@ namespace astro::model {
 struct LanguageModel::Impl {
   detail::LlamaModel module{nullptr};
   torch::Device device{torch::kCPU};
+  detail::PrefixStore prefixStore;  // used by generate() with GenerationOptions::reusePrefixes
 };
 
 namespace detail {

@@ -1,6 +1,7 @@
 // Prefill for batched generation: every distinct prompt of a batch runs through the model once
 // (rows with identical prompts, such as the k samples of one MCTS expansion, share its keys and
-// values), and prompts of similar length run together so little compute goes to padding.
+// values), a prompt that starts with a stored sequence (detail/prefix_store.h) computes only the
+// rest, and prompts of similar length run together so little compute goes to padding.
 #pragma once
 
 #include <cstdint>
@@ -11,17 +12,21 @@
 namespace astro::model::detail {
 
 struct Prefill {
-  KvCache cache;         // one row per prompt, left-padded: every prompt ends at slot `length`
+  KvCache cache;         // one row per prompt: every prompt ends at slot `length`
   torch::Tensor logits;  // [prompts, vocab] float32: the next-token logits after each prompt
 };
 
+class PrefixStore;
+
 struct PrefillOptions {
-  int64_t capacity = 0;      // cache slots: the longest prompt plus the tokens to generate
+  int64_t newTokens = 0;     // free cache slots after the prompts (the tokens to generate)
   bool sharePrompts = true;  // identical prompts prefill once (false: every row on its own)
   // Prompts run together while the shortest is at least this share of the longest; a shorter
   // one starts the next forward pass (less padding, one more pass).
   double lengthRatio = 0.75;
   int64_t maxChunkTokens = 16384;  // rows x longest prompt per forward pass (bounds memory)
+  // Prompts starting with a stored sequence copy its keys and values instead of computing them.
+  PrefixStore* store = nullptr;
 };
 
 // Prefills `prompts` (non-empty token ids, checked against the vocabulary) on `module`'s device.

@@ -6,8 +6,8 @@
 //              [--tokenizer DIR-with-tokenizer.json]
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -59,16 +59,26 @@ BenchOptions parseArguments(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const std::string value = argv[i + 1];
-    if (flag == "--trees") options.trees = std::stoi(value);
-    else if (flag == "--iterations") options.iterations = std::stoi(value);
-    else if (flag == "--children") options.children = std::stoi(value);
-    else if (flag == "--depth") options.depth = std::stoi(value);
-    else if (flag == "--step-tokens") options.stepTokens = std::stoi(value);
-    else if (flag == "--repeats") options.repeats = std::stoi(value);
-    else if (flag == "--threads") options.threads = std::stoi(value);
-    else if (flag == "--config") options.config = value;
-    else if (flag == "--tokenizer") options.tokenizer = value;
-    else throw std::runtime_error("unknown flag " + flag);
+    if (flag == "--trees")
+      options.trees = std::stoi(value);
+    else if (flag == "--iterations")
+      options.iterations = std::stoi(value);
+    else if (flag == "--children")
+      options.children = std::stoi(value);
+    else if (flag == "--depth")
+      options.depth = std::stoi(value);
+    else if (flag == "--step-tokens")
+      options.stepTokens = std::stoi(value);
+    else if (flag == "--repeats")
+      options.repeats = std::stoi(value);
+    else if (flag == "--threads")
+      options.threads = std::stoi(value);
+    else if (flag == "--config")
+      options.config = value;
+    else if (flag == "--tokenizer")
+      options.tokenizer = value;
+    else
+      throw std::runtime_error("unknown flag " + flag);
   }
   const std::filesystem::path resources = ASTRO_SOURCE_DIR "/resources/world";
   if (options.config.empty()) options.config = firstExisting({resources / "models/tiny.json"});
@@ -111,9 +121,15 @@ std::vector<astro::math::Problem> benchProblems(int count) {
   return problems;
 }
 
+// One search with a fresh model (same seed, same weights) and policy, so neither mode finds keys
+// and values the other left in the engine's prefix store.
 Measurement measure(const std::vector<astro::math::Problem>& problems,
-                    astro::search::StepPolicy& policy, const astro::math::Verifier& verifier,
+                    const astro::model::ModelConfig& config,
+                    const astro::tokenizer::Tokenizer& tokenizer,
+                    const astro::math::Verifier& verifier,
                     const astro::search::MctsOptions& options) {
+  const auto model = astro::model::LanguageModel::randomInit(config, 1);
+  astro::search::LanguageModelPolicy policy(model, tokenizer);
   const auto start = std::chrono::steady_clock::now();
   const std::clock_t cpuStart = std::clock();
   const auto result = astro::search::searchBatch(problems, policy, verifier, options);
@@ -137,8 +153,6 @@ int main(int argc, char** argv) {
     const astro::model::ModelConfig config = bench.config.empty()
                                                  ? tinyConfig(tokenizer.vocabSize(), eos)
                                                  : astro::model::readModelConfig(bench.config);
-    const auto model = astro::model::LanguageModel::randomInit(config, 1);
-    astro::search::LanguageModelPolicy policy(model, tokenizer);
     const astro::math::MathVerifier verifier;
     const auto problems = benchProblems(bench.trees);
 
@@ -159,28 +173,27 @@ int main(int argc, char** argv) {
     std::vector<double> batchedSims, batchedTokens, aloneSims, aloneTokens, batchedCpu, aloneCpu;
     for (int repeat = 0; repeat < bench.repeats; ++repeat) {
       options.treesPerBatch = bench.trees;
-      const Measurement batched = measure(problems, policy, verifier, options);
+      const Measurement batched = measure(problems, config, tokenizer, verifier, options);
       options.treesPerBatch = 1;
-      const Measurement alone = measure(problems, policy, verifier, options);
+      const Measurement alone = measure(problems, config, tokenizer, verifier, options);
       batchedSims.push_back(batched.simulationsPerSecond());
       batchedTokens.push_back(batched.tokensPerSecond());
       aloneSims.push_back(alone.simulationsPerSecond());
       aloneTokens.push_back(alone.tokensPerSecond());
       batchedCpu.push_back(batched.stats.simulations / batched.cpuSeconds);
       aloneCpu.push_back(alone.stats.simulations / alone.cpuSeconds);
-      std::printf("run %d: batched %.2f s (cpu %.2f s; %lld sims, %lld tokens, %lld+%lld calls), "
-                  "one-at-a-time %.2f s (cpu %.2f s; %lld sims, %lld tokens, %lld+%lld calls)\n",
-                  repeat + 1, batched.seconds, batched.cpuSeconds, batched.stats.simulations,
-                  batched.stats.policyTokens, batched.stats.proposeCalls,
-                  batched.stats.rolloutCalls, alone.seconds, alone.cpuSeconds,
-                  alone.stats.simulations, alone.stats.policyTokens, alone.stats.proposeCalls,
-                  alone.stats.rolloutCalls);
+      std::printf(
+          "run %d: batched %.2f s (cpu %.2f s; %lld sims, %lld tokens, %lld+%lld calls), "
+          "one-at-a-time %.2f s (cpu %.2f s; %lld sims, %lld tokens, %lld+%lld calls)\n",
+          repeat + 1, batched.seconds, batched.cpuSeconds, batched.stats.simulations,
+          batched.stats.policyTokens, batched.stats.proposeCalls, batched.stats.rolloutCalls,
+          alone.seconds, alone.cpuSeconds, alone.stats.simulations, alone.stats.policyTokens,
+          alone.stats.proposeCalls, alone.stats.rolloutCalls);
     }
     std::printf("\n%-22s %14s %14s %8s\n", "metric", "batched", "one-at-a-time", "ratio");
     const double sims = median(batchedSims), simsAlone = median(aloneSims);
     const double tokens = median(batchedTokens), tokensAlone = median(aloneTokens);
-    std::printf("%-22s %14.2f %14.2f %7.2fx\n", "simulations/s", sims, simsAlone,
-                sims / simsAlone);
+    std::printf("%-22s %14.2f %14.2f %7.2fx\n", "simulations/s", sims, simsAlone, sims / simsAlone);
     std::printf("%-22s %14.1f %14.1f %7.2fx\n", "policy tokens/s", tokens, tokensAlone,
                 tokens / tokensAlone);
     const double cpuSims = median(batchedCpu), cpuSimsAlone = median(aloneCpu);
