@@ -1,7 +1,8 @@
 // Speed of the model engine beside the same model in PyTorch eager (peer_llama.py): prefill,
 // KV-cached decode at batch 1 and 16, a training step (forward, backward, AdamW), for a ~5M and
 // a ~100M parameter Llama; and KV-cached decoding of 512 tokens against recomputing the prefix.
-// run_model_bench.sh runs both sides; medians of several runs.
+// run_model_bench.sh runs both sides in alternating rounds; medians of several runs per round and
+// of the rounds per metric.
 #include <chrono>
 #include <fstream>
 #include <iomanip>
@@ -148,10 +149,43 @@ void measureCacheSpeedup(const LanguageModel& model, nlohmann::json& results) {
   results["small.decode512_recompute_s"] = recompute;
 }
 
-void printTable(const nlohmann::json& ours, const nlohmann::json& peer) {
+// Per metric, the median over rounds (each round one pass of each side, alternating, so slow
+// spells of a shared machine fall on both sides).
+nlohmann::json medians(const std::vector<nlohmann::json>& rounds) {
+  nlohmann::json result = nlohmann::json::object();
+  if (rounds.empty()) return result;
+  for (const auto& [metric, first] : rounds.front().items()) {
+    std::vector<double> values;
+    for (const auto& round : rounds) {
+      if (round.contains(metric)) values.push_back(round[metric].get<double>());
+    }
+    std::sort(values.begin(), values.end());
+    result[metric] = values[values.size() / 2];
+  }
+  return result;
+}
+
+// The smallest and largest per-round ratio of a metric (rounds paired in order).
+std::pair<double, double> ratioRange(const std::string& metric,
+                                     const std::vector<nlohmann::json>& ours,
+                                     const std::vector<nlohmann::json>& peer) {
+  double low = 1e300, high = 0;
+  for (std::size_t i = 0; i < std::min(ours.size(), peer.size()); ++i) {
+    if (!ours[i].contains(metric) || !peer[i].contains(metric)) continue;
+    double ratio = ours[i][metric].get<double>() / peer[i][metric].get<double>();
+    low = std::min(low, ratio);
+    high = std::max(high, ratio);
+  }
+  return {low, high};
+}
+
+void printTable(const std::vector<nlohmann::json>& oursRounds,
+                const std::vector<nlohmann::json>& peerRounds) {
+  nlohmann::json ours = medians(oursRounds), peer = medians(peerRounds);
   std::cout << std::left << std::setw(34) << "metric" << std::right << std::setw(12) << "ours"
-            << std::setw(12) << "peer" << std::setw(10) << "ratio"
-            << "\n";
+            << std::setw(12) << "peer" << std::setw(10) << "ratio";
+  if (peerRounds.size() > 1) std::cout << "   per-round ratios";
+  std::cout << "\n";
   for (const auto& [metric, value] : ours.items()) {
     if (metric.find("decode512") != std::string::npos) continue;
     std::cout << std::left << std::setw(34) << metric << std::right << std::fixed
@@ -160,6 +194,10 @@ void printTable(const nlohmann::json& ours, const nlohmann::json& peer) {
       double other = peer[metric].get<double>();
       std::cout << std::setw(12) << other << std::setw(9) << std::setprecision(2)
                 << value.get<double>() / other << "x";
+      if (peerRounds.size() > 1) {
+        auto [low, high] = ratioRange(metric, oursRounds, peerRounds);
+        std::cout << "   " << low << "-" << high << "x";
+      }
     }
     std::cout << "\n";
   }
@@ -170,6 +208,20 @@ void printTable(const nlohmann::json& ours, const nlohmann::json& peer) {
               << " s, recompute-prefix " << recompute << " s, speed-up " << recompute / cached
               << "x\n";
   }
+  if (oursRounds.size() > 1) std::cout << "medians of " << oursRounds.size() << " rounds\n";
+}
+
+// "a.json,b.json" -> the parsed files.
+std::vector<nlohmann::json> readAll(const std::string& files) {
+  std::vector<nlohmann::json> parsed;
+  std::size_t begin = 0;
+  while (begin < files.size()) {
+    std::size_t comma = files.find(',', begin);
+    if (comma == std::string::npos) comma = files.size();
+    parsed.push_back(nlohmann::json::parse(std::ifstream(files.substr(begin, comma - begin))));
+    begin = comma + 1;
+  }
+  return parsed;
 }
 
 }  // namespace
@@ -182,6 +234,10 @@ int main(int argc, char** argv) {
     }
     return {};
   };
+  if (auto files = value("--table"); !files.empty()) {
+    printTable(readAll(files), readAll(value("--peer")));
+    return 0;
+  }
   initTorchRuntime();
   if (auto dir = value("--write-checkpoints"); !dir.empty()) {
     LanguageModel::randomInit(parseModelConfig(kSmallConfig, "small"), 1).save(dir + "/small");
@@ -191,7 +247,9 @@ int main(int argc, char** argv) {
   }
   std::string dir = value("--checkpoints");
   if (dir.empty()) {
-    std::cerr << "usage: bench_model --write-checkpoints DIR | --checkpoints DIR [--peer FILE]\n";
+    std::cerr << "usage: bench_model --write-checkpoints DIR\n"
+                 "       bench_model --checkpoints DIR [--out OURS.json] [--peer PEER.json]\n"
+                 "       bench_model --table OURS1.json,OURS2.json,... --peer PEER1.json,...\n";
     return 2;
   }
   nlohmann::json ours = nlohmann::json::object();
@@ -201,8 +259,12 @@ int main(int argc, char** argv) {
     measure(size, model, ours);
     if (size == "small") measureCacheSpeedup(model, ours);
   }
-  nlohmann::json peer = nlohmann::json::object();
-  if (auto file = value("--peer"); !file.empty()) peer = nlohmann::json::parse(std::ifstream(file));
-  printTable(ours, peer);
+  if (auto file = value("--out"); !file.empty()) {
+    std::ofstream(file) << ours.dump(1);
+    return 0;
+  }
+  std::vector<nlohmann::json> peer;
+  if (auto file = value("--peer"); !file.empty()) peer = readAll(file);
+  printTable({ours}, peer);
   return 0;
 }

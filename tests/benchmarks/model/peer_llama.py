@@ -296,7 +296,8 @@ def greedy_decode(model, prompt, steps):
 def bench(checkpoints, out):
     with open(os.path.join(checkpoints, "protocol.json")) as f:
         protocol = json.load(f)
-    torch.set_num_threads(os.cpu_count())
+    # The thread count bench_model uses (initTorchRuntime): $ASTRO_THREADS, else one per core.
+    torch.set_num_threads(int(os.environ.get("ASTRO_THREADS") or 0) or os.cpu_count())
     results = {}
     for size, spec in protocol["configs"].items():
         model = load_model(os.path.join(checkpoints, size))
