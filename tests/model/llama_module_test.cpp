@@ -63,21 +63,26 @@ class LlamaModuleTest : public QObject {
   void decodeAttention_equalsSoftmaxAttentionOverCacheViews() {
     torch::NoGradGuard noGrad;
     torch::manual_seed(3);
-    int64_t batch = 3, heads = 6, kvHeads = 2, slots = 9, capacity = 12, dim = 12;  // dim % 8 != 0
-    auto keys = torch::randn({batch, kvHeads, capacity, dim}).narrow(2, 0, slots);
-    auto values = torch::randn({batch, kvHeads, capacity, dim}).narrow(2, 0, slots);
-    auto bias = torch::zeros({batch, capacity}).narrow(1, 0, slots);
-    bias[1].narrow(0, 0, 4).fill_(std::numeric_limits<float>::lowest());  // left padding
-    auto queries = torch::randn({batch, 1, heads, dim}).transpose(1, 2).select(2, 0);  // strided
-    float scale = 0.3f;
-    auto context = astro::model::detail::decodeAttention(queries, keys, values, bias, scale);
-    // Reference: keys and values repeated per query head, plain softmax attention.
-    auto repeatedKeys = keys.repeat_interleave(heads / kvHeads, 1);      // [B, H, S, D]
-    auto repeatedValues = values.repeat_interleave(heads / kvHeads, 1);  // [B, H, S, D]
-    auto scores = torch::matmul(queries.unsqueeze(2), repeatedKeys.transpose(2, 3)) * scale +
-                  bias.unsqueeze(1).unsqueeze(1);  // [B, H, 1, S]
-    auto expected = torch::matmul(torch::softmax(scores, -1), repeatedValues).squeeze(2);
-    QVERIFY(maxDifference(context, expected) < 1e-5);
+    // dim 12: the scalar tails; dim 32 with 21 slots: eight-slot chunks (one fully masked) + tail.
+    for (auto [dim, slots] : {std::pair<int64_t, int64_t>{12, 9}, {32, 21}}) {
+      int64_t batch = 3, heads = 6, kvHeads = 2, capacity = slots + 3;
+      auto keys = torch::randn({batch, kvHeads, capacity, dim}).narrow(2, 0, slots);
+      auto values = torch::randn({batch, kvHeads, capacity, dim}).narrow(2, 0, slots);
+      auto bias = torch::zeros({batch, capacity}).narrow(1, 0, slots);
+      bias[1]
+          .narrow(0, 0, std::min<int64_t>(slots - 1, 11))
+          .fill_(std::numeric_limits<float>::lowest());  // left padding
+      auto queries = torch::randn({batch, 1, heads, dim}).transpose(1, 2).select(2, 0);  // strided
+      float scale = 0.3f;
+      auto context = astro::model::detail::decodeAttention(queries, keys, values, bias, scale);
+      // Reference: keys and values repeated per query head, plain softmax attention.
+      auto repeatedKeys = keys.repeat_interleave(heads / kvHeads, 1);      // [B, H, S, D]
+      auto repeatedValues = values.repeat_interleave(heads / kvHeads, 1);  // [B, H, S, D]
+      auto scores = torch::matmul(queries.unsqueeze(2), repeatedKeys.transpose(2, 3)) * scale +
+                    bias.unsqueeze(1).unsqueeze(1);  // [B, H, 1, S]
+      auto expected = torch::matmul(torch::softmax(scores, -1), repeatedValues).squeeze(2);
+      QVERIFY2(maxDifference(context, expected) < 1e-5, qPrintable(QString::number(dim)));
+    }
   }
 
   void leftPadding_doesNotChangeLogitsOfRealTokens() {
