@@ -2,8 +2,11 @@
 
 #include <algorithm>
 
+#include "core/analysis/exact_detector.h"
+#include "core/analysis/trace_stats.h"
 #include "core/base/error.h"
 #include "core/model/language_model.h"
+#include "core/search/phrase_set.h"
 #include "core/tokenizer/chat_format.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/pass_at_k.h"
@@ -89,9 +92,11 @@ EvaluationResult evaluatePolicy(const model::LanguageModel& model,
                           progress);
   }
 
+  std::shared_ptr<const analysis::TraceDetector> detector = options.traceDetector;
+  if (!detector) detector = std::make_shared<analysis::ExactDetector>(search::defaultPhraseSet());
   std::vector<int> correctPerProblem(problems.size(), 0);
   int greedyCorrect = 0;
-  double tokenSum = 0;
+  double tokenSum = 0, backtrackSum = 0, restartSum = 0;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const auto& generated = j < sampledJobs ? sampled[j] : greedy[j - sampledJobs];
     EvaluationSample sample;
@@ -104,9 +109,16 @@ EvaluationResult evaluatePolicy(const model::LanguageModel& model,
     sample.correct = verdict.correct;
     sample.extracted = verdict.extracted;
     sample.rule = verdict.rule;
+    auto stats = analysis::analyzeTrace(*detector, sample.completion);
+    sample.steps = stats.steps;
+    sample.backtracks = stats.backtracks;
+    sample.restarts = stats.restarts;
+    sample.reflections = stats.reflections;
     if (sample.sampleIndex >= 0) {
       correctPerProblem[sample.problemIndex] += sample.correct ? 1 : 0;
       tokenSum += sample.tokens;
+      backtrackSum += sample.backtracks;
+      restartSum += sample.restarts;
     } else {
       greedyCorrect += sample.correct ? 1 : 0;
     }
@@ -116,6 +128,8 @@ EvaluationResult evaluatePolicy(const model::LanguageModel& model,
   for (int c : correctPerProblem) result.passAt1 += double(c) / options.samplesPerProblem / n;
   result.greedyAccuracy = options.greedy ? greedyCorrect / n : 0.0;
   result.meanCompletionTokens = tokenSum / double(sampledJobs);
+  result.meanBacktracks = backtrackSum / double(sampledJobs);
+  result.meanRestarts = restartSum / double(sampledJobs);
   for (int k : options.reportPassAtK) {
     double sum = 0;
     for (int c : correctPerProblem) sum += passAtK(options.samplesPerProblem, c, k);

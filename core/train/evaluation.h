@@ -1,9 +1,11 @@
 // Evaluation of a policy on a problem set: k sampled answers per problem (pass@1 averaged over
-// them, pass@k), plus a greedy answer, every sample graded by the domain's verifier and kept.
+// them, pass@k), plus a greedy answer, every sample graded by the domain's verifier and kept with
+// its trace statistics (steps, backtracks, restarts, reflections, tokens).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,9 @@ class LanguageModel;
 }
 namespace astro::tokenizer {
 class Tokenizer;
+}
+namespace astro::analysis {
+class TraceDetector;
 }
 
 namespace astro::train {
@@ -28,6 +33,9 @@ struct EvaluationOptions {
   std::uint64_t seed = 0;
   int batchSize = 64;         // prompts decoded together
   std::vector<int> reportPassAtK = {1};  // extra pass@k values (k <= samplesPerProblem)
+  // Finds the steps, backtracks and restarts of each sample; null: the exact detector with the
+  // built-in phrase set (traces rendered by this project, as GRPO counts them).
+  std::shared_ptr<const analysis::TraceDetector> traceDetector;
 };
 
 struct EvaluationSample {
@@ -39,13 +47,20 @@ struct EvaluationSample {
   std::string extracted;
   std::string rule;
   std::string finishReason;
+  // Trace statistics (core/analysis/trace_stats.h) by EvaluationOptions::traceDetector.
+  int steps = 0;
+  int backtracks = 0;
+  int restarts = 0;
+  int reflections = 0;
 };
 
 struct EvaluationResult {
   double passAt1 = 0;         // mean over problems of (correct samples / samples)
   double greedyAccuracy = 0;  // when options.greedy
   std::vector<std::pair<int, double>> passAtK;  // (k, mean unbiased pass@k)
-  double meanCompletionTokens = 0;
+  double meanCompletionTokens = 0;  // over the sampled (not greedy) completions, as below
+  double meanBacktracks = 0;
+  double meanRestarts = 0;
   std::vector<EvaluationSample> samples;
 };
 

@@ -1,6 +1,7 @@
 // pass@k estimates and the evaluation loop: sample counts, greedy answers, reproducibility.
 #include <QtTest>
 
+#include "core/analysis/trace_detector.h"
 #include "core/base/error.h"
 #include "core/model/language_model.h"
 #include "core/tokenizer/tokenizer.h"
@@ -21,6 +22,20 @@ class ContainsVerifier : public math::Verifier {
     verdict.correct = output.find(problem.answer) != std::string_view::npos;
     verdict.rule = verdict.correct ? "contains" : "absent";
     return verdict;
+  }
+};
+
+// Sees in every trace two steps, a backtrack, a restart and one reflection.
+class FixedGraphDetector : public analysis::TraceDetector {
+ public:
+  std::string name() const override { return "fixed"; }
+  analysis::StepGraph detect(std::string_view) const override {
+    analysis::StepGraph graph;
+    for (auto role : {analysis::StepRole::kStep, analysis::StepRole::kBacktrack,
+                      analysis::StepRole::kStep, analysis::StepRole::kRestart}) {
+      graph.steps.push_back({.role = role, .reflects = role == analysis::StepRole::kBacktrack});
+    }
+    return graph;
   }
 };
 }  // namespace
@@ -80,6 +95,29 @@ class EvaluationTest : public QObject {
                                         {.samplesPerProblem = 2, .maxNewTokens = 4});
     QCOMPARE(result.passAt1, 0.5);
     QCOMPARE(result.greedyAccuracy, 0.5);
+  }
+  void evaluate_keepsTraceStatisticsOfEverySample() {
+    auto dir = test::freshTempDir("evaluate-stats");
+    test::writeTinyModel(dir);
+    auto model = model::LanguageModel::load(dir);
+    auto tokenizer = tokenizer::Tokenizer::fromDirectory(dir);
+    std::vector<math::Problem> problems(2);
+    train::EvaluationOptions options{.samplesPerProblem = 2, .maxNewTokens = 4};
+    options.traceDetector = std::make_shared<FixedGraphDetector>();
+    auto result = train::evaluatePolicy(model, tokenizer, problems, ContainsVerifier(), options);
+    QCOMPARE(int(result.samples.size()), 6);
+    for (const auto& sample : result.samples) {
+      QCOMPARE(sample.steps, 2);
+      QCOMPARE(sample.backtracks, 1);
+      QCOMPARE(sample.restarts, 1);
+      QCOMPARE(sample.reflections, 1);
+    }
+    QCOMPARE(result.meanBacktracks, 1.0);
+    QCOMPARE(result.meanRestarts, 1.0);
+    // The default detector (the built-in phrase set) finds nothing in random text.
+    auto plain = train::evaluatePolicy(model, tokenizer, problems, ContainsVerifier(),
+                                       {.samplesPerProblem = 2, .maxNewTokens = 4});
+    QCOMPARE(plain.meanBacktracks, 0.0);
   }
 };
 

@@ -1,4 +1,5 @@
-// `astro sft`, `astro evaluate` and `astro rl` end to end on a tiny model, and their exit codes.
+// `astro sft`, `astro evaluate` (one model, and the checkpoint sweep) and `astro rl` end to end on
+// a tiny model, and their exit codes.
 #include <QtTest>
 
 #include "tests/support/test_support.h"
@@ -66,8 +67,39 @@ class TrainCliTest : public QObject {
     QCOMPARE(result.out.trimmed().split('\n').size(), 3);  // two steps and the summary
     QVERIFY(std::filesystem::exists(dir_ / "rl/rollouts/step-2.jsonl"));
   }
+  void evaluate_sweepsEveryCheckpointOfARun() {  // after rl_runsStepsAndKeepsRollouts
+    QStringList arguments = {"evaluate", "--sweep", path(dir_ / "rl"), "--sweep-start",
+                             path(dir_ / "model"), "--sweep-out", path(dir_ / "sweep"),
+                             "--dataset", path(dir_ / "world/test.jsonl"), "--samples", "2",
+                             "--max-new-tokens", "8", "--limit", "2", "--samples-out",
+                             path(dir_ / "sweep-samples.jsonl")};
+    auto result = runProgram(ASTRO_CLI_PATH, arguments);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    auto lines = result.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);  // the start model, checkpoint-2 (final is the same step), summary
+    auto start = QJsonDocument::fromJson(lines[0].toUtf8()).object();
+    auto last = QJsonDocument::fromJson(lines[1].toUtf8()).object();
+    QCOMPARE(start["checkpoint"].toString(), QString("start"));
+    QCOMPARE(last["checkpoint"].toString(), QString("checkpoint-2"));
+    QVERIFY(last.contains("mean_backtracks") && last.contains("mean_completion_tokens"));
+    auto summary = lastJsonLine(result.out);
+    QCOMPARE(summary["pearson"].toObject()["backtracks"].toObject()["n"].toInt(), 2);
+    QVERIFY(std::filesystem::exists(dir_ / "sweep/checkpoint-2.jsonl"));
+    QFile samples(path(dir_ / "sweep-samples.jsonl"));
+    QVERIFY(samples.open(QIODevice::ReadOnly));
+    auto sample = QJsonDocument::fromJson(samples.readLine()).object();
+    QVERIFY(sample.contains("backtracks") && sample.contains("restarts") &&
+            sample.contains("tokens") && sample.contains("checkpoint"));
+    // A rerun reuses every stored result.
+    auto again = runProgram(ASTRO_CLI_PATH, arguments);
+    QCOMPARE(again.exitCode, 0);
+    QCOMPARE(again.out.count("\"reused\":true"), 2);
+  }
   void badUsage_exitsTwo() {
     QCOMPARE(runProgram(ASTRO_CLI_PATH, {"sft", "--model", "m"}).exitCode, 2);
+    QCOMPARE(runProgram(ASTRO_CLI_PATH, {"evaluate", "--dataset", path(dir_ / "corpus.jsonl")})
+                 .exitCode,
+             2);  // neither --model nor --sweep
     QCOMPARE(runProgram(ASTRO_CLI_PATH, {"rl", "--model", "m", "--dataset",
                                          path(dir_ / "corpus.jsonl"), "--out", "o",
                                          "--group-size", "1"}).exitCode, 2);

@@ -86,6 +86,9 @@ const astro::cli::CommandRegistration kRl{"42-rl", [](CLI::App& root) {
   rl->add_option("--micro-batch", o.microBatchSize)->capture_default_str();
   rl->add_option("--seed", o.seed)->capture_default_str();
   rl->add_option("--checkpoint-every", o.checkpointEvery)->capture_default_str();
+  rl->add_option("--keep-checkpoints", o.keepCheckpoints,
+                 "Newest checkpoints kept (raise it to sweep them: astro evaluate --sweep)")
+      ->capture_default_str()->check(CLI::Range(1, 1000000));
   rl->add_option("--min-pass-rate", c->curation.minPassRate)->capture_default_str();
   rl->add_option("--max-pass-rate", c->curation.maxPassRate)->capture_default_str();
   rl->add_flag("!--no-curation", c->curate, "Use every prompt");

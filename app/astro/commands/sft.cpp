@@ -63,6 +63,9 @@ const astro::cli::CommandRegistration kSft{"40-sft", [](CLI::App& root) {
   sft->add_option("--seed", o.seed)->capture_default_str();
   sft->add_option("--checkpoint-every", o.checkpointEvery, "Steps between checkpoints")
       ->capture_default_str();
+  sft->add_option("--keep-checkpoints", o.keepCheckpoints,
+                  "Newest checkpoints kept (raise it to sweep them: astro evaluate --sweep)")
+      ->capture_default_str()->check(CLI::Range(1, 1000000));
   sft->add_option("--device", o.device, "cpu or cuda")->capture_default_str();
   sft->add_flag("--skip-bad", o.skipBadLines, "Skip malformed lines and count them");
   sft->callback([c] { runSftCommand(*c); });
