@@ -1,0 +1,119 @@
+// `astro experiment miniature [--quick] --out DIR`: the ASTRO paper's tables in miniature on the
+// countdown world (core/experiment/miniature_experiment.h). Progress goes to stderr, each line
+// naming its stage; the last stdout line is report.json's headline as one JSON object. Rerunning
+// with the same --out continues where the last run stopped.
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "app/astro/command_registry.h"
+#include "app/astro/world_knobs.h"
+#include "core/experiment/miniature_experiment.h"
+
+namespace {
+
+struct MiniatureCommand {
+  std::string out;
+  bool quick = false;
+  // Overrides of the preset's budgets; applied only when given.
+  std::uint64_t seed = 1;
+  std::string modelConfig;
+  int trainProblems = 0, testProblems = 0, baseEpochs = 0, baseBatch = 0;
+  int searchProblems = 0, iterations = 0, sftEpochs = 0;
+  int rlPrompts = 0, rlSteps = 0, promptsPerStep = 0, checkpointEvery = 0, samples = 0;
+  int maxNewTokens = 0;
+  astro::world::GeneratorOptions generator = astro::train::BasePretrainingOptions{}.generator;
+};
+
+astro::experiment::MiniatureOptions resolveOptions(const MiniatureCommand& c,
+                                                   const CLI::App& command) {
+  auto o = c.quick ? astro::experiment::quickMiniatureOptions()
+                   : astro::experiment::fullMiniatureOptions();
+  o.outputDir = c.out;
+  o.base.generator = c.generator;
+  auto given = [&](const char* name) { return command.get_option(name)->count() > 0; };
+  if (given("--seed")) o.seed = c.seed;
+  if (given("--model-config")) o.base.modelConfig = c.modelConfig;
+  if (given("--train")) o.base.trainProblems = c.trainProblems;
+  if (given("--test")) o.base.testProblems = c.testProblems;
+  if (given("--base-epochs")) o.base.epochs = c.baseEpochs;
+  if (given("--base-batch")) o.base.sequencesPerStep = c.baseBatch;
+  if (given("--search-problems")) o.searchProblems = c.searchProblems;
+  if (given("--iterations")) o.mcts.iterations = c.iterations;
+  if (given("--sft-epochs")) o.sft.epochs = c.sftEpochs;
+  if (given("--rl-prompts")) o.rlPrompts = c.rlPrompts;
+  if (given("--rl-steps")) o.rl.steps = c.rlSteps;
+  if (given("--prompts-per-step")) o.rl.promptsPerStep = c.promptsPerStep;
+  if (given("--checkpoint-every")) o.rl.checkpointEvery = c.checkpointEvery;
+  if (given("--samples")) {
+    o.evaluation.samplesPerProblem = c.samples;
+    o.evaluation.reportPassAtK = {1, c.samples};
+  }
+  if (given("--max-new-tokens")) {
+    o.rl.maxNewTokens = o.evaluation.maxNewTokens = c.maxNewTokens;
+    o.curation.estimate.maxNewTokens = c.maxNewTokens;
+  }
+  return o;
+}
+
+void runMiniature(const MiniatureCommand& c, const CLI::App& command) {
+  auto options = resolveOptions(c, command);
+  auto results = astro::experiment::runMiniatureExperiment(
+      options, {.log = [](const std::string& stage, const std::string& message) {
+        std::cerr << "experiment [" << stage << "] " << message << std::endl;
+      }});
+  auto report = astro::experiment::miniatureReportJson(results);
+  nlohmann::ordered_json headline = {{"arms", report["arms"]},
+                                     {"pearson", report["pearson"]},
+                                     {"hypothesis", report["hypothesis"]},
+                                     {"seconds", report["seconds"]["total"]},
+                                     {"report", (options.outputDir / "report.json").string()}};
+  std::cout << headline.dump() << "\n";
+}
+
+const astro::cli::CommandRegistration kExperiment{"60-experiment", [](CLI::App& root) {
+  auto& group = astro::cli::commandGroup(root, "experiment", "Experiments over the whole pipeline");
+  auto c = std::make_shared<MiniatureCommand>();
+  CLI::App* command = group.add_subcommand(
+      "miniature",
+      "The ASTRO paper's tables in miniature on the countdown world: one base policy, one set of\n"
+      "MCTS trees, ASTRO and Direct SFT from the same trees, GRPO for both arms with the same\n"
+      "budgets, every model and RL checkpoint on the held-out split; writes OUT/report.json and\n"
+      "OUT/report.md. Rerun with the same --out to continue. Budgets: the full preset (<= 60 min\n"
+      "on a quiet 2-core machine) or --quick (<= 15 min); the options below override them.");
+  command->add_option("--out", c->out, "Output folder")->required();
+  command->add_flag("--quick", c->quick, "The quick preset: checks that the loop runs");
+  command->add_option("--seed", c->seed, "Seed of every part")->capture_default_str();
+  command->add_option("--model-config", c->modelConfig,
+                      "Base model config under resources/world/models (default: pretraining's)");
+  command->add_option("--train", c->trainProblems, "Training puzzles of the world")
+      ->check(CLI::Range(2, 1000000));
+  command->add_option("--test", c->testProblems, "Held-out puzzles")->check(CLI::Range(1, 100000));
+  command->add_option("--base-epochs", c->baseEpochs, "Epochs of base pretraining")
+      ->check(CLI::Range(1, 1000));
+  command->add_option("--base-batch", c->baseBatch, "Sequences per step of base pretraining")
+      ->check(CLI::Range(1, 4096));
+  command->add_option("--search-problems", c->searchProblems, "Training puzzles searched")
+      ->check(CLI::Range(1, 1000000));
+  command->add_option("--iterations", c->iterations, "MCTS iterations per puzzle")
+      ->check(CLI::Range(1, 100000));
+  command->add_option("--sft-epochs", c->sftEpochs, "SFT epochs of each arm")
+      ->check(CLI::Range(1, 1000));
+  command->add_option("--rl-prompts", c->rlPrompts, "Training puzzles offered to RL curation")
+      ->check(CLI::Range(1, 1000000));
+  command->add_option("--rl-steps", c->rlSteps, "GRPO steps of each arm")
+      ->check(CLI::Range(1, 1000000));
+  command->add_option("--prompts-per-step", c->promptsPerStep, "GRPO prompts per step")
+      ->check(CLI::Range(1, 100000));
+  command->add_option("--checkpoint-every", c->checkpointEvery, "GRPO steps between checkpoints")
+      ->check(CLI::Range(1, 100000));
+  command->add_option("--samples", c->samples, "Samples per held-out puzzle (pass@1 averaged)")
+      ->check(CLI::Range(1, 1024));
+  command->add_option("--max-new-tokens", c->maxNewTokens,
+                      "Longest completion in RL, curation and evaluation")
+      ->check(CLI::Range(8, 100000));
+  astro::cli::addGeneratorKnobs(*command, c->generator);
+  command->callback([c, command] { runMiniature(*c, *command); });
+}};
+
+}  // namespace

@@ -1,0 +1,136 @@
+#include "core/experiment/miniature_options.h"
+
+namespace astro::experiment {
+
+namespace {
+
+// What quick and full share; the presets below only scale the budgets.
+MiniatureOptions sharedOptions() {
+  MiniatureOptions o;
+  // The base policy: BasePretrainingOptions as it stands; only the evaluation inside
+  // pretrainWorldBase is cut to one sample, since the experiment evaluates every model itself.
+  o.base.evaluationSamples = 1;
+
+  // Countdown steps are ~25 tokens; a step that runs past 64 is malformed anyway.
+  o.mcts.maxStepTokens = 64;
+  o.mcts.treesPerBatch = 32;  // wider policy batches: the CPU engine's throughput grows with them
+
+  // One ASTRO trace and one Direct trace per solved tree (the paper draws three search solutions
+  // per problem; one keeps the two arms' example counts, and so their SFT steps, equal).
+  o.exportOptions.linearize.sequencesPerTree = 1;
+
+  // SFT from the base policy: a quarter of the base's from-scratch learning rate (fine-tuning
+  // moves a trained model, it does not build one), cosine decay, rows long enough for the
+  // longest ASTRO trace.
+  o.sft.learningRate = o.base.learningRate / 4;
+  o.sft.warmupSteps = 5;
+  o.sft.sequencesPerStep = 16;
+  o.sft.maxSequenceLength = 1024;
+  o.sft.rowLength = 1024;
+  o.sft.rowsPerMicroBatch = 4;
+  o.sft.weightDecay = 0.01;
+  o.sft.checkpointEvery = 20;
+
+  // GRPO: the paper's group of 4 and temperature 1.0; no KL term (the default: the
+  // reference is then not loaded at all); a learning rate for a 4M-parameter model, not the
+  // paper's 2e-7 for 70B.
+  o.rl.groupSize = 4;
+  o.rl.temperature = 1.0;
+  o.rl.learningRate = 1e-4;
+  o.rl.warmupSteps = 2;
+  o.rl.maxNewTokens = 512;
+  o.rl.klCoefficient = 0.0;
+  o.rl.microBatchSize = 16;
+  o.rl.keepCheckpoints = 1000;  // all of them: the sweep evaluates each
+
+  // ASTRO RL prompt curation: pass rates in [1%, 75%] (CurationOptions' defaults); the presets
+  // set how many samples estimate each rate.
+  o.curation.estimate.maxNewTokens = o.rl.maxNewTokens;
+
+  // pass@1 averaged over 4 samples (the paper's k) plus greedy, on the held-out split.
+  o.evaluation.samplesPerProblem = 4;
+  o.evaluation.temperature = 1.0;
+  o.evaluation.maxNewTokens = 512;
+  o.evaluation.reportPassAtK = {1, 4};
+  return o;
+}
+
+}  // namespace
+
+// Budgets measured on this 2-core machine at load ~8 (CPU seconds of one thread, the figure a
+// quiet machine's wall clock stays under): the base policy costs ~3.5 s per optimizer step of
+// the `small` model (250 steps with BasePretrainingOptions' defaults), generation ~2,000 tokens/s
+// batched, an MCTS iteration ~175 policy tokens, a GRPO step of 64 completions ~15 s.
+MiniatureOptions quickMiniatureOptions() {
+  MiniatureOptions o = sharedOptions();
+  o.quick = true;
+  o.searchProblems = 48;
+  o.rlPrompts = 128;
+  o.mcts.iterations = 16;
+  o.sft.epochs = 3;
+  o.curation.estimate.samplesPerProblem = 4;
+  o.rl.steps = 6;
+  o.rl.promptsPerStep = 8;
+  o.rl.checkpointEvery = 2;  // the sweep: SFT model + 3 RL checkpoints per arm
+  o.evaluation.samplesPerProblem = 2;
+  o.evaluation.reportPassAtK = {1, 2};
+  return o;
+}
+
+MiniatureOptions fullMiniatureOptions() {
+  MiniatureOptions o = sharedOptions();
+  o.searchProblems = 128;
+  o.rlPrompts = 256;
+  o.mcts.iterations = 32;  // ASTRO: 32 MCTS iterations per problem
+  o.sft.epochs = 4;
+  o.curation.estimate.samplesPerProblem = 4;
+  o.rl.steps = 24;
+  o.rl.promptsPerStep = 16;
+  o.rl.checkpointEvery = 4;  // the sweep: SFT model + 6 RL checkpoints per arm
+  return o;
+}
+
+nlohmann::ordered_json MiniatureOptions::toJson() const {
+  return {
+      {"quick", quick},
+      {"seed", seed},
+      {"base",
+       {{"model_config", base.modelConfig},
+        {"train_problems", base.trainProblems},
+        {"test_problems", base.testProblems},
+        {"epochs", base.epochs},
+        {"learning_rate", base.learningRate}}},
+      {"search",
+       {{"problems", searchProblems},
+        {"iterations", mcts.iterations},
+        {"children", mcts.childrenPerExpansion},
+        {"max_depth", mcts.maxDepth}}},
+      {"linearize",
+       {{"sequences_per_tree", exportOptions.linearize.sequencesPerTree},
+        {"min_detours", exportOptions.linearize.minIncorrectTerminals},
+        {"max_detours", exportOptions.linearize.maxIncorrectTerminals}}},
+      {"sft",
+       {{"epochs", sft.epochs},
+        {"learning_rate", sft.learningRate},
+        {"sequences_per_step", sft.sequencesPerStep}}},
+      {"rl",
+       {{"prompts", rlPrompts},
+        {"curate", curate},
+        {"min_pass_rate", curation.minPassRate},
+        {"max_pass_rate", curation.maxPassRate},
+        {"steps", rl.steps},
+        {"prompts_per_step", rl.promptsPerStep},
+        {"group_size", rl.groupSize},
+        {"learning_rate", rl.learningRate},
+        {"max_new_tokens", rl.maxNewTokens},
+        {"checkpoint_every", rl.checkpointEvery},
+        {"kl", rl.klCoefficient}}},
+      {"evaluation",
+       {{"samples_per_problem", evaluation.samplesPerProblem},
+        {"temperature", evaluation.temperature},
+        {"greedy", evaluation.greedy},
+        {"max_new_tokens", evaluation.maxNewTokens}}},
+  };
+}
+
+}  // namespace astro::experiment

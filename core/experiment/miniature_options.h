@@ -1,0 +1,60 @@
+// The budgets of the miniature experiment (`astro experiment miniature`): the paper's tables
+// (ASTRO, arXiv 2507.00417, Tables 1-2 and the backtrack/accuracy correlations) reproduced on the
+// built-in countdown world. Both arms get the same trees, the same SFT options and the same RL
+// options; only the SFT data differ (ASTRO traces with detours vs the direct path).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/search/mcts.h"
+#include "core/search/sft_export.h"
+#include "core/train/base_pretraining.h"
+#include "core/train/evaluation.h"
+#include "core/train/grpo_options.h"
+#include "core/train/prompt_curation.h"
+#include "core/train/sft_trainer.h"
+
+namespace astro::experiment {
+
+struct MiniatureOptions {
+  std::filesystem::path outputDir;
+  bool quick = false;
+  std::uint64_t seed = 1;
+
+  // The base policy and the world's splits: BasePretrainingOptions' own defaults (the recipe
+  // lives there, not here); its test split is the held-out set every model is evaluated on.
+  train::BasePretrainingOptions base;
+
+  // MCTS on the first `searchProblems` training puzzles (one tree each, the base policy as the
+  // step policy). Budgets of the search itself are MctsOptions (the paper's 32 iterations).
+  int searchProblems = 256;
+  search::MctsOptions mcts;
+
+  // Procedure cloning of the same trees into both arms' SFT data.
+  search::SftExportOptions exportOptions;
+
+  // SFT of each arm from the base policy (initialModel, data and outputDir are set per arm).
+  train::SftOptions sft;
+
+  // GRPO of each arm from its SFT model on the training puzzles after the searched ones
+  // (`rlPrompts` of them, curated by the SFT policy's pass rate when `curate`). initialModel and
+  // outputDir are set per arm; every checkpoint is kept for the sweep.
+  train::GrpoOptions rl;
+  int rlPrompts = 512;
+  bool curate = true;
+  train::CurationOptions curation;
+
+  // Every model (base, SFT, each RL checkpoint) on the held-out split.
+  train::EvaluationOptions evaluation;
+
+  nlohmann::ordered_json toJson() const;  // the budgets, as the report records them
+};
+
+// `--quick`: a check that the whole loop runs (<= 15 minutes on a quiet 2-core machine).
+MiniatureOptions quickMiniatureOptions();
+// The run to report (<= 60 minutes on a quiet 2-core machine).
+MiniatureOptions fullMiniatureOptions();
+
+}  // namespace astro::experiment

@@ -1,0 +1,238 @@
+#include "core/experiment/miniature_report.h"
+
+#include <cmath>
+
+#include "core/analysis/report_tables.h"
+#include "core/base/error.h"
+
+namespace astro::experiment {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// JSON has no NaN: an undefined value is null.
+Json number(double value) { return std::isfinite(value) ? Json(value) : Json(); }
+
+Json correlationJson(const analysis::Correlation& c) {
+  return {{"n", c.n}, {"r", number(c.r)}, {"ci_low", number(c.ciLow)},
+          {"ci_high", number(c.ciHigh)}, {"p_value", number(c.pValue)}};
+}
+
+Json evaluationJson(const train::EvaluationResult& e) {
+  Json json = {{"pass@1", e.passAt1}, {"greedy", e.greedyAccuracy}};
+  for (auto [k, value] : e.passAtK) {
+    if (k != 1) json["pass@" + std::to_string(k)] = value;
+  }
+  json["mean_tokens"] = e.meanCompletionTokens;
+  json["mean_backtracks"] = e.meanBacktracks;
+  json["mean_restarts"] = e.meanRestarts;
+  return json;
+}
+
+Json armDetails(const ArmResults& arm, const train::EvaluationResult& base) {
+  Json steps = Json::array();
+  for (const auto& s : arm.rlSteps) {
+    steps.push_back({{"step", s.step}, {"reward", s.reward}, {"response_length", s.responseLength},
+                     {"backtracks", s.backtracks}, {"zero_variance_groups", s.zeroVarianceGroups},
+                     {"kl", s.kl}, {"entropy", s.entropy}, {"clip_fraction", s.clipFraction},
+                     {"seconds", s.seconds}});
+  }
+  Json checkpoints = Json::array();
+  for (const auto& point : arm.checkpoints) {
+    Json row = {{"checkpoint", point.checkpoint.label}, {"step", point.checkpoint.step}};
+    row.update(evaluationJson(point.evaluation));
+    checkpoints.push_back(row);
+  }
+  return {{"base", evaluationJson(base)},
+          {"sft", evaluationJson(arm.sft())},
+          {"rl", evaluationJson(arm.rl())},
+          {"sft_examples", arm.sftExamples},
+          {"sft_skipped", arm.sftSkipped},
+          {"sft_final_loss", arm.sftFinalLoss},
+          {"rl_prompts_offered", arm.offeredPrompts},
+          {"rl_prompts_kept", arm.keptPrompts},
+          {"curation_fell_back", arm.curationFellBack},
+          {"rl_steps", steps},
+          {"checkpoints", checkpoints},
+          {"pearson",
+           {{"backtracks", correlationJson(arm.correlations.backtracks)},
+            {"length", correlationJson(arm.correlations.length)}}}};
+}
+
+std::string fixed(double value, int digits = 3) { return analysis::formatNumber(value, digits); }
+
+// "n | r | [low, high] | p"; r "undefined" when NaN (a constant variable, too few points).
+std::string correlationCells(const analysis::Correlation& c) {
+  std::string cells = "| " + std::to_string(c.n) + " | ";
+  if (!std::isfinite(c.r)) return cells + "undefined | | |";
+  cells += fixed(c.r) + " | ";
+  cells += std::isfinite(c.ciLow) && std::isfinite(c.ciHigh)
+               ? "[" + fixed(c.ciLow) + ", " + fixed(c.ciHigh) + "]"
+               : "-";  // n < 4, or |r| = 1
+  cells += " | " + (std::isfinite(c.pValue) ? analysis::formatNumber(c.pValue, 4) : "") + " |";
+  return cells;
+}
+
+std::string yesNo(bool value) { return value ? "yes" : "no"; }
+
+}  // namespace
+
+const train::EvaluationResult& ArmResults::sft() const {
+  if (checkpoints.empty()) throw Error("miniature report: an arm without evaluated checkpoints");
+  return checkpoints.front().evaluation;
+}
+
+const train::EvaluationResult& ArmResults::rl() const {
+  if (checkpoints.empty()) throw Error("miniature report: an arm without evaluated checkpoints");
+  return checkpoints.back().evaluation;
+}
+
+Json miniatureReportJson(const MiniatureResults& r) {
+  Json arms;
+  for (const auto& [name, arm] : {std::pair{"astro", &r.astro}, std::pair{"direct", &r.direct}}) {
+    arms[name] = {{"base", r.base.passAt1}, {"sft", arm->sft().passAt1}, {"rl", arm->rl().passAt1}};
+  }
+  Json seconds = Json::object();
+  double total = 0;
+  for (const auto& [stage, value] : r.stageSeconds) {
+    seconds[stage] = value;
+    total += value;
+  }
+  seconds["total"] = total;
+  double astroRl = r.astro.rl().passAt1, directRl = r.direct.rl().passAt1;
+  double backtrackR = r.astro.correlations.backtracks.r;
+  return {
+      {"arms", arms},
+      {"pearson",
+       {{"backtracks", correlationJson(r.astro.correlations.backtracks)},
+        {"length", correlationJson(r.astro.correlations.length)},
+        {"checkpoints", "astro: the SFT model and every RL checkpoint"}}},
+      {"pearson_by_arm",
+       {{"astro",
+         {{"backtracks", correlationJson(r.astro.correlations.backtracks)},
+          {"length", correlationJson(r.astro.correlations.length)}}},
+        {"direct",
+         {{"backtracks", correlationJson(r.direct.correlations.backtracks)},
+          {"length", correlationJson(r.direct.correlations.length)}}},
+        {"pooled",
+         {{"backtracks", correlationJson(r.pooled.backtracks)},
+          {"length", correlationJson(r.pooled.length)}}}}},
+      {"hypothesis",
+       {{"astro_rl_above_direct_rl", astroRl > directRl},
+        {"direct_rl_above_base", directRl > r.base.passAt1},
+        {"pearson_backtracks_above_0.8", std::isfinite(backtrackR) && backtrackR > 0.8}}},
+      {"held_out_problems", r.heldOutProblems},
+      {"search",
+       {{"problems", r.searchedProblems},
+        {"solved_trees", r.solvedTrees},
+        {"solve_rate", r.searchedProblems > 0 ? double(r.solvedTrees) / r.searchedProblems : 0.0}}},
+      {"dataset", r.dataset},
+      {"details",
+       {{"astro", armDetails(r.astro, r.base)}, {"direct", armDetails(r.direct, r.base)}}},
+      {"options", r.options},
+      {"seconds", seconds},
+  };
+}
+
+std::string miniatureReportMarkdown(const MiniatureResults& r) {
+  const ArmResults* arms[] = {&r.astro, &r.direct};
+  const char* names[] = {"ASTRO", "Direct"};
+  int samples = r.options.contains("evaluation")
+                    ? r.options["evaluation"].value("samples_per_problem", 0)
+                    : 0;
+  std::string md = "# The paper's tables in miniature\n\n";
+  md += "Countdown world, " + std::to_string(r.heldOutProblems) + " held-out puzzles; pass@1 " +
+        "averaged over " + std::to_string(samples) + " samples at temperature 1 (greedy in " +
+        "parentheses). Search solved " + std::to_string(r.solvedTrees) + " of " +
+        std::to_string(r.searchedProblems) + " training puzzles; both arms are fine-tuned on " +
+        "traces of the same trees (" + std::to_string(r.astro.sftExamples) + " ASTRO and " +
+        std::to_string(r.direct.sftExamples) + " Direct examples).\n\n";
+  for (int a = 0; a < 2; ++a) {
+    if (arms[a]->sftSkipped) {
+      md += std::string("**") + names[a] + ": no SFT data, so SFT was skipped; its SFT column " +
+            "is the base policy.**\n\n";
+    }
+    if (arms[a]->curationFellBack) {
+      md += std::string("**") + names[a] + ": curation kept no prompt; GRPO used all " +
+            std::to_string(arms[a]->offeredPrompts) + ".**\n\n";
+    }
+  }
+
+  md += "## Accuracy per arm and stage\n\n| arm | base | SFT | RL |\n|---|---|---|---|\n";
+  for (int a = 0; a < 2; ++a) {
+    md += std::string("| ") + names[a];
+    for (const auto* e : {&r.base, &arms[a]->sft(), &arms[a]->rl()}) {
+      md += " | " + fixed(e->passAt1) + " (" + fixed(e->greedyAccuracy) + ")";
+    }
+    md += " |\n";
+  }
+
+  md += "\n## Length and backtracks on the held-out split\n\n"
+        "| arm | stage | mean tokens | backtracks / response | restarts / response |\n"
+        "|---|---|---|---|---|\n";
+  for (int a = 0; a < 2; ++a) {
+    const char* stages[] = {"base", "SFT", "RL"};
+    const train::EvaluationResult* results[] = {&r.base, &arms[a]->sft(), &arms[a]->rl()};
+    for (int s = 0; s < 3; ++s) {
+      md += std::string("| ") + names[a] + " | " + stages[s] + " | " +
+            fixed(results[s]->meanCompletionTokens, 1) + " | " +
+            fixed(results[s]->meanBacktracks) + " | " + fixed(results[s]->meanRestarts) + " |\n";
+    }
+  }
+
+  md += "\n## During RL (training rollouts)\n\n"
+        "| arm | step | reward | response length | backtracks / response | zero-variance groups |\n"
+        "|---|---|---|---|---|---|\n";
+  for (int a = 0; a < 2; ++a) {
+    for (const auto& s : arms[a]->rlSteps) {
+      md += std::string("| ") + names[a] + " | " + std::to_string(s.step) + " | " +
+            fixed(s.reward) + " | " + fixed(s.responseLength, 1) + " | " + fixed(s.backtracks) +
+            " | " + fixed(s.zeroVarianceGroups) + " |\n";
+    }
+  }
+
+  md += "\n## Checkpoints on the held-out split\n\n"
+        "| arm | checkpoint | step | pass@1 | greedy | mean tokens | backtracks / response |\n"
+        "|---|---|---|---|---|---|---|\n";
+  for (int a = 0; a < 2; ++a) {
+    for (const auto& p : arms[a]->checkpoints) {
+      md += std::string("| ") + names[a] + " | " + p.checkpoint.label + " | " +
+            std::to_string(p.checkpoint.step) + " | " + fixed(p.evaluation.passAt1) + " | " +
+            fixed(p.evaluation.greedyAccuracy) + " | " +
+            fixed(p.evaluation.meanCompletionTokens, 1) + " | " +
+            fixed(p.evaluation.meanBacktracks) + " |\n";
+    }
+  }
+
+  md += "\n## Pearson correlation with pass@1 across checkpoints\n\n"
+        "| checkpoints | variable | n | r | 95% CI (Fisher z) | p |\n|---|---|---|---|---|---|\n";
+  const std::pair<const char*, const train::SweepCorrelations*> sets[] = {
+      {"ASTRO", &r.astro.correlations}, {"Direct", &r.direct.correlations}, {"both", &r.pooled}};
+  for (const auto& [label, set] : sets) {
+    md += std::string("| ") + label + " | backtracks " + correlationCells(set->backtracks) + "\n";
+    md += std::string("| ") + label + " | length " + correlationCells(set->length) + "\n";
+  }
+
+  double astroRl = r.astro.rl().passAt1, directRl = r.direct.rl().passAt1;
+  double backtrackR = r.astro.correlations.backtracks.r;
+  md += "\n## Hypothesis (ASTRO-RL > Direct-RL > base, r > 0.8)\n\n";
+  md += "- ASTRO-RL above Direct-RL: " + yesNo(astroRl > directRl) + " (" + fixed(astroRl) +
+        " vs " + fixed(directRl) + ")\n";
+  md += "- Direct-RL above base: " + yesNo(directRl > r.base.passAt1) + " (" + fixed(directRl) +
+        " vs " + fixed(r.base.passAt1) + ")\n";
+  md += "- Pearson r of backtracks with accuracy (ASTRO checkpoints) above 0.8: " +
+        yesNo(std::isfinite(backtrackR) && backtrackR > 0.8) + " (r = " + fixed(backtrackR) +
+        ", n = " + std::to_string(r.astro.correlations.backtracks.n) + ")\n";
+
+  double total = 0;
+  md += "\n## Time\n\n| stage | seconds |\n|---|---|\n";
+  for (const auto& [stage, value] : r.stageSeconds) {
+    md += "| " + stage + " | " + fixed(value, 0) + " |\n";
+    total += value;
+  }
+  md += "| total | " + fixed(total, 0) + " |\n";
+  return md;
+}
+
+}  // namespace astro::experiment

@@ -1,0 +1,69 @@
+// The miniature experiment's results and their two renderings: report.json (for scripts and the
+// lead's checks) and report.md (the paper's tables in miniature). Pure: no training, no files.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/train/checkpoint_sweep.h"
+#include "core/train/evaluation.h"
+
+namespace astro::experiment {
+
+// One GRPO step as the trainer reported it (GrpoStepMetrics, the fields the tables show).
+struct RlStepRecord {
+  int step = 0;
+  double reward = 0;
+  double responseLength = 0;
+  double backtracks = 0;
+  double zeroVarianceGroups = 0;
+  double kl = 0;
+  double entropy = 0;
+  double clipFraction = 0;
+  double seconds = 0;
+};
+
+struct ArmResults {
+  int sftExamples = 0;
+  bool sftSkipped = false;  // no SFT data (search solved nothing): "sft" is the base policy
+  double sftFinalLoss = 0;
+  int offeredPrompts = 0;  // RL prompts before curation
+  int keptPrompts = 0;     // after curation (all offered when curation kept none)
+  bool curationFellBack = false;
+  std::vector<RlStepRecord> rlSteps;
+  // The SFT model ("start", step 0) and every RL checkpoint on the held-out split; the first is
+  // the SFT result, the last the RL result.
+  std::vector<train::SweepPoint> checkpoints;
+  train::SweepCorrelations correlations;  // across `checkpoints`
+
+  const train::EvaluationResult& sft() const;
+  const train::EvaluationResult& rl() const;
+};
+
+struct MiniatureResults {
+  nlohmann::ordered_json options;  // MiniatureOptions::toJson()
+  int heldOutProblems = 0;
+  train::EvaluationResult base;
+  int searchedProblems = 0;
+  int solvedTrees = 0;
+  nlohmann::ordered_json dataset;  // SftExporter::report(): both arms' dataset tables
+  ArmResults astro;
+  ArmResults direct;
+  train::SweepCorrelations pooled;  // both arms' checkpoints together
+  // Per stage in the order the stages first ran, summed over every invocation that did work.
+  std::vector<std::pair<std::string, double>> stageSeconds;
+};
+
+// {"arms": {"astro": {"base", "sft", "rl"}, "direct": {...}} (pass@1 on the held-out split),
+//  "pearson": {"backtracks", "length"} (the ASTRO arm's checkpoints, as the paper reports them:
+//  {"n", "r", "ci_low", "ci_high", "p_value"}, null where undefined), "pearson_by_arm",
+//  "details" per arm (greedy, length, backtracks per stage; RL steps; checkpoints), "search",
+//  "dataset", "hypothesis", "options", "seconds"}.
+nlohmann::ordered_json miniatureReportJson(const MiniatureResults& results);
+
+// The tables: accuracy per arm and stage; response length and backtracks during RL; the
+// checkpoint sweep; the Pearson correlations with n and 95% intervals; the hypothesis checked.
+std::string miniatureReportMarkdown(const MiniatureResults& results);
+
+}  // namespace astro::experiment

@@ -1,0 +1,113 @@
+// The miniature experiment's report from hand-made results: report.json's shape and values
+// (null for undefined coefficients), report.md's tables, the hypothesis flags.
+#include <QtTest>
+
+#include <cmath>
+
+#include "core/experiment/miniature_report.h"
+
+using namespace astro;
+
+namespace {
+
+train::SweepPoint point(const char* label, int step, double accuracy, double backtracks,
+                        double tokens) {
+  train::SweepPoint p;
+  p.checkpoint = {label, step, {}};
+  p.evaluation.passAt1 = accuracy;
+  p.evaluation.greedyAccuracy = accuracy + 0.05;
+  p.evaluation.meanBacktracks = backtracks;
+  p.evaluation.meanCompletionTokens = tokens;
+  return p;
+}
+
+experiment::MiniatureResults handMadeResults() {
+  experiment::MiniatureResults r;
+  r.options = {{"evaluation", {{"samples_per_problem", 4}}}};
+  r.heldOutProblems = 100;
+  r.base.passAt1 = 0.1;
+  r.base.greedyAccuracy = 0.2;
+  r.base.meanCompletionTokens = 60;
+  r.searchedProblems = 128;
+  r.solvedTrees = 96;
+  r.astro.sftExamples = 96;
+  r.direct.sftExamples = 96;
+  // ASTRO: backtracks rise with accuracy exactly (r = 1); length does too, not linearly.
+  r.astro.checkpoints = {point("start", 0, 0.2, 0.5, 100), point("checkpoint-2", 2, 0.3, 1.0, 120),
+                         point("checkpoint-4", 4, 0.4, 1.5, 125),
+                         point("checkpoint-6", 6, 0.5, 2.0, 170)};
+  // Direct: never backtracks, so its backtrack coefficient is undefined.
+  r.direct.checkpoints = {point("start", 0, 0.15, 0, 60), point("checkpoint-2", 2, 0.2, 0, 62),
+                          point("checkpoint-4", 4, 0.25, 0, 61),
+                          point("checkpoint-6", 6, 0.3, 0, 65)};
+  r.astro.rlSteps = {{.step = 1, .reward = -0.5, .responseLength = 110, .backtracks = 1.0},
+                     {.step = 2, .reward = -0.25, .responseLength = 118, .backtracks = 1.2}};
+  r.astro.correlations = train::correlateSweep(r.astro.checkpoints);
+  r.direct.correlations = train::correlateSweep(r.direct.checkpoints);
+  auto pooled = r.astro.checkpoints;
+  pooled.insert(pooled.end(), r.direct.checkpoints.begin(), r.direct.checkpoints.end());
+  r.pooled = train::correlateSweep(pooled);
+  r.stageSeconds = {{"base", 200}, {"search", 100}, {"astro/sft", 50}};
+  return r;
+}
+
+}  // namespace
+
+class MiniatureReportTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void json_holdsArmsByStageAndPearson() {
+    auto json = experiment::miniatureReportJson(handMadeResults());
+    QCOMPARE(json["arms"]["astro"]["base"].get<double>(), 0.1);
+    QCOMPARE(json["arms"]["astro"]["sft"].get<double>(), 0.2);
+    QCOMPARE(json["arms"]["astro"]["rl"].get<double>(), 0.5);
+    QCOMPARE(json["arms"]["direct"]["base"].get<double>(), 0.1);
+    QCOMPARE(json["arms"]["direct"]["sft"].get<double>(), 0.15);
+    QCOMPARE(json["arms"]["direct"]["rl"].get<double>(), 0.3);
+    QCOMPARE(json["pearson"]["backtracks"]["n"].get<int>(), 4);
+    QVERIFY(std::abs(json["pearson"]["backtracks"]["r"].get<double>() - 1.0) < 1e-9);
+    double length = json["pearson"]["length"]["r"].get<double>();
+    QVERIFY(length > 0.8 && length < 1.0);
+    QVERIFY(json["pearson"]["length"]["ci_low"].get<double>() <= length);
+    QVERIFY(json["pearson_by_arm"]["direct"]["backtracks"]["r"].is_null());
+    QCOMPARE(json["pearson_by_arm"]["pooled"]["backtracks"]["n"].get<int>(), 8);
+    QCOMPARE(json["hypothesis"]["astro_rl_above_direct_rl"].get<bool>(), true);
+    QCOMPARE(json["hypothesis"]["direct_rl_above_base"].get<bool>(), true);
+    QCOMPARE(json["hypothesis"]["pearson_backtracks_above_0.8"].get<bool>(), true);
+    QCOMPARE(json["details"]["astro"]["rl_steps"].size(), std::size_t(2));
+    QCOMPARE(json["details"]["astro"]["checkpoints"][3]["checkpoint"].get<std::string>(),
+             std::string("checkpoint-6"));
+    QCOMPARE(json["search"]["solve_rate"].get<double>(), 0.75);
+    QCOMPARE(json["seconds"]["total"].get<double>(), 350.0);
+    // Every value is JSON (no NaN), so the report reads back.
+    QCOMPARE(nlohmann::ordered_json::parse(json.dump()), json);
+  }
+  void markdown_holdsEveryTable() {
+    std::string md = experiment::miniatureReportMarkdown(handMadeResults());
+    for (const char* expected :
+         {"## Accuracy per arm and stage", "| ASTRO | 0.100 (0.200) | 0.200 (0.250) | 0.500 (0.550) |",
+          "| Direct | 0.100 (0.200) | 0.150 (0.200) | 0.300 (0.350) |",
+          "## During RL (training rollouts)", "| ASTRO | 2 | -0.250 | 118.0 | 1.200 |",
+          "| Direct | checkpoint-6 | 6 | 0.300 | 0.350 | 65.0 | 0.000 |",
+          "| ASTRO | backtracks | 4 | 1.000 |", "| Direct | backtracks | 4 | undefined |",
+          "| both | backtracks | 8 |", "ASTRO-RL above Direct-RL: yes (0.500 vs 0.300)",
+          "above 0.8: yes (r = 1.000, n = 4)", "| base | 200 |\n| search | 100 |"}) {
+      QVERIFY2(md.find(expected) != std::string::npos, expected);
+    }
+    QVERIFY(md.find("SFT was skipped") == std::string::npos);
+  }
+  void markdown_saysWhenSftWasSkipped() {
+    auto results = handMadeResults();
+    results.direct.sftSkipped = true;
+    results.astro.curationFellBack = true;
+    results.astro.offeredPrompts = 64;
+    std::string md = experiment::miniatureReportMarkdown(results);
+    QVERIFY(md.find("Direct: no SFT data, so SFT was skipped") != std::string::npos);
+    QVERIFY(md.find("ASTRO: curation kept no prompt; GRPO used all 64") != std::string::npos);
+    QCOMPARE(experiment::miniatureReportJson(results)["details"]["direct"]["sft_skipped"].get<bool>(),
+             true);
+  }
+};
+
+QTEST_GUILESS_MAIN(MiniatureReportTest)
+#include "miniature_report_test.moc"
