@@ -1,5 +1,6 @@
 // GRPO: advantages and the clipped objective against hand-computed values, zero gradient for a
-// constant-reward group, zero KL to an identical reference, and a tiny run that raises reward.
+// constant-reward group, zero KL to an identical reference, a tiny run that raises reward, and
+// a run stopped after its first step that resumes onto the uninterrupted run's steps.
 #include <QtTest>
 
 #include "core/base/error.h"
@@ -129,6 +130,54 @@ class GrpoTest : public QObject {
     QVERIFY2(last > first + 0.3, qPrintable(QString("reward %1 -> %2").arg(first).arg(last)));
     QVERIFY(std::filesystem::exists(options.outputDir / "rollouts/step-16.jsonl"));
     QVERIFY(std::filesystem::exists(options.outputDir / "final/model.safetensors"));
+  }
+  void resume_continuesOntoUninterruptedRun() {
+    auto dir = test::freshTempDir("grpo-resume");
+    test::writeTinyModel(dir / "sft");
+    train::GrpoOptions options;
+    options.initialModel = dir / "sft";
+    options.steps = 4;
+    options.promptsPerStep = 4;
+    options.groupSize = 2;
+    options.maxNewTokens = 6;
+    options.learningRate = 1e-2;
+    options.warmupSteps = 0;
+    options.checkpointEvery = 2;
+    options.keepCheckpoints = 10;
+    options.seed = 9;
+    auto length = [](std::string_view text) { return int(text.size()); };
+    std::vector<train::GrpoStepMetrics> reference, resumed;
+    options.outputDir = dir / "whole";
+    train::runGrpo(options, prompts(8), ContainsDigitVerifier(),
+                   {.onStep = [&](const train::GrpoStepMetrics& m) { reference.push_back(m); },
+                    .countBacktracks = length});
+    QCOMPARE(int(reference.size()), 4);
+    QVERIFY(std::filesystem::exists(options.outputDir / "checkpoint-2"));  // every checkpoint kept
+    QVERIFY(std::filesystem::exists(options.outputDir / "checkpoint-4"));
+
+    options.outputDir = dir / "interrupted";
+    auto stopped = train::runGrpo(options, prompts(8), ContainsDigitVerifier(),
+                                  {.shouldStop = [] { return true; }, .countBacktracks = length});
+    QVERIFY(stopped.stopped);
+    QCOMPARE(stopped.finalStep, 1);
+    auto result = train::runGrpo(
+        options, prompts(8), ContainsDigitVerifier(),
+        {.onStep = [&](const train::GrpoStepMetrics& m) { resumed.push_back(m); },
+         .countBacktracks = length});
+    QVERIFY(result.resumed);
+    QCOMPARE(int(resumed.size()), 3);  // steps 2..4
+    for (std::size_t i = 0; i < resumed.size(); ++i) {
+      const auto& a = reference[i + 1];
+      const auto& b = resumed[i];
+      QCOMPARE(b.step, a.step);
+      QCOMPARE(b.rewardMean, a.rewardMean);
+      QCOMPARE(b.responseLength, a.responseLength);
+      QVERIFY(qAbs(b.entropy - a.entropy) < 1e-6);
+      QVERIFY(qAbs(b.gradNorm - a.gradNorm) < 1e-5);
+      // Backtracks per response: the mean of the counter (here: characters) over completions.
+      QCOMPARE(b.backtracksPerResponse, a.backtracksPerResponse);
+      QVERIFY(b.backtracksPerResponse > 0.0);
+    }
   }
 };
 
