@@ -1,6 +1,7 @@
 // The evaluate stage: every model on every dataset (core/train/evaluation.h), one unit at a time.
 // A finished unit leaves units/<m>-<d>.json and .jsonl, so a resume skips it; samples.jsonl
-// collects every graded sample (plain generation format: what the analyze stage imports).
+// collects every graded sample with its trace statistics (plain generation format: what the
+// analyze stage imports).
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -46,7 +47,11 @@ std::string samplesJsonl(const train::EvaluationResult& result, const LoadedData
                                    {"sample", sample.sampleIndex},
                                    {"correct", sample.correct},
                                    {"extracted", sample.extracted},
-                                   {"tokens", sample.tokens}};
+                                   {"tokens", sample.tokens},
+                                   {"steps", sample.steps},
+                                   {"backtracks", sample.backtracks},
+                                   {"restarts", sample.restarts},
+                                   {"reflections", sample.reflections}};
     lines += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
   return lines;
