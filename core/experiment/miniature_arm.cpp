@@ -55,12 +55,12 @@ std::pair<double, int> runArmSft(const std::string& stage, const fs::path& armDi
   train::SftResult result;
   bool trained = trainUnlessFinished(sft.outputDir, [&] {
     result = train::runSft(sft, {.onStep = [&](const train::SftStepMetrics& m) {
-                                   if (m.step % 10 == 0 || m.step == m.totalSteps) {
-                                     context.log(stage, "step " + std::to_string(m.step) + "/" +
-                                                            std::to_string(m.totalSteps) +
-                                                            " loss " + decimals(m.loss));
-                                   }
-                                 }});
+                             if (m.step % 10 == 0 || m.step == m.totalSteps) {
+                               context.log(stage, "step " + std::to_string(m.step) + "/" +
+                                                      std::to_string(m.totalSteps) + " loss " +
+                                                      decimals(m.loss));
+                             }
+                           }});
   });
   if (trained) {
     context.clock.add(stage, started);
@@ -117,8 +117,7 @@ std::vector<RlStepRecord> readRlSteps(const fs::path& file) {
 
 }  // namespace
 
-ArmResults runArm(const std::string& name, const fs::path& data,
-                  const ExperimentContext& context) {
+ArmResults runArm(const std::string& name, const fs::path& data, const ExperimentContext& context) {
   const fs::path armDir = context.options.outputDir / name;
   fs::create_directories(armDir);
   ArmResults arm;
@@ -162,8 +161,7 @@ ArmResults runArm(const std::string& name, const fs::path& data,
   auto started = std::chrono::steady_clock::now();
   bool trained = trainUnlessFinished(rl.outputDir, [&] {
     std::ofstream steps(stepsFile, std::ios::app);
-    train::runGrpo(rl, prompts, context.verifier,
-                   {.onStep = [&](const train::GrpoStepMetrics& m) {
+    train::runGrpo(rl, prompts, context.verifier, {.onStep = [&](const train::GrpoStepMetrics& m) {
                      steps << nlohmann::json{{"step", m.step},
                                              {"reward", m.rewardMean},
                                              {"response_length", m.responseLength},
@@ -192,7 +190,8 @@ ArmResults runArm(const std::string& name, const fs::path& data,
   auto checkpoints = train::listSweepCheckpoints(rl.outputDir, sftModel);
   arm.checkpoints = train::sweepCheckpoints(
       checkpoints, context.heldOut, context.verifier,
-      {.evaluation = context.options.evaluation, .resultsDir = armDir / "eval",
+      {.evaluation = context.options.evaluation,
+       .resultsDir = armDir / "eval",
        .device = context.options.rl.device},
       {.onPoint = [&](const train::SweepPoint& point) {
         evaluated |= !point.reused;

@@ -154,19 +154,20 @@ nlohmann::ordered_json runLinearize(const MiniatureOptions& options,
     search::forEachTreeJsonl(options.outputDir / "search" / "trees.jsonl",
                              [&](search::SearchTree&& tree) { exporter.add(tree, "countdown"); });
     if (exporter.directLines().empty() && callbacks.log) {
-      callbacks.log("data", "no search tree holds a correct answer: there is no SFT data, so both "
-                            "arms skip SFT and start RL from the base policy");
+      callbacks.log("data",
+                    "no search tree holds a correct answer: there is no SFT data, so both "
+                    "arms skip SFT and start RL from the base policy");
     }
     exporter.writeDataset(dataDir);  // dataset_table.json last: it marks the stage done
   }
   auto report = nlohmann::ordered_json::parse(readFile(table));
   if (callbacks.log) {
     const auto& astro = report.at("astro").at("total");
-    callbacks.log("data", std::to_string(astro.value("trajectories", 0)) + " ASTRO traces (" +
-                              std::to_string(astro.value("backtracks", 0)) + " backtracks) and " +
-                              std::to_string(report.at("direct").at("total").value(
-                                  "trajectories", 0)) +
-                              " Direct traces");
+    callbacks.log("data",
+                  std::to_string(astro.value("trajectories", 0)) + " ASTRO traces (" +
+                      std::to_string(astro.value("backtracks", 0)) + " backtracks) and " +
+                      std::to_string(report.at("direct").at("total").value("trajectories", 0)) +
+                      " Direct traces");
   }
   return report;
 }
@@ -175,7 +176,8 @@ nlohmann::ordered_json runLinearize(const MiniatureOptions& options,
 
 MiniatureResults runMiniatureExperiment(MiniatureOptions options,
                                         const MiniatureCallbacks& callbacks) {
-  if (options.outputDir.empty()) throw UsageError("miniature experiment: an output folder is required");
+  if (options.outputDir.empty())
+    throw UsageError("miniature experiment: an output folder is required");
   applySeed(options);
   fs::create_directories(options.outputDir);
   detail::StageClock clock(options.outputDir / "timings.json");
@@ -204,10 +206,10 @@ MiniatureResults runMiniatureExperiment(MiniatureOptions options,
   results.heldOutProblems = int(heldOut.size());
 
   auto started = Clock::now();
-  auto basePoints = train::sweepCheckpoints(
-      {{"base", 0, context.baseModel}}, heldOut, verifier,
-      {.evaluation = options.evaluation, .resultsDir = options.outputDir / "eval",
-       .device = options.rl.device});
+  auto basePoints = train::sweepCheckpoints({{"base", 0, context.baseModel}}, heldOut, verifier,
+                                            {.evaluation = options.evaluation,
+                                             .resultsDir = options.outputDir / "eval",
+                                             .device = options.rl.device});
   results.base = basePoints.front().evaluation;
   if (!basePoints.front().reused) clock.add("base/eval", started);
   context.log("base/eval", "pass@1 " + detail::decimals(results.base.passAt1) + ", greedy " +
@@ -222,8 +224,7 @@ MiniatureResults runMiniatureExperiment(MiniatureOptions options,
   results.direct = detail::runArm("direct", dataDir / "direct_sft.jsonl", context);
 
   std::vector<train::SweepPoint> pooled = results.astro.checkpoints;
-  pooled.insert(pooled.end(), results.direct.checkpoints.begin(),
-                results.direct.checkpoints.end());
+  pooled.insert(pooled.end(), results.direct.checkpoints.begin(), results.direct.checkpoints.end());
   results.pooled = train::correlateSweep(pooled);
   results.stageSeconds = clock.seconds();
 

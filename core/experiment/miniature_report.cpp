@@ -15,8 +15,11 @@ using Json = nlohmann::ordered_json;
 Json number(double value) { return std::isfinite(value) ? Json(value) : Json(); }
 
 Json correlationJson(const analysis::Correlation& c) {
-  return {{"n", c.n}, {"r", number(c.r)}, {"ci_low", number(c.ciLow)},
-          {"ci_high", number(c.ciHigh)}, {"p_value", number(c.pValue)}};
+  return {{"n", c.n},
+          {"r", number(c.r)},
+          {"ci_low", number(c.ciLow)},
+          {"ci_high", number(c.ciHigh)},
+          {"p_value", number(c.pValue)}};
 }
 
 Json evaluationJson(const train::EvaluationResult& e) {
@@ -33,9 +36,14 @@ Json evaluationJson(const train::EvaluationResult& e) {
 Json armDetails(const ArmResults& arm, const train::EvaluationResult& base) {
   Json steps = Json::array();
   for (const auto& s : arm.rlSteps) {
-    steps.push_back({{"step", s.step}, {"reward", s.reward}, {"response_length", s.responseLength},
-                     {"backtracks", s.backtracks}, {"zero_variance_groups", s.zeroVarianceGroups},
-                     {"kl", s.kl}, {"entropy", s.entropy}, {"clip_fraction", s.clipFraction},
+    steps.push_back({{"step", s.step},
+                     {"reward", s.reward},
+                     {"response_length", s.responseLength},
+                     {"backtracks", s.backtracks},
+                     {"zero_variance_groups", s.zeroVarianceGroups},
+                     {"kl", s.kl},
+                     {"entropy", s.entropy},
+                     {"clip_fraction", s.clipFraction},
                      {"seconds", s.seconds}});
   }
   Json checkpoints = Json::array();
@@ -168,22 +176,24 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
     md += " |\n";
   }
 
-  md += "\n## Length and backtracks on the held-out split\n\n"
-        "| arm | stage | mean tokens | backtracks / response | restarts / response |\n"
-        "|---|---|---|---|---|\n";
+  md +=
+      "\n## Length and backtracks on the held-out split\n\n"
+      "| arm | stage | mean tokens | backtracks / response | restarts / response |\n"
+      "|---|---|---|---|---|\n";
   for (int a = 0; a < 2; ++a) {
     const char* stages[] = {"base", "SFT", "RL"};
     const train::EvaluationResult* results[] = {&r.base, &arms[a]->sft(), &arms[a]->rl()};
     for (int s = 0; s < 3; ++s) {
       md += std::string("| ") + names[a] + " | " + stages[s] + " | " +
-            fixed(results[s]->meanCompletionTokens, 1) + " | " +
-            fixed(results[s]->meanBacktracks) + " | " + fixed(results[s]->meanRestarts) + " |\n";
+            fixed(results[s]->meanCompletionTokens, 1) + " | " + fixed(results[s]->meanBacktracks) +
+            " | " + fixed(results[s]->meanRestarts) + " |\n";
     }
   }
 
-  md += "\n## During RL (training rollouts)\n\n"
-        "| arm | step | reward | response length | backtracks / response | zero-variance groups |\n"
-        "|---|---|---|---|---|---|\n";
+  md +=
+      "\n## During RL (training rollouts)\n\n"
+      "| arm | step | reward | response length | backtracks / response | zero-variance groups |\n"
+      "|---|---|---|---|---|---|\n";
   for (int a = 0; a < 2; ++a) {
     for (const auto& s : arms[a]->rlSteps) {
       md += std::string("| ") + names[a] + " | " + std::to_string(s.step) + " | " +
@@ -192,9 +202,10 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
     }
   }
 
-  md += "\n## Checkpoints on the held-out split\n\n"
-        "| arm | checkpoint | step | pass@1 | greedy | mean tokens | backtracks / response |\n"
-        "|---|---|---|---|---|---|---|\n";
+  md +=
+      "\n## Checkpoints on the held-out split\n\n"
+      "| arm | checkpoint | step | pass@1 | greedy | mean tokens | backtracks / response |\n"
+      "|---|---|---|---|---|---|---|\n";
   for (int a = 0; a < 2; ++a) {
     for (const auto& p : arms[a]->checkpoints) {
       md += std::string("| ") + names[a] + " | " + p.checkpoint.label + " | " +
@@ -205,8 +216,9 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
     }
   }
 
-  md += "\n## Pearson correlation with pass@1 across checkpoints\n\n"
-        "| checkpoints | variable | n | r | 95% CI (Fisher z) | p |\n|---|---|---|---|---|---|\n";
+  md +=
+      "\n## Pearson correlation with pass@1 across checkpoints\n\n"
+      "| checkpoints | variable | n | r | 95% CI (Fisher z) | p |\n|---|---|---|---|---|---|\n";
   const std::pair<const char*, const train::SweepCorrelations*> sets[] = {
       {"ASTRO", &r.astro.correlations}, {"Direct", &r.direct.correlations}, {"both", &r.pooled}};
   for (const auto& [label, set] : sets) {

@@ -40,7 +40,8 @@ nlohmann::json resultInputs(const SweepCheckpoint& checkpoint,
                             const std::vector<math::Problem>& problems,
                             const math::Verifier& verifier, const EvaluationOptions& options) {
   Sha256 problemHash;
-  for (const auto& p : problems) problemHash.update(p.id + "\n" + p.question + "\n" + p.answer + "\n");
+  for (const auto& p : problems)
+    problemHash.update(p.id + "\n" + p.question + "\n" + p.answer + "\n");
   fs::path weights = checkpoint.model / "model.safetensors";
   if (!fs::exists(weights)) weights = checkpoint.model / "model.safetensors.index.json";
   return {{"model_sha256", sha256FileHex(weights)},

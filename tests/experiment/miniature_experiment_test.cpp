@@ -3,7 +3,6 @@
 // arms' SFT and two GRPO steps with a checkpoint each, the sweep, report.json and report.md; then
 // a rerun that redoes nothing. Run with ASTRO_THREADS=1 on a busy machine: a few minutes.
 #include <QtTest>
-
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -44,22 +43,21 @@ class MiniatureExperimentTest : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     dir_ = astro::test::freshTempDir("miniature");
-    arguments_ = {"experiment",      "miniature", "--quick",      "--out",
-                  path(dir_ / "xp"), "--model-config", "tiny",    "--train",
-                  "24",              "--test",    "4",            "--base-epochs",
-                  "40",              "--base-batch", "8",         "--search-problems",
-                  "8",               "--iterations", "24",         "--sft-epochs",
-                  "2",               "--rl-prompts", "12",        "--rl-steps",
-                  "2",               "--prompts-per-step", "4",   "--checkpoint-every",
-                  "1",               "--samples", "2",            "--max-new-tokens",
-                  "128"};
+    // Two dozen puzzles, 40 epochs: the base memorises them, so search on them finds answers.
+    arguments_ = QString(
+                     "experiment miniature --quick --model-config tiny --train 24 --test 4 "
+                     "--base-epochs 40 --base-batch 8 --search-problems 8 --iterations 24 "
+                     "--sft-epochs 2 --rl-prompts 12 --rl-steps 2 --prompts-per-step 4 "
+                     "--checkpoint-every 1 --samples 2 --max-new-tokens 128")
+                     .split(' ');
+    arguments_ << "--out" << path(dir_ / "xp");
   }
   void run_writesReportWithEveryArmAndStage() {
     auto result = runProgram(ASTRO_CLI_PATH, arguments_, 840000);
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
-    for (const char* stage : {"[base]", "[base/eval]", "[search]", "[data]", "[astro/sft]",
-                              "[astro/rl]", "[astro/eval]", "[direct/sft]", "[direct/rl]",
-                              "[direct/eval]"}) {
+    for (const char* stage :
+         {"[base]", "[base/eval]", "[search]", "[data]", "[astro/sft]", "[astro/rl]",
+          "[astro/eval]", "[direct/sft]", "[direct/rl]", "[direct/eval]"}) {
       QVERIFY2(result.err.contains(stage), stage);
     }
     auto report = readJson(dir_ / "xp" / "report.json");
@@ -87,13 +85,15 @@ class MiniatureExperimentTest : public QObject {
     QCOMPARE(report["search"]["problems"].get<int>(), 8);
     // The base memorised its puzzles, so search solves some and both arms have SFT data.
     QVERIFY2(report["search"]["solved_trees"].get<int>() > 0, "search solved no puzzle");
-    QCOMPARE(report["details"]["astro"]["sft_examples"], report["details"]["direct"]["sft_examples"]);
+    QCOMPARE(report["details"]["astro"]["sft_examples"],
+             report["details"]["direct"]["sft_examples"]);
     QVERIFY(report["seconds"]["total"].get<double>() > 0.0);
 
     std::ifstream md(dir_ / "xp" / "report.md");
     std::string text((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
     QVERIFY(text.find("## Accuracy per arm and stage") != std::string::npos);
-    QVERIFY(text.find("## Pearson correlation with pass@1 across checkpoints") != std::string::npos);
+    QVERIFY(text.find("## Pearson correlation with pass@1 across checkpoints") !=
+            std::string::npos);
     // Every evaluation sample is kept with its trace statistics.
     std::ifstream samples(dir_ / "xp" / "astro" / "eval" / "checkpoint-2.jsonl");
     std::string line;

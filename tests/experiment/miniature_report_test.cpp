@@ -1,10 +1,9 @@
 // The miniature experiment's report from hand-made results: report.json's shape and values
 // (null for undefined coefficients), report.md's tables, the hypothesis flags.
-#include <QtTest>
-
-#include <cmath>
-
 #include "core/experiment/miniature_report.h"
+
+#include <QtTest>
+#include <cmath>
 
 using namespace astro;
 
@@ -85,7 +84,8 @@ class MiniatureReportTest : public QObject {
   void markdown_holdsEveryTable() {
     std::string md = experiment::miniatureReportMarkdown(handMadeResults());
     for (const char* expected :
-         {"## Accuracy per arm and stage", "| ASTRO | 0.100 (0.200) | 0.200 (0.250) | 0.500 (0.550) |",
+         {"## Accuracy per arm and stage",
+          "| ASTRO | 0.100 (0.200) | 0.200 (0.250) | 0.500 (0.550) |",
           "| Direct | 0.100 (0.200) | 0.150 (0.200) | 0.300 (0.350) |",
           "## During RL (training rollouts)", "| ASTRO | 2 | -0.250 | 118.0 | 1.200 |",
           "| Direct | checkpoint-6 | 6 | 0.300 | 0.350 | 65.0 | 0.000 |",
@@ -104,8 +104,9 @@ class MiniatureReportTest : public QObject {
     std::string md = experiment::miniatureReportMarkdown(results);
     QVERIFY(md.find("Direct: no SFT data, so SFT was skipped") != std::string::npos);
     QVERIFY(md.find("ASTRO: curation kept no prompt; GRPO used all 64") != std::string::npos);
-    QCOMPARE(experiment::miniatureReportJson(results)["details"]["direct"]["sft_skipped"].get<bool>(),
-             true);
+    QCOMPARE(
+        experiment::miniatureReportJson(results)["details"]["direct"]["sft_skipped"].get<bool>(),
+        true);
   }
 };
 

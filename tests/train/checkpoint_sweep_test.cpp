@@ -1,15 +1,15 @@
 // The checkpoint sweep: which models of a trainer folder it evaluates and in what order, stored
 // results reused on a rerun (and redone when the inputs change), correlations across points,
 // and evaluation records (samples with trace statistics, summaries) read back.
-#include <QtTest>
+#include "core/train/checkpoint_sweep.h"
 
+#include <QtTest>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/analysis/trace_detector.h"
 #include "core/base/error.h"
-#include "core/train/checkpoint_sweep.h"
 #include "core/train/evaluation_records.h"
 #include "tests/support/test_support.h"
 #include "tests/train/tiny_training_fixture.h"
@@ -60,7 +60,7 @@ class CheckpointSweepTest : public QObject {
   void list_ordersCheckpointsByStepNumerically() {
     auto dir = test::freshTempDir("sweep-order");
     for (int step : {10, 2, 1}) fakeModel(dir / ("checkpoint-" + std::to_string(step)), step);
-    fakeModel(dir / "final", 10);               // the same step as checkpoint-10: not repeated
+    fakeModel(dir / "final", 10);                  // the same step as checkpoint-10: not repeated
     fs::create_directories(dir / "checkpoint-5");  // no model inside: not a checkpoint
     fs::create_directories(dir / "rollouts");
     QCOMPARE(labels(train::listSweepCheckpoints(dir)),

@@ -54,8 +54,11 @@ nlohmann::ordered_json correlationJson(const astro::analysis::Correlation& c) {
   auto number = [](double value) {
     return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json();
   };
-  return {{"n", c.n}, {"r", number(c.r)}, {"ci_low", number(c.ciLow)},
-          {"ci_high", number(c.ciHigh)}, {"p_value", number(c.pValue)}};
+  return {{"n", c.n},
+          {"r", number(c.r)},
+          {"ci_low", number(c.ciLow)},
+          {"ci_high", number(c.ciHigh)},
+          {"p_value", number(c.pValue)}};
 }
 
 // A trainer output folder as given, or the newest rl stage (else sft stage) of run ID.
@@ -109,13 +112,12 @@ void runSweep(EvaluateCommand& c, const std::vector<astro::math::Problem>& probl
              std::cout << line.dump() << std::endl;
            }});
   auto correlations = astro::train::correlateSweep(points);
-  nlohmann::ordered_json report = {
-      {"dataset", c.dataset},
-      {"problems", problems.size()},
-      {"checkpoints", points.size()},
-      {"pearson",
-       {{"backtracks", correlationJson(correlations.backtracks)},
-        {"length", correlationJson(correlations.length)}}}};
+  nlohmann::ordered_json report = {{"dataset", c.dataset},
+                                   {"problems", problems.size()},
+                                   {"checkpoints", points.size()},
+                                   {"pearson",
+                                    {{"backtracks", correlationJson(correlations.backtracks)},
+                                     {"length", correlationJson(correlations.length)}}}};
   std::cout << report.dump() << "\n";
 }
 
@@ -142,45 +144,55 @@ void runEvaluate(EvaluateCommand& c) {
     std::ofstream out(c.samplesOut);
     out << astro::train::evaluationSamplesJsonl(result, problems);
   }
-  nlohmann::ordered_json report = {{"dataset", c.dataset}, {"problems", problems.size()},
+  nlohmann::ordered_json report = {{"dataset", c.dataset},
+                                   {"problems", problems.size()},
                                    {"verifier", verifier->name()},
                                    {"samples_per_problem", c.options.samplesPerProblem}};
   report.update(summaryLine(result, c.options.greedy));
   std::cout << report.dump() << "\n";
 }
 
-const astro::cli::CommandRegistration kEvaluate{"45-evaluate", [](CLI::App& root) {
-  auto c = std::make_shared<EvaluateCommand>();
-  CLI::App* command = root.add_subcommand(
-      "evaluate", "Evaluate a model on a dataset (MATH-500, AMC 2023, AIME 2024, GSM8K, the\n"
-                  "miniature world's test split, any JSONL): pass@1 averaged over k samples,\n"
-                  "pass@k, greedy accuracy, mean length and backtracks; the last stdout line is\n"
-                  "one JSON object. --sweep evaluates every checkpoint of a run: one line per\n"
-                  "checkpoint, then the Pearson correlations across them.");
-  command->add_option("--model", c->model, "Model folder (HF layout with tokenizer.json)");
-  command->add_option("--sweep", c->sweep,
-                      "A trainer's output folder (checkpoint-<step>/, final/) or a run id of the\n"
-                      "workspace (its last rl stage, else its last sft stage)");
-  command->add_option("--sweep-start", c->sweepStart,
-                      "With --sweep: the model training started from, evaluated first as step 0")
-      ->check(CLI::ExistingDirectory);
-  command->add_option("--sweep-out", c->sweepOut,
-                      "With --sweep: keep each checkpoint's result here (<label>.json, .jsonl);\n"
-                      "a rerun evaluates only what is missing");
-  command->add_option("--dataset", c->dataset, "Dataset JSONL")->required()->check(CLI::ExistingFile);
-  command->add_option("--samples", c->options.samplesPerProblem, "k samples per problem")
-      ->capture_default_str()->check(CLI::Range(1, 4096));
-  command->add_option("--temperature", c->options.temperature)->capture_default_str();
-  command->add_option("--top-p", c->options.topP)->capture_default_str();
-  command->add_option("--max-new-tokens", c->options.maxNewTokens)->capture_default_str();
-  command->add_option("--seed", c->options.seed)->capture_default_str();
-  command->add_option("--limit", c->limit, "Evaluate only the first N problems");
-  command->add_option("--verifier", c->verifier, "auto, math or countdown")->capture_default_str();
-  command->add_option("--device", c->device, "cpu or cuda")->capture_default_str();
-  command->add_flag("!--no-greedy", c->options.greedy, "Skip the greedy answer");
-  command->add_option("--samples-out", c->samplesOut,
-                      "Write every graded sample with its trace statistics as JSONL");
-  command->callback([c] { runEvaluate(*c); });
-}};
+const astro::cli::CommandRegistration kEvaluate{
+    "45-evaluate", [](CLI::App& root) {
+      auto c = std::make_shared<EvaluateCommand>();
+      CLI::App* command = root.add_subcommand(
+          "evaluate",
+          "Evaluate a model on a dataset (MATH-500, AMC 2023, AIME 2024, GSM8K, the\n"
+          "miniature world's test split, any JSONL): pass@1 averaged over k samples,\n"
+          "pass@k, greedy accuracy, mean length and backtracks; the last stdout line is\n"
+          "one JSON object. --sweep evaluates every checkpoint of a run: one line per\n"
+          "checkpoint, then the Pearson correlations across them.");
+      command->add_option("--model", c->model, "Model folder (HF layout with tokenizer.json)");
+      command->add_option(
+          "--sweep", c->sweep,
+          "A trainer's output folder (checkpoint-<step>/, final/) or a run id of the\n"
+          "workspace (its last rl stage, else its last sft stage)");
+      command
+          ->add_option("--sweep-start", c->sweepStart,
+                       "With --sweep: the model training started from, evaluated first as step 0")
+          ->check(CLI::ExistingDirectory);
+      command->add_option(
+          "--sweep-out", c->sweepOut,
+          "With --sweep: keep each checkpoint's result here (<label>.json, .jsonl);\n"
+          "a rerun evaluates only what is missing");
+      command->add_option("--dataset", c->dataset, "Dataset JSONL")
+          ->required()
+          ->check(CLI::ExistingFile);
+      command->add_option("--samples", c->options.samplesPerProblem, "k samples per problem")
+          ->capture_default_str()
+          ->check(CLI::Range(1, 4096));
+      command->add_option("--temperature", c->options.temperature)->capture_default_str();
+      command->add_option("--top-p", c->options.topP)->capture_default_str();
+      command->add_option("--max-new-tokens", c->options.maxNewTokens)->capture_default_str();
+      command->add_option("--seed", c->options.seed)->capture_default_str();
+      command->add_option("--limit", c->limit, "Evaluate only the first N problems");
+      command->add_option("--verifier", c->verifier, "auto, math or countdown")
+          ->capture_default_str();
+      command->add_option("--device", c->device, "cpu or cuda")->capture_default_str();
+      command->add_flag("!--no-greedy", c->options.greedy, "Skip the greedy answer");
+      command->add_option("--samples-out", c->samplesOut,
+                          "Write every graded sample with its trace statistics as JSONL");
+      command->callback([c] { runEvaluate(*c); });
+    }};
 
 }  // namespace

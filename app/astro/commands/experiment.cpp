@@ -71,49 +71,58 @@ void runMiniature(const MiniatureCommand& c, const CLI::App& command) {
   std::cout << headline.dump() << "\n";
 }
 
-const astro::cli::CommandRegistration kExperiment{"60-experiment", [](CLI::App& root) {
-  auto& group = astro::cli::commandGroup(root, "experiment", "Experiments over the whole pipeline");
-  auto c = std::make_shared<MiniatureCommand>();
-  CLI::App* command = group.add_subcommand(
-      "miniature",
-      "The ASTRO paper's tables in miniature on the countdown world: one base policy, one set of\n"
-      "MCTS trees, ASTRO and Direct SFT from the same trees, GRPO for both arms with the same\n"
-      "budgets, every model and RL checkpoint on the held-out split; writes OUT/report.json and\n"
-      "OUT/report.md. Rerun with the same --out to continue. Budgets: the full preset (<= 60 min\n"
-      "on a quiet 2-core machine) or --quick (<= 15 min); the options below override them.");
-  command->add_option("--out", c->out, "Output folder")->required();
-  command->add_flag("--quick", c->quick, "The quick preset: checks that the loop runs");
-  command->add_option("--seed", c->seed, "Seed of every part")->capture_default_str();
-  command->add_option("--model-config", c->modelConfig,
-                      "Base model config under resources/world/models (default: pretraining's)");
-  command->add_option("--train", c->trainProblems, "Training puzzles of the world")
-      ->check(CLI::Range(2, 1000000));
-  command->add_option("--test", c->testProblems, "Held-out puzzles")->check(CLI::Range(1, 100000));
-  command->add_option("--base-epochs", c->baseEpochs, "Epochs of base pretraining")
-      ->check(CLI::Range(1, 1000));
-  command->add_option("--base-batch", c->baseBatch, "Sequences per step of base pretraining")
-      ->check(CLI::Range(1, 4096));
-  command->add_option("--search-problems", c->searchProblems, "Training puzzles searched")
-      ->check(CLI::Range(1, 1000000));
-  command->add_option("--iterations", c->iterations, "MCTS iterations per puzzle")
-      ->check(CLI::Range(1, 100000));
-  command->add_option("--sft-epochs", c->sftEpochs, "SFT epochs of each arm")
-      ->check(CLI::Range(1, 1000));
-  command->add_option("--rl-prompts", c->rlPrompts, "Training puzzles offered to RL curation")
-      ->check(CLI::Range(1, 1000000));
-  command->add_option("--rl-steps", c->rlSteps, "GRPO steps of each arm")
-      ->check(CLI::Range(1, 1000000));
-  command->add_option("--prompts-per-step", c->promptsPerStep, "GRPO prompts per step")
-      ->check(CLI::Range(1, 100000));
-  command->add_option("--checkpoint-every", c->checkpointEvery, "GRPO steps between checkpoints")
-      ->check(CLI::Range(1, 100000));
-  command->add_option("--samples", c->samples, "Samples per held-out puzzle (pass@1 averaged)")
-      ->check(CLI::Range(1, 1024));
-  command->add_option("--max-new-tokens", c->maxNewTokens,
-                      "Longest completion in RL, curation and evaluation")
-      ->check(CLI::Range(8, 100000));
-  astro::cli::addGeneratorKnobs(*command, c->generator);
-  command->callback([c, command] { runMiniature(*c, *command); });
-}};
+const astro::cli::CommandRegistration kExperiment{
+    "60-experiment", [](CLI::App& root) {
+      auto& group =
+          astro::cli::commandGroup(root, "experiment", "Experiments over the whole pipeline");
+      auto c = std::make_shared<MiniatureCommand>();
+      CLI::App* command = group.add_subcommand(
+          "miniature",
+          "The ASTRO paper's tables in miniature on the countdown world: one base policy, one set "
+          "of\n"
+          "MCTS trees, ASTRO and Direct SFT from the same trees, GRPO for both arms with the same\n"
+          "budgets, every model and RL checkpoint on the held-out split; writes OUT/report.json "
+          "and\n"
+          "OUT/report.md. Rerun with the same --out to continue. Budgets: the full preset (<= 60 "
+          "min\n"
+          "on a quiet 2-core machine) or --quick (<= 15 min); the options below override them.");
+      command->add_option("--out", c->out, "Output folder")->required();
+      command->add_flag("--quick", c->quick, "The quick preset: checks that the loop runs");
+      command->add_option("--seed", c->seed, "Seed of every part")->capture_default_str();
+      command->add_option(
+          "--model-config", c->modelConfig,
+          "Base model config under resources/world/models (default: pretraining's)");
+      command->add_option("--train", c->trainProblems, "Training puzzles of the world")
+          ->check(CLI::Range(2, 1000000));
+      command->add_option("--test", c->testProblems, "Held-out puzzles")
+          ->check(CLI::Range(1, 100000));
+      command->add_option("--base-epochs", c->baseEpochs, "Epochs of base pretraining")
+          ->check(CLI::Range(1, 1000));
+      command->add_option("--base-batch", c->baseBatch, "Sequences per step of base pretraining")
+          ->check(CLI::Range(1, 4096));
+      command->add_option("--search-problems", c->searchProblems, "Training puzzles searched")
+          ->check(CLI::Range(1, 1000000));
+      command->add_option("--iterations", c->iterations, "MCTS iterations per puzzle")
+          ->check(CLI::Range(1, 100000));
+      command->add_option("--sft-epochs", c->sftEpochs, "SFT epochs of each arm")
+          ->check(CLI::Range(1, 1000));
+      command->add_option("--rl-prompts", c->rlPrompts, "Training puzzles offered to RL curation")
+          ->check(CLI::Range(1, 1000000));
+      command->add_option("--rl-steps", c->rlSteps, "GRPO steps of each arm")
+          ->check(CLI::Range(1, 1000000));
+      command->add_option("--prompts-per-step", c->promptsPerStep, "GRPO prompts per step")
+          ->check(CLI::Range(1, 100000));
+      command
+          ->add_option("--checkpoint-every", c->checkpointEvery, "GRPO steps between checkpoints")
+          ->check(CLI::Range(1, 100000));
+      command->add_option("--samples", c->samples, "Samples per held-out puzzle (pass@1 averaged)")
+          ->check(CLI::Range(1, 1024));
+      command
+          ->add_option("--max-new-tokens", c->maxNewTokens,
+                       "Longest completion in RL, curation and evaluation")
+          ->check(CLI::Range(8, 100000));
+      astro::cli::addGeneratorKnobs(*command, c->generator);
+      command->callback([c, command] { runMiniature(*c, *command); });
+    }};
 
 }  // namespace
