@@ -11,6 +11,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/base/sha256.h"
+#include "core/model/detail/fused_adamw.h"
 #include "core/model/detail/language_model_impl.h"
 #include "core/model/runtime.h"
 #include "core/search/phrase_set.h"
@@ -118,10 +119,10 @@ GrpoResult runGrpo(const GrpoOptions& options, const std::vector<math::Problem>&
         options.referenceModel.empty() ? options.initialModel : options.referenceModel,
         options.device);
   }
-  torch::optim::AdamW optimizer(module->parameters(),
-                                torch::optim::AdamWOptions(options.learningRate)
-                                    .betas({options.beta1, options.beta2})
-                                    .weight_decay(options.weightDecay));
+  model::detail::FusedAdamW optimizer(module->parameters(),
+                                      torch::optim::AdamWOptions(options.learningRate)
+                                          .betas({options.beta1, options.beta2})
+                                          .weight_decay(options.weightDecay));
   if (resume) detail::loadOptimizerState(optimizer, resume->folder);
   LrSchedule schedule{.peakLearningRate = options.learningRate, .warmupSteps = options.warmupSteps,
                       .totalSteps = options.steps, .decay = options.decay};

@@ -7,6 +7,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/base/sha256.h"
+#include "core/model/detail/fused_adamw.h"
 #include "core/model/detail/llama_module.h"
 #include "core/model/runtime.h"
 #include "core/tokenizer/tokenizer.h"
@@ -96,7 +97,7 @@ SftResult runSft(const SftOptions& options, const SftCallbacks& callbacks) {
   torch::Device device(options.device);
   auto llama = model::detail::loadLlamaModel(startModel, device, torch::kFloat32);
   llama->train();
-  torch::optim::AdamW optimizer(
+  model::detail::FusedAdamW optimizer(
       llama->parameters(), torch::optim::AdamWOptions(options.learningRate)
                                .betas({options.beta1, options.beta2})
                                .eps(options.epsilon)

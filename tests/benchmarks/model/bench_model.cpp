@@ -9,6 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/model/detail/fused_adamw.h"
 #include "core/model/detail/language_model_impl.h"
 #include "core/model/runtime.h"
 
@@ -108,8 +109,8 @@ void measure(const std::string& size, const LanguageModel& model, nlohmann::json
     auto ids = toTensor(tokenIds(batch, tokens, vocab, 1));
     auto positions = torch::arange(tokens).unsqueeze(0).expand({batch, tokens});
     module->train();
-    torch::optim::AdamW optimizer(module->parameters(),
-                                  torch::optim::AdamWOptions(1e-4).weight_decay(0.0));
+    astro::model::detail::FusedAdamW optimizer(module->parameters(),
+                                               torch::optim::AdamWOptions(1e-4).weight_decay(0.0));
     double seconds = medianSeconds(
         [&] {
           auto logits = module->forward(ForwardInput::of(ids, positions));
