@@ -29,6 +29,7 @@ function(astro_add_test)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
+  # QtTest stops a test function after 5 minutes by default; CTest's TIMEOUT is the one limit.
   set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;ASTRO_TEST_TMP=${PROJECT_BINARY_DIR}/test-tmp")
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;ASTRO_TEST_TMP=${PROJECT_BINARY_DIR}/test-tmp;QTEST_FUNCTION_TIMEOUT=${T_TIMEOUT}000")
 endfunction()

@@ -80,11 +80,12 @@ class RunTreesTest : public QObject {
     QCOMPARE(model.rowCount(), 0);  // nothing is read on the calling thread
     QTRY_COMPARE(model.rowCount(), 10);
     QCOMPARE(model.totalTrees(), qint64{23});
-    QVERIFY(model.canFetchMore({}));
-    model.fetchMore({});
-    QTRY_COMPARE(model.rowCount(), 20);
-    model.fetchMore({});
-    QTRY_COMPARE(model.rowCount(), 23);
+    // The tester itself calls fetchMore() when it probes the model, so a page may already be on
+    // its way: ask for more only while the model says it can, until every row is in.
+    QTRY_VERIFY([&] {
+      if (model.canFetchMore({})) model.fetchMore({});
+      return model.rowCount() == 23;
+    }());
     QVERIFY(!model.canFetchMore({}));
     QCOMPARE(model.index(22, gui::RunTreeListModel::kProblemId).data().toString(),
              QStringLiteral("p22"));
