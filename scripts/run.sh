@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Quick start 1: install dependencies, build, and run the main job on the built-in default.
-# Under a display it opens Astro Studio; headless it prints `astro doctor`.
+# Quick start 1: install dependencies, build, and run the main job on the built-in default: the
+# whole ASTRO pipeline on the miniature world (resources/pipelines/miniature-quick.toml, about ten
+# minutes on a 2-core CPU). Under a display the run then opens in Astro Studio; headless, its
+# summary is printed. The workspace is $ASTRO_WORKSPACE, else build/workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh release
 bin=build/release/app
+workspace=${ASTRO_WORKSPACE:-$PWD/build/workspace}
 "$bin/astro" doctor
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+"$bin/astro" --workspace "$workspace" run --format text resources/pipelines/miniature-quick.toml | tee "$log"
+run_id=$(awk 'NR == 1 && $1 == "run" { print $2 }' "$log")
+[ -n "$run_id" ] || { echo "run.sh: astro run printed no run id" >&2; exit 1; }
+"$bin/astro" --workspace "$workspace" runs show "$run_id"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  exec "$bin/astro-studio"
+  exec "$bin/astro-studio" --workspace "$workspace" --open-run "$run_id"
 fi
