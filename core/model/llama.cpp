@@ -113,9 +113,11 @@ AttentionImpl::AttentionImpl(const ModelConfig& config)
 torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotary,
                                      const torch::Tensor& mask, KvCache* cache, int64_t layer) {
   int64_t batch = x.size(0), time = x.size(1), groups = heads_ / kvHeads_;
-  auto q = q_proj(x).view({batch, time, heads_, headDim_});                    // [B, T, H, D]
-  auto k = k_proj(x).view({batch, time, kvHeads_, headDim_});                  // [B, T, KV, D]
-  auto v = v_proj(x).view({batch, time, kvHeads_, headDim_}).transpose(1, 2);  // [B, KV, T, D]
+  auto q = qWeight_.apply(q_proj, x).view({batch, time, heads_, headDim_});    // [B, T, H, D]
+  auto k = kWeight_.apply(k_proj, x).view({batch, time, kvHeads_, headDim_});  // [B, T, KV, D]
+  auto v = vWeight_.apply(v_proj, x)
+               .view({batch, time, kvHeads_, headDim_})
+               .transpose(1, 2);  // [B, KV, T, D]
   if (q_norm) {
     q = q_norm(q);
     k = k_norm(k);
@@ -135,7 +137,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
     // mask is the cache's key bias, [B, 1, 1, S].
     auto context = decodeAttention(q.select(2, 0), keys, values, mask.select(1, 0).select(1, 0),
                                    float(1.0 / std::sqrt(double(headDim_))));  // [B, H, D]
-    return o_proj(context.view({batch, 1, heads_ * headDim_}));
+    return oWeight_.apply(o_proj, context.view({batch, 1, heads_ * headDim_}));
   }
   int64_t keyCount = keys.size(2);
   // Query heads of one group share a key/value head: fold the group into the query rows instead
@@ -152,7 +154,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
                      .view({batch, heads_, time, headDim_})
                      .transpose(1, 2)
                      .reshape({batch, time, heads_ * headDim_});  // [B, T, H*D]
-  return o_proj(context);
+  return oWeight_.apply(o_proj, context);
 }
 
 MlpImpl::MlpImpl(const ModelConfig& config) {
@@ -165,7 +167,8 @@ MlpImpl::MlpImpl(const ModelConfig& config) {
 }
 
 torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
-  return down_proj(torch::silu(gate_proj(x)) * up_proj(x));
+  return downWeight_.apply(
+      down_proj, torch::silu(gateWeight_.apply(gate_proj, x)) * upWeight_.apply(up_proj, x));
 }
 
 DecoderLayerImpl::DecoderLayerImpl(const ModelConfig& config) {
@@ -283,7 +286,7 @@ torch::Tensor LlamaModelImpl::forward(const ForwardInput& input, KvCache* cache)
   if (cache) cache->length = keyCount;
   if (input.lastPositionOnly) hidden = hidden.narrow(1, time - 1, 1);
   hidden = model->norm(hidden);
-  return torch::nn::functional::linear(hidden, outputEmbedding()).to(torch::kFloat32);
+  return outputWeight_.apply(hidden, outputEmbedding()).to(torch::kFloat32);
 }
 
 }  // namespace astro::model::detail

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "core/model/detail/inference_weight.h"
 #include "core/model/model_config.h"
 
 namespace astro::model::detail {
@@ -78,6 +79,7 @@ class AttentionImpl : public torch::nn::Module {
 
  private:
   int64_t heads_, kvHeads_, headDim_;
+  InferenceWeight qWeight_, kWeight_, vWeight_, oWeight_;
 };
 TORCH_MODULE(Attention);
 
@@ -86,6 +88,9 @@ class MlpImpl : public torch::nn::Module {
   explicit MlpImpl(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& x);  // down(silu(gate(x)) * up(x))
   torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+
+ private:
+  InferenceWeight gateWeight_, upWeight_, downWeight_;
 };
 TORCH_MODULE(Mlp);
 
@@ -132,6 +137,7 @@ class LlamaModelImpl : public torch::nn::Module {
   ModelConfig config_;
   std::vector<DecoderLayerImpl*> layers_;  // model->layers, typed
   torch::Tensor inverseFrequencies_;       // [headDim / 2] float32, rope scaling applied
+  InferenceWeight outputWeight_;
 };
 TORCH_MODULE(LlamaModel);
 
