@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "app/astro/command_registry.h"
@@ -26,9 +27,10 @@ struct WorkerSessionOptions {
 };
 
 inline void addWorkerSessionOptions(CLI::App& command, WorkerSessionOptions& options) {
-  command.add_option("--format", options.format,
-                     "Event output: json (one JSON object per line), text, or auto (text when "
-                     "stdout is a terminal)")
+  command
+      .add_option("--format", options.format,
+                  "Event output: json (one JSON object per line), text, or auto (text when "
+                  "stdout is a terminal)")
       ->check(CLI::IsMember({"auto", "json", "text"}))
       ->capture_default_str();
   command.add_option("--threads", options.threads, "Torch threads (default: the config's)")
@@ -41,15 +43,18 @@ inline void addWorkerSessionOptions(CLI::App& command, WorkerSessionOptions& opt
 inline void runWorkerSession(store::Workspace& workspace, std::int64_t runId, int configThreads,
                              const WorkerSessionOptions& options) {
   bool json = options.format == "json" || (options.format == "auto" && !::isatty(STDOUT_FILENO));
-  pipeline::ConsoleOutput console(stdout, stderr,
-                                  json ? pipeline::ConsoleFormat::kJson
-                                       : pipeline::ConsoleFormat::kText,
-                                  !options.noProgress && ::isatty(STDERR_FILENO));
+  pipeline::ConsoleOutput console(
+      stdout, stderr, json ? pipeline::ConsoleFormat::kJson : pipeline::ConsoleFormat::kText,
+      !options.noProgress && ::isatty(STDERR_FILENO));
   console.printLine("run " + std::to_string(runId));
   const std::atomic<bool>& stop = pipeline::installStopSignalHandlers();
-  model::initTorchRuntime(options.threads >= 0 ? options.threads : configThreads);
-  pipeline::WorkerOptions worker{
-      .sink = [&](const store::Event& event) { console.print(event); }, .stop = &stop};
+  int threads = options.threads >= 0 ? options.threads : configThreads;
+  // The trainers call initTorchRuntime() again, which reads ASTRO_THREADS: export the choice so
+  // it holds for every stage.
+  if (threads > 0) ::setenv("ASTRO_THREADS", std::to_string(threads).c_str(), 1);
+  model::initTorchRuntime(threads);
+  pipeline::WorkerOptions worker{.sink = [&](const store::Event& event) { console.print(event); },
+                                 .stop = &stop};
   pipeline::WorkerResult result = pipeline::runWorker(workspace, runId, worker);
   std::string run = "run " + std::to_string(runId);
   switch (result.outcome) {

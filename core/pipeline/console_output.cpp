@@ -37,7 +37,8 @@ std::string progressBar(const nlohmann::json& payload) {
                      std::to_string(total) + " " +
                      std::to_string(static_cast<int>(std::lround(fraction * 100))) + "%";
   auto eta = payload.find("eta_seconds");
-  if (eta != payload.end() && eta->is_number()) line += " ETA " + formatDuration(eta->get<double>());
+  if (eta != payload.end() && eta->is_number())
+    line += " ETA " + formatDuration(eta->get<double>());
   return line;
 }
 
@@ -79,8 +80,7 @@ std::optional<std::string> eventText(const store::Event& event) {
   return std::nullopt;
 }
 
-ConsoleOutput::ConsoleOutput(std::FILE* out, std::FILE* err, ConsoleFormat format,
-                             bool progressBar)
+ConsoleOutput::ConsoleOutput(std::FILE* out, std::FILE* err, ConsoleFormat format, bool progressBar)
     : out_(out), err_(err), format_(format), progressBar_(progressBar) {}
 
 ConsoleOutput::~ConsoleOutput() { clearBar(); }

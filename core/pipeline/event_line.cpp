@@ -2,8 +2,8 @@
 #include "core/pipeline/event_line.h"
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "core/base/error.h"
 

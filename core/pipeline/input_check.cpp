@@ -55,10 +55,10 @@ void verifyRecordedInputs(store::Workspace& workspace, std::int64_t runId,
     if (now == input.sha256) continue;
     throw Error("run " + std::to_string(runId) + ", stage " + std::to_string(stage.position) +
                 " (" + stage.kind + "): input '" + input.name + "' (" + path.string() + ") " +
-                (now.empty() ? "no longer exists"
-                             : "changed since the run recorded it (sha256 " +
-                                   shortHash(input.sha256) + "… then, " + shortHash(now) +
-                                   "… now)") +
+                (now.empty()
+                     ? "no longer exists"
+                     : "changed since the run recorded it (sha256 " + shortHash(input.sha256) +
+                           "… then, " + shortHash(now) + "… now)") +
                 "; refusing to resume on different inputs. Restore it, or start a new run "
                 "with `astro run`.");
   }

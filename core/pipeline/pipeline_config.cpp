@@ -149,15 +149,15 @@ PipelineConfig parsePipelineConfig(std::string_view text, const std::string& sou
     const toml::table* table = document[stageKindName(kind)].as_table();
     if (table == nullptr) continue;
     detail::TomlTableReader reader(*table, std::string(stageKindName(kind)), source);
-    StageConfig stage{.kind = kind,
-                      .line = reader.line(),
-                      .parameters = readStage(kind, reader, run, available)};
+    StageConfig stage{
+        .kind = kind, .line = reader.line(), .parameters = readStage(kind, reader, run, available)};
     reader.finish();
     config.stages.push_back(std::move(stage));
   }
   if (config.stages.empty()) {
     std::string stages;
-    for (const auto& [kind, name] : kStageNames) stages += (stages.empty() ? "" : ", ") + std::string(name);
+    for (const auto& [kind, name] : kStageNames)
+      stages += (stages.empty() ? "" : ", ") + std::string(name);
     throw ParseError(source, 0, "", "no stage tables (give at least one of " + stages + ")");
   }
   return config;

@@ -95,7 +95,7 @@ struct AnalyzeStage {
   InputRef samples;
   std::optional<InputRef> phrases;  // exact detector's phrase set; default: linearize's
   std::string verifier = "auto";    // grades the samples: auto, math, countdown
-  std::string detector = "exact";  // "exact" (traces in astro's phrase set) or "heuristic"
+  std::string detector = "exact";   // "exact" (traces in astro's phrase set) or "heuristic"
   int bootstrap = 1000;
   std::uint64_t seed = 20250701;
 };
@@ -115,7 +115,7 @@ struct PipelineConfig {
   std::filesystem::path baseDir;  // relative paths in the config resolve against it
   std::string name;               // [run] name, default: the file's stem
   std::string device = "cpu";
-  int threads = 0;                // torch intra-op threads; 0: all cores
+  int threads = 0;                  // torch intra-op threads; 0: all cores
   std::vector<StageConfig> stages;  // in run order
 };
 

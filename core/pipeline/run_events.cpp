@@ -60,7 +60,9 @@ void RunEvents::stageFinished(const store::Stage& stage, double seconds) {
   session_.reset();
   emitInTransaction(
       EventKind::kStageFinished,
-      {{"stage", stage.kind}, {"position", stage.position}, {"seconds", std::round(seconds * 10) / 10}},
+      {{"stage", stage.kind},
+       {"position", stage.position},
+       {"seconds", std::round(seconds * 10) / 10}},
       [&] { workspace_.stages().markFinished(stage.id, store::StageStatus::kFinished); });
 }
 
@@ -72,8 +74,8 @@ void RunEvents::progress(const std::string& stage, std::int64_t done, std::int64
     session_ = ProgressSession{
         .stage = stage, .phase = phase, .total = total, .doneAtStart = done, .started = now};
   }
-  bool due = !session_->lastEmitted || now - *session_->lastEmitted >= progressInterval_ ||
-             done >= total;
+  bool due =
+      !session_->lastEmitted || now - *session_->lastEmitted >= progressInterval_ || done >= total;
   if (!due) return;
   session_->lastEmitted = now;
   nlohmann::json payload = {{"stage", stage}, {"done", done}, {"total", total}};
@@ -93,16 +95,13 @@ void RunEvents::metric(const store::Stage& stage, const std::string& name, std::
                        double value) {
   if (!std::isfinite(value)) return;  // JSON has no NaN; a diverged loss shows as a gap
   std::string series = stage.kind + "/" + name;
-  emitInTransaction(EventKind::kMetric,
-                    {{"stage", stage.kind}, {"name", series}, {"step", step}, {"value", value}},
-                    [&] {
-                      store::MetricRow row{.runId = runId_,
-                                           .stageId = stage.id,
-                                           .step = step,
-                                           .name = series,
-                                           .value = value};
-                      workspace_.metrics().append(std::span<const store::MetricRow>(&row, 1));
-                    });
+  emitInTransaction(
+      EventKind::kMetric,
+      {{"stage", stage.kind}, {"name", series}, {"step", step}, {"value", value}}, [&] {
+        store::MetricRow row{
+            .runId = runId_, .stageId = stage.id, .step = step, .name = series, .value = value};
+        workspace_.metrics().append(std::span<const store::MetricRow>(&row, 1));
+      });
 }
 
 void RunEvents::artifact(const store::Stage& stage, const std::string& kind,

@@ -36,8 +36,7 @@ class RunEvents {
   void progress(const std::string& stage, std::int64_t done, std::int64_t total,
                 const std::string& phase = {});
   // A point of the series "<stage>/<name>" (metrics table and a metric event, one transaction).
-  void metric(const store::Stage& stage, const std::string& name, std::int64_t step,
-              double value);
+  void metric(const store::Stage& stage, const std::string& name, std::int64_t step, double value);
   // Hashes `path` (file or folder) and records it as an artifact of the stage.
   void artifact(const store::Stage& stage, const std::string& kind,
                 const std::filesystem::path& path);

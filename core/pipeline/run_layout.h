@@ -18,8 +18,8 @@ class RunLayout {
 
   const std::filesystem::path& workspace() const { return workspace_; }
   std::int64_t runId() const { return runId_; }
-  std::filesystem::path runFolder() const;  // <workspace>/runs/<id>
-  std::filesystem::path lockFile() const;   // runs/<id>/worker.lock
+  std::filesystem::path runFolder() const;   // <workspace>/runs/<id>
+  std::filesystem::path lockFile() const;    // runs/<id>/worker.lock
   std::filesystem::path cancelFile() const;  // runs/<id>/cancel-requested
   std::filesystem::path stageFolder(int position, StageKind kind) const;
 

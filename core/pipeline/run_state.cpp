@@ -32,7 +32,8 @@ RunState describeRun(store::Workspace& workspace, const store::Run& run) {
     if (state.workerPid && eta != progress->payload.end() && eta->is_number()) {
       // Counted down from when it was reported.
       double since = double(store::toMilliseconds(store::currentTimestamp()) -
-                            store::toMilliseconds(progress->time)) / 1000.0;
+                            store::toMilliseconds(progress->time)) /
+                     1000.0;
       state.etaSeconds = std::max(0.0, eta->get<double>() - since);
     }
   }

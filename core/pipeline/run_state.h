@@ -4,9 +4,10 @@
 // the last progress report while a worker is live.
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
-#include <sys/types.h>
 
 #include "core/store/workspace.h"
 
@@ -17,8 +18,8 @@ struct RunState {
   std::optional<pid_t> workerPid;                        // the live worker, if any
   int stagePosition = 0;  // of the current stage (1-based); 0 before the first
   int stageCount = 0;
-  std::string phase;                  // of the last progress event ("training", ...)
-  std::optional<double> etaSeconds;   // only while a worker is live
+  std::string phase;                 // of the last progress event ("training", ...)
+  std::optional<double> etaSeconds;  // only while a worker is live
 };
 
 RunState describeRun(store::Workspace& workspace, const store::Run& run);

@@ -24,7 +24,7 @@ class StopRequested : public Error {
 struct StageContext {
   store::Workspace& workspace;
   store::Stage stage;
-  std::filesystem::path folder;  // absolute, created before the stage runs
+  std::filesystem::path folder;                         // absolute, created before the stage runs
   std::map<std::string, std::filesystem::path> inputs;  // name -> absolute path
   RunEvents& events;
   const std::atomic<bool>& stop;

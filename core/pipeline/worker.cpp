@@ -31,7 +31,8 @@ void runStage(const StageConfig& config, StageContext& context) {
   std::visit(
       [&](const auto& parameters) {
         using T = std::decay_t<decltype(parameters)>;
-        if constexpr (std::is_same_v<T, PretrainBaseStage>) runPretrainBaseStage(parameters, context);
+        if constexpr (std::is_same_v<T, PretrainBaseStage>)
+          runPretrainBaseStage(parameters, context);
         if constexpr (std::is_same_v<T, SearchStage>) runSearchStage(parameters, context);
         if constexpr (std::is_same_v<T, LinearizeStage>) runLinearizeStage(parameters, context);
         if constexpr (std::is_same_v<T, SftStage>) runSftStage(parameters, context);
@@ -60,9 +61,9 @@ WorkerResult stopped(store::Workspace& workspace, RunEvents& events, const RunLa
   RunStatus status = cancelled ? RunStatus::kCancelled : RunStatus::kInterrupted;
   workspace.runs().updateStatus(layout.runId(), status);
   std::string next = "astro resume " + std::to_string(layout.runId()) + " continues it";
-  events.log(std::string(cancelled ? "cancelled" : "stopped") + " after saving a checkpoint; " +
-                 next,
-             {{"status", store::runStatusName(status)}});
+  events.log(
+      std::string(cancelled ? "cancelled" : "stopped") + " after saving a checkpoint; " + next,
+      {{"status", store::runStatusName(status)}});
   return {cancelled ? WorkerOutcome::kCancelled : WorkerOutcome::kInterrupted, next};
 }
 

@@ -4,9 +4,10 @@
 // ask who holds it (for `astro cancel` and for showing a dead "running" run as interrupted).
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <optional>
-#include <sys/types.h>
 
 namespace astro::pipeline {
 

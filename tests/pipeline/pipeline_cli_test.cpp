@@ -69,8 +69,8 @@ bool waitForFirstMetric(WorkerProcess& worker) {
 }
 
 QJsonObject runJson(const fs::path& workspace, int runId) {
-  auto shown = runProgram(cliPath(), withWorkspace(workspace, {"runs", "show", QString::number(runId),
-                                                               "--json"}));
+  auto shown = runProgram(
+      cliPath(), withWorkspace(workspace, {"runs", "show", QString::number(runId), "--json"}));
   return QJsonDocument::fromJson(shown.out.toUtf8()).object();
 }
 
@@ -105,15 +105,15 @@ class PipelineCliTest : public QObject {
 
   void run_printsTheRunIdFirst_thenTheEventLog() {
     Fixture fixture = makeFixture("pipeline-cli-run");
-    auto run = runProgram(cliPath(), withWorkspace(fixture.workspace,
-                                                   {"run", writeSftConfig(fixture, 1)}));
+    auto run = runProgram(cliPath(),
+                          withWorkspace(fixture.workspace, {"run", writeSftConfig(fixture, 1)}));
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     auto lines = run.out.split('\n', Qt::SkipEmptyParts);
     QCOMPARE(lines.front(), QString("run 1"));
     auto replay = runProgram(cliPath(), withWorkspace(fixture.workspace, {"events", "1"}));
     QCOMPARE(replay.out.split('\n', Qt::SkipEmptyParts), lines.mid(1));
-    auto since = runProgram(cliPath(), withWorkspace(fixture.workspace,
-                                                     {"events", "1", "--since", "3"}));
+    auto since =
+        runProgram(cliPath(), withWorkspace(fixture.workspace, {"events", "1", "--since", "3"}));
     QCOMPARE(since.out.split('\n', Qt::SkipEmptyParts), lines.mid(4));
     QVERIFY(eventOf(lines.last().toStdString())->payload["status"] == "finished");
 
@@ -182,7 +182,8 @@ class PipelineCliTest : public QObject {
     std::ofstream(fixture.data, std::ios::app) << original.substr(0, original.find('\n') + 1);
     auto refused = runProgram(cliPath(), withWorkspace(fixture.workspace, {"resume", "1"}));
     QCOMPARE(refused.exitCode, 1);
-    QVERIFY2(refused.err.contains("input 'data'") && refused.err.contains("changed since the run") &&
+    QVERIFY2(refused.err.contains("input 'data'") &&
+                 refused.err.contains("changed since the run") &&
                  refused.err.contains(QString::fromStdString(fixture.data.string())),
              qPrintable(refused.err));
     auto errors = runProgram(cliPath(), withWorkspace(fixture.workspace, {"events", "1"}));
@@ -228,15 +229,16 @@ class PipelineCliTest : public QObject {
     QCOMPARE(runObject(fixture.workspace, 1)["name"].toString(),
              "../../../../x/$(touch " + marker + "); `touch " + marker + "`");
     // Names with control characters (terminal escapes, newlines) are refused.
-    auto escape = runProgram(cliPath(), withWorkspace(fixture.workspace,
-                                                      {"run", config, "--name", "a\x1b[2Jb"}));
+    auto escape = runProgram(
+        cliPath(), withWorkspace(fixture.workspace, {"run", config, "--name", "a\x1b[2Jb"}));
     QCOMPARE(escape.exitCode, 2);
     // A config path is a literal file name: nothing runs it.
     fs::path evil = fixture.dir / "evil.toml";
     std::ofstream(evil) << "[search]\ndataset = \"$(touch " << marker.toStdString()
                         << ")\"\nmodel = \"" << fixture.model.string() << "\"\n";
-    auto missing = runProgram(cliPath(), withWorkspace(fixture.workspace,
-                                                       {"run", QString::fromStdString(evil.string())}));
+    auto missing = runProgram(
+        cliPath(),
+        withWorkspace(fixture.workspace, {"run", QString::fromStdString(evil.string())}));
     QCOMPARE(missing.exitCode, 1);
     QVERIFY2(missing.err.contains("does not exist"), qPrintable(missing.err));
     QVERIFY(!fs::exists(marker.toStdString()));
@@ -247,8 +249,9 @@ class PipelineCliTest : public QObject {
                           << fixture.model.string() << "\"}]\n"
                           << "datasets = [{name = \"/tmp/../../escaped-data\", path = \""
                           << (sharedFixture / "puzzles/test.jsonl").string() << "\"}]\n";
-    auto evaluated = runProgram(cliPath(), withWorkspace(fixture.workspace,
-                                                         {"run", QString::fromStdString(labels.string())}));
+    auto evaluated = runProgram(
+        cliPath(),
+        withWorkspace(fixture.workspace, {"run", QString::fromStdString(labels.string())}));
     QVERIFY2(evaluated.exitCode == 0, qPrintable(evaluated.err));
     QVERIFY(fs::exists(fixture.workspace / "runs/2/1-evaluate/units/model0-dataset0.jsonl"));
     QStringList outside = filesOutside(fixture.dir, {fixture.workspace});

@@ -1,10 +1,11 @@
 // Pipeline configs: every error names the file, line and key (unknown keys and tables included),
 // omitted parameters keep the stage libraries' defaults, inputs default to earlier stages'
 // outputs, and every preset in resources/pipelines parses.
+#include "core/pipeline/pipeline_config.h"
+
 #include <QtTest>
 
 #include "core/base/error.h"
-#include "core/pipeline/pipeline_config.h"
 #include "core/pipeline/stage_inputs.h"
 
 using namespace astro::pipeline;
@@ -39,12 +40,14 @@ class PipelineConfigTest : public QObject {
   void unknownKey_isAnErrorNamingTheKeyAndItsLine() {
     int line = 0;
     std::string field;
-    QString message = parseError("[run]\nseed = 1\n\n[search]\ndataset = \"d.jsonl\"\n"
-                                 "model = \"m\"\niterations = 8\nitertions = 9\n",
-                                 &line, &field);
+    QString message = parseError(
+        "[run]\nseed = 1\n\n[search]\ndataset = \"d.jsonl\"\n"
+        "model = \"m\"\niterations = 8\nitertions = 9\n",
+        &line, &field);
     QCOMPARE(line, 8);
     QCOMPARE(field, std::string("search.itertions"));
-    QVERIFY2(message.startsWith("p.toml:8: field 'search.itertions': unknown key"), qPrintable(message));
+    QVERIFY2(message.startsWith("p.toml:8: field 'search.itertions': unknown key"),
+             qPrintable(message));
     QVERIFY(message.contains("iterations"));  // lists the keys the table knows
   }
 
@@ -102,10 +105,10 @@ class PipelineConfigTest : public QObject {
 
   void libraryRangeChecks_areReportedAtTheTable() {
     int line = 0;
-    QString message =
-        parseError("[pretrain-base]\n[linearize]\ntrees = \"t.jsonl\"\nmin_detours = 3\n"
-                   "max_detours = 1\n",
-                   &line);
+    QString message = parseError(
+        "[pretrain-base]\n[linearize]\ntrees = \"t.jsonl\"\nmin_detours = 3\n"
+        "max_detours = 1\n",
+        &line);
     QCOMPARE(line, 2);
     QVERIFY2(message.contains("linearize"), qPrintable(message));
   }
@@ -123,7 +126,8 @@ class PipelineConfigTest : public QObject {
   }
 
   void omittedParameters_keepTheLibraryDefaults() {
-    auto config = parsePipelineConfig("[pretrain-base]\n[search]\n[linearize]\n[sft]\n[rl]\n", "p.toml", "/b");
+    auto config = parsePipelineConfig("[pretrain-base]\n[search]\n[linearize]\n[sft]\n[rl]\n",
+                                      "p.toml", "/b");
     astro::train::BasePretrainingOptions pretrainDefaults;
     const auto& pretrain = parameters<PretrainBaseStage>(config, StageKind::kPretrainBase).options;
     QCOMPARE(pretrain.trainProblems, pretrainDefaults.trainProblems);
@@ -179,7 +183,8 @@ class PipelineConfigTest : public QObject {
     QCOMPARE(evaluate.models.at(0).label, std::string("base"));  // the search's model
     QCOMPARE(evaluate.datasets.at(0).label, std::string("math500"));
     QCOMPARE(evaluate.datasets.at(1).label, std::string("AIME"));
-    QCOMPARE(evaluate.datasets.at(1).dataset.path, std::filesystem::path("/configs/here/aime.jsonl"));
+    QCOMPARE(evaluate.datasets.at(1).dataset.path,
+             std::filesystem::path("/configs/here/aime.jsonl"));
     auto inputs = stageInputs(config.stages.at(1));
     QCOMPARE(inputs.at(0).first, std::string("model:base"));
   }

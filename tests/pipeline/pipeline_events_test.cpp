@@ -83,8 +83,9 @@ class PipelineEventsTest : public QObject {
   }
 
   void eventText_isShortAndSkipsMetrics() {
-    store::Event started{.kind = EventKind::kStageStarted,
-                         .payload = {{"stage", "sft"}, {"position", 4}, {"stages", 7}, {"resumed", true}}};
+    store::Event started{
+        .kind = EventKind::kStageStarted,
+        .payload = {{"stage", "sft"}, {"position", 4}, {"stages", 7}, {"resumed", true}}};
     QCOMPARE(*pipeline::eventText(started), std::string("[4/7 sft] resumed"));
     store::Event log{.kind = EventKind::kLog, .payload = {{"stage", "search"}, {"message", "hi"}}};
     QCOMPARE(*pipeline::eventText(log), std::string("[search] hi"));

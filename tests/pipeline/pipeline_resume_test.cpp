@@ -107,8 +107,8 @@ class PipelineResumeTest : public QObject {
     }
     // A reader that holds events up to N gets exactly N+1.. from `astro events --since N`.
     std::int64_t since = random.bounded(0, int(events.size()));
-    auto replay = runProgram(cliPath(), withWorkspace(killed, {"events", "1", "--since",
-                                                               QString::number(since)}));
+    auto replay = runProgram(
+        cliPath(), withWorkspace(killed, {"events", "1", "--since", QString::number(since)}));
     QCOMPARE(replay.exitCode, 0);
     auto lines = replay.out.split('\n', Qt::SkipEmptyParts);
     QCOMPARE(lines.size(), qsizetype(events.size()) - since);

@@ -94,9 +94,9 @@ fs::path makeTinyWorldFixture(const fs::path& dir) {
     fs::copy_file(fs::path(ASTRO_SOURCE_DIR) / "resources/world" / name, dir / "model" / name,
                   fs::copy_options::overwrite_existing);
   }
-  auto generate = runProgram(cliPath(), {"world", "generate", "--seed", "5", "--out",
-                                         folder + "/puzzles", "--train", "8", "--test", "4",
-                                         "--numbers", "3", "--max-target", "30"});
+  auto generate = runProgram(
+      cliPath(), {"world", "generate", "--seed", "5", "--out", folder + "/puzzles", "--train", "8",
+                  "--test", "4", "--numbers", "3", "--max-target", "30"});
   if (generate.exitCode != 0) throw Error("world generate failed: " + generate.err.toStdString());
   return dir / "model";
 }
@@ -116,9 +116,9 @@ std::vector<std::string> storeSnapshot(const fs::path& workspace, std::int64_t r
   std::vector<std::string> lines;
   store::Run run = store.runs().get(runId);
   lines.push_back("run " + run.name + " " + store::runStatusName(run.status) + " " +
-                  store::runKindName(run.kind) + " host=" + run.host + " stage=" +
-                  run.currentStage + " progress=" + std::to_string(run.progressDone) + "/" +
-                  std::to_string(run.progressTotal));
+                  store::runKindName(run.kind) + " host=" + run.host +
+                  " stage=" + run.currentStage + " progress=" + std::to_string(run.progressDone) +
+                  "/" + std::to_string(run.progressTotal));
   lines.push_back("config " + run.config);
   std::map<std::int64_t, int> positions;
   for (const store::Stage& stage : store.stages().list(runId)) {
@@ -148,8 +148,8 @@ std::vector<std::string> storeSnapshot(const fs::path& workspace, std::int64_t r
   }
   for (const auto& summary : store.trees().list(runId)) {
     auto tree = store.trees().get(summary.id);
-    std::string line = "tree " + summary.stage + " " + summary.problemId + " " +
-                       std::to_string(tree.nodes.size());
+    std::string line =
+        "tree " + summary.stage + " " + summary.problemId + " " + std::to_string(tree.nodes.size());
     for (const auto& node : tree.nodes) {
       line += " [" + std::to_string(node.id) + " " +
               (node.parent ? std::to_string(*node.parent) : "-") + " " +

@@ -35,7 +35,7 @@ class WorkerProcess {
   qint64 pid() const;
 
   const std::vector<std::string>& lines() const { return lines_; }  // every line read so far
-  QString errors();  // stderr so far
+  QString errors();                                                 // stderr so far
 
  private:
   std::unique_ptr<QProcess> process_;

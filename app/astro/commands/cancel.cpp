@@ -64,24 +64,25 @@ void cancelRun(const CancelOptions& options) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  std::cout << run << " "
-            << astro::store::runStatusName(workspace.runs().get(options.runId).status) << "\n";
+  std::cout << run << " " << astro::store::runStatusName(workspace.runs().get(options.runId).status)
+            << "\n";
 }
 
-const astro::cli::CommandRegistration kCancel{"12-cancel", [](CLI::App& root) {
-  auto options = std::make_shared<CancelOptions>();
-  CLI::App* command = root.add_subcommand(
-      "cancel",
-      "Stop a pipeline run from any process: its worker checkpoints and exits, and the run is\n"
-      "marked cancelled (`astro resume` can still continue it).");
-  command->add_option("RUN", options->runId, "Run id (see astro runs list)")
-      ->required()
-      ->check(CLI::PositiveNumber);
-  command->add_option("--timeout", options->timeout, "Seconds to wait for the worker to stop")
-      ->check(CLI::Range(0.0, 1e6))
-      ->capture_default_str();
-  command->add_flag("!--no-wait", options->wait, "Return once the worker has been signalled");
-  command->callback([options] { cancelRun(*options); });
-}};
+const astro::cli::CommandRegistration kCancel{
+    "12-cancel", [](CLI::App& root) {
+      auto options = std::make_shared<CancelOptions>();
+      CLI::App* command = root.add_subcommand(
+          "cancel",
+          "Stop a pipeline run from any process: its worker checkpoints and exits, and the run is\n"
+          "marked cancelled (`astro resume` can still continue it).");
+      command->add_option("RUN", options->runId, "Run id (see astro runs list)")
+          ->required()
+          ->check(CLI::PositiveNumber);
+      command->add_option("--timeout", options->timeout, "Seconds to wait for the worker to stop")
+          ->check(CLI::Range(0.0, 1e6))
+          ->capture_default_str();
+      command->add_flag("!--no-wait", options->wait, "Return once the worker has been signalled");
+      command->callback([options] { cancelRun(*options); });
+    }};
 
 }  // namespace

@@ -33,13 +33,14 @@ void printEvents(const EventsOptions& options) {
   if (!std::filesystem::exists(astro::workspaceDatabasePath(folder))) {
     throw astro::Error("no " + run + " in workspace " + folder.string());
   }
-  auto workspace = astro::store::Workspace::open(folder, {.readOnly = true, .quickCheckMaxBytes = 0});
+  auto workspace =
+      astro::store::Workspace::open(folder, {.readOnly = true, .quickCheckMaxBytes = 0});
   workspace.runs().get(options.runId);  // "no run N in workspace ..."
-  astro::pipeline::ConsoleOutput console(
-      stdout, stderr,
-      options.format == "text" ? astro::pipeline::ConsoleFormat::kText
-                               : astro::pipeline::ConsoleFormat::kJson,
-      false);
+  astro::pipeline::ConsoleOutput console(stdout, stderr,
+                                         options.format == "text"
+                                             ? astro::pipeline::ConsoleFormat::kText
+                                             : astro::pipeline::ConsoleFormat::kJson,
+                                         false);
   astro::pipeline::RunLayout layout(workspace.folder(), options.runId);
   std::int64_t since = options.since;
   auto drain = [&] {
@@ -68,26 +69,28 @@ void printEvents(const EventsOptions& options) {
   }
 }
 
-const astro::cli::CommandRegistration kEvents{"13-events", [](CLI::App& root) {
-  auto options = std::make_shared<EventsOptions>();
-  CLI::App* command = root.add_subcommand(
-      "events",
-      "Print a run's events after seq N as JSON lines ({run, seq, time, kind, payload}), the\n"
-      "stream `astro run` prints; --follow waits for new ones until the worker stops.");
-  command->add_option("RUN", options->runId, "Run id (see astro runs list)")
-      ->required()
-      ->check(CLI::PositiveNumber);
-  command->add_option("--since", options->since, "Print events with seq > N")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  command->add_flag("--follow,-f", options->follow, "Keep printing new events while a worker runs");
-  command->add_option("--format", options->format, "json or text")
-      ->check(CLI::IsMember({"json", "text"}))
-      ->capture_default_str();
-  command->add_option("--poll", options->poll, "Seconds between polls with --follow")
-      ->check(CLI::Range(0.01, 60.0))
-      ->capture_default_str();
-  command->callback([options] { printEvents(*options); });
-}};
+const astro::cli::CommandRegistration kEvents{
+    "13-events", [](CLI::App& root) {
+      auto options = std::make_shared<EventsOptions>();
+      CLI::App* command = root.add_subcommand(
+          "events",
+          "Print a run's events after seq N as JSON lines ({run, seq, time, kind, payload}), the\n"
+          "stream `astro run` prints; --follow waits for new ones until the worker stops.");
+      command->add_option("RUN", options->runId, "Run id (see astro runs list)")
+          ->required()
+          ->check(CLI::PositiveNumber);
+      command->add_option("--since", options->since, "Print events with seq > N")
+          ->check(CLI::NonNegativeNumber)
+          ->capture_default_str();
+      command->add_flag("--follow,-f", options->follow,
+                        "Keep printing new events while a worker runs");
+      command->add_option("--format", options->format, "json or text")
+          ->check(CLI::IsMember({"json", "text"}))
+          ->capture_default_str();
+      command->add_option("--poll", options->poll, "Seconds between polls with --follow")
+          ->check(CLI::Range(0.01, 60.0))
+          ->capture_default_str();
+      command->callback([options] { printEvents(*options); });
+    }};
 
 }  // namespace

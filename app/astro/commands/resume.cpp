@@ -26,18 +26,20 @@ void resumeRun(const ResumeOptions& options) {
   astro::cli::runWorkerSession(workspace, options.runId, config.threads, options.session);
 }
 
-const astro::cli::CommandRegistration kResume{"11-resume", [](CLI::App& root) {
-  auto options = std::make_shared<ResumeOptions>();
-  CLI::App* command = root.add_subcommand(
-      "resume",
-      "Continue a pipeline run after SIGTERM, a crash, a kill or a failed stage: finished\n"
-      "stages are kept, the interrupted one resumes from its last checkpoint. The first stdout\n"
-      "line is \"run <ID>\"; then the new events (seq numbers continue the run's log).");
-  command->add_option("RUN", options->runId, "Run id (see astro runs list)")
-      ->required()
-      ->check(CLI::PositiveNumber);
-  astro::cli::addWorkerSessionOptions(*command, options->session);
-  command->callback([options] { resumeRun(*options); });
-}};
+const astro::cli::CommandRegistration kResume{
+    "11-resume", [](CLI::App& root) {
+      auto options = std::make_shared<ResumeOptions>();
+      CLI::App* command = root.add_subcommand(
+          "resume",
+          "Continue a pipeline run after SIGTERM, a crash, a kill or a failed stage: finished\n"
+          "stages are kept, the interrupted one resumes from its last checkpoint. The first "
+          "stdout\n"
+          "line is \"run <ID>\"; then the new events (seq numbers continue the run's log).");
+      command->add_option("RUN", options->runId, "Run id (see astro runs list)")
+          ->required()
+          ->check(CLI::PositiveNumber);
+      astro::cli::addWorkerSessionOptions(*command, options->session);
+      command->callback([options] { resumeRun(*options); });
+    }};
 
 }  // namespace

@@ -33,19 +33,22 @@ void runPipeline(const RunCommandOptions& options) {
   astro::cli::runWorkerSession(workspace, runId, config.threads, options.session);
 }
 
-const astro::cli::CommandRegistration kRun{"10-run", [](CLI::App& root) {
-  auto options = std::make_shared<RunCommandOptions>();
-  CLI::App* command = root.add_subcommand(
-      "run",
-      "Run a pipeline config (TOML: pretrain-base, search, linearize, sft, rl, evaluate,\n"
-      "analyze) as a new run of the workspace. The first stdout line is \"run <ID>\"; then one\n"
-      "event per line. SIGTERM or Ctrl-C checkpoints and stops; `astro resume ID` continues.");
-  command->add_option("CONFIG", options->config, "Pipeline config (resources/pipelines/*.toml)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  command->add_option("--name", options->name, "Run name (default: [run] name or the file stem)");
-  astro::cli::addWorkerSessionOptions(*command, options->session);
-  command->callback([options] { runPipeline(*options); });
-}};
+const astro::cli::CommandRegistration kRun{
+    "10-run", [](CLI::App& root) {
+      auto options = std::make_shared<RunCommandOptions>();
+      CLI::App* command = root.add_subcommand(
+          "run",
+          "Run a pipeline config (TOML: pretrain-base, search, linearize, sft, rl, evaluate,\n"
+          "analyze) as a new run of the workspace. The first stdout line is \"run <ID>\"; then "
+          "one\n"
+          "event per line. SIGTERM or Ctrl-C checkpoints and stops; `astro resume ID` continues.");
+      command->add_option("CONFIG", options->config, "Pipeline config (resources/pipelines/*.toml)")
+          ->required()
+          ->check(CLI::ExistingFile);
+      command->add_option("--name", options->name,
+                          "Run name (default: [run] name or the file stem)");
+      astro::cli::addWorkerSessionOptions(*command, options->session);
+      command->callback([options] { runPipeline(*options); });
+    }};
 
 }  // namespace

@@ -93,7 +93,8 @@ void listRuns(const ListOptions& options) {
   auto runs = workspace.runs().list();
   if (options.json) {
     ordered_json list = ordered_json::array();
-    for (const Run& run : runs) list.push_back(runJson(run, astro::pipeline::describeRun(workspace, run)));
+    for (const Run& run : runs)
+      list.push_back(runJson(run, astro::pipeline::describeRun(workspace, run)));
     std::cout << list.dump() << "\n";
     return;
   }

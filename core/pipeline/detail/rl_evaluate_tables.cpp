@@ -159,9 +159,8 @@ RlStage readRlTable(TomlTableReader& table, const RunDefaults& run, AvailableInp
   table.real("clip_high", options.clipHigh, 0.0, 100.0);
   table.real("kl", options.klCoefficient, 0.0, 1e6);
   table.boolean("divide_by_std", options.divideByStd);
-  std::string aggregation = options.aggregation == train::LossAggregation::TokenMean
-                                ? "token-mean"
-                                : "sequence-mean";
+  std::string aggregation =
+      options.aggregation == train::LossAggregation::TokenMean ? "token-mean" : "sequence-mean";
   table.text("aggregation", aggregation, {"token-mean", "sequence-mean"});
   options.aggregation = train::parseLossAggregation(aggregation);
   table.integer("optimization_epochs", options.optimizationEpochs, 1, 1000);

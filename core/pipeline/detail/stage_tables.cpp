@@ -70,6 +70,8 @@ PretrainBaseStage readPretrainBaseTable(TomlTableReader& table, const RunDefault
   table.real("learning_rate", options.learningRate, 0.0, 10.0);
   table.integer("warmup_steps", options.warmupSteps, 0, kMaxCount);
   table.integer("sequences_per_step", options.sequencesPerStep, 1, 1 << 20);
+  table.integer("row_length", options.rowLength, 16, 1 << 20);
+  table.integer("rows_per_micro_batch", options.rowsPerMicroBatch, 1, 1 << 16);
   table.integer("evaluation_samples", options.evaluationSamples, 1, 4096);
   table.integer("max_new_tokens", options.maxNewTokens, 1, 1 << 20);
   readGenerator(table, options.generator);
@@ -92,7 +94,8 @@ SearchStage readSearchTable(TomlTableReader& table, const RunDefaults& run,
   stage.model = readInput(table, "model", run, available.baseModel,
                           "give a model folder, or add a [pretrain-base] stage");
   fs::path tokenizer;
-  if (table.path("tokenizer", tokenizer, run.baseDir)) stage.tokenizer = InputRef{.path = tokenizer};
+  if (table.path("tokenizer", tokenizer, run.baseDir))
+    stage.tokenizer = InputRef{.path = tokenizer};
   table.text("verifier", stage.verifier, {"auto", "math", "countdown"});
   table.integer("limit", stage.limit, 0, kMaxCount);
   table.integer("pass_samples", stage.passSamples, 0, 4096);
@@ -158,8 +161,7 @@ SftStage readSftTable(TomlTableReader& table, const RunDefaults& run, AvailableI
   if (choice == "astro" || choice == "direct") {
     const auto& produced = choice == "astro" ? available.astroData : available.directData;
     if (!produced) {
-      table.fail("data", "\"" + choice +
-                             "\" needs a [linearize] stage; give a JSONL path instead");
+      table.fail("data", "\"" + choice + "\" needs a [linearize] stage; give a JSONL path instead");
     }
     stage.data = *produced;
   } else {

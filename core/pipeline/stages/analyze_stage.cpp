@@ -31,7 +31,8 @@ std::unique_ptr<math::Verifier> chooseSampleVerifier(const AnalyzeStage& config,
                                                      const analysis::ImportResult& ungraded) {
   std::vector<math::Problem> problems;
   for (const auto& sample : ungraded.samples) {
-    problems.push_back({.id = sample.problemId, .question = sample.prompt, .answer = sample.goldAnswer});
+    problems.push_back(
+        {.id = sample.problemId, .question = sample.prompt, .answer = sample.goldAnswer});
   }
   return train::chooseVerifier(problems, config.verifier);
 }
@@ -40,8 +41,7 @@ std::unique_ptr<math::Verifier> chooseSampleVerifier(const AnalyzeStage& config,
 
 void runAnalyzeStage(const AnalyzeStage& config, StageContext& context) {
   const std::filesystem::path& samplesFile = context.input("samples");
-  auto verifier =
-      chooseSampleVerifier(config, analysis::importGenerations(samplesFile, nullptr));
+  auto verifier = chooseSampleVerifier(config, analysis::importGenerations(samplesFile, nullptr));
   analysis::ImportResult imported = analysis::importGenerations(samplesFile, verifier.get());
   if (imported.samples.empty()) {
     throw Error(samplesFile.string() + ": no usable samples (" +
@@ -50,14 +50,15 @@ void runAnalyzeStage(const AnalyzeStage& config, StageContext& context) {
   context.throwIfStopped();
   auto detector = makeDetector(config, context);
   auto analyzed = analysis::analyzeImport(imported, *detector);
-  auto summary = analysis::summarize(
-      analyzed, {.resamples = config.bootstrap, .seed = config.seed});
+  auto summary =
+      analysis::summarize(analyzed, {.resamples = config.bootstrap, .seed = config.seed});
   auto tables = analysis::summaryTables(summary);
   analysis::writeCsvTables(tables, context.folder / "tables");
 
   std::string report = "detector " + detector->name() + ", verifier " + verifier->name() + ", " +
                        std::to_string(imported.samples.size()) + " samples\n";
-  for (const auto& table : tables) report += "\n" + table.name + "\n" + analysis::formatTable(table);
+  for (const auto& table : tables)
+    report += "\n" + table.name + "\n" + analysis::formatTable(table);
   writeFileAtomically(context.folder / "report.txt", report);
 
   for (const auto& row : summary.checkpoints) {

@@ -92,12 +92,12 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
         const fs::path& folder = context.input("model:" + modelConfig.label);
         if (!model) model = model::LanguageModel::load(folder, context.device);
         if (!tokenizer) tokenizer = tokenizer::Tokenizer::fromDirectory(folder);
-        auto result = train::evaluatePolicy(
-            *model, *tokenizer, dataset.problems, *dataset.verifier, config.options,
-            [&](const train::EvaluationProgress& progress) {
-              context.throwIfStopped();
-              context.progress(done + progress.done, total);
-            });
+        auto result =
+            train::evaluatePolicy(*model, *tokenizer, dataset.problems, *dataset.verifier,
+                                  config.options, [&](const train::EvaluationProgress& progress) {
+                                    context.throwIfStopped();
+                                    context.progress(done + progress.done, total);
+                                  });
         PassRates rates = passRates(result, int(dataset.problems.size()),
                                     config.options.samplesPerProblem, config.options.greedy);
         writeFileAtomically(samplesFile, samplesJsonl(result, dataset, modelConfig.label));
@@ -111,7 +111,8 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
                       modelConfig.label + " on " + dataset.config->label + " (" +
                           std::to_string(rates.problems) + " problems)",
                       rates, dataset.config->label + "/" + modelConfig.label + "/");
-      nlohmann::ordered_json row = {{"model", modelConfig.label}, {"dataset", dataset.config->label}};
+      nlohmann::ordered_json row = {{"model", modelConfig.label},
+                                    {"dataset", dataset.config->label}};
       row.update(saved);
       results.push_back(row);
       allSamples += readFile(samplesFile);

@@ -42,9 +42,10 @@ void runLinearizeStage(const LinearizeStage& config, StageContext& context) {
               {{"dataset_table", exporter.report()}});
   if (astro.trajectories == 0) {
     // Not an error here: a stage that trains on this data refuses the empty file itself.
-    context.log("warning: no search tree holds a correct answer, so the SFT data is empty; search "
-                "more (iterations, children) or with a stronger policy",
-                {{"warning", true}});
+    context.log(
+        "warning: no search tree holds a correct answer, so the SFT data is empty; search "
+        "more (iterations, children) or with a stronger policy",
+        {{"warning", true}});
   }
   context.artifact("traces", context.folder / "astro_sft.jsonl");
   context.artifact("traces", context.folder / "direct_sft.jsonl");

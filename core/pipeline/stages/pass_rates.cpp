@@ -21,9 +21,8 @@ std::string PassRates::text() const {
 }
 
 nlohmann::ordered_json PassRates::toJson() const {
-  nlohmann::ordered_json json = {{"problems", problems},
-                                 {"samples_per_problem", samplesPerProblem},
-                                 {"pass@1", passAt1}};
+  nlohmann::ordered_json json = {
+      {"problems", problems}, {"samples_per_problem", samplesPerProblem}, {"pass@1", passAt1}};
   if (greedy) json["greedy"] = *greedy;
   for (auto [k, value] : passAtK) json["pass@" + std::to_string(k)] = value;
   json["mean_completion_tokens"] = meanCompletionTokens;

@@ -29,6 +29,18 @@ void dropPartialModelCopy(const fs::path& folder) {
   }
 }
 
+// The trainer's last checkpoint (training/latest.json), recorded on the stage row when it stops.
+void recordTrainingCheckpoint(StageContext& context) {
+  fs::path latest = context.folder / "training" / "latest.json";
+  if (!fs::exists(latest)) return;
+  auto pointer = nlohmann::json::parse(readFile(latest), nullptr, false);
+  if (!pointer.is_object() || !pointer.contains("checkpoint")) return;
+  context.workspace.stages().setCheckpoint(
+      context.stage.id,
+      checkpointText(context.folder / "training" / pointer["checkpoint"].get<std::string>(),
+                     context.workspace.folder()));
+}
+
 }  // namespace
 
 void runPretrainBaseStage(const PretrainBaseStage& config, StageContext& context) {
@@ -55,23 +67,28 @@ void runPretrainBaseStage(const PretrainBaseStage& config, StageContext& context
       result = train::pretrainWorldBase(options, callbacks);
       break;
     } catch (const StopRequested&) {
+      recordTrainingCheckpoint(context);
       throw;
     } catch (const Error& error) {
-      if (context.stopRequested()) throw StopRequested();  // "pretrain stopped at step N"
+      if (context.stopRequested()) {  // "pretrain stopped at step N"
+        recordTrainingCheckpoint(context);
+        throw StopRequested();
+      }
       if (attempt > 0 || !publishFinishedTraining(context.folder / "training", error)) throw;
     }
   }
 
   PassRates rates = passRates(result.evaluation, options.testProblems, options.evaluationSamples);
-  reportPassRates(context, "base policy on " + std::to_string(options.testProblems) +
-                               " held-out puzzles", rates);
+  reportPassRates(context,
+                  "base policy on " + std::to_string(options.testProblems) + " held-out puzzles",
+                  rates);
   writeFileAtomically(context.folder / "result.json", rates.toJson().dump(2) + "\n");
   context.artifact("model", result.model);
   context.artifact("dataset", context.folder / stageOutput(StageKind::kPretrainBase, "train"));
   context.artifact("dataset", context.folder / stageOutput(StageKind::kPretrainBase, "test"));
   context.artifact("report", context.folder / "result.json");
-  context.workspace.stages().setCheckpoint(context.stage.id,
-                                           checkpointText(result.model, context.workspace.folder()));
+  context.workspace.stages().setCheckpoint(
+      context.stage.id, checkpointText(result.model, context.workspace.folder()));
 }
 
 }  // namespace astro::pipeline

@@ -26,7 +26,8 @@ std::string format(const char* pattern, double a, double b = 0) {
 }
 
 // Pass rates of the starting policy per prompt: estimated once, then read from curation.json.
-std::vector<double> promptPassRates(const RlStage& config, const std::vector<math::Problem>& prompts,
+std::vector<double> promptPassRates(const RlStage& config,
+                                    const std::vector<math::Problem>& prompts,
                                     const math::Verifier& verifier, StageContext& context) {
   const fs::path file = context.folder / "curation.json";
   if (fs::exists(file)) {
@@ -70,16 +71,17 @@ std::vector<math::Problem> curate(const RlStage& config, const std::vector<math:
   }
   double mean = prompts.empty() ? 0.0 : sum / double(prompts.size());
   context.metric("start_pass_rate", 0, mean);
-  context.log("starting policy on " + std::to_string(prompts.size()) + " training prompts: " +
-                  format("pass@1 %.3f", mean) + " (" +
-                  std::to_string(config.curation.estimate.samplesPerProblem) +
-                  " samples each); kept " + std::to_string(kept.size()) + " with pass rates in " +
-                  format("[%.2f, %.2f]", config.curation.minPassRate, config.curation.maxPassRate) +
-                  " (" + std::to_string(tooHard) + " too hard, " + std::to_string(tooEasy) +
-                  " too easy)");
+  context.log("starting policy on " + std::to_string(prompts.size()) +
+              " training prompts: " + format("pass@1 %.3f", mean) + " (" +
+              std::to_string(config.curation.estimate.samplesPerProblem) + " samples each); kept " +
+              std::to_string(kept.size()) + " with pass rates in " +
+              format("[%.2f, %.2f]", config.curation.minPassRate, config.curation.maxPassRate) +
+              " (" + std::to_string(tooHard) + " too hard, " + std::to_string(tooEasy) +
+              " too easy)");
   if (kept.empty()) {
-    throw Error("prompt curation kept no prompt; widen min_pass_rate/max_pass_rate or set "
-                "curate = false");
+    throw Error(
+        "prompt curation kept no prompt; widen min_pass_rate/max_pass_rate or set "
+        "curate = false");
   }
   return kept;
 }
@@ -123,7 +125,8 @@ void runRlStage(const RlStage& config, StageContext& context) {
     }
   }
 
-  auto rates = context.workspace.metrics().series(context.stage.runId, context.stage.kind + "/pass_rate");
+  auto rates =
+      context.workspace.metrics().series(context.stage.runId, context.stage.kind + "/pass_rate");
   if (!rates.empty()) {
     context.log("GRPO for " + std::to_string(rates.size()) + " steps on " +
                 std::to_string(prompts.size()) + " prompts: training pass rate " +

@@ -42,7 +42,8 @@ int countPolicyCorrect(const SearchStage& config, const std::vector<math::Proble
       context.inputs.contains("tokenizer") ? context.input("tokenizer") : modelFolder);
   auto model = model::LanguageModel::load(modelFolder, context.device);
   search::LanguageModelPolicy policy(
-      model, tokenizer, search::LanguageModelPolicyOptions{.stepDelimiter = config.mcts.stepDelimiter});
+      model, tokenizer,
+      search::LanguageModelPolicyOptions{.stepDelimiter = config.mcts.stepDelimiter});
   int correct = 0;
   for (std::size_t first = 0; first < problems.size(); first += kPassChunk) {
     context.throwIfStopped();
@@ -72,7 +73,8 @@ void runSearchStage(const SearchStage& config, StageContext& context) {
   job.mcts = config.mcts;
 
   std::vector<math::Problem> problems = math::loadDataset(job.dataset).problems;
-  if (config.limit > 0 && problems.size() > std::size_t(config.limit)) problems.resize(config.limit);
+  if (config.limit > 0 && problems.size() > std::size_t(config.limit))
+    problems.resize(config.limit);
   const int total = static_cast<int>(problems.size());
   const int stored = static_cast<int>(
       context.workspace.trees().count(context.stage.runId, std::string(context.stage.kind)));
@@ -90,7 +92,8 @@ void runSearchStage(const SearchStage& config, StageContext& context) {
   int solved = 0;
   int treeCount = 0;
   for (const math::Problem& problem : problems) {
-    auto stored = context.workspace.trees().find(context.stage.runId, context.stage.kind, problem.id);
+    auto stored =
+        context.workspace.trees().find(context.stage.runId, context.stage.kind, problem.id);
     if (!stored) continue;
     search::SearchTree tree = search::treeFromStore(*stored);
     lines += search::treeToJsonText(tree) + "\n";
@@ -100,10 +103,11 @@ void runSearchStage(const SearchStage& config, StageContext& context) {
   const fs::path treesFile = context.folder / stageOutput(StageKind::kSearch, "trees");
   writeFileAtomically(treesFile, lines);
 
-  nlohmann::ordered_json result = {{"problems", total},
-                                   {"trees", treeCount},
-                                   {"trees_solved", solved},
-                                   {"solve_rate", treeCount > 0 ? double(solved) / treeCount : 0.0}};
+  nlohmann::ordered_json result = {
+      {"problems", total},
+      {"trees", treeCount},
+      {"trees_solved", solved},
+      {"solve_rate", treeCount > 0 ? double(solved) / treeCount : 0.0}};
   context.metric("solve_rate", 0, result["solve_rate"].get<double>());
   std::string message = "searched " + std::to_string(treeCount) + " problems (" +
                         std::to_string(config.mcts.iterations) +

@@ -16,7 +16,8 @@ void runSftStage(const SftStage& config, StageContext& context) {
   options.device = context.device;
 
   if (std::filesystem::file_size(options.data) == 0) {
-    throw Error(options.data.string() + " holds no training example (when it comes from the "
+    throw Error(options.data.string() +
+                " holds no training example (when it comes from the "
                 "linearize stage: no search tree had a correct answer)");
   }
   if (!hasFinalModel(context.folder)) {
@@ -35,8 +36,8 @@ void runSftStage(const SftStage& config, StageContext& context) {
     try {
       train::SftResult result = train::runSft(options, callbacks);
       if (result.stopped) throw StopRequested();
-      if (result.resumed) context.log("resumed SFT at a checkpoint; now at step " +
-                                      std::to_string(result.finalStep));
+      if (result.resumed)
+        context.log("resumed SFT at a checkpoint; now at step " + std::to_string(result.finalStep));
     } catch (const StopRequested&) {
       throw;
     } catch (const Error& error) {
@@ -45,9 +46,11 @@ void runSftStage(const SftStage& config, StageContext& context) {
   }
 
   // From the stored series, so a resumed stage reports what an uninterrupted one would.
-  auto losses = context.workspace.metrics().series(context.stage.runId, context.stage.kind + "/loss");
+  auto losses =
+      context.workspace.metrics().series(context.stage.runId, context.stage.kind + "/loss");
   char message[160];
-  std::snprintf(message, sizeof(message), "fine-tuned for %zu steps; loss %.4f at the first step, %.4f at the last",
+  std::snprintf(message, sizeof(message),
+                "fine-tuned for %zu steps; loss %.4f at the first step, %.4f at the last",
                 losses.size(), losses.empty() ? 0.0 : losses.front().value,
                 losses.empty() ? 0.0 : losses.back().value);
   context.log(message);
