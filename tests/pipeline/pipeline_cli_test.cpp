@@ -130,7 +130,7 @@ class PipelineCliTest : public QObject {
 
   void sigterm_checkpointsAndStops_thenResumeFinishes() {
     Fixture fixture = makeFixture("pipeline-cli-sigterm");
-    WorkerProcess worker(withWorkspace(fixture.workspace, {"run", writeSftConfig(fixture, 2)}));
+    WorkerProcess worker(withWorkspace(fixture.workspace, {"run", writeSftConfig(fixture, 4)}));
     QVERIFY(waitForFirstMetric(worker));
     worker.signal(SIGTERM);
     QCOMPARE(worker.finish(), 1);
@@ -143,14 +143,15 @@ class PipelineCliTest : public QObject {
     auto resumed = runProgram(cliPath(), withWorkspace(fixture.workspace, {"resume", "1"}), 600000);
     QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
     auto workspace = astro::store::Workspace::open(fixture.workspace, {.readOnly = true});
-    QCOMPARE(workspace.metrics().series(1, "sft/loss").size(), std::size_t(16));
+    QCOMPARE(workspace.metrics().series(1, "sft/loss").size(), std::size_t(32));
     auto events = workspace.events().replay(1);
     for (std::size_t i = 0; i < events.size(); ++i) QCOMPARE(events[i].seq, std::int64_t(i + 1));
   }
 
   void cancel_fromAnotherProcess_stopsTheWorker() {
     Fixture fixture = makeFixture("pipeline-cli-cancel");
-    WorkerProcess worker(withWorkspace(fixture.workspace, {"run", writeSftConfig(fixture, 6)}));
+    // Long enough to outlast the three commands before the cancel.
+    WorkerProcess worker(withWorkspace(fixture.workspace, {"run", writeSftConfig(fixture, 100)}));
     QVERIFY(waitForFirstMetric(worker));
     auto busy = runProgram(cliPath(), withWorkspace(fixture.workspace, {"resume", "1"}));
     QCOMPARE(busy.exitCode, 1);
@@ -171,7 +172,7 @@ class PipelineCliTest : public QObject {
 
   void killedWorker_showsAsInterrupted_andAChangedInputIsRefused() {
     Fixture fixture = makeFixture("pipeline-cli-inputs");
-    WorkerProcess worker(withWorkspace(fixture.workspace, {"run", writeSftConfig(fixture, 2)}));
+    WorkerProcess worker(withWorkspace(fixture.workspace, {"run", writeSftConfig(fixture, 4)}));
     QVERIFY(waitForFirstMetric(worker));
     worker.signal(SIGKILL);
     worker.finish();
