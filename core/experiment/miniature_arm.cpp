@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/analysis/trace_stats.h"
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/experiment/detail/experiment_context.h"
@@ -159,26 +160,32 @@ ArmResults runArm(const std::string& name, const fs::path& data, const Experimen
   const fs::path stepsFile = armDir / "rl_steps.jsonl";
   const std::string rlStage = name + "/rl";
   auto started = std::chrono::steady_clock::now();
+  std::ofstream steps;
+  train::GrpoCallbacks callbacks;
+  callbacks.onStep = [&](const train::GrpoStepMetrics& m) {
+    steps << nlohmann::json{{"step", m.step},
+                            {"reward", m.rewardMean},
+                            {"response_length", m.responseLength},
+                            {"backtracks", m.backtracksPerResponse},
+                            {"zero_variance_groups", m.zeroVarianceGroups},
+                            {"kl", m.kl},
+                            {"entropy", m.entropy},
+                            {"clip_fraction", m.clipFraction},
+                            {"seconds", m.seconds}}
+                 .dump()
+          << std::endl;
+    context.log(rlStage, "step " + std::to_string(m.step) + "/" + std::to_string(m.totalSteps) +
+                             " reward " + decimals(m.rewardMean) + " length " +
+                             decimals(m.responseLength, 1) + " backtracks " +
+                             decimals(m.backtracksPerResponse, 2));
+  };
+  // Backtracks in rollouts: the exact detector over the phrases the SFT traces were rendered with.
+  callbacks.countBacktracks = [&](std::string_view text) {
+    return analysis::analyzeTrace(*context.options.evaluation.traceDetector, text).backtracks;
+  };
   bool trained = trainUnlessFinished(rl.outputDir, [&] {
-    std::ofstream steps(stepsFile, std::ios::app);
-    train::runGrpo(rl, prompts, context.verifier, {.onStep = [&](const train::GrpoStepMetrics& m) {
-                     steps << nlohmann::json{{"step", m.step},
-                                             {"reward", m.rewardMean},
-                                             {"response_length", m.responseLength},
-                                             {"backtracks", m.backtracksPerResponse},
-                                             {"zero_variance_groups", m.zeroVarianceGroups},
-                                             {"kl", m.kl},
-                                             {"entropy", m.entropy},
-                                             {"clip_fraction", m.clipFraction},
-                                             {"seconds", m.seconds}}
-                                  .dump()
-                           << std::endl;
-                     context.log(rlStage, "step " + std::to_string(m.step) + "/" +
-                                              std::to_string(m.totalSteps) + " reward " +
-                                              decimals(m.rewardMean) + " length " +
-                                              decimals(m.responseLength, 1) + " backtracks " +
-                                              decimals(m.backtracksPerResponse, 2));
-                   }});
+    steps.open(stepsFile, std::ios::app);
+    train::runGrpo(rl, prompts, context.verifier, callbacks);
   });
   if (trained) context.clock.add(rlStage, started);
   arm.rlSteps = readRlSteps(stepsFile);

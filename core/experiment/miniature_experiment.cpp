@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "core/analysis/exact_detector.h"
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/experiment/detail/experiment_context.h"
@@ -150,7 +151,7 @@ nlohmann::ordered_json runLinearize(const MiniatureOptions& options,
   const fs::path dataDir = options.outputDir / "data";
   const fs::path table = dataDir / "dataset_table.json";
   if (!fs::exists(table)) {
-    search::SftExporter exporter(search::defaultPhraseSet(), options.exportOptions);
+    search::SftExporter exporter(options.phrases, options.exportOptions);
     search::forEachTreeJsonl(options.outputDir / "search" / "trees.jsonl",
                              [&](search::SearchTree&& tree) { exporter.add(tree, "countdown"); });
     if (exporter.directLines().empty() && callbacks.log) {
@@ -179,6 +180,10 @@ MiniatureResults runMiniatureExperiment(MiniatureOptions options,
   if (options.outputDir.empty())
     throw UsageError("miniature experiment: an output folder is required");
   applySeed(options);
+  search::validatePhraseSet(options.phrases, "miniature experiment phrases");
+  // Backtracks are counted by the exact detector over the phrases the traces were rendered with.
+  auto detector = std::make_shared<analysis::ExactDetector>(options.phrases);
+  options.evaluation.traceDetector = detector;
   fs::create_directories(options.outputDir);
   detail::StageClock clock(options.outputDir / "timings.json");
   MiniatureResults results;
@@ -187,6 +192,9 @@ MiniatureResults runMiniatureExperiment(MiniatureOptions options,
   const fs::path baseDir = runBase(options, callbacks, clock);
   auto trainSplit = math::loadDataset(baseDir / "data" / "train.jsonl").problems;
   auto heldOut = math::loadDataset(baseDir / "data" / "test.jsonl").problems;
+  if (options.heldOutLimit > 0 && heldOut.size() > std::size_t(options.heldOutLimit)) {
+    heldOut.resize(std::size_t(options.heldOutLimit));
+  }
   if (int(trainSplit.size()) < options.searchProblems + 1) {
     throw UsageError("miniature experiment: " + std::to_string(trainSplit.size()) +
                      " training puzzles leave none for RL after searching " +

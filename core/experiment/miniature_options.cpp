@@ -1,5 +1,7 @@
 #include "core/experiment/miniature_options.h"
 
+#include "core/experiment/countdown_phrases.h"
+
 namespace astro::experiment {
 
 namespace {
@@ -18,18 +20,19 @@ MiniatureOptions sharedOptions() {
   // One ASTRO trace and one Direct trace per solved tree (the paper draws three search solutions
   // per problem; one keeps the two arms' example counts, and so their SFT steps, equal).
   o.exportOptions.linearize.sequencesPerTree = 1;
+  o.phrases = countdownPhraseSet();  // the paper's English costs the world's tokenizer ~10x
 
   // SFT from the base policy: a quarter of the base's from-scratch learning rate (fine-tuning
-  // moves a trained model, it does not build one), cosine decay, rows long enough for the
-  // longest ASTRO trace.
+  // moves a trained model, it does not build one) and its small batches (more optimizer steps
+  // for the same tokens), cosine decay, rows long enough for the longest ASTRO trace.
   o.sft.learningRate = o.base.learningRate / 4;
   o.sft.warmupSteps = 5;
-  o.sft.sequencesPerStep = 16;
+  o.sft.sequencesPerStep = o.base.sequencesPerStep;
   o.sft.maxSequenceLength = 1024;
   o.sft.rowLength = 1024;
   o.sft.rowsPerMicroBatch = 4;
   o.sft.weightDecay = 0.01;
-  o.sft.checkpointEvery = 20;
+  o.sft.checkpointEvery = 50;
 
   // GRPO: the paper's group of 4 and temperature 1.0; no KL term (the default: the
   // reference is then not loaded at all); a learning rate for a 4M-parameter model, not the
@@ -38,7 +41,7 @@ MiniatureOptions sharedOptions() {
   o.rl.temperature = 1.0;
   o.rl.learningRate = 1e-4;
   o.rl.warmupSteps = 2;
-  o.rl.maxNewTokens = 512;
+  o.rl.maxNewTokens = 800;  // an ASTRO trace with two detours runs to ~550 tokens
   o.rl.klCoefficient = 0.0;
   o.rl.microBatchSize = 16;
   o.rl.keepCheckpoints = 1000;  // all of them: the sweep evaluates each
@@ -50,43 +53,46 @@ MiniatureOptions sharedOptions() {
   // pass@1 averaged over 4 samples (the paper's k) plus greedy, on the held-out split.
   o.evaluation.samplesPerProblem = 4;
   o.evaluation.temperature = 1.0;
-  o.evaluation.maxNewTokens = 512;
+  o.evaluation.maxNewTokens = o.rl.maxNewTokens;
   o.evaluation.reportPassAtK = {1, 4};
   return o;
 }
 
 }  // namespace
 
-// Budgets measured on this 2-core machine at load ~8 (CPU seconds of one thread, the figure a
-// quiet machine's wall clock stays under): the base policy costs ~3.5 s per optimizer step of
-// the `small` model (250 steps with BasePretrainingOptions' defaults), generation ~2,000 tokens/s
-// batched, an MCTS iteration ~175 policy tokens, a GRPO step of 64 completions ~15 s.
+// Budgets from runs on this 2-core machine (ASTRO_THREADS=1; CPU seconds, which a quiet
+// machine's wall clock stays under): the base policy with BasePretrainingOptions' defaults
+// (1,500 steps of the tiny model) ~440 s; MCTS ~0.07 s per tree-iteration; SFT ~0.75 s per
+// step of 8 ASTRO traces; GRPO ~1-5 s per step of 32 completions (ASTRO's are ~4x longer).
+// The tiny base needs ~250 SFT steps to write the reflection phrases at all (70 steps: "Wiiii"),
+// hence the many epochs over few traces; both arms get the same epochs.
 MiniatureOptions quickMiniatureOptions() {
   MiniatureOptions o = sharedOptions();
   o.quick = true;
-  o.searchProblems = 48;
-  o.rlPrompts = 128;
+  o.searchProblems = 192;  // ~27% solved: ~50 traces per arm
   o.mcts.iterations = 16;
-  o.sft.epochs = 3;
+  o.sft.epochs = 20;
+  o.rlPrompts = 128;
   o.curation.estimate.samplesPerProblem = 4;
-  o.rl.steps = 6;
+  o.rl.steps = 8;
   o.rl.promptsPerStep = 8;
-  o.rl.checkpointEvery = 2;  // the sweep: SFT model + 3 RL checkpoints per arm
+  o.rl.checkpointEvery = 4;  // the sweep: SFT model + 2 RL checkpoints per arm
   o.evaluation.samplesPerProblem = 2;
   o.evaluation.reportPassAtK = {1, 2};
+  o.heldOutLimit = 50;
   return o;
 }
 
 MiniatureOptions fullMiniatureOptions() {
   MiniatureOptions o = sharedOptions();
-  o.searchProblems = 128;
-  o.rlPrompts = 256;
+  o.searchProblems = 768;  // ~200 traces per arm
   o.mcts.iterations = 32;  // ASTRO: 32 MCTS iterations per problem
-  o.sft.epochs = 4;
+  o.sft.epochs = 12;
+  o.rlPrompts = 256;
   o.curation.estimate.samplesPerProblem = 4;
-  o.rl.steps = 24;
+  o.rl.steps = 40;
   o.rl.promptsPerStep = 16;
-  o.rl.checkpointEvery = 4;  // the sweep: SFT model + 6 RL checkpoints per arm
+  o.rl.checkpointEvery = 8;  // the sweep: SFT model + 5 RL checkpoints per arm
   return o;
 }
 
@@ -106,7 +112,8 @@ nlohmann::ordered_json MiniatureOptions::toJson() const {
         {"children", mcts.childrenPerExpansion},
         {"max_depth", mcts.maxDepth}}},
       {"linearize",
-       {{"sequences_per_tree", exportOptions.linearize.sequencesPerTree},
+       {{"phrase_set", phrases.id},
+        {"sequences_per_tree", exportOptions.linearize.sequencesPerTree},
         {"min_detours", exportOptions.linearize.minIncorrectTerminals},
         {"max_detours", exportOptions.linearize.maxIncorrectTerminals}}},
       {"sft",
@@ -129,7 +136,8 @@ nlohmann::ordered_json MiniatureOptions::toJson() const {
        {{"samples_per_problem", evaluation.samplesPerProblem},
         {"temperature", evaluation.temperature},
         {"greedy", evaluation.greedy},
-        {"max_new_tokens", evaluation.maxNewTokens}}},
+        {"max_new_tokens", evaluation.maxNewTokens},
+        {"held_out_limit", heldOutLimit}}},
   };
 }
 

@@ -32,8 +32,10 @@ struct MiniatureOptions {
   int searchProblems = 256;
   search::MctsOptions mcts;
 
-  // Procedure cloning of the same trees into both arms' SFT data.
+  // Procedure cloning of the same trees into both arms' SFT data, with `phrases` (also what
+  // the exact detector reads back when GRPO and the evaluations count backtracks).
   search::SftExportOptions exportOptions;
+  search::PhraseSet phrases;
 
   // SFT of each arm from the base policy (initialModel, data and outputDir are set per arm).
   train::SftOptions sft;
@@ -46,8 +48,10 @@ struct MiniatureOptions {
   bool curate = true;
   train::CurationOptions curation;
 
-  // Every model (base, SFT, each RL checkpoint) on the held-out split.
+  // Every model (base, SFT, each RL checkpoint) on the held-out split (its first
+  // `heldOutLimit` puzzles; 0: all of them).
   train::EvaluationOptions evaluation;
+  int heldOutLimit = 0;
 
   nlohmann::ordered_json toJson() const;  // the budgets, as the report records them
 };

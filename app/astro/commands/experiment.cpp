@@ -9,6 +9,7 @@
 #include "app/astro/command_registry.h"
 #include "app/astro/world_knobs.h"
 #include "core/experiment/miniature_experiment.h"
+#include "core/search/phrase_set.h"
 
 namespace {
 
@@ -17,11 +18,11 @@ struct MiniatureCommand {
   bool quick = false;
   // Overrides of the preset's budgets; applied only when given.
   std::uint64_t seed = 1;
-  std::string modelConfig;
+  std::string modelConfig, phrases;
   int trainProblems = 0, testProblems = 0, baseEpochs = 0, baseBatch = 0;
   int searchProblems = 0, iterations = 0, sftEpochs = 0;
   int rlPrompts = 0, rlSteps = 0, promptsPerStep = 0, checkpointEvery = 0, samples = 0;
-  int maxNewTokens = 0;
+  int maxNewTokens = 0, heldOutLimit = 0;
   astro::world::GeneratorOptions generator = astro::train::BasePretrainingOptions{}.generator;
 };
 
@@ -49,6 +50,8 @@ astro::experiment::MiniatureOptions resolveOptions(const MiniatureCommand& c,
     o.evaluation.samplesPerProblem = c.samples;
     o.evaluation.reportPassAtK = {1, c.samples};
   }
+  if (given("--held-out-limit")) o.heldOutLimit = c.heldOutLimit;
+  if (given("--phrases")) o.phrases = astro::search::loadPhraseSet(c.phrases);
   if (given("--max-new-tokens")) {
     o.rl.maxNewTokens = o.evaluation.maxNewTokens = c.maxNewTokens;
     o.curation.estimate.maxNewTokens = c.maxNewTokens;
@@ -121,7 +124,16 @@ const astro::cli::CommandRegistration kExperiment{
           ->add_option("--max-new-tokens", c->maxNewTokens,
                        "Longest completion in RL, curation and evaluation")
           ->check(CLI::Range(8, 100000));
-      astro::cli::addGeneratorKnobs(*command, c->generator);
+      command
+          ->add_option("--held-out-limit", c->heldOutLimit,
+                       "Evaluate on the first N held-out puzzles (0: all)")
+          ->check(CLI::Range(0, 100000));
+      command
+      ->add_option("--phrases", c->phrases,
+                   "Reflection/backtrack phrase set JSON (default: the compact countdown set;\n"
+                   "resources/phrases/astro_default.json is the paper's English)")
+      ->check(CLI::ExistingFile);
+  astro::cli::addGeneratorKnobs(*command, c->generator);
       command->callback([c, command] { runMiniature(*c, *command); });
     }};
 

@@ -1,0 +1,20 @@
+#include "core/experiment/countdown_phrases.h"
+
+namespace astro::experiment {
+
+const search::PhraseSet& countdownPhraseSet() {
+  static const search::PhraseSet phrases = [] {
+    search::PhraseSet set;
+    set.id = "countdown-compact-v1";
+    set.reflections = {"Wait, is this right?"};
+    set.backtracks = {"No. Back to \"{step}\"."};
+    set.restarts = {"No. Start over."};
+    set.answerChecks = {"Yes, it is right."};
+    set.finalAnswers = {"So the answer is \\boxed{{answer}}."};
+    search::validatePhraseSet(set, "countdownPhraseSet");
+    return set;
+  }();
+  return phrases;
+}
+
+}  // namespace astro::experiment
