@@ -2,6 +2,7 @@
 // a tiny model, and their exit codes.
 #include <QtTest>
 
+#include "core/store/workspace.h"
 #include "tests/support/test_support.h"
 #include "tests/train/tiny_training_fixture.h"
 
@@ -94,6 +95,30 @@ class TrainCliTest : public QObject {
     auto again = runProgram(ASTRO_CLI_PATH, arguments);
     QCOMPARE(again.exitCode, 0);
     QCOMPARE(again.out.count("\"reused\":true"), 2);
+  }
+  void evaluate_sweepsTheRlStageOfARun() {  // after rl_runsStepsAndKeepsRollouts
+    auto workspaceDir = dir_ / "workspace";
+    std::int64_t runId = 0;
+    {
+      auto workspace = astro::store::Workspace::open(workspaceDir);
+      runId = workspace.runs().create({.name = "sweep", .host = "local"}).id;
+      workspace.stages().add(runId, "sft");
+      workspace.stages().add(runId, "rl");  // position 2: runs/<id>/2-rl
+    }
+    auto stageDir = workspaceDir / "runs" / std::to_string(runId) / "2-rl";
+    std::filesystem::create_directories(stageDir.parent_path());
+    std::filesystem::copy(dir_ / "rl", stageDir, std::filesystem::copy_options::recursive);
+    auto result = runProgram(
+        ASTRO_CLI_PATH, {"--workspace", path(workspaceDir), "evaluate", "--sweep",
+                         QString::number(runId), "--dataset", path(dir_ / "world/test.jsonl"),
+                         "--samples", "1", "--max-new-tokens", "4", "--limit", "1"});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    auto first = QJsonDocument::fromJson(result.out.split('\n').first().toUtf8()).object();
+    QCOMPARE(first["checkpoint"].toString(), QString("checkpoint-2"));
+    auto missing = runProgram(ASTRO_CLI_PATH, {"--workspace", path(workspaceDir), "evaluate",
+                                               "--sweep", "999", "--dataset",
+                                               path(dir_ / "world/test.jsonl")});
+    QCOMPARE(missing.exitCode, 1);
   }
   void badUsage_exitsTwo() {
     QCOMPARE(runProgram(ASTRO_CLI_PATH, {"sft", "--model", "m"}).exitCode, 2);
