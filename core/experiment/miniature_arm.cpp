@@ -179,9 +179,12 @@ ArmResults runArm(const std::string& name, const fs::path& data, const Experimen
                              decimals(m.responseLength, 1) + " backtracks " +
                              decimals(m.backtracksPerResponse, 2));
   };
-  // Backtracks in rollouts: the exact detector over the phrases the SFT traces were rendered with.
+  // Backtracks in rollouts: returns to an earlier step or to the problem (restarts: in two-step
+  // countdown trees most returns go to the root), read by the exact detector over the phrases
+  // the SFT traces were rendered with.
   callbacks.countBacktracks = [&](std::string_view text) {
-    return analysis::analyzeTrace(*context.options.evaluation.traceDetector, text).backtracks;
+    auto stats = analysis::analyzeTrace(*context.options.evaluation.traceDetector, text);
+    return stats.backtracks + stats.restarts;
   };
   bool trained = trainUnlessFinished(rl.outputDir, [&] {
     steps.open(stepsFile, std::ios::app);
@@ -210,7 +213,7 @@ ArmResults runArm(const std::string& name, const fs::path& data, const Experimen
                                    (point.reused ? " (kept from an earlier run)" : ""));
       }});
   if (evaluated) context.clock.add(evalStage, started);
-  arm.correlations = train::correlateSweep(arm.checkpoints);
+  arm.correlations = train::correlateSweep(arm.checkpoints, /*countRestarts=*/true);
   return arm;
 }
 

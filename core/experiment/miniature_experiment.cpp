@@ -233,7 +233,7 @@ MiniatureResults runMiniatureExperiment(MiniatureOptions options,
 
   std::vector<train::SweepPoint> pooled = results.astro.checkpoints;
   pooled.insert(pooled.end(), results.direct.checkpoints.begin(), results.direct.checkpoints.end());
-  results.pooled = train::correlateSweep(pooled);
+  results.pooled = train::correlateSweep(pooled, /*countRestarts=*/true);
   results.stageSeconds = clock.seconds();
 
   writeFileAtomically(options.outputDir / "report.json",

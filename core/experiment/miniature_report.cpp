@@ -130,6 +130,8 @@ Json miniatureReportJson(const MiniatureResults& r) {
        {{"astro_rl_above_direct_rl", astroRl > directRl},
         {"direct_rl_above_base", directRl > r.base.passAt1},
         {"pearson_backtracks_above_0.8", std::isfinite(backtrackR) && backtrackR > 0.8}}},
+      {"backtracks_count",
+       "backtracks + restarts per response (returns to a step or to the problem)"},
       {"held_out_problems", r.heldOutProblems},
       {"search",
        {{"problems", r.searchedProblems},
@@ -192,7 +194,7 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
 
   md +=
       "\n## During RL (training rollouts)\n\n"
-      "| arm | step | reward | response length | backtracks / response | zero-variance groups |\n"
+      "| arm | step | reward | response length | returns / response | zero-variance groups |\n"
       "|---|---|---|---|---|---|\n";
   for (int a = 0; a < 2; ++a) {
     for (const auto& s : arms[a]->rlSteps) {
@@ -204,7 +206,7 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
 
   md +=
       "\n## Checkpoints on the held-out split\n\n"
-      "| arm | checkpoint | step | pass@1 | greedy | mean tokens | backtracks / response |\n"
+      "| arm | checkpoint | step | pass@1 | greedy | mean tokens | returns / response |\n"
       "|---|---|---|---|---|---|---|\n";
   for (int a = 0; a < 2; ++a) {
     for (const auto& p : arms[a]->checkpoints) {
@@ -212,12 +214,14 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
             std::to_string(p.checkpoint.step) + " | " + fixed(p.evaluation.passAt1) + " | " +
             fixed(p.evaluation.greedyAccuracy) + " | " +
             fixed(p.evaluation.meanCompletionTokens, 1) + " | " +
-            fixed(p.evaluation.meanBacktracks) + " |\n";
+            fixed(p.evaluation.meanBacktracks + p.evaluation.meanRestarts) + " |\n";
     }
   }
 
   md +=
       "\n## Pearson correlation with pass@1 across checkpoints\n\n"
+      "Backtracks here, and returns in the tables above, count backtracks and restarts (a "
+      "restart returns to the problem; in two-step countdown trees most returns do).\n\n"
       "| checkpoints | variable | n | r | 95% CI (Fisher z) | p |\n|---|---|---|---|---|---|\n";
   const std::pair<const char*, const train::SweepCorrelations*> sets[] = {
       {"ASTRO", &r.astro.correlations}, {"Direct", &r.direct.correlations}, {"both", &r.pooled}};

@@ -141,11 +141,12 @@ std::vector<SweepPoint> sweepCheckpoints(const std::vector<SweepCheckpoint>& che
   return points;
 }
 
-SweepCorrelations correlateSweep(const std::vector<SweepPoint>& points) {
+SweepCorrelations correlateSweep(const std::vector<SweepPoint>& points, bool countRestarts) {
   std::vector<double> accuracy, backtracks, length;
   for (const auto& point : points) {
     accuracy.push_back(point.evaluation.passAt1);
-    backtracks.push_back(point.evaluation.meanBacktracks);
+    backtracks.push_back(point.evaluation.meanBacktracks +
+                         (countRestarts ? point.evaluation.meanRestarts : 0.0));
     length.push_back(point.evaluation.meanCompletionTokens);
   }
   return {analysis::pearson(backtracks, accuracy), analysis::pearson(length, accuracy)};

@@ -58,11 +58,12 @@ std::vector<SweepPoint> sweepCheckpoints(const std::vector<SweepCheckpoint>& che
                                          const SweepCallbacks& callbacks = {});
 
 // Across the points: Pearson r (Fisher 95% interval, p) of mean backtracks and of mean
-// completion tokens against pass@1. r is NaN when a variable is constant or n < 2.
+// completion tokens against pass@1. r is NaN when a variable is constant or n < 2. With
+// `countRestarts`, restarts (returns to the problem) count as backtracks.
 struct SweepCorrelations {
   analysis::Correlation backtracks;
   analysis::Correlation length;
 };
-SweepCorrelations correlateSweep(const std::vector<SweepPoint>& points);
+SweepCorrelations correlateSweep(const std::vector<SweepPoint>& points, bool countRestarts = false);
 
 }  // namespace astro::train

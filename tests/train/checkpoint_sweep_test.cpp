@@ -124,6 +124,12 @@ class CheckpointSweepTest : public QObject {
       syy += (ys[i] - my) * (ys[i] - my);
     }
     QVERIFY(std::abs(c.length.r - sxy / std::sqrt(sxx * syy)) < 1e-12);
+    // Restarts count as backtracks when asked: here they make the sum constant.
+    auto withRestarts = points;
+    for (int i = 0; i < 4; ++i)
+      withRestarts[std::size_t(i)].evaluation.meanRestarts = 2.0 - 0.5 * i;
+    QVERIFY(std::abs(train::correlateSweep(withRestarts).backtracks.r - 1.0) < 1e-12);
+    QVERIFY(std::isnan(train::correlateSweep(withRestarts, true).backtracks.r));
     // A constant variable (a Direct arm never backtracks) has no coefficient.
     auto flat = train::correlateSweep({point(0.1, 0, 1), point(0.2, 0, 2), point(0.3, 0, 4)});
     QVERIFY(std::isnan(flat.backtracks.r));
