@@ -130,10 +130,9 @@ PipelineConfig parsePipelineConfig(std::string_view text, const std::string& sou
       }
     }
     std::uint64_t seed = 0;
-    if (reader.has("seed")) {
-      reader.seed("seed", seed);
-      run.seed = seed;
-    }
+    bool hasSeed = reader.has("seed");
+    reader.seed("seed", seed);
+    if (hasSeed) run.seed = seed;
     reader.text("device", run.device);
     if (run.device != "cpu" && !run.device.starts_with("cuda")) {
       reader.fail("device", "expected \"cpu\", \"cuda\" or \"cuda:N\"");

@@ -9,6 +9,7 @@
 
 #include "app/astro/command_registry.h"
 #include "app/astro/worker_session.h"
+#include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/pipeline/pipeline_config.h"
 #include "core/pipeline/worker.h"
@@ -19,17 +20,28 @@ namespace {
 struct RunCommandOptions {
   std::filesystem::path config;
   std::string name;
+  std::filesystem::path baseDir;  // empty: the config's folder
   astro::cli::WorkerSessionOptions session;
 };
 
 void runPipeline(const RunCommandOptions& options) {
-  astro::pipeline::PipelineConfig config = astro::pipeline::loadPipelineConfig(options.config);
+  astro::pipeline::PipelineConfig config =
+      options.baseDir.empty() ? astro::pipeline::loadPipelineConfig(options.config)
+                              : astro::pipeline::parsePipelineConfig(
+                                    astro::readFile(options.config), options.config.string(),
+                                    std::filesystem::absolute(options.baseDir));
   if (!options.name.empty()) {
     astro::pipeline::validateRunName(options.name);
     config.name = options.name;
   }
   auto workspace = astro::store::Workspace::open(astro::cli::globalOptions().resolvedWorkspace());
-  std::int64_t runId = astro::pipeline::createRun(workspace, config, options.config);
+  // With --base-dir the config is recorded as if it lay there: resume resolves its relative paths
+  // against the recorded file's folder.
+  std::filesystem::path recorded =
+      options.baseDir.empty()
+          ? options.config
+          : std::filesystem::absolute(options.baseDir) / options.config.filename();
+  std::int64_t runId = astro::pipeline::createRun(workspace, config, recorded);
   astro::cli::runWorkerSession(workspace, runId, config.threads, options.session);
 }
 
@@ -47,6 +59,11 @@ const astro::cli::CommandRegistration kRun{
           ->check(CLI::ExistingFile);
       command->add_option("--name", options->name,
                           "Run name (default: [run] name or the file stem)");
+      command
+          ->add_option("--base-dir", options->baseDir,
+                       "Folder the config's relative paths resolve against (default: the "
+                       "config's folder; the studio passes its preset's folder)")
+          ->check(CLI::ExistingDirectory);
       astro::cli::addWorkerSessionOptions(*command, options->session);
       command->callback([options] { runPipeline(*options); });
     }};

@@ -1,6 +1,7 @@
 // TomlTableReader (toml_table_reader.h).
 #include "core/pipeline/detail/toml_table_reader.h"
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -26,7 +27,42 @@ std::string joined(const std::set<std::string, std::less<>>& words) {
   return text;
 }
 
+std::string shortestNumber(double value) {
+  char buffer[64];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return error == std::errc() ? std::string(buffer, end) : formatNumber(value);
+}
+
+std::string tomlString(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+thread_local std::vector<ConfigKey>* recordingKeys = nullptr;
+
 }  // namespace
+
+SchemaRecording::SchemaRecording(std::vector<ConfigKey>& keys) { recordingKeys = &keys; }
+SchemaRecording::~SchemaRecording() { recordingKeys = nullptr; }
+
+void TomlTableReader::describe(std::string_view key, std::string type, std::string defaultValue,
+                               std::optional<double> min, std::optional<double> max,
+                               std::initializer_list<std::string_view> choices) const {
+  if (recordingKeys == nullptr) return;
+  ConfigKey described{.table = tableName_,
+                      .key = std::string(key),
+                      .type = std::move(type),
+                      .min = min,
+                      .max = max,
+                      .choices = {},
+                      .defaultValue = std::move(defaultValue)};
+  for (std::string_view choice : choices) described.choices.emplace_back(choice);
+  recordingKeys->push_back(std::move(described));
+}
 
 TomlTableReader::TomlTableReader(const toml::table& table, std::string tableName,
                                  std::string source)
@@ -37,7 +73,10 @@ const toml::node* TomlTableReader::find(std::string_view key) {
   return table_.get(key);
 }
 
-const toml::node* TomlTableReader::node(std::string_view key) { return find(key); }
+const toml::node* TomlTableReader::node(std::string_view key) {
+  describe(key, "value", "");
+  return find(key);
+}
 
 std::string TomlTableReader::field(std::string_view key) const {
   return tableName_.empty() ? std::string(key) : tableName_ + "." + std::string(key);
@@ -58,6 +97,8 @@ void TomlTableReader::failAt(const toml::node& node, std::string_view key,
 
 void TomlTableReader::integer(std::string_view key, std::int64_t& target, std::int64_t min,
                               std::int64_t max) {
+  describe(key, "integer", std::to_string(target), static_cast<double>(min),
+           static_cast<double>(max));
   const toml::node* found = find(key);
   if (found == nullptr) return;
   if (!found->is_integer()) failAt(*found, key, "expected an integer");
@@ -84,6 +125,7 @@ void TomlTableReader::seed(std::string_view key, std::uint64_t& target) {
 }
 
 void TomlTableReader::real(std::string_view key, double& target, double min, double max) {
+  describe(key, "real", shortestNumber(target), min, max);
   const toml::node* found = find(key);
   if (found == nullptr) return;
   double value = 0;
@@ -103,6 +145,7 @@ void TomlTableReader::real(std::string_view key, double& target, double min, dou
 }
 
 void TomlTableReader::boolean(std::string_view key, bool& target) {
+  describe(key, "boolean", target ? "true" : "false");
   const toml::node* found = find(key);
   if (found == nullptr) return;
   if (!found->is_boolean()) failAt(*found, key, "expected true or false");
@@ -111,6 +154,7 @@ void TomlTableReader::boolean(std::string_view key, bool& target) {
 
 void TomlTableReader::text(std::string_view key, std::string& target,
                            std::initializer_list<std::string_view> allowed) {
+  describe(key, "text", tomlString(target), {}, {}, allowed);
   const toml::node* found = find(key);
   if (found == nullptr) return;
   if (!found->is_string()) failAt(*found, key, "expected a string");
@@ -129,6 +173,7 @@ void TomlTableReader::text(std::string_view key, std::string& target,
 
 bool TomlTableReader::path(std::string_view key, std::filesystem::path& target,
                            const std::filesystem::path& baseDir) {
+  describe(key, "path", "");
   const toml::node* found = find(key);
   if (found == nullptr) return false;
   if (!found->is_string()) failAt(*found, key, "expected a path string");

@@ -8,12 +8,25 @@
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/pipeline/pipeline_schema.h"
+
 namespace astro::pipeline::detail {
+
+// While one is alive, every key read by a TomlTableReader on this thread is described in `keys`
+// (describePipelineSchema). Not nested.
+class SchemaRecording {
+ public:
+  explicit SchemaRecording(std::vector<ConfigKey>& keys);
+  ~SchemaRecording();
+  SchemaRecording(const SchemaRecording&) = delete;
+  SchemaRecording& operator=(const SchemaRecording&) = delete;
+};
 
 class TomlTableReader {
  public:
@@ -47,6 +60,9 @@ class TomlTableReader {
 
  private:
   const toml::node* find(std::string_view key);
+  void describe(std::string_view key, std::string type, std::string defaultValue,
+                std::optional<double> min = {}, std::optional<double> max = {},
+                std::initializer_list<std::string_view> choices = {}) const;
   std::string field(std::string_view key) const;
 
   const toml::table& table_;
