@@ -19,6 +19,7 @@
 
 #include "core/search/render_trace.h"
 #include "gui/charts/charts_view.h"
+#include "gui/launch/launch_view.h"
 #include "gui/samples/samples_view.h"
 #include "gui/trace/trace_view.h"
 #include "gui/tree/tree_view.h"
@@ -48,11 +49,13 @@ MainWindow::MainWindow(QString workspaceDir, QWidget* parent)
   traceView_ = new TraceView(views_);
   chartsView_ = new ChartsView(views_);
   samplesView_ = new SamplesView(views_);
+  launchView_ = new LaunchView(views_);
   views_->addTab(overview_, tr("&Overview"));
   views_->addTab(treeView_, tr("Search &Tree"));
   views_->addTab(traceView_, tr("T&race"));
   views_->addTab(chartsView_, tr("&Charts"));
   views_->addTab(samplesView_, tr("&Samples"));
+  views_->addTab(launchView_, tr("&Launch"));
   workspaceLabel_ = new QLabel(tr("Workspace: %1").arg(workspaceDir_), this);
   statusBar()->addPermanentWidget(workspaceLabel_);
   buildPanels();
@@ -97,6 +100,12 @@ MainWindow::MainWindow(QString workspaceDir, QWidget* parent)
                   8000);
             }
           });
+  connect(launchView_, &LaunchView::notice, this,
+          [this](const QString& message) { statusBar()->showMessage(message, 10000); });
+  connect(launchView_, &LaunchView::runStarted, this, [this](std::int64_t runId) {
+    refreshWorkspace();
+    selectRun(runId);
+  });
   connect(treeView_, &TreeView::treeLoadFailed, this,
           [this](const QString& message) { showError(tr("Open Tree"), message); });
 
@@ -230,6 +239,7 @@ void MainWindow::openWorkspace(const QString& dir) {
   chartsView_->setWorkspace(folder);
   overview_->clear();
   treeView_->showRun(folder, 0);
+  launchView_->setWorkspace(folder);
   refreshWorkspace();
   refreshTimer_->start();
 }

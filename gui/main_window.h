@@ -20,6 +20,7 @@ namespace astro::gui {
 
 class ChartsView;
 class EventLogPanel;
+class LaunchView;
 class RunOverviewView;
 class SamplesView;
 class TraceView;
@@ -50,6 +51,7 @@ class MainWindow : public QMainWindow {
   TraceView* traceView() const { return traceView_; }
   ChartsView* chartsView() const { return chartsView_; }
   SamplesView* samplesView() const { return samplesView_; }
+  LaunchView* launchView() const { return launchView_; }
   // Renders the window (all of it, as shown) to a PNG; false when it could not be written.
   bool saveScreenshot(const QString& path);
 
@@ -83,6 +85,7 @@ class MainWindow : public QMainWindow {
   TraceView* traceView_ = nullptr;
   ChartsView* chartsView_ = nullptr;
   SamplesView* samplesView_ = nullptr;
+  LaunchView* launchView_ = nullptr;
   QTimer* refreshTimer_ = nullptr;
   JobTracker snapshotJobs_{this};
 };

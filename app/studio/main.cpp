@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
       "quit-after-ms", "Quit after MS milliseconds (smoke tests, screenshots).", "MS");
   QCommandLineOption openRunOption("open-run", "Select run ID of the workspace.", "ID");
   QCommandLineOption openTreeOption("open-tree", "Open a search tree (JSON or JSONL).", "FILE");
-  QCommandLineOption viewOption("view", "Show this view: overview, tree, trace, charts or samples.",
-                                "NAME");
+  QCommandLineOption viewOption(
+      "view", "Show this view: overview, tree, trace, charts, samples or launch.", "NAME");
   QCommandLineOption screenshotOption(
       "screenshot", "Render the window to FILE (PNG) once loaded, then quit.", "FILE");
   parser.addOptions({workspaceOption, quitAfterOption, openRunOption, openTreeOption, viewOption,
@@ -63,10 +63,10 @@ int main(int argc, char** argv) {
     if (!ok || runId <= 0) return usageError("--open-run needs a positive run id");
   }
 
-  const QStringList views{"overview", "tree", "trace", "charts", "samples"};
+  const QStringList views{"overview", "tree", "trace", "charts", "samples", "launch"};
   const int viewIndex = parser.isSet(viewOption) ? views.indexOf(parser.value(viewOption)) : -1;
   if (parser.isSet(viewOption) && viewIndex < 0) {
-    return usageError("--view needs one of overview, tree, trace, charts, samples");
+    return usageError("--view needs one of overview, tree, trace, charts, samples, launch");
   }
 
   QString workspace = parser.isSet(workspaceOption)
