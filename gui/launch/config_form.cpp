@@ -67,8 +67,11 @@ QWidget* ConfigForm::makeEditor(Editor& editor, QWidget* parent) {
   editor.line = new QLineEdit(parent);
   QString placeholder = field.defaultValue;
   if (editedUnquoted(field)) placeholder = tomlUnquoted(placeholder).value_or(placeholder);
-  editor.line->setPlaceholderText(placeholder.isEmpty() ? tr("(from an earlier stage)")
-                                                        : placeholder);
+  if (placeholder.isEmpty()) {
+    placeholder =
+        field.type == QLatin1String("path") ? tr("(an earlier stage's output)") : tr("(not set)");
+  }
+  editor.line->setPlaceholderText(placeholder);
   editor.line->setClearButtonEnabled(true);
   connect(editor.line, &QLineEdit::editingFinished, this,
           [this, name = fieldName(field.table, field.key)] { emitEdit(editors_[name]); });

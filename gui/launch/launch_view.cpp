@@ -106,6 +106,9 @@ void LaunchView::buildLayout() {
   check_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   textLayout->addWidget(text_, 1);
   textLayout->addWidget(check_);
+  editors->setStretchFactor(0, 2);
+  editors->setStretchFactor(1, 3);
+  editors->setSizes({560, 840});
   followPanel_ = new RunFollowPanel(followModel_, vertical);
   vertical->setStretchFactor(0, 3);
   vertical->setStretchFactor(1, 2);

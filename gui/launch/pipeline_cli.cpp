@@ -46,6 +46,14 @@ ConfigCheck parseCheckJson(const QByteArray& json, const QString& errors) {
 PipelineCli::PipelineCli(QString cliPath, QObject* parent)
     : QObject(parent), cliPath_(std::move(cliPath)) {}
 
+PipelineCli::~PipelineCli() {
+  for (QProcess* process : findChildren<QProcess*>()) {
+    process->disconnect(this);
+    process->kill();
+    process->waitForFinished(1000);
+  }
+}
+
 void PipelineCli::requestSchema() {
   auto* process = new QProcess(this);
   connect(process, &QProcess::finished, this, [this, process](int exitCode) {

@@ -40,6 +40,7 @@ class PipelineCli : public QObject {
   Q_OBJECT
  public:
   explicit PipelineCli(QString cliPath, QObject* parent = nullptr);
+  ~PipelineCli() override;  // stops the checks still running
 
   void requestSchema();
   // Checks `text` with relative paths against `baseDir`; a check still running is dropped.
