@@ -1,8 +1,8 @@
 // The Launch view (gui/launch): TOML line edits; the followed-run model under
 // QAbstractItemModelTester; the schema form and the TOML text kept in sync and checked live by the
 // built `astro pipeline check`; and a real one-stage pipeline (SFT of a random-init tiny model)
-// started detached through LocalLaunchTarget, followed, re-attached by a second view, cancelled,
-// resumed and cancelled again.
+// started detached through LocalLaunchTarget and followed; the view closed while it runs, a new
+// one re-attaches, cancels, resumes and cancels it again.
 #include "gui/launch/launch_view.h"
 
 #include <signal.h>
@@ -199,7 +199,7 @@ class LaunchViewTest : public QObject {
     QCOMPARE(view.lastCheck().stages, QStringList({"search"}));
   }
 
-  void localLaunch_startsFollowsCancelsResumes_andANewViewReattaches() {
+  void localLaunch_outlivesTheView_reattaches_cancelsAndResumes() {
     fs::path dir = test::freshTempDir("launch-view-run");
     workspace_ = dir / "workspace";
     fs::path model = dir / "model";
@@ -211,13 +211,17 @@ class LaunchViewTest : public QObject {
     for (const char* name : {"tokenizer.json", "tokenizer_config.json"}) {
       fs::copy_file(fs::path(ASTRO_SOURCE_DIR) / "resources/world" / name, model / name);
     }
-    fs::path data = fs::path(ASTRO_SOURCE_DIR) / "tests/pipeline/data/world_direct_sft.jsonl";
+    fs::copy_file(fs::path(ASTRO_SOURCE_DIR) / "tests/pipeline/data/world_direct_sft.jsonl",
+                  dir / "sft.jsonl");
 
-    LaunchView view;
+    auto studio = std::make_unique<LaunchView>();
+    LaunchView& view = *studio;
     view.setPollInterval(200);
     view.setWorkspace(workspace_);
     QSignalSpy started(&view, &LaunchView::runStarted);
-    view.setConfig(sftConfig(model, data, 100), QString::fromStdString(dir.string()), "sft-only");
+    // Relative paths resolve against the preset's folder, also when the run is resumed.
+    view.setConfig(sftConfig("model", "sft.jsonl", 100), QString::fromStdString(dir.string()),
+                   "sft-only");
     QTRY_VERIFY_WITH_TIMEOUT(view.lastCheck().ok, kCheckTimeoutMs);
     view.start();
     QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, kWorkerTimeoutMs);
@@ -235,38 +239,40 @@ class LaunchViewTest : public QObject {
     QDir().mkpath(ASTRO_BINARY_DIR "/test-tmp/screenshots");
     QVERIFY(view.grab().save(ASTRO_BINARY_DIR "/test-tmp/screenshots/launch.png"));
 
-    // A second view (the studio reopened) finds the running run and follows it from the log.
-    {
-      LaunchView reopened;
-      reopened.setPollInterval(200);
-      QSignalSpy found(&reopened, &LaunchView::runningFound);
-      reopened.setWorkspace(workspace_);
-      QTRY_COMPARE_WITH_TIMEOUT(found.count(), 1, kCheckTimeoutMs);
-      QCOMPARE(found.first().first().toInt(), 1);
-      QCOMPARE(reopened.followModel()->runId(), runId);
-      std::int64_t held = followed->lastSeq();
-      QTRY_VERIFY_WITH_TIMEOUT(reopened.followModel()->lastSeq() > held, kWorkerTimeoutMs);
-      QVERIFY(reopened.followModel()->metric("sft/loss").has_value());
-    }
+    // Closing the studio leaves the worker running; reopened, it finds the run and follows it.
+    std::int64_t held = followed->lastSeq();
+    studio.reset();
+    LaunchView reopened;
+    reopened.setPollInterval(200);
+    QSignalSpy found(&reopened, &LaunchView::runningFound);
+    reopened.setWorkspace(workspace_);
+    QTRY_COMPARE_WITH_TIMEOUT(found.count(), 1, kCheckTimeoutMs);
+    QCOMPARE(found.first().first().toInt(), 1);
+    followed = reopened.followModel();
+    QCOMPARE(followed->runId(), runId);
+    QTRY_VERIFY_WITH_TIMEOUT(followed->lastSeq() > held + 3, kWorkerTimeoutMs);
+    QCOMPARE(workerPid(workspace_, runId), pid);
+    QVERIFY(processAlive(pid));
+    QCOMPARE(followed->status(), QString("running"));
 
-    view.cancelRun();
+    reopened.cancelRun();
     QTRY_COMPARE_WITH_TIMEOUT(followed->status(), QString("cancelled"), kWorkerTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pid), kWorkerTimeoutMs);
     std::int64_t seqAtCancel = followed->lastSeq();
 
-    view.resumeRun();
+    reopened.resumeRun();
     QTRY_COMPARE_WITH_TIMEOUT(followed->status(), QString("running"), kWorkerTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(followed->lastSeq() > seqAtCancel + 2, kWorkerTimeoutMs);
-    QVERIFY(
-        followed->logLines().last().startsWith(QStringLiteral("#%1 ").arg(followed->lastSeq())));
-    view.cancelRun();
+    QVERIFY(workerPid(workspace_, runId) != pid);
+    reopened.cancelRun();
     QTRY_COMPARE_WITH_TIMEOUT(followed->status(), QString("cancelled"), kWorkerTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(!processAlive(workerPid(workspace_, runId)), kWorkerTimeoutMs);
-    // Every event once, in order.
+    // Every event once, in order, from the whole log.
     const QStringList& lines = followed->logLines();
-    for (int i = 0; i < lines.size(); ++i)
-      QVERIFY(lines[i].startsWith(QStringLiteral("#%1 ").arg(i + 1)));
-    QVERIFY(view.followPanel()->logText().contains("cancelled"));
+    for (int i = 0; i < lines.size(); ++i) {
+      QVERIFY2(lines[i].startsWith(QStringLiteral("#%1 ").arg(i + 1)), qPrintable(lines[i]));
+    }
+    QVERIFY(reopened.followPanel()->logText().contains("cancelled"));
   }
 
  private:
