@@ -131,8 +131,10 @@ void LaunchView::showEvent(QShowEvent* event) {
   if (presets_->count() > 0) return;
   for (const QString& file : presetFiles()) presets_->addItem(QFileInfo(file).baseName(), file);
   if (!configText().isEmpty() || presets_->count() == 0) return;
-  int remembered = presets_->findText(QSettings().value("launch/preset").toString());
-  presets_->setCurrentIndex(std::max(remembered, 0));
+  // The last preset used, else the one a laptop finishes (docs/pipeline.md, Presets).
+  int chosen = presets_->findText(QSettings().value("launch/preset").toString());
+  if (chosen < 0) chosen = presets_->findText(QStringLiteral("miniature-quick"));
+  presets_->setCurrentIndex(std::max(chosen, 0));
   loadPreset(presets_->currentData().toString());
 }
 

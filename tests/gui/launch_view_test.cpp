@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QFile>
 #include <QSettings>
 #include <QtTest>
@@ -170,6 +171,25 @@ class LaunchViewTest : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(form->value("sft", "epochs"), QString("9"), kCheckTimeoutMs);
     QCOMPARE(form->value("sft", "schedule"), QString("\"constant\""));
     QVERIFY(form->tablePresent("analyze"));
+  }
+
+  void launchView_opensMiniatureQuickWhenShown_andItChecksValid() {
+    LaunchView view;
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto* presets = view.findChild<QComboBox*>("launchPresets");
+    QVERIFY(presets->count() >= 4);
+    QCOMPARE(presets->currentText(), QString("miniature-quick"));
+    QVERIFY(view.configText().contains("[run]"));
+    // Preset paths (the phrase set) resolve against resources/pipelines.
+    QTRY_VERIFY_WITH_TIMEOUT(view.lastCheck().ok || !view.lastCheck().message.isEmpty(),
+                             kCheckTimeoutMs);
+    QVERIFY2(view.lastCheck().ok, qPrintable(view.lastCheck().message));
+    QTRY_VERIFY_WITH_TIMEOUT(view.form()->hasSchema(), kCheckTimeoutMs);
+    QVERIFY(view.form()->tablePresent("run"));
+    view.resize(1400, 900);
+    QDir().mkpath(ASTRO_BINARY_DIR "/test-tmp/screenshots");
+    QVERIFY(view.grab().save(ASTRO_BINARY_DIR "/test-tmp/screenshots/launch-preset.png"));
   }
 
   void launchView_checksLive_namingKeyAndLine() {
