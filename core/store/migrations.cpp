@@ -148,10 +148,46 @@ CREATE TABLE run_inputs (
 CREATE UNIQUE INDEX run_inputs_key ON run_inputs (run_id, COALESCE(stage_id, 0), name);
 )sql";
 
+// Evaluation samples and GRPO rollouts (core/store/sample_repository.h): one row per completion.
+// A set (run, stage, kind, checkpoint, step, benchmark) is what one evaluation unit or one RL step
+// writes; a resumed stage replaces its set. stage_id has no foreign key on purpose: stages go only
+// with their run, and a cascade from stages would scan this table once per stage (no index leads
+// with stage_id). Indexes serve the studio: a run's rows in id order (keyset pages), one
+// checkpoint's rows in id order, one GRPO step's groups.
+constexpr std::string_view kVersionSamples = R"sql(
+CREATE TABLE samples (
+  id           INTEGER PRIMARY KEY,
+  run_id       INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  stage_id     INTEGER,
+  kind         TEXT    NOT NULL CHECK (kind IN ('eval', 'rollout')),
+  checkpoint   TEXT    NOT NULL DEFAULT '',
+  step         INTEGER,
+  benchmark    TEXT    NOT NULL DEFAULT '',
+  problem_id   TEXT    NOT NULL,
+  sample_index INTEGER NOT NULL,
+  group_index  INTEGER NOT NULL DEFAULT 0,
+  prompt       TEXT    NOT NULL,
+  completion   TEXT    NOT NULL,
+  answer       TEXT    NOT NULL DEFAULT '',
+  correct      INTEGER CHECK (correct IN (0, 1)),
+  reward       REAL,
+  advantage    REAL,
+  steps        INTEGER NOT NULL DEFAULT 0,
+  backtracks   INTEGER NOT NULL DEFAULT 0,
+  restarts     INTEGER NOT NULL DEFAULT 0,
+  reflections  INTEGER NOT NULL DEFAULT 0,
+  tokens       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX samples_by_run ON samples (run_id);
+CREATE INDEX samples_by_checkpoint ON samples (run_id, checkpoint);
+CREATE INDEX samples_by_step ON samples (run_id, step, group_index);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "runs, stages, events, metrics, artifacts, datasets", kVersion1},
     {2, "search trees and their nodes", kVersionTrees},
     {3, "inputs of pipeline runs and their stages", kVersionRunInputs},
+    {4, "evaluation samples and GRPO rollouts", kVersionSamples},
 };
 
 }  // namespace

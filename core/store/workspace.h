@@ -16,6 +16,7 @@
 #include "core/store/metric_repository.h"
 #include "core/store/run_input_repository.h"
 #include "core/store/run_repository.h"
+#include "core/store/sample_repository.h"
 #include "core/store/stage_repository.h"
 #include "core/store/tree_repository.h"
 
@@ -55,6 +56,7 @@ class Workspace {
   DatasetRepository datasets() { return DatasetRepository(connection()); }
   RunInputRepository runInputs() { return RunInputRepository(connection()); }
   TreeRepository trees() { return TreeRepository(connection()); }
+  SampleRepository samples() { return SampleRepository(connection()); }
 
   // Runs `body` in one write transaction: repository writes inside it join it, and all of them
   // are stored or (when body throws) none.
