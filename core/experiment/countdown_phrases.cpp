@@ -4,6 +4,8 @@ namespace astro::experiment {
 
 const search::PhraseSet& countdownPhraseSet() {
   static const search::PhraseSet phrases = [] {
+    // Keep equal to resources/phrases/countdown_compact.json, which the pipeline presets name
+    // (countdown_phrases_test compares them).
     search::PhraseSet set;
     set.id = "countdown-compact-v1";
     set.reflections = {"Wait, is this right?"};

@@ -2,6 +2,8 @@
 // it exactly the backtracks and restarts the renderer wrote.
 #include <QtTest>
 
+#include <filesystem>
+
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/trace_stats.h"
 #include "core/experiment/countdown_phrases.h"
@@ -36,6 +38,14 @@ class CountdownPhrasesTest : public QObject {
       restarts += expectedRestarts;
     }
     QVERIFY(backtracks > 0 && restarts > 0);  // both kinds were exercised
+  }
+  // The pipeline presets name resources/phrases/countdown_compact.json; the experiment uses the
+  // built-in copy. They must not drift apart.
+  void builtIn_equalsTheResourceFile() {
+    const auto file =
+        std::filesystem::path(ASTRO_SOURCE_DIR) / "resources/phrases/countdown_compact.json";
+    QCOMPARE(search::loadPhraseSet(file).toJson().dump(),
+             experiment::countdownPhraseSet().toJson().dump());
   }
 };
 
