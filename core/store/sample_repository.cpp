@@ -179,7 +179,7 @@ std::vector<StoredSample> SampleRepository::list(std::int64_t runId, const Sampl
   const std::string where = buildWhere(filter, values);
   auto select = connection_.prepare(std::string("SELECT ") + kColumns + " FROM samples WHERE " +
                                     where + " AND id > ?2 ORDER BY id LIMIT " +
-                                    std::to_string(std::max<std::int64_t>(0, page.limit)));
+                                    std::to_string(page.limit < 0 ? -1 : page.limit));
   select.bindInteger(1, runId).bindInteger(2, page.afterId);
   bindFilterValues(select, values);
   std::vector<StoredSample> samples;

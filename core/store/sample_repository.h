@@ -72,7 +72,7 @@ struct SampleFilter {
 
 struct SamplePage {
   std::int64_t afterId = 0;  // keyset: rows with a larger id, in id order
-  std::int64_t limit = 256;
+  std::int64_t limit = 256;  // -1: all
 };
 
 // The distinct (kind, checkpoint, step, benchmark) sets of a run with their row counts, for the

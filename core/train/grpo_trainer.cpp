@@ -177,7 +177,9 @@ GrpoResult runGrpo(const GrpoOptions& options, const std::vector<math::Problem>&
       rollout.prompt = problem.question;
       rollout.completion = tokenizer.decode(generated[i].ids, true);
       rollout.tokens = int(generated[i].ids.size());
-      rollout.correct = verifier.grade(problem, rollout.completion).correct;
+      const math::Verdict verdict = verifier.grade(problem, rollout.completion);
+      rollout.correct = verdict.correct;
+      rollout.extracted = verdict.extracted;
       rollout.reward = rollout.correct ? 1.0 : -1.0;
       rollout.backtracks = countBacktracks(rollout.completion);
       rewards.push_back(rollout.reward);

@@ -22,6 +22,7 @@ struct GrpoRollout {
   std::string problemId;
   std::string prompt;
   std::string completion;
+  std::string extracted;  // the answer the verifier found in the completion
   double reward = 0;
   double advantage = 0;
   int tokens = 0;

@@ -159,6 +159,24 @@ std::vector<std::string> storeSnapshot(const fs::path& workspace, std::int64_t r
     }
     sorted.push_back(line);
   }
+  // Samples and rollouts (row ids and their order left out: a redone unit or step re-inserts).
+  for (const auto& sample : store.samples().list(runId, {}, {.limit = -1})) {
+    const auto& set = sample.set;
+    const auto& row = sample.row;
+    auto optional = [](const std::optional<double>& value) {
+      return value ? number(*value) : std::string("-");
+    };
+    sorted.push_back("sample " + position(set.stageId) + " " +
+                     std::string(store::sampleKindName(set.kind)) + " " + set.checkpoint + " " +
+                     (set.step ? std::to_string(*set.step) : "-") + " " + set.benchmark + " " +
+                     row.problemId + " " + std::to_string(row.group) + " " +
+                     std::to_string(row.sampleIndex) + " " +
+                     (row.correct ? (*row.correct ? "1" : "0") : "-") + " " + optional(row.reward) +
+                     " " + optional(row.advantage) + " " + std::to_string(row.steps) + " " +
+                     std::to_string(row.backtracks) + " " + std::to_string(row.restarts) + " " +
+                     std::to_string(row.reflections) + " " + std::to_string(row.tokens) + " [" +
+                     row.answer + "] [" + row.prompt + "] [" + row.completion + "]");
+  }
   std::sort(sorted.begin(), sorted.end());
   lines.insert(lines.end(), sorted.begin(), sorted.end());
   return lines;

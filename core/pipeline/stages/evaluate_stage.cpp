@@ -1,7 +1,7 @@
 // The evaluate stage: every model on every dataset (core/train/evaluation.h), one unit at a time.
 // A finished unit leaves units/<m>-<d>.json and .jsonl, so a resume skips it; samples.jsonl
 // collects every graded sample with its trace statistics (plain generation format: what the
-// analyze stage imports).
+// analyze stage imports), and the run store's samples table holds them too (sample_records.h).
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -10,6 +10,7 @@
 #include "core/model/language_model.h"
 #include "core/pipeline/run_layout.h"
 #include "core/pipeline/stages/pass_rates.h"
+#include "core/pipeline/stages/sample_records.h"
 #include "core/pipeline/stages/stages.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/verifier_choice.h"
@@ -100,6 +101,10 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
                                   });
         PassRates rates = passRates(result, int(dataset.problems.size()),
                                     config.options.samplesPerProblem, config.options.greedy);
+        // Before the unit's marker file: a kill between the two redoes the unit, which
+        // replaces its samples in the store.
+        recordEvaluationSamples(context, modelConfig.label, dataset.config->label, dataset.problems,
+                                result);
         writeFileAtomically(samplesFile, samplesJsonl(result, dataset, modelConfig.label));
         writeFileAtomically(resultFile, rates.toJson().dump(2) + "\n");  // last: marks it done
       }

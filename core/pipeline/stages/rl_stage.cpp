@@ -1,12 +1,14 @@
 // The rl stage: prompt curation with the SFT policy (its pass rate on the training prompts, kept
 // in curation.json so a resume does not estimate it again), then GRPO with verifiable rewards
-// (core/train/grpo_trainer.h) checkpointing into the stage folder.
+// (core/train/grpo_trainer.h) checkpointing into the stage folder; every step's rollouts go to the
+// run store's samples table (sample_records.h).
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "core/base/atomic_file.h"
 #include "core/math/dataset_loader.h"
 #include "core/model/language_model.h"
+#include "core/pipeline/stages/sample_records.h"
 #include "core/pipeline/stages/stages.h"
 #include "core/pipeline/stages/trainer_folder.h"
 #include "core/tokenizer/tokenizer.h"
@@ -109,6 +111,11 @@ void runRlStage(const RlStage& config, StageContext& context) {
       context.metric("entropy", step.step, step.entropy);
       context.metric("kl", step.step, step.kl);
       context.progress(step.step, step.totalSteps);
+    };
+    // Every step's rollouts into the store; a step redone after a resume replaces its own.
+    const std::string benchmark = context.input("dataset").stem().string();
+    callbacks.onRollouts = [&context, benchmark](const std::vector<train::GrpoRollout>& rollouts) {
+      recordRollouts(context, benchmark, rollouts);
     };
     callbacks.onCheckpoint = [&](const fs::path& checkpoint, int) {
       context.workspace.stages().setCheckpoint(
