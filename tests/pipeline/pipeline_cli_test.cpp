@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
+
 #include <fstream>
 
 #include "core/store/workspace.h"
@@ -215,6 +216,42 @@ class PipelineCliTest : public QObject {
     QCOMPARE(workspace.metrics().series(1, "sft/loss"), workspace.metrics().series(2, "sft/loss"));
     QVERIFY(fs::exists(fixture.workspace / "runs/1/1-sft/final/model.safetensors"));
     QVERIFY(fs::exists(fixture.workspace / "runs/2/1-sft/final/model.safetensors"));
+  }
+
+  // `astro analyze --run ID` on a pipeline run: its evaluate stage's samples, graded again by the
+  // countdown verifier, one checkpoint row per evaluated model; a run with no evaluate stage is
+  // refused by name.
+  void analyzeRun_readsAPipelineRunsEvaluationSamples() {
+    Fixture fixture = makeFixture("pipeline-cli-analyze");
+    fs::path config = fixture.dir / "evaluate.toml";
+    std::ofstream(config) << "[run]\nthreads = 1\n[evaluate]\nsamples = 2\nmax_new_tokens = 8\n"
+                          << "models = [{name = \"base\", path = \"" << fixture.model.string()
+                          << "\"}, {name = \"again\", path = \"" << fixture.model.string() << "\"}]\n"
+                          << "datasets = [{name = \"puzzles\", path = \""
+                          << (sharedFixture / "puzzles/test.jsonl").string() << "\"}]\n";
+    auto evaluated = runProgram(
+        cliPath(), withWorkspace(fixture.workspace, {"run", QString::fromStdString(config.string())}));
+    QVERIFY2(evaluated.exitCode == 0, qPrintable(evaluated.err));
+    const QString csv = QString::fromStdString((fixture.dir / "csv").string());
+    auto analyzed = runProgram(cliPath(), withWorkspace(fixture.workspace,
+                                                        {"analyze", "--run", "1", "--bootstrap",
+                                                         "50", "--csv", csv}));
+    QVERIFY2(analyzed.exitCode == 0, qPrintable(analyzed.err));
+    QVERIFY2(analyzed.out.contains("verifier countdown"), qPrintable(analyzed.out));
+    QVERIFY2(analyzed.out.contains("detector exact"), qPrintable(analyzed.out));
+    const std::string table = fileText(fixture.dir / "csv/checkpoints.csv");
+    QVERIFY2(table.find("puzzles,base,") != std::string::npos, table.c_str());
+    QVERIFY2(table.find("puzzles,again,") != std::string::npos, table.c_str());
+    // 2 models x 4 puzzles x (2 samples + the greedy answer).
+    QVERIFY2(analyzed.out.startsWith("read 24 samples"), qPrintable(analyzed.out));
+
+    auto sftOnly = runProgram(cliPath(), withWorkspace(fixture.workspace,
+                                                       {"run", writeSftConfig(fixture, 1)}));
+    QVERIFY2(sftOnly.exitCode == 0, qPrintable(sftOnly.err));
+    auto refused =
+        runProgram(cliPath(), withWorkspace(fixture.workspace, {"analyze", "--run", "2"}));
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains("has no evaluation samples"), qPrintable(refused.err));
   }
 
   void maliciousNamesAndPaths_stayInTheWorkspace() {

@@ -1,12 +1,13 @@
 // `astro analyze --input FILE.jsonl [--save]` / `astro analyze --run ID`: import generations
-// (plain, chat or verl JSONL) and grade them with the math verifier, or read an imported run back
-// from the workspace; detect reflections/backtracks/restarts in each trace, and print the
+// (plain, chat or verl JSONL) and grade them with the math verifier, or read a run of the
+// workspace (an imported run, or a pipeline run's evaluation samples); detect reflections/backtracks/restarts in each trace, and print the
 // per-checkpoint table and the correlations across checkpoints; --csv DIR writes one CSV per
 // table. The logic lives in core/analysis (docs/analysis.md).
 #include <iostream>
 #include <memory>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/run_samples.h"
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/generation_import.h"
 #include "core/analysis/heuristic_detector.h"
@@ -24,7 +25,7 @@ struct AnalyzeOptions {
   std::int64_t run = 0;  // 0: none
   bool save = false;
   std::string format = "auto";
-  std::string detector = "heuristic";
+  std::string detector;    // "" : exact for a pipeline run's own traces, else heuristic
   std::string phrases;    // heuristic phrase lists (JSON)
   std::string phraseSet;  // the phrase set the exact detector parses with
   std::string benchmark;
@@ -53,20 +54,32 @@ std::unique_ptr<astro::analysis::TraceDetector> makeDetector(const AnalyzeOption
                               : astro::analysis::loadHeuristicPhrases(options.phrases));
 }
 
-void runAnalyze(const AnalyzeOptions& options) {
+void runAnalyze(AnalyzeOptions options) {
   if (options.input.empty() == (options.run == 0)) {
     throw astro::UsageError("give exactly one of --input and --run");
   }
   if (options.save && options.run != 0) throw astro::UsageError("--save is for --input");
-  auto detector = makeDetector(options);
   astro::math::MathVerifier verifier;
   astro::analysis::ImportResult imported;
   std::string source = options.input;
   if (options.run != 0) {
     auto workspace = astro::store::Workspace::open(astro::cli::globalOptions().resolvedWorkspace(),
                                                    {.readOnly = true});
-    imported = astro::analysis::loadImportedRun(workspace, options.run);
     source = "run " + std::to_string(options.run);
+    if (workspace.runs().get(options.run).kind == astro::store::RunKind::kImported) {
+      imported = astro::analysis::loadImportedRun(workspace, options.run);
+    } else {
+      // A pipeline run: its evaluation samples, and the exact detector over the phrase set its
+      // linearize stage rendered (the traces its policies learned to write).
+      auto runSamples = astro::cli::loadRunSamples(workspace, options.run, !options.noGrading);
+      imported = std::move(runSamples.imported);
+      if (options.detector.empty()) {
+        options.detector = "exact";
+        if (options.phraseSet.empty() && runSamples.phraseSet) {
+          options.phraseSet = runSamples.phraseSet->string();
+        }
+      }
+    }
   } else {
     astro::analysis::ImportOptions importOptions;
     importOptions.format = astro::analysis::generationFormatFromName(options.format);
@@ -75,12 +88,14 @@ void runAnalyze(const AnalyzeOptions& options) {
     imported = astro::analysis::importGenerations(
         options.input, options.noGrading ? nullptr : &verifier, importOptions);
   }
+  if (options.detector.empty()) options.detector = "heuristic";
+  auto detector = makeDetector(options);
   for (std::size_t i = 0; i < imported.badLines.size() && i < kBadLinesShown; ++i) {
-    std::cerr << options.input << ":" << imported.badLines[i].line << ": "
+    std::cerr << source << ":" << imported.badLines[i].line << ": "
               << imported.badLines[i].message << "\n";
   }
   if (imported.badLines.size() > kBadLinesShown) {
-    std::cerr << options.input << ": " << imported.badLines.size() - kBadLinesShown
+    std::cerr << source << ": " << imported.badLines.size() - kBadLinesShown
               << " more bad lines\n";
   }
   if (imported.samples.empty()) {
@@ -138,7 +153,9 @@ const astro::cli::CommandRegistration kAnalyze{
           ->check(CLI::ExistingFile);
       analyze
           ->add_option("--run", options->run,
-                       "An imported run of the workspace (see --save) instead of --input")
+                       "A run of the workspace instead of --input: an imported run (see --save), "
+                       "or a pipeline run (the samples of its evaluate stages, graded again; "
+                       "detector exact with its linearize stage's phrase set unless given)")
           ->check(CLI::PositiveNumber);
       analyze->add_flag(
           "--save", options->save,
@@ -148,7 +165,8 @@ const astro::cli::CommandRegistration kAnalyze{
           ->check(CLI::IsMember({"auto", "plain", "chat", "verl"}));
       analyze
           ->add_option("--detector", options->detector,
-                       "heuristic (free-form outputs) or exact (traces rendered by astro)")
+                       "heuristic (free-form outputs) or exact (traces rendered by astro); default: "
+                       "exact for a pipeline run, else heuristic")
           ->check(CLI::IsMember({"heuristic", "exact"}));
       analyze
           ->add_option("--phrases", options->phrases,
