@@ -78,7 +78,10 @@ std::vector<bool> RunTreeStore::storedFlags(std::span<const math::Problem> probl
 }
 
 void RunTreeStore::store(const math::Problem& problem, const SearchTree& tree) {
-  workspace_.trees().save(toNewTree(tree, runId_, stage_, problem.id));
+  store::NewTree row = toNewTree(tree, runId_, stage_, problem.id);
+  row.subject = problem.subject;
+  row.level = problem.level;
+  workspace_.trees().save(row);
 }
 
 }  // namespace astro::search

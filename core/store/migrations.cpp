@@ -183,11 +183,19 @@ CREATE INDEX samples_by_checkpoint ON samples (run_id, checkpoint);
 CREATE INDEX samples_by_step ON samples (run_id, step, group_index);
 )sql";
 
+// What a search tree's problem is about, when its dataset says (MATH: subject and level 1-5), so
+// the studio's problems table filters on them in SQL. Trees stored before carry '' and 0.
+constexpr std::string_view kVersionTreeTopics = R"sql(
+ALTER TABLE trees ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+ALTER TABLE trees ADD COLUMN level INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "runs, stages, events, metrics, artifacts, datasets", kVersion1},
     {2, "search trees and their nodes", kVersionTrees},
     {3, "inputs of pipeline runs and their stages", kVersionRunInputs},
     {4, "evaluation samples and GRPO rollouts", kVersionSamples},
+    {5, "subject and level of search trees", kVersionTreeTopics},
 };
 
 }  // namespace

@@ -173,15 +173,80 @@ std::int64_t SampleRepository::remove(const SampleSet& set) {
   return removed;
 }
 
+namespace {
+
+constexpr double kMissingKey = -1e300;
+
+// The SQL expression a page in `order` sorts by (sampleOrderKey computes the same in C++).
+std::string orderKeyExpression(SampleOrder order) {
+  switch (order) {
+    case SampleOrder::kId:
+      return "id";
+    case SampleOrder::kReward:
+      return "ifnull(reward, -1e300)";
+    case SampleOrder::kAdvantage:
+      return "ifnull(advantage, -1e300)";
+    case SampleOrder::kSteps:
+      return "steps";
+    case SampleOrder::kBacktracks:
+      return "backtracks";
+    case SampleOrder::kReflections:
+      return "reflections";
+    case SampleOrder::kTokens:
+      return "tokens";
+  }
+  return "id";
+}
+
+}  // namespace
+
+double sampleOrderKey(const StoredSample& sample, SampleOrder order) {
+  switch (order) {
+    case SampleOrder::kId:
+      return static_cast<double>(sample.id);
+    case SampleOrder::kReward:
+      return sample.row.reward.value_or(kMissingKey);
+    case SampleOrder::kAdvantage:
+      return sample.row.advantage.value_or(kMissingKey);
+    case SampleOrder::kSteps:
+      return sample.row.steps;
+    case SampleOrder::kBacktracks:
+      return sample.row.backtracks;
+    case SampleOrder::kReflections:
+      return sample.row.reflections;
+    case SampleOrder::kTokens:
+      return static_cast<double>(sample.row.tokens);
+  }
+  return 0.0;
+}
+
 std::vector<StoredSample> SampleRepository::list(std::int64_t runId, const SampleFilter& filter,
                                                  const SamplePage& page) {
   std::vector<FilterValue> values;
   const std::string where = buildWhere(filter, values);
-  auto select = connection_.prepare(std::string("SELECT ") + kColumns + " FROM samples WHERE " +
-                                    where + " AND id > ?2 ORDER BY id LIMIT " +
-                                    std::to_string(page.limit < 0 ? -1 : page.limit));
-  select.bindInteger(1, runId).bindInteger(2, page.afterId);
+  const std::string limit = " LIMIT " + std::to_string(page.limit < 0 ? -1 : page.limit);
+  std::string sql = std::string("SELECT ") + kColumns + " FROM samples WHERE " + where;
+  const bool byId = page.order == SampleOrder::kId && !page.descending;
+  const int keyIndex = static_cast<int>(values.size()) + 3;
+  if (byId) {
+    sql += " AND id > ?2 ORDER BY id" + limit;
+  } else {
+    // Keyset over (key, id): rows after the previous page's last one in this order.
+    const std::string key = orderKeyExpression(page.order);
+    const char* beyond = page.descending ? " < " : " > ";
+    if (page.afterKey) {
+      const std::string k = "?" + std::to_string(keyIndex);
+      sql += " AND (" + key + beyond + k + " OR (" + key + " = " + k + " AND id" + beyond +
+             "?2))";
+    }
+    const char* direction = page.descending ? " DESC" : "";
+    sql += " ORDER BY " + key + direction + ", id" + direction + limit;
+  }
+  auto select = connection_.prepare(sql);
+  select.bindInteger(1, runId);
+  if (byId || page.afterKey) select.bindInteger(2, page.afterId);  // absent from a first page
   bindFilterValues(select, values);
+  if (!byId && page.afterKey) select.bindReal(keyIndex, *page.afterKey);
   std::vector<StoredSample> samples;
   while (select.step()) samples.push_back(readSample(select));
   return samples;

@@ -70,10 +70,21 @@ struct SampleFilter {
       text{};  // case-insensitive (ASCII) substring of problem id, prompt, completion, answer
 };
 
+// The order of a page: by id (insertion order), or by a numeric column with the id breaking ties.
+// Missing rewards and advantages sort as -1e300 (first ascending, last descending).
+enum class SampleOrder { kId, kReward, kAdvantage, kSteps, kBacktracks, kReflections, kTokens };
+
 struct SamplePage {
-  std::int64_t afterId = 0;  // keyset: rows with a larger id, in id order
+  std::int64_t afterId = 0;  // keyset: rows after this id (in id order: a larger id)
   std::int64_t limit = 256;  // -1: all
+  SampleOrder order = SampleOrder::kId;
+  bool descending = false;
+  // The keyset of an ordered page: the previous page's last row's sampleOrderKey, with afterId
+  // its id; nullopt reads the first page. Unused for ascending id order.
+  std::optional<double> afterKey{};
 };
+// The value a page in `order` sorts `sample` by (what afterKey takes from a page's last row).
+double sampleOrderKey(const StoredSample& sample, SampleOrder order);
 
 // The distinct (kind, checkpoint, step, benchmark) sets of a run with their row counts, for the
 // studio's filter boxes.

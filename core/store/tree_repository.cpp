@@ -4,6 +4,7 @@
 #include "core/store/tree_repository.h"
 
 #include <algorithm>
+#include <variant>
 
 #include "core/base/error.h"
 #include "core/store/detail/require_run.h"
@@ -15,7 +16,7 @@ namespace {
 
 constexpr const char* kSummaryColumns =
     "id, run_id, stage, problem_id, problem, reference_answer, node_count, max_depth, "
-    "terminal_count, correct_count, root_visits, created";
+    "terminal_count, correct_count, root_visits, created, subject, level";
 
 TreeSummary readSummary(const detail::Statement& row) {
   return TreeSummary{
@@ -31,6 +32,8 @@ TreeSummary readSummary(const detail::Statement& row) {
                 .correctTerminals = static_cast<int>(row.integer(9)),
                 .rootVisits = static_cast<int>(row.integer(10))},
       .created = fromMilliseconds(row.integer(11)),
+      .subject = row.text(12),
+      .level = static_cast<int>(row.integer(13)),
   };
 }
 
@@ -82,14 +85,15 @@ TreeSummary insertTree(detail::Connection& connection, const NewTree& tree) {
   const Timestamp now = currentTimestamp();
   auto insertTreeRow = connection.prepare(
       "INSERT INTO trees (run_id, stage, problem_id, problem, reference_answer, node_count, "
-      "max_depth, terminal_count, correct_count, root_visits, created) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+      "max_depth, terminal_count, correct_count, root_visits, created, subject, level) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
       "ON CONFLICT (run_id, stage, problem_id) DO NOTHING");
   insertTreeRow.bindInteger(1, tree.runId).bindText(2, tree.stage).bindText(3, tree.problemId);
   insertTreeRow.bindText(4, tree.problem).bindText(5, tree.referenceAnswer);
   insertTreeRow.bindInteger(6, stats.nodes).bindInteger(7, stats.maxDepth);
   insertTreeRow.bindInteger(8, stats.terminals).bindInteger(9, stats.correctTerminals);
   insertTreeRow.bindInteger(10, stats.rootVisits).bindInteger(11, toMilliseconds(now));
+  insertTreeRow.bindText(12, tree.subject).bindInteger(13, tree.level);
   insertTreeRow.execute();
   if (connection.changes() == 0) {
     throw Error("run " + std::to_string(tree.runId) + " already holds a tree of stage '" +
@@ -131,7 +135,51 @@ TreeSummary insertTree(detail::Connection& connection, const NewTree& tree) {
                      .problem = tree.problem,
                      .referenceAnswer = tree.referenceAnswer,
                      .stats = stats,
-                     .created = now};
+                     .created = now,
+                     .subject = tree.subject,
+                     .level = tree.level};
+}
+
+// `%text%` for LIKE with '\' as the escape character.
+std::string likePattern(const std::string& text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
+}
+
+using FilterValue = std::variant<std::int64_t, std::string>;
+
+// A WHERE clause over run_id (?1) and the filter's set fields, whose values are bound from ?3 on
+// (?2 is the keyset bound). Only set fields appear, so the common shapes keep trees_by_run usable.
+std::string buildWhere(const TreeFilter& filter, std::vector<FilterValue>& values) {
+  std::string where = "run_id = ?1";
+  auto parameter = [&](FilterValue value) {
+    values.push_back(std::move(value));
+    return "?" + std::to_string(values.size() + 2);
+  };
+  if (filter.stage) where += " AND stage = " + parameter(*filter.stage);
+  if (filter.solved) where += *filter.solved ? " AND correct_count > 0" : " AND correct_count = 0";
+  if (filter.subject) where += " AND subject = " + parameter(*filter.subject);
+  if (filter.level) where += " AND level = " + parameter(std::int64_t{*filter.level});
+  if (!filter.text.empty()) {
+    const std::string p = parameter(likePattern(filter.text));
+    where += " AND (problem_id LIKE " + p + " ESCAPE '\\' OR problem LIKE " + p + " ESCAPE '\\')";
+  }
+  return where;
+}
+
+void bindFilterValues(detail::Statement& statement, const std::vector<FilterValue>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const int index = static_cast<int>(i) + 3;
+    if (const auto* number = std::get_if<std::int64_t>(&values[i])) {
+      statement.bindInteger(index, *number);
+    } else {
+      statement.bindText(index, std::get<std::string>(values[i]));
+    }
+  }
 }
 
 }  // namespace
@@ -202,6 +250,49 @@ std::int64_t TreeRepository::count(std::int64_t runId, const std::optional<std::
   }
   select.step();
   return select.integer(0);
+}
+
+std::vector<TreeSummary> TreeRepository::listMatching(std::int64_t runId,
+                                                      const TreeFilter& filter,
+                                                      std::int64_t afterId, std::int64_t limit) {
+  std::vector<FilterValue> values;
+  const std::string where = buildWhere(filter, values);
+  auto select = connection_.prepare(std::string("SELECT ") + kSummaryColumns +
+                                    " FROM trees WHERE " + where + " AND id > ?2 ORDER BY id " +
+                                    "LIMIT " + std::to_string(limit < 0 ? -1 : limit));
+  select.bindInteger(1, runId).bindInteger(2, afterId);
+  bindFilterValues(select, values);
+  std::vector<TreeSummary> summaries;
+  while (select.step()) summaries.push_back(readSummary(select));
+  return summaries;
+}
+
+std::int64_t TreeRepository::countMatching(std::int64_t runId, const TreeFilter& filter) {
+  std::vector<FilterValue> values;
+  const std::string where = buildWhere(filter, values);
+  auto select = connection_.prepare("SELECT count(*) FROM trees WHERE " + where);  // ?2 unused
+  select.bindInteger(1, runId);
+  bindFilterValues(select, values);
+  select.step();
+  return select.integer(0);
+}
+
+std::vector<std::string> TreeRepository::subjects(std::int64_t runId) {
+  auto select = connection_.prepare(
+      "SELECT DISTINCT subject FROM trees WHERE run_id = ?1 AND subject != '' ORDER BY subject");
+  select.bindInteger(1, runId);
+  std::vector<std::string> names;
+  while (select.step()) names.push_back(select.text(0));
+  return names;
+}
+
+std::vector<int> TreeRepository::levels(std::int64_t runId) {
+  auto select = connection_.prepare(
+      "SELECT DISTINCT level FROM trees WHERE run_id = ?1 AND level != 0 ORDER BY level");
+  select.bindInteger(1, runId);
+  std::vector<int> levels;
+  while (select.step()) levels.push_back(static_cast<int>(select.integer(0)));
+  return levels;
 }
 
 std::vector<std::string> TreeRepository::problemIds(std::int64_t runId, const std::string& stage) {

@@ -51,6 +51,8 @@ struct NewTree {
   std::string problem{};
   std::string referenceAnswer{};
   std::vector<StoredTreeNode> nodes{};  // in id order
+  std::string subject{};                // the dataset's, when it has one (MATH); else ""
+  int level = 0;                        // 1-5 for MATH; 0 when unknown
 };
 
 struct TreeSummary {
@@ -62,6 +64,8 @@ struct TreeSummary {
   std::string referenceAnswer{};
   TreeStats stats{};
   Timestamp created{};
+  std::string subject{};
+  int level = 0;
 };
 
 struct StoredTree {
@@ -73,6 +77,15 @@ struct TreePage {
   std::optional<std::string> stage{};  // nullopt: every stage
   std::int64_t offset = 0;
   std::int64_t limit = -1;  // -1: all
+};
+
+// Which trees of a run a filtered page or count covers; every set field narrows.
+struct TreeFilter {
+  std::optional<std::string> stage{};
+  std::optional<bool> solved{};  // true: at least one correct terminal; false: none
+  std::optional<std::string> subject{};
+  std::optional<int> level{};
+  std::string text{};  // case-insensitive (ASCII) substring of the problem id or problem text
 };
 
 class TreeRepository {
@@ -94,6 +107,14 @@ class TreeRepository {
   // Summaries of a run's trees in the order they were stored, one page at a time.
   std::vector<TreeSummary> list(std::int64_t runId, const TreePage& page = {});
   std::int64_t count(std::int64_t runId, const std::optional<std::string>& stage = {});
+  // Keyset pages of the trees that match `filter`: ids above `afterId`, in id order (so trees
+  // stored while a view pages through the list land after the rows it holds).
+  std::vector<TreeSummary> listMatching(std::int64_t runId, const TreeFilter& filter,
+                                        std::int64_t afterId = 0, std::int64_t limit = -1);
+  std::int64_t countMatching(std::int64_t runId, const TreeFilter& filter);
+  // Distinct non-empty subjects and non-zero levels of a run's trees, ascending (filter boxes).
+  std::vector<std::string> subjects(std::int64_t runId);
+  std::vector<int> levels(std::int64_t runId);
   // Problem ids with a stored tree for this run and stage (what a resumed search skips).
   std::vector<std::string> problemIds(std::int64_t runId, const std::string& stage);
   // Stages of a run that hold trees, by name.

@@ -75,9 +75,14 @@ class TreeStoreRunTest : public QObject {
   void runTreeStore_flagsStoredProblemsOfItsStageOnly() {
     auto workspace = astro::store::Workspace::open(astro::test::freshTempDir("tree-run-flags"));
     const auto run = workspace.runs().create({.name = "search"});
-    const std::vector problems = {problemNamed("a"), problemNamed("b"), problemNamed("c")};
+    std::vector problems = {problemNamed("a"), problemNamed("b"), problemNamed("c")};
+    problems[1].subject = "Number Theory";
+    problems[1].level = 4;
     RunTreeStore store(workspace, run.id);
     store.store(problems[1], SearchTree(problems[1].question, "g"));
+    const auto stored = workspace.trees().list(run.id).front();
+    QCOMPARE(stored.subject, std::string("Number Theory"));  // the problems table filters on it
+    QCOMPARE(stored.level, 4);
     RunTreeStore other(workspace, run.id, "other");
     other.store(problems[2], SearchTree(problems[2].question, "g"));
     QCOMPARE(store.storedFlags(problems), (std::vector<bool>{false, true, false}));

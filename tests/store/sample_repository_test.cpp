@@ -2,6 +2,7 @@
 // run exactly once, filters and counts agree, a replaced set leaves one copy (what makes a resumed
 // stage idempotent), rollouts come back by group, and samples go with their run.
 #include <QtTest>
+#include <algorithm>
 
 #include "core/base/error.h"
 #include "core/store/workspace.h"
@@ -188,6 +189,45 @@ class SampleRepositoryTest : public QObject {
     QCOMPARE(problemIds(rollouts), (std::vector<std::string>{"p", "q", "q"}));
     QCOMPARE(rollouts[1].row.sampleIndex, 0);
     QCOMPARE(rollouts[2].row.sampleIndex, 1);
+  }
+
+  void list_orderedByAColumn_pagesByKeysetInSqlOrder() {
+    auto workspace = Workspace::open(astro::test::freshTempDir("samples-order"));
+    auto run = workspace.runs().create({.name = "eval"});
+    std::vector<SampleRow> rows;
+    for (int i = 0; i < 40; ++i) {
+      SampleRow r = row("p" + std::to_string(i), i % 7, i % 2 == 0);
+      r.tokens = (i * 37) % 11;  // many ties, broken by id
+      if (i % 5 != 0) r.reward = (i % 4) - 1.5;
+      rows.push_back(r);
+    }
+    workspace.samples().add(evalSet(run.id, "base"), rows);
+    auto samples = workspace.samples();
+    for (SampleOrder order : {SampleOrder::kTokens, SampleOrder::kReward, SampleOrder::kBacktracks,
+                              SampleOrder::kId}) {
+      for (bool descending : {false, true}) {
+        const SampleFilter filter{.correct = true};
+        auto expected = samples.list(run.id, filter, {.limit = -1});
+        std::stable_sort(expected.begin(), expected.end(), [&](const auto& a, const auto& b) {
+          const double ka = sampleOrderKey(a, order), kb = sampleOrderKey(b, order);
+          if (ka != kb) return descending ? ka > kb : ka < kb;
+          return descending ? a.id > b.id : a.id < b.id;
+        });
+        std::vector<StoredSample> paged;
+        SamplePage page{.limit = 6, .order = order, .descending = descending};
+        for (;;) {
+          auto next = samples.list(run.id, filter, page);
+          if (next.empty()) break;
+          paged.insert(paged.end(), next.begin(), next.end());
+          page.afterId = next.back().id;
+          page.afterKey = sampleOrderKey(next.back(), order);
+        }
+        QCOMPARE(paged.size(), std::size_t{20});
+        QVERIFY2(paged == expected, qPrintable(QString("order %1 descending %2")
+                                                   .arg(static_cast<int>(order))
+                                                   .arg(descending)));
+      }
+    }
   }
 
   void samplesOfAMissingRun_areRefused_andGoWithTheirRun() {

@@ -158,6 +158,44 @@ class TreeRepositoryTest : public QObject {
     QCOMPARE(workspace.trees().stages(run.id), std::vector<std::string>{"search"});
   }
 
+  void listMatching_filtersInSqlAndPagesByKeyset() {
+    auto workspace = Workspace::open(astro::test::freshTempDir("trees-filter"));
+    auto run = workspace.runs().create({.name = "search"});
+    for (int i = 0; i < 12; ++i) {
+      NewTree tree = sampleTree(run.id, "p" + std::to_string(i));
+      if (i % 3 == 0) tree.nodes[3].correct = false;  // unsolved: no correct terminal
+      tree.subject = i % 2 == 0 ? "Algebra" : "Geometry";
+      tree.level = 1 + i % 5;
+      if (i == 7) tree.problem = "Find the AREA of 100%_circle";
+      workspace.trees().save(tree);
+    }
+    auto trees = workspace.trees();
+    QCOMPARE(trees.countMatching(run.id, {}), std::int64_t{12});
+    QCOMPARE(trees.countMatching(run.id, {.solved = false}), std::int64_t{4});
+    QCOMPARE(trees.countMatching(run.id, {.solved = true}), std::int64_t{8});
+    QCOMPARE(trees.countMatching(run.id, {.subject = std::string("Geometry")}), std::int64_t{6});
+    QCOMPARE(trees.countMatching(run.id, {.level = 2}), std::int64_t{3});  // p1, p6, p11
+    auto matched = trees.listMatching(run.id, {.solved = true, .subject = std::string("Algebra")});
+    std::vector<std::string> ids;
+    for (const auto& tree : matched) ids.push_back(tree.problemId);
+    QCOMPARE(ids, (std::vector<std::string>{"p2", "p4", "p8", "p10"}));
+    QCOMPARE(matched.front().subject, std::string("Algebra"));
+    QCOMPARE(matched.front().level, 3);
+    // Text: case-insensitive, over problem and id, with LIKE's wildcards taken literally.
+    QCOMPARE(trees.countMatching(run.id, {.text = "area of"}), std::int64_t{1});
+    QCOMPARE(trees.countMatching(run.id, {.text = "100%_"}), std::int64_t{1});
+    QCOMPARE(trees.countMatching(run.id, {.text = "1%0"}), std::int64_t{0});
+    QCOMPARE(trees.countMatching(run.id, {.text = "P1"}), std::int64_t{3});  // p1, p10, p11
+    // Keyset pages: after the last id of a page, every match once.
+    auto first = trees.listMatching(run.id, {.solved = true}, 0, 5);
+    QCOMPARE(first.size(), std::size_t{5});
+    auto rest = trees.listMatching(run.id, {.solved = true}, first.back().id, 5);
+    QCOMPARE(rest.size(), std::size_t{3});
+    QCOMPARE(rest.back().problemId, std::string("p11"));
+    QCOMPARE(trees.subjects(run.id), (std::vector<std::string>{"Algebra", "Geometry"}));
+    QCOMPARE(trees.levels(run.id), (std::vector<int>{1, 2, 3, 4, 5}));
+  }
+
   void find_byProblem_returnsThatTree() {
     auto workspace = Workspace::open(astro::test::freshTempDir("trees-find"));
     auto run = workspace.runs().create({.name = "search"});
