@@ -14,7 +14,18 @@ void RunTreeListModel::setRun(const std::filesystem::path& folder, std::int64_t 
   clear();
   folder_ = folder;
   runId_ = runId;
-  requestPage();
+  requestPage(true);
+}
+
+void RunTreeListModel::setFilter(const store::TreeFilter& filter) {
+  filter_ = filter;
+  if (runId_ == 0) return;
+  jobs_.cancelCurrent();
+  beginResetModel();
+  rows_.clear();
+  total_ = -1;
+  endResetModel();
+  requestPage(false);
 }
 
 void RunTreeListModel::clear() {
@@ -23,35 +34,66 @@ void RunTreeListModel::clear() {
   rows_.clear();
   total_ = -1;
   runId_ = 0;
+  runRunning_ = false;
+  subjects_.clear();
+  levels_.clear();
   endResetModel();
 }
 
-void RunTreeListModel::requestPage() {
+void RunTreeListModel::refresh() {
+  if (runId_ == 0 || total_ < 0 || jobs_.isRunning()) return;
+  // Only a model that holds every matching row reads the new ones; otherwise the count grows and
+  // the view fetches them when it scrolls there.
+  const bool caughtUp = static_cast<qint64>(rows_.size()) >= total_;
   const auto folder = folder_;
   const auto runId = runId_;
-  const auto offset = static_cast<std::int64_t>(rows_.size());
+  const auto filter = filter_;
+  const auto afterId = lastId();
+  const std::int64_t limit = caughtUp ? pageSize_ : 0;
+  jobs_.start(
+      [folder, runId, filter, afterId, limit](const std::atomic<bool>&) {
+        return readRunTreePage(folder, runId, filter, afterId, limit, true);
+      },
+      [this](RunTreePage page) { applyPage(std::move(page)); });
+}
+
+void RunTreeListModel::requestPage(bool withTopics) {
+  const auto folder = folder_;
+  const auto runId = runId_;
+  const auto filter = filter_;
+  const auto afterId = lastId();
   const auto limit = static_cast<std::int64_t>(pageSize_);
   jobs_.start(
-      [folder, runId, offset, limit](const std::atomic<bool>&) {
-        return readRunTreePage(folder, runId, offset, limit);
+      [folder, runId, filter, afterId, limit, withTopics](const std::atomic<bool>&) {
+        return readRunTreePage(folder, runId, filter, afterId, limit, withTopics);
       },
       [this](RunTreePage page) { applyPage(std::move(page)); });
 }
 
 void RunTreeListModel::applyPage(RunTreePage page) {
-  if (page.runId != runId_ || page.offset != static_cast<std::int64_t>(rows_.size())) return;
+  if (page.runId != runId_ || page.afterId != lastId()) return;
   if (!page.error.isEmpty()) {
     Q_EMIT loadFailed(page.error);
     return;
   }
+  const bool firstPage = total_ < 0;
+  const bool changed = !firstPage && (page.total != total_ || page.runRunning != runRunning_ ||
+                                      (page.withTopics && (page.subjects != subjects_ ||
+                                                           page.levels != levels_)));
   total_ = page.total;
+  runRunning_ = page.runRunning;
+  if (page.withTopics) {
+    subjects_ = std::move(page.subjects);
+    levels_ = std::move(page.levels);
+  }
   if (!page.trees.empty()) {
     const int first = static_cast<int>(rows_.size());
     beginInsertRows({}, first, first + static_cast<int>(page.trees.size()) - 1);
     for (auto& tree : page.trees) rows_.push_back(std::move(tree));
     endInsertRows();
   }
-  Q_EMIT pageLoaded(static_cast<int>(rows_.size()));
+  if (firstPage || !page.trees.empty()) Q_EMIT pageLoaded(static_cast<int>(rows_.size()));
+  if (changed) Q_EMIT refreshed();
 }
 
 int RunTreeListModel::rowCount(const QModelIndex& parent) const {
@@ -70,7 +112,7 @@ bool RunTreeListModel::canFetchMore(const QModelIndex& parent) const {
 void RunTreeListModel::fetchMore(const QModelIndex& parent) {
   // The page arrives from a worker thread through the event loop, never inside this call, so
   // rows are not inserted while a view or the model tester is handling another change.
-  if (canFetchMore(parent)) requestPage();
+  if (canFetchMore(parent)) requestPage(false);
 }
 
 QVariant RunTreeListModel::data(const QModelIndex& index, int role) const {
@@ -83,7 +125,9 @@ QVariant RunTreeListModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::ForegroundRole && index.column() == kCorrect) {
     return QBrush(tree.stats.solved() ? QColor(30, 140, 60) : QColor(200, 40, 40));
   }
-  if (role == Qt::TextAlignmentRole && index.column() >= kCorrect && index.column() <= kTerminals) {
+  const bool numeric = (index.column() >= kCorrect && index.column() <= kTerminals) ||
+                       index.column() == kLevel;
+  if (role == Qt::TextAlignmentRole && numeric) {
     return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
   }
   if (role != Qt::DisplayRole) return {};
@@ -100,6 +144,10 @@ QVariant RunTreeListModel::data(const QModelIndex& index, int role) const {
       return tree.stats.terminals;
     case kCorrect:
       return tree.stats.correctTerminals;
+    case kSubject:
+      return QString::fromStdString(tree.subject);
+    case kLevel:
+      return tree.level > 0 ? QVariant(tree.level) : QVariant();
     case kStage:
       return QString::fromStdString(tree.stage);
   }
@@ -108,8 +156,8 @@ QVariant RunTreeListModel::data(const QModelIndex& index, int role) const {
 
 QVariant RunTreeListModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-  static const char* kNames[] = {"Problem id", "Correct", "Nodes",  "Depth",
-                                 "Terminals",  "Stage",   "Problem"};
+  static const char* kNames[] = {"Problem id", "Correct", "Nodes", "Depth",  "Terminals",
+                                 "Subject",    "Level",   "Stage", "Problem"};
   return section >= 0 && section < kColumnCount ? tr(kNames[section]) : QVariant();
 }
 

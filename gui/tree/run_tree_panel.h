@@ -1,13 +1,18 @@
 // The problems panel of the tree view: the stored search trees of the selected run (run ->
-// problems list -> tree) in a lazily filled table; choosing a row asks for that tree.
+// problems list -> tree) in a lazily filled table with filters (solved, subject, level, text; run
+// in SQL); choosing a row asks for that tree. While the run is running the list polls for the
+// trees its search stage stores, keeping the selection and the scroll position.
 #pragma once
 
 #include <QWidget>
 #include <cstdint>
 #include <filesystem>
 
+class QComboBox;
 class QLabel;
+class QLineEdit;
 class QTableView;
+class QTimer;
 
 namespace astro::gui {
 
@@ -25,6 +30,13 @@ class RunTreePanel : public QWidget {
   QTableView* view() const { return view_; }
   // Selects `row` (which opens its tree); false when the row is not loaded.
   bool selectRow(int row);
+  QComboBox* solvedBox() const { return solved_; }
+  QComboBox* subjectBox() const { return subject_; }
+  QComboBox* levelBox() const { return level_; }
+  QLineEdit* searchBox() const { return search_; }
+  // How often a running run's list is read again (default 2,500 ms).
+  void setRefreshInterval(int milliseconds);
+  bool isPolling() const;
 
  Q_SIGNALS:
   // The user (or selectRow) chose a tree of the list.
@@ -34,10 +46,19 @@ class RunTreePanel : public QWidget {
 
  private:
   void updateTitle();
+  void applyFilter();
+  void fillTopicBoxes();
+  void updatePolling();
 
   QLabel* title_ = nullptr;
   QTableView* view_ = nullptr;
   RunTreeListModel* model_ = nullptr;
+  QComboBox* solved_ = nullptr;
+  QComboBox* subject_ = nullptr;
+  QComboBox* level_ = nullptr;
+  QLineEdit* search_ = nullptr;
+  QTimer* searchDelay_ = nullptr;
+  QTimer* poll_ = nullptr;
   qint64 listedRun_ = 0;  // the run whose first page runListed announced
 };
 

@@ -16,14 +16,21 @@ std::optional<store::Workspace> openForReading(const std::filesystem::path& fold
 }  // namespace
 
 RunTreePage readRunTreePage(const std::filesystem::path& folder, std::int64_t runId,
-                            std::int64_t offset, std::int64_t limit) {
-  RunTreePage page{.runId = runId, .offset = offset};
+                            const store::TreeFilter& filter, std::int64_t afterId,
+                            std::int64_t limit, bool withTopics) {
+  RunTreePage page{.runId = runId, .filter = filter, .afterId = afterId, .withTopics = withTopics};
   try {
     auto workspace = openForReading(folder);
     if (!workspace) return page;
     auto trees = workspace->trees();
-    page.total = trees.count(runId);
-    page.trees = trees.list(runId, {.offset = offset, .limit = limit});
+    page.total = trees.countMatching(runId, filter);
+    if (limit != 0) page.trees = trees.listMatching(runId, filter, afterId, limit);
+    if (withTopics) {
+      page.subjects = trees.subjects(runId);
+      page.levels = trees.levels(runId);
+    }
+    const auto run = workspace->runs().find(runId);
+    page.runRunning = run && run->status == store::RunStatus::kRunning;
   } catch (const std::exception& error) {
     page.error = QString::fromStdString(error.what());
   }

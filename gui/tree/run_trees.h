@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/search/tree.h"
@@ -16,22 +17,28 @@ namespace astro::gui {
 
 struct RunTreePage {
   std::int64_t runId = 0;
-  std::int64_t offset = 0;
-  std::int64_t total = 0;  // trees of the run, all stages
+  store::TreeFilter filter{};
+  std::int64_t afterId = 0;  // the keyset this page was read after
+  std::int64_t total = 0;    // trees of the run that match the filter, all stages
   std::vector<store::TreeSummary> trees;
+  bool withTopics = false;            // subjects and levels were read too
+  std::vector<std::string> subjects;  // the run's distinct subjects and levels (filter boxes)
+  std::vector<int> levels;
+  bool runRunning = false;  // the run's status is running: more trees may come
   QString error;
 };
-
 struct LoadedRunTree {
   store::TreeSummary summary;
   std::optional<search::SearchTree> tree;
   QString error;
 };
 
-// Up to `limit` summaries of run `runId` from `offset`, in the order they were stored; a folder
-// without a database reads as a run without trees.
+// Up to `limit` summaries of run `runId` that match `filter` with ids above `afterId`, in the order
+// they were stored, their count, and the run's status; `withTopics` also reads its subjects and
+// levels. A folder without a database reads as a run without trees.
 RunTreePage readRunTreePage(const std::filesystem::path& folder, std::int64_t runId,
-                            std::int64_t offset, std::int64_t limit);
+                            const store::TreeFilter& filter, std::int64_t afterId,
+                            std::int64_t limit, bool withTopics = false);
 LoadedRunTree readRunTree(const std::filesystem::path& folder, std::int64_t treeId);
 
 }  // namespace astro::gui

@@ -1,12 +1,16 @@
 // The studio reading search trees from the run store: the problems list model pages lazily under
-// QAbstractItemModelTester, the tree view lists a run's trees and opens the first and a chosen one
+// QAbstractItemModelTester and filters in SQL (solved, subject, level, text), the panel's filter
+// boxes drive it and a running run's list follows new trees keeping the selection, the tree view lists a run's trees and opens the first and a chosen one
 // from worker threads, the main window does it for the selected run, and `astro-studio --open-run
 // ID --view tree` draws a stored tree.
 #include "gui/tree/run_trees.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QLineEdit>
+#include <QScrollBar>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTabWidget>
 #include <QtTest>
 
@@ -51,6 +55,32 @@ std::filesystem::path workspaceWithTrees(const QString& name, int count) {
   return folder;
 }
 
+// Run 1 with 30 trees: p<i> unsolved when i % 3 == 0, subject Algebra (even i) or Geometry,
+// level 1 + i % 5, and p7's problem mentions a circle.
+std::filesystem::path workspaceWithTopics(const QString& name) {
+  auto folder = test::freshTempDir(name);
+  auto workspace = store::Workspace::open(folder);
+  const auto run = workspace.runs().create({.name = "math search"});
+  for (int i = 0; i < 30; ++i) {
+    search::SearchTree tree = numberedTree(i);
+    if (i % 3 == 0) tree.node(tree.size() - 1).correct = false;
+    auto row = search::toNewTree(tree, run.id, "search", "p" + std::to_string(i));
+    row.subject = i % 2 == 0 ? "Algebra" : "Geometry";
+    row.level = 1 + i % 5;
+    if (i == 7) row.problem = "The area of a Circle of radius 2";
+    workspace.trees().save(row);
+  }
+  return folder;
+}
+
+QStringList problemIdsOf(const gui::RunTreeListModel& model) {
+  QStringList ids;
+  for (int row = 0; row < model.rowCount(); ++row) {
+    ids << model.index(row, gui::RunTreeListModel::kProblemId).data().toString();
+  }
+  return ids;
+}
+
 }  // namespace
 
 class RunTreesTest : public QObject {
@@ -58,7 +88,7 @@ class RunTreesTest : public QObject {
  private Q_SLOTS:
   void readRunTreePage_andTree_readTheStore() {
     const auto folder = workspaceWithTrees("gui-run-trees-read", 7);
-    const auto page = gui::readRunTreePage(folder, 1, 5, 10);
+    const auto page = gui::readRunTreePage(folder, 1, {}, 5, 10);  // after tree id 5 (p4)
     QVERIFY(page.error.isEmpty());
     QCOMPARE(page.total, std::int64_t{7});
     QCOMPARE(page.trees.size(), std::size_t{2});
@@ -67,7 +97,7 @@ class RunTreesTest : public QObject {
     QVERIFY(loaded.tree.has_value());
     QVERIFY(*loaded.tree == numberedTree(5));
     QVERIFY(!gui::readRunTree(folder, 99).error.isEmpty());
-    QCOMPARE(gui::readRunTreePage(test::freshTempDir("gui-run-trees-none"), 1, 0, 10).total,
+    QCOMPARE(gui::readRunTreePage(test::freshTempDir("gui-run-trees-none"), 1, {}, 0, 10).total,
              std::int64_t{0});
   }
 
@@ -102,6 +132,101 @@ class RunTreesTest : public QObject {
     QTest::qWait(50);
     QCOMPARE(model.rowCount(), 0);
     QCOMPARE(model.runId(), std::int64_t{2});
+  }
+
+  void listModel_filtersInSqlUnderTheModelTester() {
+    const auto folder = workspaceWithTopics("gui-run-trees-filter");
+    gui::RunTreeListModel model(nullptr, 4);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setRun(folder, 1);
+    QTRY_COMPARE(model.totalTrees(), qint64{30});
+    QCOMPARE(model.subjects(), (std::vector<std::string>{"Algebra", "Geometry"}));
+    QCOMPARE(model.levels(), (std::vector<int>{1, 2, 3, 4, 5}));
+    QVERIFY(!model.isRunRunning());
+    model.setFilter({.solved = false, .subject = std::string("Algebra")});
+    QCOMPARE(model.rowCount(), 0);  // read on the pool
+    QTRY_COMPARE(model.totalTrees(), qint64{5});  // p0, p6, p12, p18, p24
+    QTRY_VERIFY([&] {
+      if (model.canFetchMore({})) model.fetchMore({});
+      return model.rowCount() == 5;
+    }());
+    QCOMPARE(problemIdsOf(model), (QStringList{"p0", "p6", "p12", "p18", "p24"}));
+    QCOMPARE(model.index(1, gui::RunTreeListModel::kSubject).data().toString(),
+             QStringLiteral("Algebra"));
+    QCOMPARE(model.index(1, gui::RunTreeListModel::kLevel).data().toInt(), 2);
+    model.setFilter({.level = 3, .text = "CIRCLE"});
+    QTRY_COMPARE(model.totalTrees(), qint64{1});
+    QTRY_COMPARE(problemIdsOf(model), QStringList{"p7"});
+    model.setFilter({.text = "no such problem"});
+    QTRY_COMPARE(model.totalTrees(), qint64{0});
+    QCOMPARE(model.rowCount(), 0);
+  }
+
+  void panel_filterBoxesNarrowTheList() {
+    const auto folder = workspaceWithTopics("gui-run-trees-panel");
+    gui::RunTreePanel panel;
+    panel.showRun(folder, 1);
+    auto* model = panel.model();
+    QTRY_COMPARE(model->totalTrees(), qint64{30});
+    QCOMPARE(panel.subjectBox()->count(), 3);  // any, Algebra, Geometry
+    QCOMPARE(panel.levelBox()->count(), 6);
+    QVERIFY(panel.subjectBox()->isEnabled());
+    panel.solvedBox()->setCurrentIndex(1);  // solved
+    panel.subjectBox()->setCurrentIndex(panel.subjectBox()->findText("Geometry"));
+    QTRY_COMPARE(model->totalTrees(), qint64{10});  // odd i, not a multiple of 3
+    panel.levelBox()->setCurrentIndex(panel.levelBox()->findData(3));
+    QTRY_COMPARE(model->totalTrees(), qint64{2});  // p7, p17
+    QTRY_COMPARE(problemIdsOf(*model), (QStringList{"p7", "p17"}));
+    panel.levelBox()->setCurrentIndex(0);
+    panel.subjectBox()->setCurrentIndex(0);
+    panel.solvedBox()->setCurrentIndex(0);
+    panel.searchBox()->setText("circle");  // applied 250 ms after typing stops
+    QTRY_COMPARE(model->totalTrees(), qint64{1});
+    QTRY_COMPARE(problemIdsOf(*model), QStringList{"p7"});
+    // A run without subjects or levels leaves those boxes disabled.
+    const auto plain = workspaceWithTrees("gui-run-trees-panel-plain", 3);
+    panel.searchBox()->clear();
+    panel.showRun(plain, 1);
+    QTRY_COMPARE(model->totalTrees(), qint64{3});
+    QVERIFY(!panel.subjectBox()->isEnabled());
+    QVERIFY(!panel.levelBox()->isEnabled());
+  }
+
+  void panel_runningRun_followsNewTreesKeepingSelectionAndScroll() {
+    const auto folder = workspaceWithTrees("gui-run-trees-live", 40);
+    auto writer = store::Workspace::open(folder);
+    writer.runs().updateStatus(1, store::RunStatus::kRunning);
+    gui::RunTreePanel panel;
+    panel.resize(400, 300);
+    panel.show();
+    panel.setRefreshInterval(50);
+    panel.showRun(folder, 1);
+    auto* model = panel.model();
+    QTRY_VERIFY(model->rowCount() > 0);
+    QTRY_VERIFY(panel.isPolling());
+    QTRY_VERIFY([&] {
+      if (model->canFetchMore({})) model->fetchMore({});
+      return model->rowCount() == 40;
+    }());
+    QVERIFY(panel.selectRow(5));
+    auto* scroll = panel.view()->verticalScrollBar();
+    scroll->setValue(3);
+    // The search stage stores more trees while the list is open.
+    std::vector<store::NewTree> more;
+    for (int i = 40; i < 45; ++i) {
+      more.push_back(search::toNewTree(numberedTree(i), 1, "search", "p" + std::to_string(i)));
+    }
+    writer.trees().saveAll(more);
+    QTRY_COMPARE(model->totalTrees(), qint64{45});
+    QTRY_COMPARE(model->rowCount(), 45);
+    QCOMPARE(model->index(44, gui::RunTreeListModel::kProblemId).data().toString(),
+             QStringLiteral("p44"));
+    QCOMPARE(panel.view()->currentIndex().row(), 5);
+    QCOMPARE(panel.view()->selectionModel()->selectedRows().size(), 1);
+    QCOMPARE(scroll->value(), 3);
+    // A finished run stops the polling.
+    writer.runs().updateStatus(1, store::RunStatus::kFinished);
+    QTRY_VERIFY(!panel.isPolling());
   }
 
   void treeView_showRun_opensTheFirstTreeThenTheChosenOne() {
