@@ -239,6 +239,7 @@ void MainWindow::openWorkspace(const QString& dir) {
   chartsView_->setWorkspace(folder);
   overview_->clear();
   treeView_->showRun(folder, 0);
+  traceView_->showRun(folder, 0);
   samplesView_->showRun(folder, 0);
   launchView_->setWorkspace(folder);
   refreshWorkspace();
@@ -305,6 +306,7 @@ void MainWindow::onRunSelectionChanged() {
   overview_->showRun(folder, runId);
   logPanel_->showRun(runId);
   treeView_->showRun(folder, runId);
+  traceView_->showRun(folder, runId);
   samplesView_->showRun(folder, runId);
 }
 

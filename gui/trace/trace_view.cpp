@@ -15,6 +15,7 @@
 #include "core/analysis/trace_stats.h"
 #include "core/search/phrase_set.h"
 #include "gui/trace/step_list_model.h"
+#include "gui/trace/trace_sample_panel.h"
 
 namespace astro::gui {
 namespace {
@@ -41,6 +42,19 @@ TraceView::TraceView(QWidget* parent) : QWidget(parent) {
   layout->addWidget(verdict_);
   auto* splitter = new QSplitter(Qt::Horizontal, this);
   layout->addWidget(splitter, 1);
+  samples_ = new TraceSamplePanel(splitter);
+  connect(samples_, &TraceSamplePanel::sampleChosen, this, [this](const store::StoredSample& s) {
+    const QString source = s.set.kind == store::SampleKind::kRollout
+                               ? tr("rollout, step %1 group %2").arg(s.set.step.value_or(0))
+                                     .arg(s.row.group)
+                               : tr("eval, %1 on %2")
+                                     .arg(QString::fromStdString(s.set.checkpoint),
+                                          QString::fromStdString(s.set.benchmark));
+    // Completions were analysed with the exact detector when they were stored (docs/store.md).
+    showTrace(tr("sample %1 · %2 · %3").arg(s.id).arg(QString::fromStdString(s.row.problemId),
+                                                        source),
+              s.row.completion, DetectorChoice::kExact, s.row.correct);
+  });
   text_ = new QPlainTextEdit(splitter);
   text_->setObjectName("traceText");
   text_->setReadOnly(true);
@@ -49,8 +63,10 @@ TraceView::TraceView(QWidget* parent) : QWidget(parent) {
   stepList_->setObjectName("traceSteps");
   stepList_->setModel(steps_);
   stepList_->setUniformItemSizes(true);
-  splitter->setStretchFactor(0, 3);
-  splitter->setStretchFactor(1, 2);
+  splitter->setStretchFactor(0, 2);
+  splitter->setStretchFactor(1, 3);
+  splitter->setStretchFactor(2, 2);
+  splitter->setSizes({300, 600, 300});
   connect(text_, &QPlainTextEdit::cursorPositionChanged, this, &TraceView::onCursorMoved);
   connect(stepList_->selectionModel(), &QItemSelectionModel::currentChanged, this,
           [this](const QModelIndex& current) {
@@ -118,6 +134,10 @@ void TraceView::showTrace(QString title, std::string trace, DetectorChoice detec
         ready_ = true;
         Q_EMIT traceShown();
       });
+}
+
+void TraceView::showRun(const std::filesystem::path& folder, std::int64_t runId) {
+  samples_->showRun(folder, runId);
 }
 
 void TraceView::openTextFile(const QString& path) {

@@ -1,9 +1,13 @@
 // The trace view: a chain of thought beside its step list (core/analysis step graph). Moving the
 // cursor in the text selects the step and selecting a step selects its text; backtracks,
 // restarts and reflections are highlighted; the verdict and extracted answer are shown on top.
+// On the left, the selected run's stored samples and rollouts (TraceSamplePanel): choosing one
+// shows its completion here.
 #pragma once
 
 #include <QWidget>
+#include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -17,6 +21,7 @@ class QPlainTextEdit;
 namespace astro::gui {
 
 class StepListModel;
+class TraceSamplePanel;
 
 enum class DetectorChoice { kExact, kHeuristic };
 
@@ -30,6 +35,9 @@ class TraceView : public QWidget {
   void showTrace(QString title, std::string trace, DetectorChoice detector,
                  std::optional<bool> correct);
   void openTextFile(const QString& path);
+  // Lists run `runId`'s stored samples beside the trace (0 clears the list).
+  void showRun(const std::filesystem::path& folder, std::int64_t runId);
+  TraceSamplePanel* samplePanel() const { return samples_; }
 
   bool isReady() const { return ready_; }
   StepListModel* stepModel() const { return steps_; }
@@ -48,6 +56,7 @@ class TraceView : public QWidget {
   void onCursorMoved();
 
   QLabel* verdict_ = nullptr;
+  TraceSamplePanel* samples_ = nullptr;
   QPlainTextEdit* text_ = nullptr;
   QListView* stepList_ = nullptr;
   StepListModel* steps_ = nullptr;

@@ -1,9 +1,12 @@
 // The Samples view over the run store: the stored-sample model pages lazily by keyset under
 // QAbstractItemModelTester and filters in SQL; the GRPO group model lays a step's rollouts side
 // by side with their rewards and advantages; the view switches between a run's samples and an
-// imported file.
+// imported file; the Trace view lists a run's samples of its own and shows the chosen completion.
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QTableView>
 #include <QSortFilterProxyModel>
 #include <QtTest>
 #include <set>
@@ -13,7 +16,10 @@
 #include "gui/samples/run_samples.h"
 #include "gui/samples/sample_table_model.h"
 #include "gui/samples/samples_view.h"
+#include "gui/main_window.h"
 #include "gui/samples/stored_sample_model.h"
+#include "gui/trace/trace_sample_panel.h"
+#include "gui/trace/trace_view.h"
 #include "tests/support/test_support.h"
 
 using namespace astro;
@@ -182,6 +188,35 @@ class SamplesModelTest : public QObject {
     QCOMPARE(view.proxyModel()->rowCount(), 1);  // the text filter "needle" still holds
     view.setFilterText({});
     QCOMPARE(view.proxyModel()->rowCount(), 2);
+  }
+
+  void traceView_listsTheRunsSamples_andShowsTheChosenCompletion() {
+    const auto folder = workspaceWithSamples("gui-samples-trace", 30);
+    gui::TraceView view;
+    auto* panel = view.samplePanel();
+    auto* model = panel->model();
+    view.showRun(folder, 1);
+    QTRY_COMPARE(model->totalSamples(), qint64{42});  // 30 evaluation + 2 steps x 6 rollouts
+    QTRY_COMPARE(model->rowCount(), 42);
+    panel->kindBox()->setCurrentIndex(2);  // rollouts
+    QTRY_COMPARE(model->totalSamples(), qint64{12});
+    panel->kindBox()->setCurrentIndex(0);
+    panel->verdictBox()->setCurrentIndex(2);  // wrong
+    panel->searchBox()->setText("needle");    // in SQL, 250 ms after typing stops
+    QTRY_COMPARE(model->totalSamples(), qint64{1});
+    QTRY_COMPARE(model->rowCount(), 1);
+    QVERIFY(panel->selectRow(0));
+    QTRY_VERIFY(view.isReady());
+    QCOMPARE(view.textView()->toPlainText(), QString("a needle here"));
+    QVERIFY2(view.verdictText().contains("p7") && view.verdictText().contains("wrong"),
+             qPrintable(view.verdictText()));
+    QVERIFY(!panel->selectRow(1));
+
+    // The main window lists the selected run's samples in the Trace view too.
+    gui::MainWindow window(QString::fromStdString(folder.string()));
+    window.selectRun(1);
+    QTRY_COMPARE(window.traceView()->samplePanel()->model()->totalSamples(),
+                 qint64{42});
   }
 };
 
