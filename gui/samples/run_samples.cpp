@@ -17,15 +17,13 @@ std::optional<store::Workspace> openForReading(const std::filesystem::path& fold
 }  // namespace
 
 RunSamplePage readRunSamplePage(const std::filesystem::path& folder, std::int64_t runId,
-                                const store::SampleFilter& filter, std::int64_t afterId,
-                                std::int64_t limit) {
-  RunSamplePage page{.runId = runId, .afterId = afterId};
+                                const store::SampleFilter& filter,
+                                const store::SamplePage& keyset) {
+  RunSamplePage page{.runId = runId, .afterId = keyset.afterId};
   try {
     auto workspace = openForReading(folder);
-    if (workspace) {
-      page.samples = workspace->samples().list(runId, filter, {.afterId = afterId, .limit = limit});
-    }
-    page.complete = static_cast<std::int64_t>(page.samples.size()) < limit;
+    if (workspace) page.samples = workspace->samples().list(runId, filter, keyset);
+    page.complete = static_cast<std::int64_t>(page.samples.size()) < keyset.limit;
   } catch (const std::exception& error) {
     page.error = QString::fromStdString(error.what());
   }

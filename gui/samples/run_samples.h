@@ -43,9 +43,9 @@ struct RolloutStep {
 };
 
 // A folder without a database reads as a run without samples.
+// One page of run `runId`'s samples under `filter`, in `page`'s order after its keyset.
 RunSamplePage readRunSamplePage(const std::filesystem::path& folder, std::int64_t runId,
-                                const store::SampleFilter& filter, std::int64_t afterId,
-                                std::int64_t limit);
+                                const store::SampleFilter& filter, const store::SamplePage& page);
 RunSampleCount readRunSampleCount(const std::filesystem::path& folder, std::int64_t runId,
                                   const store::SampleFilter& filter);
 RunSampleSets readRunSampleSets(const std::filesystem::path& folder, std::int64_t runId);

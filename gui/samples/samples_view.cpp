@@ -25,10 +25,19 @@ namespace {
 constexpr int kFilterDelayMs = 250;
 
 // Free-text filter over every column plus an exact verdict filter (imported samples only: a
-// run's samples are filtered in SQL).
+// run's samples are filtered in SQL). A run's samples are sorted in SQL too: the sort goes to the
+// StoredSampleModel and the proxy keeps its order.
 class SampleFilterModel : public QSortFilterProxyModel {
  public:
   using QSortFilterProxyModel::QSortFilterProxyModel;
+  void sort(int column, Qt::SortOrder order) override {
+    if (auto* stored = qobject_cast<StoredSampleModel*>(sourceModel())) {
+      QSortFilterProxyModel::sort(-1);
+      stored->sort(column, order);
+      return;
+    }
+    QSortFilterProxyModel::sort(column, order);
+  }
   void setVerdict(QString verdict) {
     verdict_ = std::move(verdict);
     invalidateFilter();
@@ -120,6 +129,14 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
   table_->setModel(proxy_);
   table_->setSortingEnabled(true);
   table_->sortByColumn(SampleTableModel::kLine, Qt::AscendingOrder);
+  // A run's table sorts in SQL by its numeric columns only; a click elsewhere goes back to id
+  // order (in the direction clicked) so the header never shows an order the rows are not in.
+  connect(table_->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+          [this](int column, Qt::SortOrder order) {
+            if (showsRun_ && !StoredSampleModel::isSortable(column)) {
+              table_->horizontalHeader()->setSortIndicator(StoredSampleModel::kId, order);
+            }
+          });
   connect(table_, &QTableView::activated, this,
           [this](const QModelIndex& index) { activateRow(index.row()); });
 

@@ -32,6 +32,45 @@ void StoredSampleModel::setQuery(const std::filesystem::path& folder, std::int64
                });
 }
 
+namespace {
+
+std::optional<store::SampleOrder> orderOf(int column) {
+  switch (column) {
+    case StoredSampleModel::kId:
+      return store::SampleOrder::kId;
+    case StoredSampleModel::kReward:
+      return store::SampleOrder::kReward;
+    case StoredSampleModel::kAdvantage:
+      return store::SampleOrder::kAdvantage;
+    case StoredSampleModel::kSteps:
+      return store::SampleOrder::kSteps;
+    case StoredSampleModel::kBacktracks:
+      return store::SampleOrder::kBacktracks;
+    case StoredSampleModel::kReflections:
+      return store::SampleOrder::kReflections;
+    case StoredSampleModel::kTokens:
+      return store::SampleOrder::kTokens;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool StoredSampleModel::isSortable(int column) { return orderOf(column).has_value(); }
+
+void StoredSampleModel::sort(int column, Qt::SortOrder order) {
+  const auto sampleOrder = orderOf(column);
+  if (!sampleOrder) return;
+  const bool descending = order == Qt::DescendingOrder;
+  if (*sampleOrder == order_ && descending == descending_) return;
+  order_ = *sampleOrder;
+  descending_ = descending;
+  if (runId_ == 0) return;
+  const auto folder = folder_;
+  const auto filter = filter_;
+  setQuery(folder, runId_, filter);
+}
+
 void StoredSampleModel::clear() {
   pages_.cancelCurrent();
   count_.cancelCurrent();
@@ -48,11 +87,14 @@ void StoredSampleModel::requestPage() {
   const auto folder = folder_;
   const auto runId = runId_;
   const auto filter = filter_;
-  const std::int64_t afterId = rows_.empty() ? 0 : rows_.back().id;
-  const auto limit = static_cast<std::int64_t>(pageSize_);
+  store::SamplePage keyset{.limit = pageSize_, .order = order_, .descending = descending_};
+  if (!rows_.empty()) {
+    keyset.afterId = rows_.back().id;
+    keyset.afterKey = store::sampleOrderKey(rows_.back(), order_);
+  }
   pages_.start(
-      [folder, runId, filter, afterId, limit](const std::atomic<bool>&) {
-        return readRunSamplePage(folder, runId, filter, afterId, limit);
+      [folder, runId, filter, keyset](const std::atomic<bool>&) {
+        return readRunSamplePage(folder, runId, filter, keyset);
       },
       [this](RunSamplePage page) { applyPage(std::move(page)); });
 }

@@ -2,7 +2,9 @@
 // arrive a keyset page at a time, each read on a worker thread; canFetchMore/fetchMore ask for
 // the next page as the view scrolls, so a run of a million samples shows its first rows at once
 // and the GUI thread never touches the database. Filters (kind, checkpoint, step, verdict, text)
-// run in SQL: setQuery() starts over with the new filter, superseding reads still in flight.
+// run in SQL: setQuery() starts over with the new filter, superseding reads still in flight. So
+// does sort(): the numeric columns (id, reward, advantage, steps, backtracks, reflections, tokens)
+// sort the whole run in SQL, keyset pages over (key, id).
 #pragma once
 
 #include <QAbstractTableModel>
@@ -40,6 +42,8 @@ class StoredSampleModel : public QAbstractTableModel {
     kColumnCount
   };
   static constexpr int kDefaultPageSize = 256;
+  // The columns sort() orders in SQL; others are left as they are.
+  static bool isSortable(int column);
 
   explicit StoredSampleModel(QObject* parent = nullptr, int pageSize = kDefaultPageSize);
 
@@ -56,6 +60,10 @@ class StoredSampleModel : public QAbstractTableModel {
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
+  // Starts over in `column`'s order (a sortable column; others are ignored).
+  void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+  store::SampleOrder sampleOrder() const { return order_; }
+  bool isDescending() const { return descending_; }
   bool canFetchMore(const QModelIndex& parent) const override;
   void fetchMore(const QModelIndex& parent) override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -75,6 +83,8 @@ class StoredSampleModel : public QAbstractTableModel {
   std::filesystem::path folder_;
   std::int64_t runId_ = 0;
   store::SampleFilter filter_;
+  store::SampleOrder order_ = store::SampleOrder::kId;
+  bool descending_ = false;
   int pageSize_;
   qint64 total_ = -1;
   bool complete_ = true;

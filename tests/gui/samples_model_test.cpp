@@ -4,6 +4,7 @@
 // imported file; the Trace view lists a run's samples of its own and shows the chosen completion.
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QTableView>
@@ -117,6 +118,65 @@ class SamplesModelTest : public QObject {
     model.setQuery(folder, 2);
     QTRY_COMPARE(model.totalSamples(), qint64{0});
     QCOMPARE(model.rowCount(), 0);
+  }
+
+  void storedSampleModel_sortsTheWholeRunInSql() {
+    const auto folder = workspaceWithSamples("gui-samples-sort", 100);
+    gui::StoredSampleModel model(nullptr, 16);  // many pages: the keyset must carry the order
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setQuery(folder, 1, {.kind = store::SampleKind::kEval});
+    QTRY_COMPARE(model.totalSamples(), qint64{100});
+    auto loadAll = [&] {
+      QTRY_VERIFY([&] {
+        if (model.canFetchMore({})) model.fetchMore({});
+        return model.rowCount() == 100 && !model.isLoading();
+      }());
+    };
+    model.sort(gui::StoredSampleModel::kTokens, Qt::DescendingOrder);
+    QCOMPARE(model.rowCount(), 0);  // starts over, read on the pool
+    loadAll();
+    // tokens = 10 + index: the first row is p99's, the whole run in descending order.
+    QCOMPARE(model.sample(0).row.problemId, std::string("p99"));
+    for (int row = 1; row < 100; ++row) {
+      QVERIFY(model.sample(row).row.tokens < model.sample(row - 1).row.tokens);
+    }
+    // backtracks = index % 3: ties broken by id, ascending.
+    model.sort(gui::StoredSampleModel::kBacktracks, Qt::AscendingOrder);
+    loadAll();
+    QCOMPARE(model.sample(0).row.problemId, std::string("p0"));
+    QCOMPARE(model.sample(1).row.problemId, std::string("p3"));
+    QCOMPARE(model.sample(34).row.problemId, std::string("p1"));  // 34 rows have backtracks 0
+    for (int row = 1; row < 100; ++row) {
+      const auto& a = model.sample(row - 1);
+      const auto& b = model.sample(row);
+      QVERIFY(a.row.backtracks < b.row.backtracks ||
+              (a.row.backtracks == b.row.backtracks && a.id < b.id));
+    }
+    QVERIFY(gui::StoredSampleModel::isSortable(gui::StoredSampleModel::kReward));
+    QVERIFY(!gui::StoredSampleModel::isSortable(gui::StoredSampleModel::kProblem));
+    model.sort(gui::StoredSampleModel::kProblem, Qt::AscendingOrder);  // ignored
+    QCOMPARE(model.sampleOrder(), store::SampleOrder::kBacktracks);
+  }
+
+  void samplesView_headerClickSortsTheRunInSql() {
+    const auto folder = workspaceWithSamples("gui-samples-view-sort", 20);
+    gui::SamplesView view;
+    view.showRun(folder, 1);
+    QTRY_COMPARE(view.proxyModel()->rowCount(), 32);
+    auto* header = view.table()->horizontalHeader();
+    header->setSortIndicator(gui::StoredSampleModel::kReward, Qt::DescendingOrder);
+    QCOMPARE(view.storedModel()->sampleOrder(), store::SampleOrder::kReward);
+    QTRY_COMPARE(view.proxyModel()->rowCount(), 32);
+    // Rollouts rewarded +1 first; evaluation samples (no reward) last; the proxy keeps that order.
+    QCOMPARE(view.proxyModel()->index(0, gui::StoredSampleModel::kReward).data().toDouble(), 1.0);
+    QCOMPARE(view.proxyModel()->index(31, gui::StoredSampleModel::kKind).data().toString(),
+             QString("eval"));
+    header->setSortIndicator(gui::StoredSampleModel::kProblem, Qt::DescendingOrder);
+    QCOMPARE(header->sortIndicatorSection(), int{gui::StoredSampleModel::kId});
+    QCOMPARE(view.storedModel()->sampleOrder(), store::SampleOrder::kId);
+    QVERIFY(view.storedModel()->isDescending());
+    QTRY_COMPARE(view.proxyModel()->rowCount(), 32);
+    QCOMPARE(view.storedModel()->sample(0).id, std::int64_t{32});
   }
 
   void rolloutGroupModel_showsAStepsGroupsSideBySide() {
