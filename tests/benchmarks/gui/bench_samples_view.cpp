@@ -127,7 +127,9 @@ void buildWorkspace(const std::filesystem::path& folder) {
 
 bool complete(const std::filesystem::path& folder) {
   if (!std::filesystem::exists(workspaceDatabasePath(folder))) return false;
-  auto workspace = store::Workspace::open(folder, {.readOnly = true, .quickCheckMaxBytes = 0});
+  // Opened for writing: a workspace built by an older schema is migrated (migration 5 only adds
+  // two columns with defaults, no table rewrite) before the studio opens it read-only.
+  auto workspace = store::Workspace::open(folder, {.quickCheckMaxBytes = 0});
   return workspace.runs().list().size() == kRuns &&
          workspace.samples().count(kRuns) == kSamples / kRuns;
 }
