@@ -93,6 +93,13 @@ Workspace Workspace::open(const std::filesystem::path& folder, const WorkspaceOp
   }
 
   if (options.readOnly) {
+    if (options.migrateOlder && version < latestSchemaVersion()) {
+      state.reset();  // the migration's writer works alone
+      open(folder, {.busyTimeout = options.busyTimeout, .quickCheckMaxBytes = 0});
+      WorkspaceOptions reading = options;
+      reading.migrateOlder = false;
+      return open(folder, reading);
+    }
     if (version != latestSchemaVersion()) {
       throw Error(file + " has schema version " + std::to_string(version) +
                   "; open it once for writing to migrate it to version " +

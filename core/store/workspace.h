@@ -30,6 +30,10 @@ struct WorkspaceOptions {
   std::chrono::milliseconds busyTimeout{10000};
   // PRAGMA quick_check runs at open for files up to this size (it reads every page).
   std::uintmax_t quickCheckMaxBytes = 64ull << 20;
+  // A reader that finds an older schema migrates it first through a short-lived writer, then
+  // reads (the studio, which only reads, opening a workspace an older build wrote). A newer
+  // schema is still refused.
+  bool migrateOlder = false;
 };
 
 class Workspace {

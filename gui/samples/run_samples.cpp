@@ -11,7 +11,7 @@ namespace {
 std::optional<store::Workspace> openForReading(const std::filesystem::path& folder) {
   if (!std::filesystem::exists(workspaceDatabasePath(folder))) return std::nullopt;
   // quick_check reads every page: far too slow for a workspace of a million samples.
-  return store::Workspace::open(folder, {.readOnly = true, .quickCheckMaxBytes = 0});
+  return store::Workspace::open(folder, {.readOnly = true, .quickCheckMaxBytes = 0, .migrateOlder = true});
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace {
 std::optional<store::Workspace> openForReading(const std::filesystem::path& folder) {
   if (!std::filesystem::exists(workspaceDatabasePath(folder))) return std::nullopt;
   // quick_check reads every page: too slow for paging through a list.
-  return store::Workspace::open(folder, {.readOnly = true, .quickCheckMaxBytes = 0});
+  return store::Workspace::open(folder, {.readOnly = true, .quickCheckMaxBytes = 0, .migrateOlder = true});
 }
 
 }  // namespace

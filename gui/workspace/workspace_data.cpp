@@ -15,7 +15,7 @@ namespace {
 std::optional<store::Workspace> openForReading(const std::filesystem::path& folder) {
   if (!std::filesystem::exists(workspaceDatabasePath(folder))) return std::nullopt;
   // quick_check reads every page: fine for the CLI, too slow for a poll every second.
-  return store::Workspace::open(folder, {.readOnly = true, .quickCheckMaxBytes = 0});
+  return store::Workspace::open(folder, {.readOnly = true, .quickCheckMaxBytes = 0, .migrateOlder = true});
 }
 
 std::optional<double> estimateEta(store::Workspace& workspace, const store::Run& run) {

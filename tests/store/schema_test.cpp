@@ -7,6 +7,7 @@
 #include <random>
 
 #include "core/base/error.h"
+#include "core/store/detail/schema.h"
 #include "core/store/detail/sqlite.h"
 #include "core/store/workspace.h"
 #include "tests/store/store_test_support.h"
@@ -95,6 +96,28 @@ class SchemaTest : public QObject {
     QVERIFY(fileBytes(file) == bytes);
     QVERIFY(!astroErrorOf([&] { Workspace::open(folder, {.readOnly = true}); }).isEmpty());
     QVERIFY(fileBytes(file) == bytes);
+  }
+
+  // The studio only reads; a workspace an older build wrote is migrated once by a short-lived
+  // writer when the reader asks for it, and refused otherwise (nothing is written).
+  void openReadOnly_olderSchema_isMigratedOnlyWhenAsked() {
+    auto folder = astro::test::freshTempDir("schema-older");
+    const int older = Workspace::latestSchemaVersion() - 1;
+    {
+      astro::store::detail::Connection connection(folder / "workspace.sqlite", {});
+      for (const auto& migration : astro::store::detail::schemaMigrations()) {
+        if (migration.version <= older) connection.executeScript(std::string(migration.sql));
+      }
+      connection.executeScript("PRAGMA application_id = " +
+                               std::to_string(astro::store::detail::kApplicationId) +
+                               "; PRAGMA user_version = " + std::to_string(older));
+    }
+    const std::string bytes = fileBytes(folder / "workspace.sqlite");
+    QString message = astroErrorOf([&] { Workspace::open(folder, {.readOnly = true}); });
+    QVERIFY2(message.contains("open it once for writing"), qPrintable(message));
+    QVERIFY(fileBytes(folder / "workspace.sqlite") == bytes);
+    auto reader = Workspace::open(folder, {.readOnly = true, .migrateOlder = true});
+    QCOMPARE(reader.schemaVersion(), Workspace::latestSchemaVersion());
   }
 
   void open_garbageFile_givesErrorNamingTheFile() {
