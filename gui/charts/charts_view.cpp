@@ -3,6 +3,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -23,7 +24,7 @@
 #include <cmath>
 #include <set>
 
-#include "core/analysis/correlation.h"
+#include "gui/charts/checkpoint_charts.h"
 
 namespace astro::gui {
 namespace {
@@ -31,20 +32,14 @@ namespace {
 // Curves a training run usually wants first (ASTRO's figures: loss, reward, response length and
 // backtracks over RL steps).
 bool shownByDefault(const QString& name) {
-  if (name.startsWith(QLatin1String("eval/"))) return false;  // the correlation chart shows them
+  // The checkpoint charts show evaluation metrics.
+  if (name.startsWith(QLatin1String("eval/")) || isCheckpointMetric(name.toStdString())) {
+    return false;
+  }
   for (const char* word : {"loss", "reward", "length", "backtrack"}) {
     if (name.contains(QLatin1String(word))) return true;
   }
   return false;
-}
-
-QString formatStatistic(double value, int decimals) {
-  return std::isfinite(value) ? QString::number(value, 'f', decimals) : QStringLiteral("n/a");
-}
-
-QString formatP(double p) {
-  if (!std::isfinite(p)) return QStringLiteral("n/a");
-  return p < 1e-3 ? QString::number(p, 'e', 1) : QString::number(p, 'f', 3);
 }
 
 }  // namespace
@@ -83,6 +78,8 @@ ChartsView::ChartsView(QWidget* parent) : QWidget(parent) {
   controls->addWidget(exportHeight_);
   controls->addWidget(exportDpi_);
   for (auto [which, title] : {std::pair{Which::kCorrelation, tr("Export correlation")},
+                              std::pair{Which::kLength, tr("Export length")},
+                              std::pair{Which::kAccuracy, tr("Export accuracy")},
                               std::pair{Which::kCurves, tr("Export curves")}}) {
     auto* button = new QToolButton(this);
     button->setText(title);
@@ -97,6 +94,15 @@ ChartsView::ChartsView(QWidget* parent) : QWidget(parent) {
     button->setMenu(menu);
     controls->addWidget(button);
   }
+  controls->addSpacing(20);
+  controls->addWidget(new QLabel(tr("Benchmark"), this));
+  benchmarkBox_ = new QComboBox(this);
+  benchmarkBox_->setObjectName("benchmarkBox");
+  benchmarkBox_->setEnabled(false);
+  benchmarkBox_->setMinimumContentsLength(12);
+  connect(benchmarkBox_, &QComboBox::activated, this,
+          [this](int index) { setBenchmark(benchmarkBox_->itemData(index).toString()); });
+  controls->addWidget(benchmarkBox_);
   controls->addStretch(1);
 
   auto* splitter = new QSplitter(Qt::Horizontal, this);
@@ -109,10 +115,19 @@ ChartsView::ChartsView(QWidget* parent) : QWidget(parent) {
     if (!updatingNames_) loadCurves();
   });
   auto* charts = new QSplitter(Qt::Vertical, splitter);
+  auto* checkpoints = new QSplitter(Qt::Horizontal, charts);
   correlation_ = new QChart();
-  correlationView_ = new QChartView(correlation_, charts);
+  correlationView_ = new QChartView(correlation_, checkpoints);
   correlationView_->setObjectName("correlationChart");
   correlationView_->setRenderHint(QPainter::Antialiasing);
+  length_ = new QChart();
+  auto* lengthView = new QChartView(length_, checkpoints);
+  lengthView->setObjectName("lengthChart");
+  lengthView->setRenderHint(QPainter::Antialiasing);
+  accuracy_ = new QChart();
+  auto* accuracyView = new QChartView(accuracy_, checkpoints);
+  accuracyView->setObjectName("accuracyChart");
+  accuracyView->setRenderHint(QPainter::Antialiasing);
   curves_ = new QChart();
   curves_->setTitle(tr("Training curves"));
   curvesView_ = new QChartView(curves_, charts);
@@ -124,7 +139,7 @@ ChartsView::ChartsView(QWidget* parent) : QWidget(parent) {
   splitter->setSizes({180, 1000});
   status_ = new QLabel(this);
   layout->addWidget(status_);
-  drawCorrelation();
+  drawCheckpointCharts();
   drawCurves();
 }
 
@@ -146,6 +161,7 @@ void ChartsView::setRuns(std::vector<std::int64_t> runIds) {
         }
       },
       [this](std::vector<std::string> names) {
+        allNames_ = names;
         std::set<QString> checked;
         for (int row = 0; row < metricNames_->rowCount(); ++row) {
           auto* item = metricNames_->item(row);
@@ -176,8 +192,9 @@ void ChartsView::loadCurves() {
   }
   // The correlation chart pairs the eval metrics whether or not their curves are shown.
   std::vector<std::string> wanted = names;
-  for (const char* name : {kBacktrackMetric, kAccuracyMetrics[0], kAccuracyMetrics[1]}) {
-    if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) wanted.emplace_back(name);
+  for (const auto& name : allNames_) {
+    if (isCheckpointMetric(name) && std::find(wanted.begin(), wanted.end(), name) == wanted.end())
+      wanted.push_back(name);
   }
   auto folder = workspace_;
   auto ids = runIds_;
@@ -214,7 +231,17 @@ void ChartsView::setLogAxis(bool on) {
 int ChartsView::curveCount() const { return static_cast<int>(curves_->series().size()); }
 
 QChart* ChartsView::chart(Which which) const {
-  return which == Which::kCorrelation ? correlation_ : curves_;
+  switch (which) {
+    case Which::kCorrelation:
+      return correlation_;
+    case Which::kLength:
+      return length_;
+    case Which::kAccuracy:
+      return accuracy_;
+    case Which::kCurves:
+      break;
+  }
+  return curves_;
 }
 
 void ChartsView::attachTooltip(QXYSeries* series, const QString& xName, const QString& yName) {
@@ -320,63 +347,74 @@ void ChartsView::setCheckpointPoints(const CheckpointPoints& points) {
   }
   points_ = points.points;
   pointsSource_ = points.source;
-  drawCorrelation();
+  auto names = benchmarksOf(points_);
+  if (std::find(names.begin(), names.end(), benchmark_) == names.end())
+    benchmark_ = names.empty() ? QString() : names.front();
+  benchmarkBox_->clear();
+  for (const auto& name : names)
+    benchmarkBox_->addItem(name.isEmpty() ? tr("(unnamed)") : name, name);
+  benchmarkBox_->setCurrentIndex(benchmarkBox_->findData(benchmark_));
+  benchmarkBox_->setEnabled(names.size() > 1);
+  drawCheckpointCharts();
 }
 
-void ChartsView::drawCorrelation() {
-  correlation_->removeAllSeries();
-  for (auto* axis : correlation_->axes()) {
-    correlation_->removeAxis(axis);
-    delete axis;
-  }
-  auto* x = new QValueAxis();
-  x->setTitleText(tr("mean backtracks per sample"));
-  auto* y = new QValueAxis();
-  y->setTitleText(tr("accuracy"));
-  correlation_->addAxis(x, Qt::AlignBottom);
-  correlation_->addAxis(y, Qt::AlignLeft);
-  std::vector<double> xs, ys;
+void ChartsView::setBenchmark(const QString& benchmark) {
+  benchmark_ = benchmark;
+  benchmarkBox_->setCurrentIndex(benchmarkBox_->findData(benchmark));
+  drawCheckpointCharts();
+}
+
+std::vector<CheckpointPoint> ChartsView::shownPoints() const {
+  std::vector<CheckpointPoint> shown;
   for (const auto& point : points_) {
-    xs.push_back(point.backtracks);
-    ys.push_back(point.accuracy);
+    if (point.benchmark == benchmark_) shown.push_back(point);
   }
-  auto stats = analysis::pearson(xs, ys);
-  correlationLegend_ = tr("fit; Pearson r = %1, 95% CI [%2, %3], p = %4, n = %5")
-                           .arg(formatStatistic(stats.r, 3), formatStatistic(stats.ciLow, 3),
-                                formatStatistic(stats.ciHigh, 3), formatP(stats.pValue))
-                           .arg(stats.n);
-  auto* scatter = new QScatterSeries();
-  scatter->setName(tr("checkpoints"));
-  correlation_->setTitle(tr("Backtracks vs accuracy across checkpoints (%1)")
-                             .arg(pointsSource_.isEmpty() ? tr("no data yet") : pointsSource_));
-  scatter->setMarkerSize(9);
-  for (const auto& point : points_) scatter->append(point.backtracks, point.accuracy);
-  correlation_->addSeries(scatter);
-  scatter->attachAxis(x);
-  scatter->attachAxis(y);
-  attachTooltip(scatter, tr("backtracks"), tr("accuracy"));
-  double minX = xs.empty() ? 0 : *std::min_element(xs.begin(), xs.end());
-  double maxX = xs.empty() ? 1 : *std::max_element(xs.begin(), xs.end());
-  double minY = ys.empty() ? 0 : *std::min_element(ys.begin(), ys.end());
-  double maxY = ys.empty() ? 1 : *std::max_element(ys.begin(), ys.end());
-  auto fit = leastSquares(points_);
-  auto* line = new QLineSeries();
-  line->setName(correlationLegend_);
-  if (fit.valid) {
-    line->append(minX, fit.intercept + fit.slope * minX);
-    line->append(maxX, fit.intercept + fit.slope * maxX);
+  return shown;
+}
+
+void ChartsView::drawCheckpointCharts() {
+  auto shown = shownPoints();
+  QString source = pointsSource_.isEmpty() ? tr("no data yet") : pointsSource_;
+  if (!benchmark_.isEmpty()) source = benchmark_ + QStringLiteral(", ") + source;
+  SeriesHook hook = [this](QXYSeries* series, const QString& x, const QString& y) {
+    attachTooltip(series, x, y);
+  };
+  std::vector<double> xs, ys;
+  for (const auto& point : shown) {
+    if (std::isfinite(point.backtracks)) {
+      xs.push_back(point.backtracks);
+      ys.push_back(point.accuracy);
+    }
   }
-  correlation_->addSeries(line);
-  line->attachAxis(x);
-  line->attachAxis(y);
-  double padX = std::max(1e-9, (maxX - minX) * 0.08);
-  double padY = std::max(1e-9, (maxY - minY) * 0.08);
-  x->setRange(minX - padX, maxX + padX);
-  y->setRange(minY - padY, maxY + padY);
-  x->applyNiceNumbers();
-  y->applyNiceNumbers();
-  correlation_->legend()->setAlignment(Qt::AlignBottom);
+  correlationLegend_ =
+      drawFitChart(correlation_, xs, ys, tr("mean backtracks per sample"),
+                   tr("Backtracks vs accuracy across checkpoints (%1)").arg(source), hook);
+  xs.clear();
+  ys.clear();
+  for (const auto& point : shown) {
+    if (std::isfinite(point.tokens)) {
+      xs.push_back(point.tokens);
+      ys.push_back(point.accuracy);
+    }
+  }
+  lengthLegend_ = drawFitChart(length_, xs, ys, tr("mean tokens per sample"),
+                               tr("Length vs accuracy across checkpoints (%1)").arg(source), hook);
+  drawAccuracy(shown);
   Q_EMIT correlationUpdated();
+}
+
+void ChartsView::drawAccuracy(const std::vector<CheckpointPoint>& points) {
+  QString source = pointsSource_;
+  drawAccuracyChart(
+      accuracy_, points,
+      [source](std::int64_t runId) {
+        return runId == 0 ? source : QStringLiteral("run %1").arg(runId);
+      },
+      benchmark_.isEmpty() ? tr("Accuracy per checkpoint")
+                           : tr("Accuracy per checkpoint (%1)").arg(benchmark_),
+      [this](QXYSeries* series, const QString& x, const QString& y) {
+        attachTooltip(series, x, y);
+      });
 }
 
 void ChartsView::importGenerations(const QString& path) {
@@ -403,10 +441,19 @@ void ChartsView::exportChart(Which which, Format format, const QString& path,
       exportChartPdf(target, path, options);
       break;
     case Format::kCsv:
-      if (which == Which::kCorrelation) {
-        exportSeriesCsv(chartSeriesData(target), path, tr("mean_backtracks"), tr("accuracy"));
-      } else {
-        exportSeriesCsv(chartSeriesData(target), path, tr("step"), tr("value"));
+      switch (which) {
+        case Which::kCorrelation:
+          exportSeriesCsv(chartSeriesData(target), path, tr("mean_backtracks"), tr("accuracy"));
+          break;
+        case Which::kLength:
+          exportSeriesCsv(chartSeriesData(target), path, tr("mean_tokens"), tr("accuracy"));
+          break;
+        case Which::kAccuracy:
+          exportSeriesCsv(chartSeriesData(target), path, tr("checkpoint"), tr("accuracy"));
+          break;
+        case Which::kCurves:
+          exportSeriesCsv(chartSeriesData(target), path, tr("step"), tr("value"));
+          break;
       }
       break;
   }

@@ -1,6 +1,8 @@
 #include "gui/charts/checkpoint_points.h"
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "core/analysis/checkpoint_summary.h"
 #include "core/analysis/generation_import.h"
@@ -8,36 +10,96 @@
 #include "core/math/math_verifier.h"
 
 namespace astro::gui {
+namespace {
+
+enum class Quantity { kNone, kAccuracy, kPassAt1, kBacktracks, kTokens };
+
+Quantity quantityOf(const std::string& leaf, bool evalForm) {
+  if (leaf == "accuracy") return Quantity::kAccuracy;
+  if (leaf == "pass@1") return Quantity::kPassAt1;
+  if (leaf == (evalForm ? "backtracks" : "mean_backtracks")) return Quantity::kBacktracks;
+  if (leaf == "mean_tokens") return Quantity::kTokens;
+  return Quantity::kNone;
+}
+
+std::vector<std::string> splitName(const std::string& name) {
+  std::vector<std::string> parts;
+  std::size_t begin = 0;
+  while (true) {
+    std::size_t slash = name.find('/', begin);
+    parts.push_back(name.substr(begin, slash - begin));
+    if (slash == std::string::npos) return parts;
+    begin = slash + 1;
+  }
+}
+
+// What one metric name says: its benchmark, a named checkpoint (empty when the step is the
+// checkpoint) and the quantity.
+struct Parsed {
+  std::string benchmark;
+  std::string checkpoint;
+  Quantity quantity = Quantity::kNone;
+};
+
+Parsed parse(const std::string& name) {
+  auto parts = splitName(name);
+  if (parts.size() == 2 && parts[0] == "eval") return {"", "", quantityOf(parts[1], true)};
+  if (parts.size() == 3 && parts[0] == "analysis")
+    return {parts[1], "", quantityOf(parts[2], false)};
+  if (parts.size() == 4 && parts[2] != "pearson" && !parts[1].empty() && !parts[2].empty())
+    return {parts[1], parts[2], quantityOf(parts[3], false)};
+  return {};
+}
+
+struct Slot {
+  double values[5] = {kMissing, kMissing, kMissing, kMissing, kMissing};
+};
+
+}  // namespace
+
+bool isCheckpointMetric(const std::string& name) { return parse(name).quantity != Quantity::kNone; }
 
 std::vector<CheckpointPoint> pointsFromMetrics(const std::vector<MetricSeries>& series) {
-  // run -> step -> (backtracks, accuracy)
-  std::map<std::int64_t, std::map<std::int64_t, std::pair<double, double>>> byRun;
-  std::map<std::int64_t, std::map<std::int64_t, int>> seen;  // bit 1: backtracks, 2: accuracy
+  // (run, benchmark, named checkpoint, step) -> quantities
+  std::map<std::tuple<std::int64_t, std::string, std::string, std::int64_t>, Slot> slots;
   for (const auto& one : series) {
-    bool isBacktracks = one.name == kBacktrackMetric;
-    bool isAccuracy = one.name == kAccuracyMetrics[0] || one.name == kAccuracyMetrics[1];
-    if (!isBacktracks && !isAccuracy) continue;
+    Parsed parsed = parse(one.name);
+    if (parsed.quantity == Quantity::kNone) continue;
     for (const auto& point : one.points) {
-      auto& pair = byRun[one.runId][point.step];
-      auto& mask = seen[one.runId][point.step];
-      if (isBacktracks) {
-        pair.first = point.value;
-        mask |= 1;
-      } else if (!(mask & 2)) {  // eval/accuracy wins over eval/pass@1 (read first)
-        pair.second = point.value;
-        mask |= 2;
-      }
+      std::int64_t step = parsed.checkpoint.empty() ? point.step : 0;
+      auto& slot = slots[{one.runId, parsed.benchmark, parsed.checkpoint, step}];
+      slot.values[static_cast<int>(parsed.quantity)] = point.value;  // the latest point wins
     }
   }
   std::vector<CheckpointPoint> points;
-  for (const auto& [runId, steps] : byRun) {
-    for (const auto& [step, pair] : steps) {
-      if (seen[runId][step] != 3) continue;
-      points.push_back({.label = QStringLiteral("run %1 step %2").arg(runId).arg(step),
-                        .backtracks = pair.first,
-                        .accuracy = pair.second});
+  for (const auto& [key, slot] : slots) {
+    const auto& [runId, benchmark, checkpoint, step] = key;
+    double accuracy = slot.values[static_cast<int>(Quantity::kAccuracy)];
+    if (std::isnan(accuracy)) accuracy = slot.values[static_cast<int>(Quantity::kPassAt1)];
+    if (std::isnan(accuracy)) continue;
+    CheckpointPoint point{.backtracks = slot.values[static_cast<int>(Quantity::kBacktracks)],
+                          .accuracy = accuracy,
+                          .tokens = slot.values[static_cast<int>(Quantity::kTokens)],
+                          .benchmark = QString::fromStdString(benchmark),
+                          .runId = runId};
+    if (checkpoint.empty()) {
+      point.step = step;
+      point.checkpoint = QString::number(step);
+      point.label = QStringLiteral("run %1 step %2").arg(runId).arg(step);
+    } else {
+      point.checkpoint = QString::fromStdString(checkpoint);
+      point.label = QStringLiteral("run %1 · %2").arg(runId).arg(point.checkpoint);
     }
+    points.push_back(std::move(point));
   }
+  // The map orders steps numerically; named checkpoints go in natural order after them.
+  std::stable_sort(points.begin(), points.end(), [](const auto& a, const auto& b) {
+    if (a.runId != b.runId) return a.runId < b.runId;
+    if (a.benchmark != b.benchmark) return a.benchmark < b.benchmark;
+    if (a.step && b.step) return *a.step < *b.step;
+    if (a.step.has_value() != b.step.has_value()) return a.step.has_value();
+    return naturalLess(a.checkpoint, b.checkpoint);
+  });
   return points;
 }
 
@@ -51,44 +113,90 @@ CheckpointPoints pointsFromGenerations(const std::filesystem::path& file) {
     auto summary = analysis::summarize(samples);
     result.samples =
         std::make_shared<const std::vector<analysis::ImportedSample>>(std::move(imported.samples));
-    if (summary.checkpoints.empty()) {
-      result.error = result.source + QStringLiteral(": no graded samples");
-      return result;
-    }
-    const std::string& benchmark = summary.checkpoints.front().benchmark;
-    result.source += QStringLiteral(" (%1)").arg(QString::fromStdString(benchmark));
     for (const auto& checkpoint : summary.checkpoints) {
-      if (checkpoint.benchmark != benchmark || checkpoint.gradedSamples == 0) continue;
-      result.points.push_back({.label = QString::fromStdString(checkpoint.checkpoint),
-                               .backtracks = checkpoint.meanBacktracks.estimate,
-                               .accuracy = checkpoint.accuracy.estimate});
+      if (checkpoint.gradedSamples == 0) continue;
+      CheckpointPoint point{.label = QString::fromStdString(checkpoint.checkpoint),
+                            .backtracks = checkpoint.meanBacktracks.estimate,
+                            .accuracy = checkpoint.accuracy.estimate,
+                            .tokens = checkpoint.meanTokens.estimate,
+                            .benchmark = QString::fromStdString(checkpoint.benchmark),
+                            .checkpoint = QString::fromStdString(checkpoint.checkpoint)};
+      bool isStep = false;
+      qlonglong step = point.checkpoint.toLongLong(&isStep);
+      if (isStep) point.step = step;
+      result.points.push_back(std::move(point));
     }
+    if (result.points.empty()) result.error = result.source + QStringLiteral(": no graded samples");
   } catch (const std::exception& error) {
     result.error = QString::fromStdString(error.what());
   }
   return result;
 }
 
-FittedLine leastSquares(const std::vector<CheckpointPoint>& points) {
-  FittedLine line;
-  if (points.size() < 2) return line;
-  double meanX = 0, meanY = 0;
-  for (const auto& point : points) {
-    meanX += point.backtracks;
-    meanY += point.accuracy;
+bool naturalLess(const QString& a, const QString& b) {
+  qsizetype i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i].isDigit() && b[j].isDigit()) {
+      qsizetype endA = i, endB = j;
+      while (endA < a.size() && a[endA].isDigit()) ++endA;
+      while (endB < b.size() && b[endB].isDigit()) ++endB;
+      // Compare the runs as numbers: strip leading zeros, then length, then digits.
+      QStringView numberA = QStringView(a).mid(i, endA - i),
+                  numberB = QStringView(b).mid(j, endB - j);
+      while (numberA.size() > 1 && numberA.front() == u'0') numberA = numberA.mid(1);
+      while (numberB.size() > 1 && numberB.front() == u'0') numberB = numberB.mid(1);
+      if (numberA.size() != numberB.size()) return numberA.size() < numberB.size();
+      if (int order = numberA.compare(numberB); order != 0) return order < 0;
+      i = endA;
+      j = endB;
+      continue;
+    }
+    if (a[i] != b[j]) return a[i] < b[j];
+    ++i;
+    ++j;
   }
-  meanX /= points.size();
-  meanY /= points.size();
-  double sxx = 0, sxy = 0;
+  return a.size() - i < b.size() - j;
+}
+
+std::vector<QString> benchmarksOf(const std::vector<CheckpointPoint>& points) {
+  std::vector<QString> names;
   for (const auto& point : points) {
-    sxx += (point.backtracks - meanX) * (point.backtracks - meanX);
-    sxy += (point.backtracks - meanX) * (point.accuracy - meanY);
+    if (std::find(names.begin(), names.end(), point.benchmark) == names.end())
+      names.push_back(point.benchmark);
+  }
+  return names;
+}
+
+FittedLine leastSquares(const std::vector<double>& xs, const std::vector<double>& ys) {
+  FittedLine line;
+  std::size_t n = std::min(xs.size(), ys.size());
+  if (n < 2) return line;
+  double meanX = 0, meanY = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    meanX += xs[i];
+    meanY += ys[i];
+  }
+  meanX /= n;
+  meanY /= n;
+  double sxx = 0, sxy = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    sxx += (xs[i] - meanX) * (xs[i] - meanX);
+    sxy += (xs[i] - meanX) * (ys[i] - meanY);
   }
   if (sxx <= 0) return line;
   line.slope = sxy / sxx;
   line.intercept = meanY - line.slope * meanX;
   line.valid = true;
   return line;
+}
+
+FittedLine leastSquares(const std::vector<CheckpointPoint>& points) {
+  std::vector<double> xs, ys;
+  for (const auto& point : points) {
+    xs.push_back(point.backtracks);
+    ys.push_back(point.accuracy);
+  }
+  return leastSquares(xs, ys);
 }
 
 std::vector<double> exponentialMovingAverage(const std::vector<double>& values, double smoothing) {

@@ -1,11 +1,19 @@
-// The data behind the backtracks-vs-accuracy chart: one point per checkpoint, from a run's
-// evaluation metrics (eval/backtracks with eval/accuracy or eval/pass@1 at the same step) or from
-// imported generations summarised by core/analysis; and the least-squares line through them.
+// The data behind the checkpoint charts (backtracks vs accuracy, length vs accuracy, accuracy per
+// checkpoint): one point per run, benchmark and checkpoint. From a run's metrics, in every form
+// the pipeline writes them:
+//   <stage>/<benchmark>/<checkpoint>/{accuracy,pass@1,mean_backtracks,mean_tokens}  (analyze and
+//       evaluate stages, step 0; the checkpoint is the evaluated model's label)
+//   analysis/<benchmark>/{accuracy,mean_backtracks,mean_tokens}  (imported runs; step = checkpoint)
+//   eval/{accuracy,pass@1,backtracks,mean_tokens}  (one unnamed benchmark; step = checkpoint)
+// or from imported generations summarised by core/analysis; and the least-squares line.
 #pragma once
 
 #include <QString>
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/analysis/generation_import.h"
@@ -15,11 +23,17 @@ namespace astro::gui {
 
 inline constexpr const char* kBacktrackMetric = "eval/backtracks";
 inline constexpr const char* kAccuracyMetrics[] = {"eval/accuracy", "eval/pass@1"};
+inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 
 struct CheckpointPoint {
-  QString label;  // "run 3 step 200", or the imported checkpoint label
-  double backtracks = 0.0;
-  double accuracy = 0.0;
+  QString label;  // "run 3 step 200", "run 3 · sft", or the imported checkpoint label
+  double backtracks = kMissing;  // mean backtracks per sample; NaN when not measured
+  double accuracy = kMissing;
+  double tokens = kMissing;          // mean tokens per sample; NaN when not measured
+  QString benchmark;                 // empty when the metrics name none (eval/*)
+  QString checkpoint;                // the bare checkpoint: model label, or the step as text
+  std::optional<std::int64_t> step;  // when the checkpoint is a training step
+  std::int64_t runId = 0;
 };
 
 struct CheckpointPoints {
@@ -30,17 +44,26 @@ struct CheckpointPoints {
   std::shared_ptr<const std::vector<analysis::ImportedSample>> samples;
 };
 
-// Pairs the two metrics by step in each series set of one run.
+// Whether a metric name is one of the forms above (the charts read these series).
+bool isCheckpointMetric(const std::string& name);
+// Collects the checkpoint metrics of each run into points that have an accuracy, ordered by run,
+// benchmark, then checkpoint (steps numerically, labels in natural order: "rl-20" < "rl-100").
 std::vector<CheckpointPoint> pointsFromMetrics(const std::vector<MetricSeries>& series);
 // Imports, grades (math verifier) and analyses (heuristic detector) a generations JSONL file;
-// returns the first benchmark's checkpoints. Never throws: errors land in `error`.
+// returns every benchmark's checkpoints. Never throws: errors land in `error`.
 CheckpointPoints pointsFromGenerations(const std::filesystem::path& file);
+// Natural order of checkpoint labels: digit runs compare as numbers ("rl-20" < "rl-100").
+bool naturalLess(const QString& a, const QString& b);
+// The benchmarks the points hold, in order of first appearance.
+std::vector<QString> benchmarksOf(const std::vector<CheckpointPoint>& points);
 
 struct FittedLine {
   double slope = 0.0;
   double intercept = 0.0;
   bool valid = false;  // false with fewer than two distinct x values
 };
+FittedLine leastSquares(const std::vector<double>& xs, const std::vector<double>& ys);
+// Through (backtracks, accuracy).
 FittedLine leastSquares(const std::vector<CheckpointPoint>& points);
 
 // Exponential moving average with weight `smoothing` in [0, 1) on the previous value
