@@ -13,7 +13,9 @@
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/heuristic_detector.h"
 #include "core/analysis/trace_stats.h"
+#include "core/graph/step_graph_layout.h"
 #include "core/search/phrase_set.h"
+#include "gui/trace/step_graph_view.h"
 #include "gui/trace/step_list_model.h"
 #include "gui/trace/trace_sample_panel.h"
 
@@ -44,30 +46,39 @@ TraceView::TraceView(QWidget* parent) : QWidget(parent) {
   layout->addWidget(splitter, 1);
   samples_ = new TraceSamplePanel(splitter);
   connect(samples_, &TraceSamplePanel::sampleChosen, this, [this](const store::StoredSample& s) {
-    const QString source = s.set.kind == store::SampleKind::kRollout
-                               ? tr("rollout, step %1 group %2").arg(s.set.step.value_or(0))
-                                     .arg(s.row.group)
-                               : tr("eval, %1 on %2")
-                                     .arg(QString::fromStdString(s.set.checkpoint),
-                                          QString::fromStdString(s.set.benchmark));
+    const QString source =
+        s.set.kind == store::SampleKind::kRollout
+            ? tr("rollout, step %1 group %2").arg(s.set.step.value_or(0)).arg(s.row.group)
+            : tr("eval, %1 on %2")
+                  .arg(QString::fromStdString(s.set.checkpoint),
+                       QString::fromStdString(s.set.benchmark));
     // Completions were analysed with the exact detector when they were stored (docs/store.md).
-    showTrace(tr("sample %1 · %2 · %3").arg(s.id).arg(QString::fromStdString(s.row.problemId),
-                                                        source),
-              s.row.completion, DetectorChoice::kExact, s.row.correct);
+    showTrace(
+        tr("sample %1 · %2 · %3").arg(s.id).arg(QString::fromStdString(s.row.problemId), source),
+        s.row.completion, DetectorChoice::kExact, s.row.correct);
   });
   text_ = new QPlainTextEdit(splitter);
   text_->setObjectName("traceText");
   text_->setReadOnly(true);
   steps_ = new StepListModel(this);
-  stepList_ = new QListView(splitter);
+  auto* stepsAndGraph = new QSplitter(Qt::Vertical, splitter);
+  stepList_ = new QListView(stepsAndGraph);
   stepList_->setObjectName("traceSteps");
   stepList_->setModel(steps_);
   stepList_->setUniformItemSizes(true);
+  graphView_ = new StepGraphView(stepsAndGraph);
+  stepsAndGraph->setSizes({250, 450});
+  connect(graphView_, &StepGraphView::stepClicked, this, &TraceView::selectStep);
   splitter->setStretchFactor(0, 2);
   splitter->setStretchFactor(1, 3);
   splitter->setStretchFactor(2, 2);
   splitter->setSizes({300, 600, 300});
   connect(text_, &QPlainTextEdit::cursorPositionChanged, this, &TraceView::onCursorMoved);
+  // The graph follows the list whoever moved it (the text, the list or a node click).
+  connect(stepList_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+          [this](const QModelIndex& current) {
+            graphView_->selectStep(current.isValid() ? current.row() : -1);
+          });
   connect(stepList_->selectionModel(), &QItemSelectionModel::currentChanged, this,
           [this](const QModelIndex& current) {
             if (syncing_ || !current.isValid()) return;
@@ -85,6 +96,8 @@ TraceView::TraceView(QWidget* parent) : QWidget(parent) {
 void TraceView::showTrace(QString title, std::string trace, DetectorChoice detector,
                           std::optional<bool> correct) {
   ready_ = false;
+  graphReady_ = false;
+  layoutJobs_.cancelCurrent();
   jobs_.start(
       [title, trace = std::move(trace), detector, correct](const std::atomic<bool>&) {
         DetectedTrace result{.title = title, .text = trace, .correct = correct};
@@ -133,6 +146,27 @@ void TraceView::showTrace(QString title, std::string trace, DetectorChoice detec
         highlight();
         ready_ = true;
         Q_EMIT traceShown();
+        layoutGraph(std::move(result.text));
+      });
+}
+
+void TraceView::layoutGraph(std::string trace) {
+  graphView_->clearGraph();
+  layoutJobs_.start(
+      [graph = graph_, trace = std::move(trace)](
+          const std::atomic<bool>& cancel) -> std::optional<graph::GraphLayout> {
+        try {
+          return graph::layoutStepGraph(graph, trace, {.maxStepCharacters = 48}, &cancel);
+        } catch (const std::exception&) {
+          return std::nullopt;  // a Graphviz failure leaves the text and the list usable
+        }
+      },
+      [this](std::optional<graph::GraphLayout> layout) {
+        if (!layout) return;
+        graphView_->showLayout(*layout);
+        graphView_->selectStep(selectedStep());
+        graphReady_ = true;
+        Q_EMIT graphShown();
       });
 }
 

@@ -1,5 +1,7 @@
-// The trace view: a chain of thought beside its step list (core/analysis step graph). Moving the
-// cursor in the text selects the step and selecting a step selects its text; backtracks,
+// The trace view: a chain of thought beside its step list and its step graph (core/analysis step
+// graph, laid out by core/graph layoutStepGraph on a pool thread). Moving the cursor in the text
+// selects the step in the list and the graph, selecting a step in the list selects its text and
+// node, and clicking a node selects its step and text; backtracks,
 // restarts and reflections are highlighted; the verdict and extracted answer are shown on top.
 // On the left, the selected run's stored samples and rollouts (TraceSamplePanel): choosing one
 // shows its completion here.
@@ -20,6 +22,7 @@ class QPlainTextEdit;
 
 namespace astro::gui {
 
+class StepGraphView;
 class StepListModel;
 class TraceSamplePanel;
 
@@ -43,6 +46,9 @@ class TraceView : public QWidget {
   StepListModel* stepModel() const { return steps_; }
   QPlainTextEdit* textView() const { return text_; }
   QListView* stepView() const { return stepList_; }
+  StepGraphView* graphView() const { return graphView_; }
+  // Whether the current trace's step graph is drawn (it is laid out after the text is shown).
+  bool isGraphReady() const { return graphReady_; }
   int selectedStep() const;
   void selectStep(int index);
   QString verdictText() const;
@@ -50,20 +56,25 @@ class TraceView : public QWidget {
 
  Q_SIGNALS:
   void traceShown();
+  void graphShown();
 
  private:
   void highlight();
   void onCursorMoved();
+  void layoutGraph(std::string trace);
 
   QLabel* verdict_ = nullptr;
   TraceSamplePanel* samples_ = nullptr;
   QPlainTextEdit* text_ = nullptr;
   QListView* stepList_ = nullptr;
   StepListModel* steps_ = nullptr;
+  StepGraphView* graphView_ = nullptr;
   analysis::StepGraph graph_;
   bool ready_ = false;
   bool syncing_ = false;
+  bool graphReady_ = false;
   JobTracker jobs_{this};
+  JobTracker layoutJobs_{this};
 };
 
 }  // namespace astro::gui
