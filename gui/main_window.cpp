@@ -1,6 +1,7 @@
 #include "gui/main_window.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -127,6 +128,9 @@ void MainWindow::buildPanels() {
   filter_->setObjectName("runFilter");
   filter_->setPlaceholderText(tr("Filter runs by name, status or stage"));
   filter_->setClearButtonEnabled(true);
+  auto* groupRuns = new QCheckBox(tr("Group by kind (native / imported)"), sideWidget);
+  groupRuns->setObjectName("groupRuns");
+  sideLayout->addWidget(groupRuns);
   sideLayout->addWidget(filter_);
   workspaceModel_ = new WorkspaceModel(this);
   runFilter_ = new QSortFilterProxyModel(this);
@@ -145,6 +149,15 @@ void MainWindow::buildPanels() {
   runTree_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
   sideLayout->addWidget(runTree_);
   side->setWidget(sideWidget);
+  connect(groupRuns, &QCheckBox::toggled, this, [this](bool on) {
+    workspaceModel_->setGroupedByKind(on);
+    expandRunTree({});
+    if (currentRunId_ != 0) {
+      auto runId = currentRunId_;
+      currentRunId_ = 0;  // the reset cleared the selection: select the run again
+      selectRun(runId);
+    }
+  });
   addDockWidget(Qt::LeftDockWidgetArea, side);
   connect(runTree_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
           &MainWindow::onRunSelectionChanged);
@@ -235,6 +248,9 @@ void MainWindow::openWorkspace(const QString& dir) {
   std::filesystem::path folder = workspaceDir_.toStdString();
   currentRunId_ = 0;
   workspaceModel_->setSnapshot({});
+  // A run's checkpoints and evaluations, read on a pool thread when it is expanded.
+  workspaceModel_->setContentsReader(
+      [folder](std::int64_t runId) { return readRunContents(folder, runId); });
   logPanel_->setWorkspace(folder);
   chartsView_->setWorkspace(folder);
   overview_->clear();
@@ -255,11 +271,16 @@ void MainWindow::refreshWorkspace() {
           statusBar()->showMessage(tr("Cannot read the workspace: %1").arg(snapshot.error));
         }
         // A reset drops the view's selection: keep the selected runs by id.
-        std::vector<std::int64_t> selected;
+        std::vector<std::int64_t> selected, expanded;
         for (const auto& index : runTree_->selectionModel()->selectedRows()) {
           selected.push_back(index.data(WorkspaceModel::kRunIdRole).toLongLong());
         }
+        for (const auto& run : workspaceModel_->runs()) {
+          auto index = runFilter_->mapFromSource(workspaceModel_->indexOfRun(run.run.id));
+          if (index.isValid() && runTree_->isExpanded(index)) expanded.push_back(run.run.id);
+        }
         workspaceModel_->setSnapshot(std::move(snapshot));
+        expandRunTree(expanded);
         QItemSelection selection;
         for (auto runId : selected) {
           auto index = runFilter_->mapFromSource(workspaceModel_->indexOfRun(runId));
@@ -279,6 +300,18 @@ void MainWindow::refreshWorkspace() {
       });
 }
 
+void MainWindow::expandRunTree(const std::vector<std::int64_t>& runIds) {
+  // A reset collapses the view: groups open, and the runs that were open open again.
+  if (workspaceModel_->groupedByKind()) {
+    for (int row = 0; row < runFilter_->rowCount(); ++row)
+      runTree_->expand(runFilter_->index(row, 0));
+  }
+  for (auto runId : runIds) {
+    auto index = runFilter_->mapFromSource(workspaceModel_->indexOfRun(runId));
+    if (index.isValid()) runTree_->expand(index);
+  }
+}
+
 void MainWindow::selectRun(std::int64_t runId) {
   auto index = runFilter_->mapFromSource(workspaceModel_->indexOfRun(runId));
   if (!index.isValid()) {
@@ -294,6 +327,7 @@ void MainWindow::onRunSelectionChanged() {
   std::vector<std::int64_t> runIds;
   for (const auto& index : runTree_->selectionModel()->selectedRows()) {
     auto runId = index.data(WorkspaceModel::kRunIdRole).toLongLong();
+    if (runId == 0) continue;  // a group row
     if (std::find(runIds.begin(), runIds.end(), runId) == runIds.end()) runIds.push_back(runId);
   }
   auto current = runTree_->currentIndex();

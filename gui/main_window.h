@@ -6,6 +6,7 @@
 #include <QMainWindow>
 #include <QString>
 #include <cstdint>
+#include <vector>
 
 #include "gui/common/job_tracker.h"
 
@@ -68,6 +69,7 @@ class MainWindow : public QMainWindow {
   void chooseWorkspace();
   void openTreeDialog();
   void onRunSelectionChanged();
+  void expandRunTree(const std::vector<std::int64_t>& runIds);
   void showError(const QString& title, const QString& message);
 
   QString workspaceDir_;

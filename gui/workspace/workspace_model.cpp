@@ -2,13 +2,17 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <set>
 
 namespace astro::gui {
 namespace {
 
-// internalId 0 marks a run row; a stage row stores its run's row + 1.
-constexpr quintptr kRunRow = 0;
+// internalId: 0 marks a top-level row (a group when grouped, else a run); 1 + g a run under
+// group g; kChildBase + i a child row of run i.
+constexpr quintptr kTopLevel = 0;
+constexpr quintptr kChildBase = quintptr{1} << 16;
 
 QColor statusColor(store::RunStatus status) {
   switch (status) {
@@ -46,32 +50,113 @@ void WorkspaceModel::setSnapshot(WorkspaceSnapshot snapshot) {
   runs_ = std::move(snapshot.runs);
   fetched_.assign(runs_.size(), false);
   for (std::size_t i = 0; i < runs_.size(); ++i) fetched_[i] = expanded.count(runs_[i].run.id) > 0;
+  rebuildGroups();
   endResetModel();
+}
+
+void WorkspaceModel::setContentsReader(ContentsReader reader) {
+  beginResetModel();
+  reader_ = std::move(reader);
+  ++readerGeneration_;
+  contents_.clear();
+  requested_.clear();
+  fetched_.assign(runs_.size(), false);
+  endResetModel();
+}
+
+void WorkspaceModel::setGroupedByKind(bool grouped) {
+  if (grouped == grouped_) return;
+  beginResetModel();
+  grouped_ = grouped;
+  rebuildGroups();
+  endResetModel();
+}
+
+void WorkspaceModel::rebuildGroups() {
+  groups_.clear();
+  groupOfRun_.assign(runs_.size(), 0);
+  rowInGroup_.assign(runs_.size(), 0);
+  if (!grouped_) return;
+  for (auto [kind, name] : {std::pair{store::RunKind::kNative, tr("Native runs")},
+                            std::pair{store::RunKind::kImported, tr("Imported runs")}}) {
+    Group group{.name = name};
+    for (std::size_t i = 0; i < runs_.size(); ++i) {
+      if (runs_[i].run.kind != kind) continue;
+      groupOfRun_[i] = groups_.size();
+      rowInGroup_[i] = group.runs.size();
+      group.runs.push_back(i);
+    }
+    if (!group.runs.empty()) groups_.push_back(std::move(group));
+  }
+}
+
+QModelIndex WorkspaceModel::runIndex(std::size_t run, int column) const {
+  if (!grouped_) return createIndex(static_cast<int>(run), column, kTopLevel);
+  return createIndex(static_cast<int>(rowInGroup_[run]), column,
+                     static_cast<quintptr>(1 + groupOfRun_[run]));
 }
 
 QModelIndex WorkspaceModel::indexOfRun(std::int64_t runId) const {
   for (std::size_t i = 0; i < runs_.size(); ++i) {
-    if (runs_[i].run.id == runId) return index(static_cast<int>(i), 0);
+    if (runs_[i].run.id == runId) return runIndex(i);
   }
   return {};
 }
 
+WorkspaceModel::Node WorkspaceModel::nodeOf(const QModelIndex& index) const {
+  auto id = index.internalId();
+  auto row = static_cast<std::size_t>(index.row());
+  if (id == kTopLevel) {
+    return grouped_ ? Node{.kind = RowKind::kGroup, .group = row} : Node{.run = row};
+  }
+  if (id < kChildBase) {
+    std::size_t group = id - 1;
+    return {.kind = RowKind::kRun, .group = group, .run = groups_[group].runs[row]};
+  }
+  std::size_t run = id - kChildBase;
+  return {.kind = childrenOf(run)[row].kind, .run = run, .child = row};
+}
+
+std::vector<WorkspaceModel::Child> WorkspaceModel::childrenOf(std::size_t run) const {
+  std::vector<Child> children;
+  if (!fetched_[run]) return children;
+  for (std::size_t i = 0; i < runs_[run].stages.size(); ++i)
+    children.push_back({RowKind::kStage, i});
+  auto found = contents_.find(runs_[run].run.id);
+  if (found != contents_.end()) {
+    for (std::size_t i = 0; i < found->second.checkpoints.size(); ++i)
+      children.push_back({RowKind::kCheckpoint, i});
+    for (std::size_t i = 0; i < found->second.evaluations.size(); ++i)
+      children.push_back({RowKind::kEvaluation, i});
+  }
+  return children;
+}
+
 QModelIndex WorkspaceModel::index(int row, int column, const QModelIndex& parent) const {
   if (!hasIndex(row, column, parent)) return {};
-  if (!parent.isValid()) return createIndex(row, column, kRunRow);
-  return createIndex(row, column, static_cast<quintptr>(parent.row() + 1));
+  if (!parent.isValid()) return createIndex(row, column, kTopLevel);
+  Node node = nodeOf(parent);
+  if (node.kind == RowKind::kGroup) {
+    return createIndex(row, column, static_cast<quintptr>(1 + node.group));
+  }
+  return createIndex(row, column, static_cast<quintptr>(kChildBase + node.run));
 }
 
 QModelIndex WorkspaceModel::parent(const QModelIndex& child) const {
-  if (!child.isValid() || child.internalId() == kRunRow) return {};
-  return createIndex(static_cast<int>(child.internalId() - 1), 0, kRunRow);
+  if (!child.isValid() || child.internalId() == kTopLevel) return {};
+  if (child.internalId() < kChildBase) {
+    return createIndex(static_cast<int>(child.internalId() - 1), 0, kTopLevel);
+  }
+  return runIndex(child.internalId() - kChildBase);
 }
 
 int WorkspaceModel::rowCount(const QModelIndex& parent) const {
-  if (!parent.isValid()) return static_cast<int>(runs_.size());
-  if (parent.internalId() != kRunRow || parent.column() != 0) return 0;
-  auto row = static_cast<std::size_t>(parent.row());
-  return fetched_[row] ? static_cast<int>(runs_[row].stages.size()) : 0;
+  if (!parent.isValid()) return static_cast<int>(grouped_ ? groups_.size() : runs_.size());
+  if (parent.column() != 0) return 0;
+  Node node = nodeOf(parent);
+  if (node.kind == RowKind::kGroup) return static_cast<int>(groups_[node.group].runs.size());
+  if (node.kind != RowKind::kRun) return 0;
+  return static_cast<int>(childrenOf(node.run).size());
 }
 
 int WorkspaceModel::columnCount(const QModelIndex& parent) const {
@@ -79,47 +164,80 @@ int WorkspaceModel::columnCount(const QModelIndex& parent) const {
 }
 
 bool WorkspaceModel::hasChildren(const QModelIndex& parent) const {
-  if (!parent.isValid()) return !runs_.empty();
-  if (parent.internalId() != kRunRow || parent.column() != 0) return false;
-  return !runs_[static_cast<std::size_t>(parent.row())].stages.empty();
+  if (!parent.isValid()) return rowCount() > 0;
+  if (parent.column() != 0) return false;
+  Node node = nodeOf(parent);
+  if (node.kind == RowKind::kGroup) return true;
+  if (node.kind != RowKind::kRun) return false;
+  if (fetched_[node.run]) return rowCount(parent) > 0;
+  // Unread contents may hold checkpoints and evaluations.
+  return !runs_[node.run].stages.empty() || (reader_ && !contents_.count(runs_[node.run].run.id));
 }
 
 bool WorkspaceModel::canFetchMore(const QModelIndex& parent) const {
-  if (!parent.isValid() || parent.internalId() != kRunRow || parent.column() != 0) return false;
-  auto row = static_cast<std::size_t>(parent.row());
-  return !fetched_[row] && !runs_[row].stages.empty() && !requested_.count(runs_[row].run.id);
+  if (!parent.isValid() || parent.column() != 0) return false;
+  Node node = nodeOf(parent);
+  if (node.kind != RowKind::kRun) return false;
+  return !fetched_[node.run] && hasChildren(parent) && !requested_.count(runs_[node.run].run.id);
 }
 
 void WorkspaceModel::fetchMore(const QModelIndex& parent) {
   if (!canFetchMore(parent)) return;
+  std::int64_t runId = runs_[nodeOf(parent).run].run.id;
+  requested_.insert(runId);
+  if (reader_ && !contents_.count(runId)) {
+    auto* watcher = new QFutureWatcher<RunContents>(this);
+    connect(watcher, &QFutureWatcher<RunContents>::finished, this,
+            [this, watcher, generation = readerGeneration_] {
+              watcher->deleteLater();
+              if (generation != readerGeneration_) return;  // another workspace since
+              applyContents(watcher->result());
+            });
+    watcher->setFuture(QtConcurrent::run([reader = reader_, runId] { return reader(runId); }));
+    return;
+  }
   // Rows arrive from the event loop, not inside the caller's stack: views and the model tester
   // ask for more while handling other model signals, where inserting would nest changes.
-  auto row = static_cast<std::size_t>(parent.row());
-  std::int64_t runId = runs_[row].run.id;
-  requested_.insert(runId);
   QMetaObject::invokeMethod(
-      this,
-      [this, runId] {
-        requested_.erase(runId);
-        QModelIndex run = indexOfRun(runId);
-        if (!run.isValid()) return;  // gone with a newer snapshot
-        auto row = static_cast<std::size_t>(run.row());
-        if (fetched_[row] || runs_[row].stages.empty()) return;
-        beginInsertRows(run, 0, static_cast<int>(runs_[row].stages.size()) - 1);
-        fetched_[row] = true;
-        endInsertRows();
-      },
-      Qt::QueuedConnection);
+      this, [this, runId] { applyContents({.runId = runId}); }, Qt::QueuedConnection);
+}
+
+void WorkspaceModel::applyContents(RunContents contents) {
+  std::int64_t runId = contents.runId;
+  requested_.erase(runId);
+  if (reader_ && !contents_.count(runId)) contents_[runId] = std::move(contents);
+  QModelIndex run = indexOfRun(runId);
+  if (!run.isValid()) return;  // gone with a newer snapshot
+  std::size_t row = nodeOf(run).run;
+  if (fetched_[row]) return;
+  fetched_[row] = true;
+  int count = static_cast<int>(childrenOf(row).size());
+  fetched_[row] = false;
+  if (count > 0) {
+    beginInsertRows(run, 0, count - 1);
+    fetched_[row] = true;
+    endInsertRows();
+  } else {
+    fetched_[row] = true;
+    Q_EMIT dataChanged(run, run);  // its expander goes
+  }
+  Q_EMIT runContentsLoaded(runId);
 }
 
 QVariant WorkspaceModel::data(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
-  if (index.internalId() == kRunRow) {
-    return runData(runs_[static_cast<std::size_t>(index.row())], index.column(), role);
+  Node node = nodeOf(index);
+  if (role == kRowKindRole) return static_cast<int>(node.kind);
+  if (node.kind == RowKind::kGroup) {
+    const auto& group = groups_[node.group];
+    if (role != Qt::DisplayRole) return {};
+    if (index.column() == kName) return group.name;
+    if (index.column() == kStatus) return tr("%n run(s)", nullptr, int(group.runs.size()));
+    return {};
   }
-  const auto& run = runs_[index.internalId() - 1];
-  if (role == kRunIdRole) return QVariant::fromValue<qint64>(run.run.id);
-  return stageData(run.stages[static_cast<std::size_t>(index.row())], index.column(), role);
+  if (node.kind == RowKind::kRun) return runData(runs_[node.run], index.column(), role);
+  if (role == kRunIdRole) return QVariant::fromValue<qint64>(runs_[node.run].run.id);
+  return childData(node.run, childrenOf(node.run)[node.child], index.column(), role);
 }
 
 QVariant WorkspaceModel::runData(const RunSummary& summary, int column, int role) const {
@@ -156,18 +274,45 @@ QVariant WorkspaceModel::runData(const RunSummary& summary, int column, int role
   return {};
 }
 
-QVariant WorkspaceModel::stageData(const store::Stage& stage, int column, int role) const {
-  if (role == kStageIdRole) return QVariant::fromValue<qint64>(stage.id);
-  if (role != Qt::DisplayRole) return {};
+QVariant WorkspaceModel::childData(std::size_t run, const Child& child, int column,
+                                   int role) const {
+  if (child.kind == RowKind::kStage) {
+    const auto& stage = runs_[run].stages[child.index];
+    if (role == kStageIdRole) return QVariant::fromValue<qint64>(stage.id);
+    if (role != Qt::DisplayRole) return {};
+    switch (column) {
+      case kName:
+        return QStringLiteral("%1. %2").arg(stage.position).arg(QString::fromStdString(stage.kind));
+      case kStatus:
+        return QString::fromStdString(store::stageStatusName(stage.status));
+      case kProgress:
+        return stageDuration(stage);
+    }
+    return {};
+  }
+  const auto& contents = contents_.at(runs_[run].run.id);
+  if (child.kind == RowKind::kCheckpoint) {
+    const auto& checkpoint = contents.checkpoints[child.index];
+    if (role == Qt::ToolTipRole) return checkpoint.tooltip;
+    if (role != Qt::DisplayRole) return {};
+    if (column == kName) return tr("checkpoint %1").arg(checkpoint.name);
+    if (column == kStatus) return checkpoint.detail;
+    return {};
+  }
+  const auto& evaluation = contents.evaluations[child.index];
+  if (role != Qt::DisplayRole && role != Qt::ToolTipRole) return {};
   switch (column) {
     case kName:
-      return QStringLiteral("%1. %2").arg(stage.position).arg(QString::fromStdString(stage.kind));
+      return evaluation.benchmark.isEmpty()
+                 ? tr("eval %1").arg(evaluation.checkpoint)
+                 : tr("eval %1 on %2").arg(evaluation.checkpoint, evaluation.benchmark);
     case kStatus:
-      return QString::fromStdString(store::stageStatusName(stage.status));
+      return evaluation.accuracy ? tr("accuracy %1").arg(*evaluation.accuracy, 0, 'f', 3)
+                                 : QString();
     case kProgress:
-      return stageDuration(stage);
-    case kEta:
-      return QString();
+      return evaluation.samples > 0
+                 ? tr("%1/%2 correct").arg(evaluation.correct).arg(evaluation.samples)
+                 : QString();
   }
   return {};
 }

@@ -1,13 +1,18 @@
-// The workspace side panel's model: runs (name, status, progress, ETA) with their stages as
-// children, over a WorkspaceSnapshot read off the GUI thread. Stage rows are created only when a
-// run is expanded (canFetchMore/fetchMore, delivered from the event loop), so a workspace of many
-// runs opens at once.
+// The workspace side panel's model: runs (name, status, progress, ETA), optionally grouped by kind
+// under "Native runs" and "Imported runs" rows, over a WorkspaceSnapshot read off the GUI thread.
+// Under each run: its stages, then its checkpoints and evaluations (run_contents.h). A run's rows
+// are created only when it is expanded (canFetchMore/fetchMore): stages come with the snapshot and
+// are delivered from the event loop; checkpoints and evaluations are read on a pool thread by the
+// contents reader (when one is set), so a workspace of many runs opens at once.
 #pragma once
 
 #include <QAbstractItemModel>
+#include <functional>
+#include <map>
 #include <set>
 #include <vector>
 
+#include "gui/workspace/run_contents.h"
 #include "gui/workspace/workspace_data.h"
 
 namespace astro::gui {
@@ -16,12 +21,20 @@ class WorkspaceModel : public QAbstractItemModel {
   Q_OBJECT
  public:
   enum Column { kName, kStatus, kProgress, kEta, kColumnCount };
-  enum Role { kRunIdRole = Qt::UserRole + 1, kStageIdRole };
+  enum Role { kRunIdRole = Qt::UserRole + 1, kStageIdRole, kRowKindRole };
+  // kRowKindRole's values.
+  enum class RowKind { kGroup, kRun, kStage, kCheckpoint, kEvaluation };
+  using ContentsReader = std::function<RunContents(std::int64_t runId)>;
 
   explicit WorkspaceModel(QObject* parent = nullptr);
 
-  // Replaces the contents; runs keep their expanded (fetched) state by id.
+  // Replaces the contents; runs keep their expanded (fetched) state and contents by id.
   void setSnapshot(WorkspaceSnapshot snapshot);
+  // Called on a pool thread for an expanded run; without one, runs show their stages only.
+  void setContentsReader(ContentsReader reader);
+  // Top-level rows are "Native runs" and "Imported runs" groups (those with runs) when on.
+  void setGroupedByKind(bool grouped);
+  bool groupedByKind() const { return grouped_; }
   const std::vector<RunSummary>& runs() const { return runs_; }
   QModelIndex indexOfRun(std::int64_t runId) const;
 
@@ -36,13 +49,44 @@ class WorkspaceModel : public QAbstractItemModel {
   QVariant headerData(int section, Qt::Orientation orientation,
                       int role = Qt::DisplayRole) const override;
 
+ Q_SIGNALS:
+  // A run's checkpoints and evaluations arrived (its rows are inserted).
+  void runContentsLoaded(std::int64_t runId);
+
  private:
+  struct Group {
+    QString name;
+    std::vector<std::size_t> runs;  // indices into runs_, in snapshot order
+  };
+  struct Child {
+    RowKind kind = RowKind::kStage;
+    std::size_t index = 0;  // into the run's stages, checkpoints or evaluations
+  };
+  // What an index points at: a group, a run, or a run's child.
+  struct Node {
+    RowKind kind = RowKind::kRun;
+    std::size_t group = 0;
+    std::size_t run = 0;
+    std::size_t child = 0;
+  };
+  Node nodeOf(const QModelIndex& index) const;
+  QModelIndex runIndex(std::size_t run, int column = 0) const;
+  std::vector<Child> childrenOf(std::size_t run) const;
+  void rebuildGroups();
+  void applyContents(RunContents contents);
   QVariant runData(const RunSummary& run, int column, int role) const;
-  QVariant stageData(const store::Stage& stage, int column, int role) const;
+  QVariant childData(std::size_t run, const Child& child, int column, int role) const;
 
   std::vector<RunSummary> runs_;
-  std::vector<bool> fetched_;         // per run: stage rows exist
-  std::set<std::int64_t> requested_;  // runs whose stage rows are on their way
+  std::vector<Group> groups_;
+  std::vector<std::size_t> groupOfRun_;
+  std::vector<std::size_t> rowInGroup_;
+  std::vector<bool> fetched_;                     // per run: its child rows exist
+  std::map<std::int64_t, RunContents> contents_;  // by run id, once read
+  std::set<std::int64_t> requested_;              // runs whose rows are on their way
+  ContentsReader reader_;
+  std::uint64_t readerGeneration_ = 0;  // results of an older reader are dropped
+  bool grouped_ = false;
 };
 
 }  // namespace astro::gui

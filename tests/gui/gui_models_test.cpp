@@ -1,7 +1,9 @@
 // The studio's item models under QAbstractItemModelTester (workspace runs/stages, value tables,
 // trace steps) and the pure helpers behind the charts (EMA, least squares, metric pairing, CSV).
 #include <QAbstractItemModelTester>
+#include <QThread>
 #include <QtTest>
+#include <atomic>
 
 #include "core/analysis/heuristic_detector.h"
 #include "gui/charts/checkpoint_points.h"
@@ -59,6 +61,77 @@ class GuiModelsTest : public QObject {
     QCOMPARE(model.rowCount(model.index(0, 0)), 3);  // stays expanded across refreshes
     QTest::qWait(10);
     QVERIFY(!model.hasChildren(model.index(1, 0)));
+  }
+  void workspaceModel_groupsRunsByKindUnderModelTester() {
+    WorkspaceModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto snapshot = snapshotWithTwoRuns();
+    snapshot.runs[1].run.kind = astro::store::RunKind::kImported;
+    model.setSnapshot(snapshot);
+    model.setGroupedByKind(true);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("Native runs"));
+    QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("Imported runs"));
+    QCOMPARE(model.index(0, 0).data(WorkspaceModel::kRunIdRole).toLongLong(), 0);
+    auto imported = model.indexOfRun(2);
+    QCOMPARE(imported.parent(), model.index(1, 0));
+    QCOMPARE(imported.data().toString(), QStringLiteral("#2 imported-r1"));
+    auto run = model.indexOfRun(1);
+    model.fetchMore(run);
+    QTRY_COMPARE(model.rowCount(model.indexOfRun(1)), 3);
+    auto stage = model.index(2, 0, model.indexOfRun(1));
+    QCOMPARE(stage.data().toString(), QStringLiteral("3. rl"));
+    QCOMPARE(stage.parent(), model.indexOfRun(1));
+    QCOMPARE(stage.data(WorkspaceModel::kRunIdRole).toLongLong(), 1);
+    model.setSnapshot(snapshot);  // a refresh keeps groups and the fetched stages
+    QCOMPARE(model.rowCount(model.indexOfRun(1)), 3);
+    model.setGroupedByKind(false);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.indexOfRun(2), model.index(1, 0));
+    QCOMPARE(model.rowCount(model.index(0, 0)), 3);
+  }
+  void workspaceModel_readsCheckpointsAndEvaluationsOffTheGuiThread() {
+    WorkspaceModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto* gui = QThread::currentThread();
+    std::atomic<int> offGuiReads{0};
+    model.setContentsReader([&](std::int64_t runId) {
+      if (QThread::currentThread() != gui) ++offGuiReads;
+      astro::gui::RunContents contents{.runId = runId};
+      if (runId == 1) {
+        contents.checkpoints = {{.name = "runs/1/sft/model", .detail = "model · 1.0 MiB"}};
+        contents.evaluations = {
+            {.checkpoint = "sft", .benchmark = "gsm8k", .samples = 40, .correct = 12},
+            {.checkpoint = "rl", .benchmark = "gsm8k", .accuracy = 0.5}};
+      }
+      return contents;
+    });
+    model.setSnapshot(snapshotWithTwoRuns());
+    auto run = model.index(0, 0);
+    model.fetchMore(run);
+    QTRY_COMPARE(model.rowCount(model.index(0, 0)), 6);  // 3 stages, 1 checkpoint, 2 evaluations
+    QVERIFY(offGuiReads >= 1);
+    run = model.index(0, 0);
+    QCOMPARE(model.index(3, 0, run).data().toString(),
+             QStringLiteral("checkpoint runs/1/sft/model"));
+    QCOMPARE(model.index(3, 0, run).data(WorkspaceModel::kRowKindRole).toInt(),
+             static_cast<int>(WorkspaceModel::RowKind::kCheckpoint));
+    QCOMPARE(model.index(4, 0, run).data().toString(), QStringLiteral("eval sft on gsm8k"));
+    QCOMPARE(model.index(4, WorkspaceModel::kProgress, run).data().toString(),
+             QStringLiteral("12/40 correct"));
+    QCOMPARE(model.index(5, WorkspaceModel::kStatus, run).data().toString(),
+             QStringLiteral("accuracy 0.500"));
+    // A run with no stages may still have contents: it is expandable until they are read (the
+    // tester has fetched it by now), then shows none.
+    model.fetchMore(model.index(1, 0));
+    QTRY_VERIFY(!model.hasChildren(model.index(1, 0)));
+    QCOMPARE(model.rowCount(model.index(1, 0)), 0);
+    model.setSnapshot(snapshotWithTwoRuns());
+    QCOMPARE(model.rowCount(model.index(0, 0)), 6);  // contents kept across refreshes
+    WorkspaceModel unread;
+    unread.setContentsReader([](std::int64_t runId) { return astro::gui::RunContents{runId}; });
+    unread.setSnapshot(snapshotWithTwoRuns());
+    QVERIFY(unread.hasChildren(unread.index(1, 0)));  // no stages, contents not read yet
   }
   void workspaceModel_showsStatusProgressAndEta() {
     WorkspaceModel model;

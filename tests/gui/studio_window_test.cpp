@@ -2,6 +2,7 @@
 // log of a run, a search tree from a fixture file (layout, node selection, find, collapse), the
 // trace of its path, chart exports (PNG/SVG/PDF/CSV), the 2,000-node latency budget, and
 // screenshots of every main view under <build>/test-tmp/screenshots/.
+#include <QCheckBox>
 #include <QElapsedTimer>
 #include <QGraphicsEllipseItem>
 #include <QImage>
@@ -142,7 +143,8 @@ class StudioWindowTest : public QObject {
     QCOMPARE(model->index(1, gui::WorkspaceModel::kStatus).data().toString(),
              QStringLiteral("finished"));
     window.runTree()->expandAll();
-    QTRY_COMPARE(model->rowCount(model->index(0, 0)), 2);
+    // 2 stages, then the checkpoint artifact and 5 evaluations (eval/* metrics, one per step).
+    QTRY_COMPARE(model->rowCount(model->index(0, 0)), 8);
     QCOMPARE(model->index(1, 0, model->index(0, 0)).data().toString(), QStringLiteral("2. sft"));
     window.findChild<QLineEdit*>("runFilter")->setText("imported");
     QCOMPARE(window.runFilterModel()->rowCount(), 1);
@@ -226,6 +228,38 @@ class StudioWindowTest : public QObject {
     cursor.setPosition(steps[0].charBegin);
     trace->textView()->setTextCursor(cursor);
     QCOMPARE(trace->selectedStep(), 0);
+  }
+
+  void workspacePanel_groupsRunsAndListsCheckpointsAndEvaluations() {
+    gui::MainWindow window(QString::fromStdString(workspace_.string()));
+    window.show();
+    auto* model = window.workspaceModel();
+    QTRY_COMPARE(model->rowCount(), 2);
+    window.findChild<QCheckBox*>("groupRuns")->setChecked(true);
+    QCOMPARE(model->rowCount(), 2);
+    QCOMPARE(model->index(0, 0).data().toString(), QStringLiteral("Native runs"));
+    QCOMPARE(model->index(1, 0).data().toString(), QStringLiteral("Imported runs"));
+    QVERIFY(window.runTree()->isExpanded(window.runTree()->model()->index(0, 0)));
+    // Expanding run 1 reads its checkpoint artifact and its evaluations (eval/* metrics, one per
+    // step) on a pool thread, after its stages.
+    QSignalSpy loaded(model, &gui::WorkspaceModel::runContentsLoaded);
+    auto* proxy = qobject_cast<QSortFilterProxyModel*>(window.runTree()->model());
+    window.runTree()->expand(proxy->mapFromSource(model->indexOfRun(1)));
+    QTRY_COMPARE(loaded.size(), 1);
+    auto run = model->indexOfRun(1);
+    QStringList names;
+    for (int row = 0; row < model->rowCount(run); ++row)
+      names << model->index(row, 0, run).data().toString();
+    QVERIFY2(names.contains("checkpoint runs/1/checkpoint-100"), qPrintable(names.join(" | ")));
+    QVERIFY2(names.contains("eval 300"), qPrintable(names.join(" | ")));
+    QCOMPARE(names.filter(QRegularExpression("^eval ")).size(), 5);
+    // Selecting a checkpoint row selects its run.
+    int row = static_cast<int>(names.indexOf("checkpoint runs/1/checkpoint-100"));
+    window.runTree()->setCurrentIndex(proxy->mapFromSource(model->index(row, 0, run)));
+    QTRY_COMPARE(window.chartsView()->checkpointPoints().size(), std::size_t{5});
+    // The filter still finds runs inside their groups.
+    window.findChild<QLineEdit*>("runFilter")->setText("imported");
+    QCOMPARE(proxy->rowCount(), 1);
   }
 
   void charts_exportPngSvgPdfCsv() {
