@@ -205,6 +205,22 @@ void MainWindow::buildMenus() {
       }
     });
   }
+  QMenu* exportStepsMenu = file->addMenu(tr("Export &Step Graph"));
+  for (auto format : {graph::ExportFormat::kDot, graph::ExportFormat::kSvg,
+                      graph::ExportFormat::kPdf, graph::ExportFormat::kPng}) {
+    QString name = QString::fromStdString(graph::exportFormatName(format));
+    exportStepsMenu->addAction(name.toUpper() + QStringLiteral("…"), this, [this, format, name] {
+      QString path = QFileDialog::getSaveFileName(this, tr("Export Step Graph"), QString(),
+                                                  QStringLiteral("*.%1").arg(name));
+      if (path.isEmpty()) return;
+      try {
+        traceView_->exportGraph(format, path);
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+      } catch (const std::exception& error) {
+        showError(tr("Export Step Graph"), QString::fromUtf8(error.what()));
+      }
+    });
+  }
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
   QMenu* view = menuBar()->addMenu(tr("&View"));

@@ -13,6 +13,8 @@
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/heuristic_detector.h"
 #include "core/analysis/trace_stats.h"
+#include "core/base/atomic_file.h"
+#include "core/graph/graph_export.h"
 #include "core/graph/step_graph_layout.h"
 #include "core/search/phrase_set.h"
 #include "gui/trace/step_graph_view.h"
@@ -122,6 +124,7 @@ void TraceView::showTrace(QString title, std::string trace, DetectorChoice detec
           return;
         }
         graph_ = std::move(result.graph);
+        trace_ = result.text;
         syncing_ = true;
         text_->setPlainText(QString::fromStdString(result.text));
         steps_->setGraph(graph_, result.text);
@@ -230,5 +233,11 @@ int TraceView::selectedStep() const {
 void TraceView::selectStep(int index) { stepList_->setCurrentIndex(steps_->index(index)); }
 
 QString TraceView::verdictText() const { return verdict_->text(); }
+
+void TraceView::exportGraph(graph::ExportFormat format, const QString& path) const {
+  if (!ready_) throw std::runtime_error("no trace is shown");
+  const std::string file = path.toStdString();
+  writeFileAtomically(file, graph::renderDot(graph::stepGraphToDot(graph_, trace_), format, file));
+}
 
 }  // namespace astro::gui

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/analysis/step_graph.h"
+#include "core/graph/graph_export.h"
 #include "gui/common/job_tracker.h"
 
 class QLabel;
@@ -53,6 +54,8 @@ class TraceView : public QWidget {
   void selectStep(int index);
   QString verdictText() const;
   const analysis::StepGraph& graph() const { return graph_; }
+  // Writes the shown trace's step graph as DOT, SVG, PDF or PNG (Graphviz); throws on failure.
+  void exportGraph(graph::ExportFormat format, const QString& path) const;
 
  Q_SIGNALS:
   void traceShown();
@@ -70,6 +73,7 @@ class TraceView : public QWidget {
   StepListModel* steps_ = nullptr;
   StepGraphView* graphView_ = nullptr;
   analysis::StepGraph graph_;
+  std::string trace_;  // the text graph_'s offsets index
   bool ready_ = false;
   bool syncing_ = false;
   bool graphReady_ = false;

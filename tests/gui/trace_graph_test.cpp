@@ -4,6 +4,7 @@
 #include <QGraphicsRectItem>
 #include <QListView>
 #include <QPlainTextEdit>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "gui/trace/step_graph_view.h"
@@ -72,6 +73,29 @@ class TraceGraphTest : public QObject {
     QTRY_VERIFY(view.isGraphReady());
     QCOMPARE(graph->nodeCount(), static_cast<int>(view.graph().steps.size()));
     QCOMPARE(graph->dashedEdgeCount(), 0);
+  }
+
+  // The step graph exports like the tree: DOT, SVG, PDF and PNG files with valid headers.
+  void stepGraph_exportsEveryFormat() {
+    TraceView view;
+    QVERIFY_THROWS_EXCEPTION(std::exception,
+                             view.exportGraph(astro::graph::ExportFormat::kDot, "/nonexistent"));
+    view.showTrace("heuristic", kTrace, astro::gui::DetectorChoice::kHeuristic, true);
+    QTRY_VERIFY(view.isReady());
+    QTemporaryDir dir;
+    const std::pair<astro::graph::ExportFormat, QByteArray> formats[] = {
+        {astro::graph::ExportFormat::kDot, "digraph"},
+        {astro::graph::ExportFormat::kSvg, "<svg"},
+        {astro::graph::ExportFormat::kPdf, "%PDF"},
+        {astro::graph::ExportFormat::kPng, "\x89PNG"}};
+    for (const auto& [format, marker] : formats) {
+      const QString path = dir.filePath(
+          QString::fromStdString("steps." + astro::graph::exportFormatName(format)));
+      view.exportGraph(format, path);
+      QFile file(path);
+      QVERIFY(file.open(QIODevice::ReadOnly));
+      QVERIFY2(file.read(4096).contains(marker), qPrintable(path));
+    }
   }
 };
 
