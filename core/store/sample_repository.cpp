@@ -55,16 +55,6 @@ StoredSample readSample(const detail::Statement& row) {
   return sample;
 }
 
-// `%text%` for LIKE with '\' as the escape character.
-std::string likePattern(const std::string& text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  return pattern + "%";
-}
-
 // A WHERE clause over run_id (?1) and the filter's set fields; their values are bound from ?3 on
 // (?2 is the caller's: the keyset bound).
 using FilterValue = std::variant<std::int64_t, std::string>;
@@ -85,7 +75,7 @@ std::string buildWhere(const SampleFilter& filter, std::vector<FilterValue>& val
     where += *filter.correct ? " AND correct = 1" : " AND correct = 0";
   }
   if (!filter.text.empty()) {
-    const std::string p = parameter(likePattern(filter.text));
+    const std::string p = parameter(detail::likePattern(filter.text));
     where += " AND (problem_id LIKE " + p + " ESCAPE '\\' OR prompt LIKE " + p +
              " ESCAPE '\\' OR completion LIKE " + p + " ESCAPE '\\' OR answer LIKE " + p +
              " ESCAPE '\\')";

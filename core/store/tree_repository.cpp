@@ -140,16 +140,6 @@ TreeSummary insertTree(detail::Connection& connection, const NewTree& tree) {
                      .level = tree.level};
 }
 
-// `%text%` for LIKE with '\' as the escape character.
-std::string likePattern(const std::string& text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  return pattern + "%";
-}
-
 using FilterValue = std::variant<std::int64_t, std::string>;
 
 // A WHERE clause over run_id (?1) and the filter's set fields, whose values are bound from ?3 on
@@ -165,7 +155,7 @@ std::string buildWhere(const TreeFilter& filter, std::vector<FilterValue>& value
   if (filter.subject) where += " AND subject = " + parameter(*filter.subject);
   if (filter.level) where += " AND level = " + parameter(std::int64_t{*filter.level});
   if (!filter.text.empty()) {
-    const std::string p = parameter(likePattern(filter.text));
+    const std::string p = parameter(detail::likePattern(filter.text));
     where += " AND (problem_id LIKE " + p + " ESCAPE '\\' OR problem LIKE " + p + " ESCAPE '\\')";
   }
   return where;

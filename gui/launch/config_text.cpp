@@ -32,8 +32,10 @@ std::optional<QString> headerName(const QString& line) {
   return name;
 }
 
-// `line` without a comment that starts outside strings.
-QString withoutComment(const QString& line) {
+// The index of the first character of `line` outside strings for which `stop(c)` is true, or -1;
+// `stop` sees every character outside strings, in order.
+template <typename Stop>
+int findOutsideStrings(const QString& line, Stop stop) {
   QChar quote;
   for (int i = 0; i < line.size(); ++i) {
     QChar c = line[i];
@@ -44,33 +46,27 @@ QString withoutComment(const QString& line) {
         quote = QChar();
     } else if (c == '"' || c == '\'') {
       quote = c;
-    } else if (c == '#') {
-      return line.left(i);
+    } else if (stop(c)) {
+      return i;
     }
   }
-  return line;
+  return -1;
+}
+
+// `line` without a comment that starts outside strings.
+QString withoutComment(const QString& line) {
+  int hash = findOutsideStrings(line, [](QChar c) { return c == '#'; });
+  return hash < 0 ? line : line.left(hash);
 }
 
 // Open brackets and braces minus closed ones, outside strings.
 int bracketDepth(const QString& value) {
   int depth = 0;
-  QString code = withoutComment(value);
-  QChar quote;
-  for (int i = 0; i < code.size(); ++i) {
-    QChar c = code[i];
-    if (!quote.isNull()) {
-      if (c == '\\' && quote == '"')
-        ++i;
-      else if (c == quote)
-        quote = QChar();
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '[' || c == '{') {
-      ++depth;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
+  findOutsideStrings(withoutComment(value), [&](QChar c) {
+    if (c == '[' || c == '{') ++depth;
+    if (c == ']' || c == '}') --depth;
+    return false;
+  });
   return depth;
 }
 

@@ -195,4 +195,13 @@ void Transaction::commit() {
   open_ = false;
 }
 
+std::string likePattern(const std::string& text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
+}
+
 }  // namespace astro::store::detail

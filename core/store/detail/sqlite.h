@@ -126,4 +126,7 @@ class Transaction {
   bool open_ = true;
 };
 
+// `%text%` for a LIKE ... ESCAPE '\' that matches `text` literally (its % _ \ escaped).
+std::string likePattern(const std::string& text);
+
 }  // namespace astro::store::detail
