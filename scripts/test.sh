@@ -10,4 +10,7 @@ if [ "${ASTRO_FUZZ_SECONDS:-15}" != 0 ]; then
   scripts/fuzz.sh "${ASTRO_FUZZ_SECONDS:-15}"
 fi
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+# OpenBLAS's fast kernels for test executables too (scripts/blas-core.sh says why).
+core=$(scripts/blas-core.sh)
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -n "$core" ]; then export OPENBLAS_CORETYPE=$core; fi
 ctest --test-dir build/release --output-on-failure -j "$(nproc)" "$@"

@@ -4,9 +4,11 @@
 #include <iostream>
 
 #include "app/astro/command_registry.h"
+#include "core/base/blas_kernels.h"
 #include "core/base/error.h"
 
 int main(int argc, char** argv) {
+  astro::restartWithFastBlasKernels(argv);
   CLI::App app{
       "astro: Astro Studio's command line and headless worker.\n"
       "Runs the ASTRO pipeline (MCTS search, procedure cloning, SFT, GRPO, evaluation) and\n"

@@ -9,6 +9,7 @@
 #include <QTabWidget>
 #include <QTimer>
 
+#include "core/base/blas_kernels.h"
 #include "core/base/workspace_paths.h"
 #include "gui/main_window.h"
 #include "gui/tree/run_tree_list_model.h"
@@ -26,6 +27,7 @@ int usageError(const char* message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  astro::restartWithFastBlasKernels(argv);
   QApplication app(argc, argv);
   QApplication::setOrganizationName("AstroStudio");
   QApplication::setApplicationName("astro-studio");

@@ -113,11 +113,20 @@ AttentionImpl::AttentionImpl(const ModelConfig& config)
 torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotary,
                                      const torch::Tensor& mask, KvCache* cache, int64_t layer) {
   int64_t batch = x.size(0), time = x.size(1), groups = heads_ / kvHeads_;
-  auto q = qWeight_.apply(q_proj, x).view({batch, time, heads_, headDim_});    // [B, T, H, D]
-  auto k = kWeight_.apply(k_proj, x).view({batch, time, kvHeads_, headDim_});  // [B, T, KV, D]
-  auto v = vWeight_.apply(v_proj, x)
-               .view({batch, time, kvHeads_, headDim_})
-               .transpose(1, 2);  // [B, KV, T, D]
+  torch::Tensor q, k, v;
+  if (auto qkv = qkvWeight_.apply(x, {&q_proj, &k_proj, &v_proj}); qkv.defined()) {
+    // Inference: one product for the three projections, split into views.
+    q = qkv.narrow(-1, 0, heads_ * headDim_);
+    k = qkv.narrow(-1, heads_ * headDim_, kvHeads_ * headDim_);
+    v = qkv.narrow(-1, (heads_ + kvHeads_) * headDim_, kvHeads_ * headDim_);
+  } else {
+    q = qWeight_.apply(q_proj, x);
+    k = kWeight_.apply(k_proj, x);
+    v = vWeight_.apply(v_proj, x);
+  }
+  q = q.view({batch, time, heads_, headDim_});                       // [B, T, H, D]
+  k = k.view({batch, time, kvHeads_, headDim_});                     // [B, T, KV, D]
+  v = v.view({batch, time, kvHeads_, headDim_}).transpose(1, 2);     // [B, KV, T, D]
   if (q_norm) {
     q = q_norm(q);
     k = k_norm(k);
@@ -167,6 +176,12 @@ MlpImpl::MlpImpl(const ModelConfig& config) {
 }
 
 torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
+  if (auto gateUp = gateUpWeight_.apply(x, {&gate_proj, &up_proj}); gateUp.defined()) {
+    // Inference: one product for both projections.
+    int64_t width = gate_proj->weight.size(0);
+    return downWeight_.apply(
+        down_proj, torch::silu(gateUp.narrow(-1, 0, width)) * gateUp.narrow(-1, width, width));
+  }
   return downWeight_.apply(
       down_proj, torch::silu(gateWeight_.apply(gate_proj, x)) * upWeight_.apply(up_proj, x));
 }

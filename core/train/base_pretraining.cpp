@@ -10,6 +10,8 @@
 #include "core/model/model_config.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/world/countdown_puzzle.h"
+#include "core/world/countdown_solver.h"
+#include "core/world/reference_solution.h"
 #include "core/world/countdown_verifier.h"
 #include "core/world/world_resources.h"
 
@@ -25,14 +27,30 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-void writeDirectCorpus(const fs::path& path, const std::vector<world::GeneratedProblem>& problems) {
+void writeDirectCorpus(const fs::path& path, const std::vector<world::GeneratedProblem>& problems,
+                       int passes, std::uint64_t seed) {
   std::string lines;
-  for (const auto& problem : problems) {
+  auto append = [&](const world::CountdownPuzzle& puzzle, const std::string& solution) {
     nlohmann::json record = {
         {"messages",
-         {{{"role", "user"}, {"content", world::renderQuestion(problem.puzzle)}},
-          {{"role", "assistant"}, {"content", problem.solution}}}}};
+         {{{"role", "user"}, {"content", world::renderQuestion(puzzle)}},
+          {{"role", "assistant"}, {"content", solution}}}}};
     lines += record.dump() + "\n";
+  };
+  for (const auto& problem : problems) append(problem.puzzle, problem.solution);
+  // Later passes: the same puzzles with their numbers in a fresh order and a fresh reference
+  // solution drawn uniformly from all solution paths, so repeated passes teach the rules rather
+  // than one text per puzzle.
+  world::WorldRandom random(seed ^ 0x5eed0fd1a7a5ULL);
+  for (int pass = 1; pass < passes; ++pass) {
+    for (const auto& problem : problems) {
+      world::CountdownPuzzle shuffled = problem.puzzle;
+      for (std::size_t i = shuffled.numbers.size(); i > 1; --i) {
+        std::swap(shuffled.numbers[i - 1], shuffled.numbers[random.below(i)]);
+      }
+      world::CountdownSolver solver(shuffled);
+      append(shuffled, world::renderSolution(shuffled, solver.sampleSolution(random)));
+    }
   }
   writeFileAtomically(path, lines);
 }
@@ -55,7 +73,8 @@ SftOptions directSftOptions(const BasePretrainingOptions& options) {
   sft.outputDir = options.outputDir / "training";
   sft.learningRate = options.learningRate;
   sft.warmupSteps = options.warmupSteps;
-  sft.epochs = options.epochs;
+  // Varied passes are written into the corpus, so the trainer makes one pass over them.
+  sft.epochs = options.variedPasses ? 1 : options.epochs;
   sft.maxSequenceLength = options.rowLength;
   sft.rowLength = options.rowLength;
   sft.sequencesPerStep = options.sequencesPerStep;
@@ -73,10 +92,14 @@ BasePretrainingResult pretrainWorldBase(const BasePretrainingOptions& options,
     if (callbacks.log) callbacks.log(message);
   };
   fs::create_directories(options.outputDir);
-  auto dataset = world::generateDataset(options.seed, options.trainProblems,
-                                        options.testProblems, options.generator);
-  world::writeDataset(options.outputDir / "data", dataset, options.seed, options.generator);
-  writeDirectCorpus(options.outputDir / "direct_sft.jsonl", dataset.train);
+  // Test first: the train split takes ~90% of the puzzles these knobs admit, and the rest of
+  // the stream would be a held-out split of mostly repeated-number puzzles (59% vs 24%).
+  auto dataset = world::generateDataset(options.seed, options.trainProblems, options.testProblems,
+                                        options.generator, world::SplitOrder::kTestFirst);
+  world::writeDataset(options.outputDir / "data", dataset, options.seed, options.generator,
+                      world::SplitOrder::kTestFirst);
+  writeDirectCorpus(options.outputDir / "direct_sft.jsonl", dataset.train,
+                    options.variedPasses ? options.epochs : 1, options.seed);
   initialiseWorldModel(options.outputDir / "init", options.modelConfig, options.seed);
   log("generated " + std::to_string(dataset.train.size()) + " train / " +
       std::to_string(dataset.test.size()) + " test puzzles; model '" + options.modelConfig + "'");

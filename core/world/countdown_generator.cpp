@@ -65,7 +65,7 @@ void validate(const GeneratorOptions& options) {
 }
 
 GeneratedDataset generateDataset(std::uint64_t seed, int trainCount, int testCount,
-                                 const GeneratorOptions& options) {
+                                 const GeneratorOptions& options, SplitOrder order) {
   validate(options);
   if (trainCount < 0 || testCount < 0) throw UsageError("--train and --test must be >= 0");
   WorldRandom random(seed);
@@ -97,7 +97,9 @@ GeneratedDataset generateDataset(std::uint64_t seed, int trainCount, int testCou
       continue;
     }
     seenKeys.insert(key);
-    bool toTrain = static_cast<int>(dataset.train.size()) < trainCount;
+    bool toTrain = order == SplitOrder::kTrainFirst
+                       ? static_cast<int>(dataset.train.size()) < trainCount
+                       : static_cast<int>(dataset.test.size()) >= testCount;
     auto& split = toTrain ? dataset.train : dataset.test;
     GeneratedProblem problem;
     problem.id = problemId(seed, toTrain ? "train" : "test", split.size());
@@ -132,7 +134,7 @@ std::string problemToJsonLine(const GeneratedProblem& problem) {
 }
 
 void writeDataset(const std::filesystem::path& dir, const GeneratedDataset& dataset,
-                  std::uint64_t seed, const GeneratorOptions& options) {
+                  std::uint64_t seed, const GeneratorOptions& options, SplitOrder order) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) throw IoError(dir.string(), "create folder", error.value());
@@ -149,6 +151,7 @@ void writeDataset(const std::filesystem::path& dir, const GeneratedDataset& data
       {"world", "countdown"},
       {"seed", seed},
       {"options", optionsToJson(options)},
+      {"split_order", order == SplitOrder::kTestFirst ? "test_first" : "train_first"},
       {"train",
        {{"file", "train.jsonl"}, {"count", dataset.train.size()}, {"sha256", sha256Hex(train)}}},
       {"test",

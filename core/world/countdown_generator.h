@@ -45,19 +45,28 @@ struct GeneratedDataset {
   std::vector<GeneratedProblem> test;
 };
 
+// Which split takes the first distinct puzzles of the stream. The split drawn second gets what
+// the first left, and when the two nearly exhaust the knobs' puzzles that is a biased rest
+// (puzzles with repeated numbers are 6x rarer draws than ones without): kTestFirst keeps a small
+// held-out split a uniform draw when a large train split takes almost every puzzle.
+enum class SplitOrder { kTrainFirst, kTestFirst };
+
 // One random stream per seed: the first `trainCount` distinct puzzles go to train, the next
-// `testCount` distinct ones to test, so train is the same whatever `testCount` is. Throws
-// astro::Error when the knobs admit too few distinct solvable puzzles.
+// `testCount` distinct ones to test, so train is the same whatever `testCount` is (kTestFirst:
+// the other way round). Throws astro::Error when the knobs admit too few distinct solvable
+// puzzles.
 GeneratedDataset generateDataset(std::uint64_t seed, int trainCount, int testCount,
-                                 const GeneratorOptions& options);
+                                 const GeneratorOptions& options,
+                                 SplitOrder order = SplitOrder::kTrainFirst);
 
 // One JSONL line (no newline): {"id","problem","answer","solution","numbers","target","rules",
 // "source","solution_count","fewest_steps","solvable_fraction"}.
 std::string problemToJsonLine(const GeneratedProblem& problem);
 
-// Writes DIR/train.jsonl, DIR/test.jsonl and DIR/manifest.json (seed, knobs, counts, SHA-256 of
-// both files), each atomically; creates DIR.
+// Writes DIR/train.jsonl, DIR/test.jsonl and DIR/manifest.json (seed, knobs, split order, counts,
+// SHA-256 of both files), each atomically; creates DIR.
 void writeDataset(const std::filesystem::path& dir, const GeneratedDataset& dataset,
-                  std::uint64_t seed, const GeneratorOptions& options);
+                  std::uint64_t seed, const GeneratorOptions& options,
+                  SplitOrder order = SplitOrder::kTrainFirst);
 
 }  // namespace astro::world

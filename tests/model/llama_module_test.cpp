@@ -60,6 +60,30 @@ class LlamaModuleTest : public QObject {
     QCOMPARE(cache.length, int64_t(12));
   }
 
+  void fusedInferenceProducts_equalTheLinearsOneByOne() {
+    // Without autograd the q/k/v and gate/up products run as one matrix each
+    // (FusedInferenceWeight); with it, the Linears run one by one. Biases included (Qwen2-style
+    // attention_bias), and an in-place weight update must reach the fused copy.
+    auto model = smallModel(R"(, "attention_bias": true, "mlp_bias": true)");
+    {
+      torch::NoGradGuard noGrad;
+      for (auto& parameter : model->parameters()) parameter.normal_(0.0, 0.3);
+    }
+    auto input = ForwardInput::of(ids({3, 14, 15, 9, 2, 6}), positions(0, 6));
+    for (int round = 0; round < 2; ++round) {
+      auto separate = model->forward(input).detach();  // grad mode: Linear by Linear
+      torch::Tensor fused;
+      {
+        torch::NoGradGuard noGrad;
+        fused = model->forward(input);
+      }
+      QVERIFY2(maxDifference(fused, separate) < 1e-4,
+               qPrintable(QString::number(maxDifference(fused, separate))));
+      torch::NoGradGuard noGrad;  // an optimizer-like update between the rounds
+      for (auto& parameter : model->parameters()) parameter.mul_(0.9).add_(0.01);
+    }
+  }
+
   void decodeAttention_equalsSoftmaxAttentionOverCacheViews() {
     torch::NoGradGuard noGrad;
     torch::manual_seed(3);

@@ -48,6 +48,31 @@ class CountdownGeneratorTest : public QObject {
                astro::world::problemToJsonLine(large.train[i]));
     }
   }
+  void generate_testFirst_testIsTheStreamsFirstPuzzlesAndIndependentOfTrainCount() {
+    using astro::world::SplitOrder;
+    GeneratorOptions options;
+    auto first = astro::world::generateDataset(5, 30, 0, options);  // the stream's first 30
+    auto small = astro::world::generateDataset(5, 10, 30, options, SplitOrder::kTestFirst);
+    auto large = astro::world::generateDataset(5, 80, 30, options, SplitOrder::kTestFirst);
+    QCOMPARE(small.test.size(), std::size_t(30));
+    QCOMPARE(large.train.size(), std::size_t(80));
+    std::set<std::string> testKeys;
+    for (int i = 0; i < 30; ++i) {
+      QCOMPARE(astro::world::canonicalKey(small.test[i].puzzle),
+               astro::world::canonicalKey(first.train[i].puzzle));
+      QCOMPARE(astro::world::problemToJsonLine(small.test[i]),
+               astro::world::problemToJsonLine(large.test[i]));
+      testKeys.insert(astro::world::canonicalKey(large.test[i].puzzle));
+    }
+    QVERIFY(large.test[0].id.find("-test-00000") != std::string::npos);
+    for (const auto& problem : large.train) {
+      QVERIFY(!testKeys.contains(astro::world::canonicalKey(problem.puzzle)));
+    }
+    auto dir = astro::test::freshTempDir("world-gen-test-first");
+    astro::world::writeDataset(dir, large, 5, options, SplitOrder::kTestFirst);
+    auto manifest = nlohmann::json::parse(astro::readFile(dir / "manifest.json"));
+    QCOMPARE(manifest["split_order"].get<std::string>(), std::string("test_first"));
+  }
   void generate_splitsNeverShareAPuzzle() {
     GeneratorOptions options;
     options.numberCount = 3;  // few distinct puzzles: collisions would show

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "app/astro/command_registry.h"
+#include "core/base/blas_kernels.h"
 #include "core/graph/graphviz_version.h"
 #include "core/model/runtime.h"
 #include "core/store/sqlite_version.h"
@@ -31,6 +32,7 @@ void runDoctor(const DoctorOptions& options) {
       {"graphviz", astro::graph::graphvizVersion()},
       {"sqlite", astro::store::sqliteVersion()},
       {"blas", info.blasLibrary},
+      {"blas_core", astro::openBlasCoreName()},
       {"matmul_gflops_fp32", std::round(gflops * 10) / 10},
       {"threads", info.threads},
       {"cores", std::thread::hardware_concurrency()},
@@ -52,6 +54,11 @@ void runDoctor(const DoctorOptions& options) {
   if (info.blasLibrary.find("openblas") == std::string::npos) {
     std::cout << "warning: libtorch is not using OpenBLAS; install libopenblas0-openmp "
                  "(matrix products run ~25x slower with the reference BLAS)\n";
+  }
+  if (const std::string better = astro::betterOpenBlasCore(); !better.empty()) {
+    std::cout << "warning: OpenBLAS uses its " << astro::openBlasCoreName()
+              << " kernels on a CPU with AVX2; set OPENBLAS_CORETYPE=" << better
+              << " (astro does so itself unless ASTRO_KEEP_BLAS_CORE=1)\n";
   }
 }
 

@@ -24,13 +24,16 @@ struct GenerateOptions {
   std::string out;
   int train = 1000;
   int test = 200;
+  bool testFirst = false;
   astro::world::GeneratorOptions knobs;
 };
 
 void runGenerate(const GenerateOptions& options) {
-  auto dataset =
-      astro::world::generateDataset(options.seed, options.train, options.test, options.knobs);
-  astro::world::writeDataset(options.out, dataset, options.seed, options.knobs);
+  const auto order = options.testFirst ? astro::world::SplitOrder::kTestFirst
+                                       : astro::world::SplitOrder::kTrainFirst;
+  auto dataset = astro::world::generateDataset(options.seed, options.train, options.test,
+                                               options.knobs, order);
+  astro::world::writeDataset(options.out, dataset, options.seed, options.knobs, order);
   std::cout << "wrote " << dataset.train.size() << " train and " << dataset.test.size()
             << " test puzzles to " << options.out << "\n";
 }
@@ -83,6 +86,10 @@ void addWorldCommands(CLI::App& root) {
   generateCommand->add_option("--test", generate->test, "Test puzzles")
       ->check(CLI::Range(0, 10000000))
       ->capture_default_str();
+  generateCommand->add_flag(
+      "--test-first", generate->testFirst,
+      "Draw the test puzzles first (keeps a small test split a uniform draw when --train takes "
+      "almost every puzzle the knobs admit; train then depends on --test)");
   addGeneratorKnobs(*generateCommand, generate->knobs);
   generateCommand->callback([generate] { runGenerate(*generate); });
 

@@ -83,6 +83,9 @@ const astro::cli::CommandRegistration kWorldPretrain{"50-world-pretrain", [](CLI
       ->capture_default_str()->check(CLI::Range(1, 100000));
   command->add_option("--epochs", options->epochs, "Epochs over the training puzzles")
       ->capture_default_str()->check(CLI::Range(1, 1000));
+  command->add_flag("--varied-passes,!--no-varied-passes", options->variedPasses,
+                    "Each epoch after the first reorders every puzzle's numbers and draws a new "
+                    "reference solution (default off)");
   command->add_option("--lr", options->learningRate, "Peak learning rate")->capture_default_str();
   command->add_option("--samples", options->evaluationSamples,
                       "Samples per held-out puzzle (pass@1 averaged; pass@N reported)")

@@ -7,7 +7,9 @@
 
 #include <torch/torch.h>
 
+#include <initializer_list>
 #include <mutex>
+#include <vector>
 
 namespace astro::model::detail {
 
@@ -29,6 +31,29 @@ class InferenceWeight {
   torch::Tensor transposed_;
   const void* source_ = nullptr;
   uint32_t version_ = 0;
+};
+
+// Linears that read the same input (q/k/v, gate/up) as one transposed [in, out1 + out2 + ...]
+// matrix for CPU inference: one product per step instead of one per projection, so the input is
+// packed once and the small-matrix call overhead is paid once. The concatenation is rebuilt when
+// any weight changes; with autograd on, off the CPU or in another dtype, apply() returns an
+// undefined tensor and the caller runs the Linears one by one.
+class FusedInferenceWeight {
+ public:
+  FusedInferenceWeight() = default;
+  FusedInferenceWeight(const FusedInferenceWeight&) = delete;
+  FusedInferenceWeight& operator=(const FusedInferenceWeight&) = delete;
+
+  // x [..., in] -> [..., sum of outs], the projections side by side in `linears` order.
+  torch::Tensor apply(const torch::Tensor& x,
+                      std::initializer_list<const torch::nn::Linear*> linears);
+
+ private:
+  std::mutex mutex_;
+  torch::Tensor transposed_;  // [in, sum of outs]
+  torch::Tensor bias_;        // [sum of outs] or undefined
+  std::vector<const void*> sources_;
+  std::vector<uint32_t> versions_;
 };
 
 }  // namespace astro::model::detail

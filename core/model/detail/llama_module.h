@@ -80,6 +80,7 @@ class AttentionImpl : public torch::nn::Module {
  private:
   int64_t heads_, kvHeads_, headDim_;
   InferenceWeight qWeight_, kWeight_, vWeight_, oWeight_;
+  FusedInferenceWeight qkvWeight_;
 };
 TORCH_MODULE(Attention);
 
@@ -91,6 +92,7 @@ class MlpImpl : public torch::nn::Module {
 
  private:
   InferenceWeight gateWeight_, upWeight_, downWeight_;
+  FusedInferenceWeight gateUpWeight_;
 };
 TORCH_MODULE(Mlp);
 

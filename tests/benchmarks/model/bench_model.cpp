@@ -9,6 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/base/blas_kernels.h"
 #include "core/model/detail/fused_adamw.h"
 #include "core/model/detail/language_model_impl.h"
 #include "core/model/runtime.h"
@@ -228,6 +229,7 @@ std::vector<nlohmann::json> readAll(const std::string& files) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  astro::restartWithFastBlasKernels(argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   auto value = [&](const std::string& flag) -> std::string {
     for (std::size_t i = 0; i + 1 < args.size(); ++i) {

@@ -3,7 +3,8 @@
 // same budgets. Prints metric, batched, one-at-a-time, ratio (median of --repeats runs).
 //   bench_mcts [--trees 16] [--iterations 4] [--children 4] [--depth 4] [--step-tokens 12]
 //              [--repeats 3] [--threads 0] [--config resources/world/models/tiny.json]
-//              [--tokenizer DIR-with-tokenizer.json]
+//              [--tokenizer DIR-with-tokenizer.json] [--mode both|batched|alone]
+// --mode batched or alone runs one side only (to profile it); the ratio needs both.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/blas_kernels.h"
 #include "core/math/math_verifier.h"
 #include "core/model/language_model.h"
 #include "core/model/runtime.h"
@@ -30,6 +32,7 @@ struct BenchOptions {
   int stepTokens = 12;
   int repeats = 3;
   int threads = 0;
+  std::string mode = "both";
   std::filesystem::path config;
   std::filesystem::path tokenizer;
 };
@@ -73,12 +76,17 @@ BenchOptions parseArguments(int argc, char** argv) {
       options.repeats = std::stoi(value);
     else if (flag == "--threads")
       options.threads = std::stoi(value);
+    else if (flag == "--mode")
+      options.mode = value;
     else if (flag == "--config")
       options.config = value;
     else if (flag == "--tokenizer")
       options.tokenizer = value;
     else
       throw std::runtime_error("unknown flag " + flag);
+  }
+  if (options.mode != "both" && options.mode != "batched" && options.mode != "alone") {
+    throw std::runtime_error("--mode is both, batched or alone, not " + options.mode);
   }
   const std::filesystem::path resources = ASTRO_SOURCE_DIR "/resources/world";
   if (options.config.empty()) options.config = firstExisting({resources / "models/tiny.json"});
@@ -144,6 +152,7 @@ Measurement measure(const std::vector<astro::math::Problem>& problems,
 }  // namespace
 
 int main(int argc, char** argv) {
+  astro::restartWithFastBlasKernels(argv);
   try {
     const BenchOptions bench = parseArguments(argc, argv);
     astro::model::initTorchRuntime(bench.threads);
@@ -172,10 +181,12 @@ int main(int argc, char** argv) {
 
     std::vector<double> batchedSims, batchedTokens, aloneSims, aloneTokens, batchedCpu, aloneCpu;
     for (int repeat = 0; repeat < bench.repeats; ++repeat) {
-      options.treesPerBatch = bench.trees;
-      const Measurement batched = measure(problems, config, tokenizer, verifier, options);
-      options.treesPerBatch = 1;
-      const Measurement alone = measure(problems, config, tokenizer, verifier, options);
+      auto run = [&](int treesPerBatch, bool wanted) {
+        options.treesPerBatch = treesPerBatch;
+        return wanted ? measure(problems, config, tokenizer, verifier, options) : Measurement{};
+      };
+      const Measurement batched = run(bench.trees, bench.mode != "alone");
+      const Measurement alone = run(1, bench.mode != "batched");
       batchedSims.push_back(batched.simulationsPerSecond());
       batchedTokens.push_back(batched.tokensPerSecond());
       aloneSims.push_back(alone.simulationsPerSecond());

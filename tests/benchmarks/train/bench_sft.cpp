@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/blas_kernels.h"
 #include "core/base/atomic_file.h"
 #include "core/model/language_model.h"
 #include "core/model/model_config.h"
@@ -137,6 +138,7 @@ void run(const fs::path& dir, const fs::path& peerFile) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  astro::restartWithFastBlasKernels(argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   auto value = [&](const std::string& flag) {
     auto it = std::find(args.begin(), args.end(), flag);

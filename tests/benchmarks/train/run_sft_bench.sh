@@ -8,6 +8,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build/release}
 bench="$build/tests/benchmarks/train/bench_sft"
 [ -x "$bench" ] || { echo "no $bench: build the bench_sft target first" >&2; exit 1; }
+# Both sides on the same OpenBLAS kernels (bench_sft sets them itself; scripts/blas-core.sh).
+core=$("$here/../../../scripts/blas-core.sh")
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -n "$core" ]; then export OPENBLAS_CORETYPE=$core; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$bench" --prepare "$work"
