@@ -23,9 +23,9 @@ std::string betterOpenBlasCore() {
   const std::string current = openBlasCoreName();
   if (current.empty()) return {};
   // OpenBLAS's x86-64 cores that lack AVX2 kernels (its fallbacks for unknown CPU models).
-  constexpr std::string_view kPreAvx2[] = {"Prescott", "Core2",   "Penryn",    "Dunnington",
-                                           "Nehalem",  "Atom",    "Sandybridge", "Barcelona",
-                                           "Opteron",  "Opteron_SSE3", "Bobcat", "Bulldozer"};
+  constexpr std::string_view kPreAvx2[] = {"Prescott", "Core2",        "Penryn",      "Dunnington",
+                                           "Nehalem",  "Atom",         "Sandybridge", "Barcelona",
+                                           "Opteron",  "Opteron_SSE3", "Bobcat",      "Bulldozer"};
   bool weak = false;
   for (std::string_view name : kPreAvx2) weak = weak || current == name;
   if (!weak || !__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return {};
@@ -41,7 +41,8 @@ std::string betterOpenBlasCore() {
 
 void restartWithFastBlasKernels(char** argv) {
   if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
-  if (const char* keep = std::getenv("ASTRO_KEEP_BLAS_CORE"); keep && std::string_view(keep) == "1") {
+  if (const char* keep = std::getenv("ASTRO_KEEP_BLAS_CORE");
+      keep && std::string_view(keep) == "1") {
     return;
   }
   const std::string core = betterOpenBlasCore();

@@ -25,8 +25,8 @@ torch::Tensor InferenceWeight::apply(const torch::Tensor& x, const torch::Tensor
   return out;
 }
 
-torch::Tensor FusedInferenceWeight::apply(
-    const torch::Tensor& x, std::initializer_list<const torch::nn::Linear*> linears) {
+torch::Tensor FusedInferenceWeight::apply(const torch::Tensor& x,
+                                          std::initializer_list<const torch::nn::Linear*> linears) {
   if (torch::GradMode::is_enabled() || !x.device().is_cpu() || x.scalar_type() != torch::kFloat32) {
     return {};
   }

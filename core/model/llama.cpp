@@ -124,9 +124,9 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
     k = kWeight_.apply(k_proj, x);
     v = vWeight_.apply(v_proj, x);
   }
-  q = q.view({batch, time, heads_, headDim_});                       // [B, T, H, D]
-  k = k.view({batch, time, kvHeads_, headDim_});                     // [B, T, KV, D]
-  v = v.view({batch, time, kvHeads_, headDim_}).transpose(1, 2);     // [B, KV, T, D]
+  q = q.view({batch, time, heads_, headDim_});                    // [B, T, H, D]
+  k = k.view({batch, time, kvHeads_, headDim_});                  // [B, T, KV, D]
+  v = v.view({batch, time, kvHeads_, headDim_}).transpose(1, 2);  // [B, KV, T, D]
   if (q_norm) {
     q = q_norm(q);
     k = k_norm(k);

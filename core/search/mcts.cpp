@@ -191,13 +191,34 @@ class BatchedSearch {
     return best >= 0 ? best : selectChild(tree, leaf, options_.exploration);
   }
 
+  // The steps to `node` as strings, only when a validator needs them.
+  std::vector<std::string> ownedStepsTo(const ActiveTree& active, int node) const {
+    if (callbacks_.validator == nullptr) return {};
+    std::vector<std::string> steps;
+    for (std::string_view step : stepsTo(active, node)) steps.emplace_back(step);
+    return steps;
+  }
+
+  bool accepted(const ActiveTree& active, std::span<const std::string_view> path,
+                std::string_view step) {
+    if (callbacks_.validator == nullptr) return true;
+    if (callbacks_.validator->accepts(*active.problem, path, step)) return true;
+    ++result_.stats.stepsRejected;
+    return false;
+  }
+
   void addChildren(ActiveTree& active, int leaf, const std::vector<ProposedStep>& proposals) {
     std::unordered_set<std::string> seen;
     for (int id : active.tree.node(leaf).children) seen.insert(active.tree.node(id).text);
+    // Copies: adding nodes may move the tree's texts that stepsTo's views point into.
+    const std::vector<std::string> owned = ownedStepsTo(active, leaf);
+    const std::vector<std::string_view> path(owned.begin(), owned.end());
     for (const ProposedStep& step : proposals) {
       result_.stats.policyTokens += step.tokenCount;
       // Identical samples are one action; an empty step is no action (only the root is empty).
-      if (step.text.empty() || !seen.insert(step.text).second) continue;
+      if (step.text.empty() || seen.contains(step.text)) continue;
+      if (!accepted(active, path, step.text)) continue;
+      seen.insert(step.text);
       const int child = addNode(active, leaf, step);
       // A step at the maximum depth ends its path: graded now, like a final step.
       if (step.final || active.tree.node(child).depth >= options_.maxDepth) grade(active, child);
@@ -240,10 +261,19 @@ class BatchedSearch {
     const int budget = options_.maxDepth - active.tree.node(start).depth;
     int end = start;
     std::vector<std::string_view> extra;
+    // Root to the rollout's newest step, for the validator (owned: the tree grows meanwhile).
+    const std::vector<std::string> owned = ownedStepsTo(active, start);
+    std::vector<std::string_view> checkedPath(owned.begin(), owned.end());
+    bool rejected = false;
     for (const ProposedStep& step : steps) {
       if (static_cast<int>(extra.size()) >= budget) break;  // the policy overran the depth budget
       result_.stats.policyTokens += step.tokenCount;
+      if (!step.text.empty() && !accepted(active, checkedPath, step.text)) {
+        rejected = true;  // an invalid step ends the rollout: the path before it is a dead end
+        break;
+      }
       if (!step.text.empty()) {
+        checkedPath.push_back(step.text);
         if (options_.keepRolloutNodes) {
           // A step the tree already holds below `end` is that node, not a duplicate sibling.
           const int existing = childWithText(active.tree, end, step.text);
@@ -259,8 +289,10 @@ class BatchedSearch {
       }
       if (step.final) break;
     }
-    if (extra.empty()) {
-      backup(active.tree, start, options_.incorrectReward);  // the rollout produced nothing
+    if (extra.empty() || rejected) {
+      // The rollout produced nothing, or went wrong after `end`: no answer, reward -1, and `end`
+      // stays open for later expansions.
+      backup(active.tree, options_.keepRolloutNodes ? end : start, options_.incorrectReward);
       return;
     }
     if (options_.keepRolloutNodes && active.tree.node(end).terminal) {

@@ -86,6 +86,7 @@ SearchJob readSearchJob(const std::filesystem::path& tomlFile) {
   mcts.rollout = rollout == "none" ? MctsOptions::Rollout::kNone : MctsOptions::Rollout::kPolicy;
   reader.read("rollout_temperature", mcts.rolloutTemperature);
   reader.read("keep_rollout_nodes", mcts.keepRolloutNodes);
+  reader.read("validate_steps", mcts.validateSteps);
   reader.readInt("max_step_tokens", mcts.maxStepTokens);
   reader.readInt("trees_per_batch", mcts.treesPerBatch);
   reader.readInt("self_evaluation_votes", mcts.selfEvaluation.votes);

@@ -10,6 +10,7 @@
 #include "core/math/dataset_loader.h"
 #include "core/math/math_verifier.h"
 #include "core/model/language_model.h"
+#include "core/search/countdown_step_validator.h"
 #include "core/search/mcts_job.h"
 #include "core/search/policy_language_model.h"
 #include "core/search/tree_json.h"
@@ -58,6 +59,11 @@ SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore& store,
   MctsCallbacks callbacks;
   callbacks.onProgress = onProgress;
   callbacks.stop = stop;
+  // The countdown world's steps are checkable one by one (MctsOptions::validateSteps).
+  const CountdownStepValidator countdownSteps;
+  if (job.mcts.validateSteps && dynamic_cast<const world::CountdownVerifier*>(verifier.get())) {
+    callbacks.validator = &countdownSteps;
+  }
   callbacks.onTreeFinished = [&](std::size_t index, const SearchTree&) {
     searched.push_back(problems[index]);
   };

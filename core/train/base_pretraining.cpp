@@ -11,8 +11,8 @@
 #include "core/tokenizer/tokenizer.h"
 #include "core/world/countdown_puzzle.h"
 #include "core/world/countdown_solver.h"
-#include "core/world/reference_solution.h"
 #include "core/world/countdown_verifier.h"
+#include "core/world/reference_solution.h"
 #include "core/world/world_resources.h"
 
 namespace astro::train {
@@ -31,10 +31,9 @@ void writeDirectCorpus(const fs::path& path, const std::vector<world::GeneratedP
                        int passes, std::uint64_t seed) {
   std::string lines;
   auto append = [&](const world::CountdownPuzzle& puzzle, const std::string& solution) {
-    nlohmann::json record = {
-        {"messages",
-         {{{"role", "user"}, {"content", world::renderQuestion(puzzle)}},
-          {{"role", "assistant"}, {"content", solution}}}}};
+    nlohmann::json record = {{"messages",
+                              {{{"role", "user"}, {"content", world::renderQuestion(puzzle)}},
+                               {{"role", "assistant"}, {"content", solution}}}}};
     lines += record.dump() + "\n";
   };
   for (const auto& problem : problems) append(problem.puzzle, problem.solution);

@@ -3,10 +3,12 @@
 // terminal it reports is one the world's own verifier accepts.
 #include <QtTest>
 
+#include "core/search/countdown_step_validator.h"
 #include "core/search/mcts.h"
 #include "core/search/policy_callback.h"
 #include "core/world/countdown_generator.h"
 #include "core/world/countdown_verifier.h"
+#include "core/world/step_checker.h"
 #include "tests/mcts/countdown_scripted_policy.h"
 
 using namespace astro::search;
@@ -88,6 +90,48 @@ class MctsCountdownTest : public QObject {
     // Measured: pass@1 0.013 (5/384), solved 0.208 (5/24), 16x. Uniform random play rarely hits
     // the target; the tree keeps what failed out of later iterations.
     QVERIFY(solvedRate >= 4.0 * passAt1);
+    QVERIFY(solved >= 3);
+  }
+
+  void stepValidator_keepsOnlyValidStepsInTheTrees() {
+    // The scripted policy slips on 10% of its arithmetic; with the countdown validator every
+    // operation in every tree is one the step checker accepts, and the slips are counted.
+    const auto problems = countdownProblems();
+    const astro::world::CountdownVerifier verifier;
+    CallbackStepPolicy policy(scriptedSampler());
+    MctsOptions options;
+    options.iterations = 16;
+    options.treesPerBatch = kPuzzles;
+    options.seed = 3;
+    const CountdownStepValidator validator;
+    MctsCallbacks callbacks;
+    callbacks.validator = &validator;
+    const MctsResult result = searchBatch(problems, policy, verifier, options, callbacks);
+    QVERIFY(result.stats.stepsRejected > 0);
+    int solved = 0;
+    long long operations = 0;
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      const SearchTree& tree = *result.trees[i];
+      tree.validate();
+      const astro::world::StepChecker checker(astro::world::puzzleFromProblem(problems[i]));
+      for (int id = 1; id < tree.size(); ++id) {
+        astro::world::CountdownState state = astro::world::initialState(checker.puzzle());
+        for (int onPath : tree.pathFromRoot(id)) {
+          if (onPath == 0) continue;
+          const auto check = checker.check(state, tree.node(onPath).text);
+          if (onPath == id) {
+            QVERIFY2(check.kind == astro::world::StepKind::kAnswer || check.valid,
+                     (tree.node(id).text + " -> " + check.rule).c_str());
+            operations += check.kind == astro::world::StepKind::kOperation;
+          }
+          state = check.next;
+        }
+      }
+      solved += !tree.correctTerminals().empty();
+    }
+    qInfo("validated search: %lld valid operations kept, %lld steps dropped, %d/%d solved",
+          operations, result.stats.stepsRejected, solved, kPuzzles);
+    QVERIFY(operations > 0);
     QVERIFY(solved >= 3);
   }
 };

@@ -38,8 +38,7 @@ class BaseCorpusTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void variedPasses_areCorrectDirectSolutionsOfReorderedPuzzles() {
-    const auto problems =
-        world::generateDataset(4, 40, 0, train::basePolicyPuzzles()).train;
+    const auto problems = world::generateDataset(4, 40, 0, train::basePolicyPuzzles()).train;
     auto dir = test::freshTempDir("base-corpus");
     train::writeDirectCorpus(dir / "one.jsonl", problems);
     train::writeDirectCorpus(dir / "three.jsonl", problems, 3, 9);
@@ -61,8 +60,7 @@ class BaseCorpusTest : public QObject {
       QVERIFY2(puzzle, three[i].question.c_str());
       QCOMPARE(world::canonicalKey(*puzzle), world::canonicalKey(problem.puzzle));
       if (puzzle->numbers != problem.puzzle.numbers) ++reordered;
-      auto verdict =
-          verifier.grade(world::puzzleToProblem(*puzzle, "corpus"), three[i].solution);
+      auto verdict = verifier.grade(world::puzzleToProblem(*puzzle, "corpus"), three[i].solution);
       QVERIFY2(verdict.correct, (three[i].solution + " -> " + verdict.rule).c_str());
       QVERIFY(three[i].solution.find("But wait") == std::string::npos);  // direct: no detours
     }

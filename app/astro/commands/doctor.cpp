@@ -1,7 +1,7 @@
 // `astro doctor`: the environment Astro Studio runs in, with a measured BLAS speed.
-#include <nlohmann/json.hpp>
 #include <cmath>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "app/astro/command_registry.h"

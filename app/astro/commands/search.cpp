@@ -129,6 +129,10 @@ void runSearch(const SearchCommandOptions& options, const CLI::App& command) {
                 summary.search.stats.solutionsJudged, job.mcts.selfEvaluation.votes,
                 summary.search.stats.solutionsRejected);
   }
+  if (summary.search.stats.stepsRejected > 0) {
+    std::printf("invalid steps       %lld dropped by the step validator\n",
+                summary.search.stats.stepsRejected);
+  }
   if (summary.passSamples > 0) {
     std::printf("policy pass@1       %.3f (%d/%d single samples of the searched problems)\n",
                 summary.passAt1(), summary.passCorrect, summary.passSamples);

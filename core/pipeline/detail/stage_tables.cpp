@@ -112,6 +112,7 @@ SearchStage readSearchTable(TomlTableReader& table, const RunDefaults& run,
                                    : search::MctsOptions::Rollout::kPolicy;
   table.real("rollout_temperature", mcts.rolloutTemperature, 0.0, 100.0);
   table.boolean("keep_rollout_nodes", mcts.keepRolloutNodes);
+  table.boolean("validate_steps", mcts.validateSteps);
   table.integer("max_step_tokens", mcts.maxStepTokens, 1, 1 << 20);
   table.integer("trees_per_batch", mcts.treesPerBatch, 1, 1 << 20);
   checkAtTable(table, [&] { mcts.validate(); });

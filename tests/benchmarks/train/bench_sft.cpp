@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "core/base/blas_kernels.h"
 #include "core/base/atomic_file.h"
+#include "core/base/blas_kernels.h"
 #include "core/model/language_model.h"
 #include "core/model/model_config.h"
 #include "core/model/runtime.h"

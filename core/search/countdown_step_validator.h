@@ -1,0 +1,17 @@
+// The countdown world's StepValidator (step_validator.h): an operation block must be valid in
+// the state the path leads to (world::StepChecker: numbers remaining, exact result, right
+// "Remaining" list, the rules); a block with \boxed{} is always kept, right or wrong, since the
+// verifier grades it as a terminal; anything else (malformed text) is rejected.
+#pragma once
+
+#include "core/search/step_validator.h"
+
+namespace astro::search {
+
+class CountdownStepValidator : public StepValidator {
+ public:
+  bool accepts(const math::Problem& problem, std::span<const std::string_view> steps,
+               std::string_view step) const override;
+};
+
+}  // namespace astro::search
