@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string_view>
@@ -26,8 +27,7 @@ std::string betterOpenBlasCore() {
   constexpr std::string_view kPreAvx2[] = {"Prescott", "Core2",        "Penryn",      "Dunnington",
                                            "Nehalem",  "Atom",         "Sandybridge", "Barcelona",
                                            "Opteron",  "Opteron_SSE3", "Bobcat",      "Bulldozer"};
-  bool weak = false;
-  for (std::string_view name : kPreAvx2) weak = weak || current == name;
+  const bool weak = std::ranges::find(kPreAvx2, std::string_view(current)) != std::end(kPreAvx2);
   if (!weak || !__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return {};
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) {

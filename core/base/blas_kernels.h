@@ -18,9 +18,8 @@ std::string betterOpenBlasCore();
 
 // Call first in main(): when betterOpenBlasCore() names a core and OPENBLAS_CORETYPE is unset,
 // sets it and re-executes the program (the file /proc/self/exe names) with the same
-// arguments. Returns
-// normally when there is nothing to do, the user set OPENBLAS_CORETYPE (ASTRO_KEEP_BLAS_CORE=1
-// also keeps OpenBLAS's own choice), or the exec fails.
+// arguments. Returns normally when there is nothing to do, the user set OPENBLAS_CORETYPE
+// (ASTRO_KEEP_BLAS_CORE=1 also keeps OpenBLAS's own choice), or the exec fails.
 void restartWithFastBlasKernels(char** argv);
 
 }  // namespace astro

@@ -30,34 +30,43 @@ torch::Tensor FusedInferenceWeight::apply(const torch::Tensor& x,
   if (torch::GradMode::is_enabled() || !x.device().is_cpu() || x.scalar_type() != torch::kFloat32) {
     return {};
   }
-  std::vector<const void*> sources;
-  std::vector<uint32_t> versions;
-  bool biased = false;
   for (const torch::nn::Linear* linear : linears) {
-    const torch::Tensor& weight = (*linear)->weight;
-    if (weight.scalar_type() != torch::kFloat32) return {};
-    sources.push_back(weight.unsafeGetTensorImpl());
-    versions.push_back(weight._version());
-    if ((*linear)->bias.defined()) {
-      biased = true;
-      sources.push_back((*linear)->bias.unsafeGetTensorImpl());
-      versions.push_back((*linear)->bias._version());
-    }
+    if ((*linear)->weight.scalar_type() != torch::kFloat32) return {};
   }
   torch::Tensor transposed, bias;
   {
     std::lock_guard lock(mutex_);
-    if (sources != sources_ || versions != versions_ || !transposed_.defined()) {
+    // Stale when any weight or bias is another tensor or has moved since the copy was built;
+    // checked in place, since this runs per layer per decode step.
+    bool stale = !transposed_.defined();
+    std::size_t index = 0;
+    auto compare = [&](const torch::Tensor& tensor) {
+      if (!tensor.defined()) return;
+      stale = stale || index >= sources_.size() ||
+              sources_[index] != Source{tensor.unsafeGetTensorImpl(), tensor._version()};
+      ++index;
+    };
+    for (const torch::nn::Linear* linear : linears) {
+      compare((*linear)->weight);
+      compare((*linear)->bias);
+    }
+    if (stale || index != sources_.size()) {
       std::vector<torch::Tensor> weights, biases;
+      bool biased = false;
+      sources_.clear();
       for (const torch::nn::Linear* linear : linears) {
-        weights.push_back((*linear)->weight);
+        const torch::Tensor& weight = (*linear)->weight;
         const torch::Tensor& own = (*linear)->bias;
-        biases.push_back(own.defined() ? own : torch::zeros({(*linear)->weight.size(0)}));
+        weights.push_back(weight);
+        biases.push_back(own.defined() ? own : torch::zeros({weight.size(0)}));
+        biased = biased || own.defined();
+        for (const torch::Tensor* tensor : {&weight, &own}) {
+          if (tensor->defined())
+            sources_.push_back({tensor->unsafeGetTensorImpl(), tensor->_version()});
+        }
       }
       transposed_ = torch::cat(weights, 0).t().contiguous();  // [in, sum of outs]
       bias_ = biased ? torch::cat(biases, 0) : torch::Tensor();
-      sources_ = std::move(sources);
-      versions_ = std::move(versions);
     }
     transposed = transposed_;
     bias = bias_;

@@ -120,9 +120,9 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
     k = qkv.narrow(-1, heads_ * headDim_, kvHeads_ * headDim_);
     v = qkv.narrow(-1, (heads_ + kvHeads_) * headDim_, kvHeads_ * headDim_);
   } else {
-    q = qWeight_.apply(q_proj, x);
-    k = kWeight_.apply(k_proj, x);
-    v = vWeight_.apply(v_proj, x);
+    q = q_proj(x);  // training (autograd) or a device/dtype the fused copy does not serve
+    k = k_proj(x);
+    v = v_proj(x);
   }
   q = q.view({batch, time, heads_, headDim_});                    // [B, T, H, D]
   k = k.view({batch, time, kvHeads_, headDim_});                  // [B, T, KV, D]
@@ -182,8 +182,7 @@ torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
     return downWeight_.apply(
         down_proj, torch::silu(gateUp.narrow(-1, 0, width)) * gateUp.narrow(-1, width, width));
   }
-  return downWeight_.apply(
-      down_proj, torch::silu(gateWeight_.apply(gate_proj, x)) * upWeight_.apply(up_proj, x));
+  return downWeight_.apply(down_proj, torch::silu(gate_proj(x)) * up_proj(x));
 }
 
 DecoderLayerImpl::DecoderLayerImpl(const ModelConfig& config) {

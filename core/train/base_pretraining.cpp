@@ -25,6 +25,11 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// Epochs written into the corpus as distinct passes (the rest the trainer repeats).
+int corpusPasses(const BasePretrainingOptions& options) {
+  return options.variedPasses ? options.epochs : 1;
+}
+
 }  // namespace
 
 void writeDirectCorpus(const fs::path& path, const std::vector<world::GeneratedProblem>& problems,
@@ -73,7 +78,7 @@ SftOptions directSftOptions(const BasePretrainingOptions& options) {
   sft.learningRate = options.learningRate;
   sft.warmupSteps = options.warmupSteps;
   // Varied passes are written into the corpus, so the trainer makes one pass over them.
-  sft.epochs = options.variedPasses ? 1 : options.epochs;
+  sft.epochs = options.epochs / corpusPasses(options);
   sft.maxSequenceLength = options.rowLength;
   sft.rowLength = options.rowLength;
   sft.sequencesPerStep = options.sequencesPerStep;
@@ -97,8 +102,8 @@ BasePretrainingResult pretrainWorldBase(const BasePretrainingOptions& options,
                                         options.generator, world::SplitOrder::kTestFirst);
   world::writeDataset(options.outputDir / "data", dataset, options.seed, options.generator,
                       world::SplitOrder::kTestFirst);
-  writeDirectCorpus(options.outputDir / "direct_sft.jsonl", dataset.train,
-                    options.variedPasses ? options.epochs : 1, options.seed);
+  writeDirectCorpus(options.outputDir / "direct_sft.jsonl", dataset.train, corpusPasses(options),
+                    options.seed);
   initialiseWorldModel(options.outputDir / "init", options.modelConfig, options.seed);
   log("generated " + std::to_string(dataset.train.size()) + " train / " +
       std::to_string(dataset.test.size()) + " test puzzles; model '" + options.modelConfig + "'");

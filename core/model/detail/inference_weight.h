@@ -9,6 +9,7 @@
 
 #include <initializer_list>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace astro::model::detail {
@@ -52,8 +53,8 @@ class FusedInferenceWeight {
   std::mutex mutex_;
   torch::Tensor transposed_;  // [in, sum of outs]
   torch::Tensor bias_;        // [sum of outs] or undefined
-  std::vector<const void*> sources_;
-  std::vector<uint32_t> versions_;
+  using Source = std::pair<const void*, uint32_t>;  // a weight or bias and its version
+  std::vector<Source> sources_;
 };
 
 }  // namespace astro::model::detail

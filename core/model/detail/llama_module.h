@@ -79,8 +79,8 @@ class AttentionImpl : public torch::nn::Module {
 
  private:
   int64_t heads_, kvHeads_, headDim_;
-  InferenceWeight qWeight_, kWeight_, vWeight_, oWeight_;
-  FusedInferenceWeight qkvWeight_;
+  InferenceWeight oWeight_;
+  FusedInferenceWeight qkvWeight_;  // q/k/v in one product (inference on the CPU)
 };
 TORCH_MODULE(Attention);
 
@@ -91,8 +91,8 @@ class MlpImpl : public torch::nn::Module {
   torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
 
  private:
-  InferenceWeight gateWeight_, upWeight_, downWeight_;
-  FusedInferenceWeight gateUpWeight_;
+  InferenceWeight downWeight_;
+  FusedInferenceWeight gateUpWeight_;  // gate/up in one product (inference on the CPU)
 };
 TORCH_MODULE(Mlp);
 

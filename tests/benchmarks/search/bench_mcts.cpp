@@ -201,6 +201,7 @@ int main(int argc, char** argv) {
           alone.seconds, alone.cpuSeconds, alone.stats.simulations, alone.stats.policyTokens,
           alone.stats.proposeCalls, alone.stats.rolloutCalls);
     }
+    if (bench.mode != "both") return 0;  // one side only: the runs above are the figures
     std::printf("\n%-22s %14s %14s %8s\n", "metric", "batched", "one-at-a-time", "ratio");
     const double sims = median(batchedSims), simsAlone = median(aloneSims);
     const double tokens = median(batchedTokens), tokensAlone = median(aloneTokens);
