@@ -81,6 +81,7 @@ SftOptions directSftOptions(const BasePretrainingOptions& options) {
   sft.epochs = options.epochs / corpusPasses(options);
   sft.maxSequenceLength = options.rowLength;
   sft.rowLength = options.rowLength;
+  sft.pack = options.packRows;
   sft.sequencesPerStep = options.sequencesPerStep;
   sft.rowsPerMicroBatch = options.rowsPerMicroBatch;
   sft.weightDecay = 0.01;

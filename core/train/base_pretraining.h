@@ -38,17 +38,24 @@ struct BasePretrainingOptions {
   // batches (more optimizer steps for the same tokens) learned the copying and arithmetic that
   // batches of 32 did not reach within the budget; lr 8e-3 trained worse than 4e-3.
   double learningRate = 4e-3;
-  int epochs = 6;
+  // 2,500 optimizer steps: what fits 5 minutes here with unpacked rows and the compact question
+  // (~0.11 s per step). The base is step-starved, not data-starved: held-out pass@1 / greedy
+  // (8 samples per puzzle) was 0.028 / 0.04 after 1,500 steps (long question), 0.095 / 0.15
+  // after 3,000 (long question) and 0.10 / 0.26 after 3,000 (compact question).
+  int epochs = 10;
   // Each epoch after the first sees every puzzle with its numbers reordered and a freshly drawn
-  // reference solution (writeDirectCorpus), instead of the same text again. Measured on the
-  // test-first split, same seed and steps: pass@1 0.038 / greedy 0.11 (3,200 samples) against
-  // 0.024 / 0.08 (800 samples) for the same text every epoch. Off by default until a full
-  // pipeline run with it is measured: a base that no longer memorises its exact training texts
-  // changes what search finds on them (tests/experiment relies on that memorisation).
+  // reference solution (writeDirectCorpus), instead of the same text again. It helped a base of
+  // 1,500 packed steps (pass@1 0.038 against 0.024) but not the unpacked, compact-question base:
+  // pass@1 / greedy 0.045 / 0.11 with it at 2,500 steps, 0.10 / 0.26 without it at 3,000. Off by
+  // default; tests/experiment relies on the base memorising its exact training texts.
   bool variedPasses = false;
   int warmupSteps = 20;
   int sequencesPerStep = 8;
-  int rowLength = 256;  // packed training row; the longest example must fit
+  // One example per row, each step's rows as wide as its longest example. A direct example is
+  // ~132 tokens, so 256-token packed rows held one each and half of every step was padding:
+  // 0.30 s per optimizer step packed, 0.15 s unpacked (same batches, this 2-core CPU).
+  bool packRows = false;
+  int rowLength = 256;  // the longest example must fit (with packRows: tokens per packed row)
   int rowsPerMicroBatch = 8;
   int evaluationSamples = 32;  // pass@1 is averaged over these; pass@32 from the same samples
   int maxNewTokens = 160;

@@ -17,20 +17,18 @@ std::string joinNumbers(const std::vector<std::int64_t>& numbers) {
   return text;
 }
 
+constexpr const char* kFractionsAllowed = "Fractions are allowed.";
+constexpr const char* kNegativeAllowed = "Negative results are allowed.";
+constexpr std::string_view kLongFormRules = ". Use + - * / on two numbers per step";
+
 }  // namespace
 
 std::string renderQuestion(const CountdownPuzzle& puzzle) {
   std::string text = "Using the numbers " + joinNumbers(puzzle.numbers) + ", reach " +
-                     std::to_string(puzzle.target) +
-                     ". Use + - * / on two numbers per step, each number at most once";
-  if (!puzzle.rules.allowNonInteger && !puzzle.rules.allowNegative) {
-    text += "; every result must be a whole number of at least 0";
-  } else if (!puzzle.rules.allowNonInteger) {
-    text += "; every result must be a whole number";
-  } else if (!puzzle.rules.allowNegative) {
-    text += "; no result may be negative";
-  }
-  text += ". Give the final expression in \\boxed{}.";
+                     std::to_string(puzzle.target) + ".";
+  if (puzzle.rules.allowNonInteger) text += std::string(" ") + kFractionsAllowed;
+  if (puzzle.rules.allowNegative) text += std::string(" ") + kNegativeAllowed;
+  text += " Give the final expression in \\boxed{}.";
   return text;
 }
 
@@ -80,12 +78,17 @@ std::optional<CountdownPuzzle> parseQuestion(std::string_view question) {
   auto target = readInteger(question.substr(targetStart, period - targetStart));
   if (puzzle.numbers.empty() || !target) return std::nullopt;
   puzzle.target = *target;
-  // The rule sentence is one of the four renderQuestion writes.
-  bool wholeNumbers = question.find("must be a whole number") != std::string_view::npos;
-  bool nonNegative = question.find("at least 0") != std::string_view::npos ||
-                     question.find("no result may be negative") != std::string_view::npos;
-  puzzle.rules.allowNonInteger = !wholeNumbers;
-  puzzle.rules.allowNegative = !nonNegative;
+  auto says = [&](std::string_view phrase) {
+    return question.find(phrase) != std::string_view::npos;
+  };
+  if (says(kLongFormRules)) {
+    // The long form spelled every rule out, in one of four sentences.
+    puzzle.rules.allowNonInteger = !says("must be a whole number");
+    puzzle.rules.allowNegative = !says("at least 0") && !says("no result may be negative");
+  } else {
+    puzzle.rules.allowNonInteger = says(kFractionsAllowed);
+    puzzle.rules.allowNegative = says(kNegativeAllowed);
+  }
   return puzzle;
 }
 

@@ -27,7 +27,10 @@ struct CountdownPuzzle {
   CountdownRules rules;
 };
 
-// "Using the numbers 3, 5, 7, 8, reach 24. ..." with the rules spelled out.
+// "Using the numbers 3, 5, 7, 8, reach 24. Give the final expression in \boxed{}.": the classic
+// countdown rules (whole results of at least 0, docs/world.md) go unsaid; a relaxed rule is a
+// sentence of its own ("Fractions are allowed.", "Negative results are allowed."). The rules
+// sentence once spelled out every time was a third of each base training example's tokens.
 std::string renderQuestion(const CountdownPuzzle& puzzle);
 
 // Numbers sorted, then target, then rule flags: equal keys mean the same puzzle to a solver, so
@@ -37,7 +40,9 @@ std::string canonicalKey(const CountdownPuzzle& puzzle);
 // {"numbers": [...], "target": N, "rules": {"allow_non_integer": b, "allow_negative": b}}
 nlohmann::json puzzleToJson(const CountdownPuzzle& puzzle);
 
-// Reads a question renderQuestion wrote back into a puzzle; nullopt for any other text.
+// Reads a question renderQuestion wrote back into a puzzle, or one in the earlier long form
+// ("... Use + - * / on two numbers per step, ..." with the rules spelled out); nullopt for any
+// other text.
 std::optional<CountdownPuzzle> parseQuestion(std::string_view question);
 
 // Reads the fields puzzleToJson writes from a Problem's `extra` (rules optional: defaults), or,

@@ -138,6 +138,28 @@ class CountdownVerifierTest : public QObject {
       QCOMPARE(ruleFor(problem, "\\boxed{7*3+12}"), std::string("wrong value 33 != 29"));
     }
   }
+  void parseQuestion_readsTheEarlierLongFormRules() {
+    // Datasets written before the compact question spelled the rules out in one of four forms.
+    const std::string opening =
+        "Using the numbers 12, 3, 7, reach 29. Use + - * / on two numbers "
+        "per step, each number at most once";
+    const std::string closing = ". Give the final expression in \\boxed{}.";
+    const std::pair<std::string, CountdownRules> forms[] = {
+        {"; every result must be a whole number of at least 0", {false, false}},
+        {"; every result must be a whole number", {false, true}},
+        {"; no result may be negative", {true, false}},
+        {"", {true, true}}};
+    for (const auto& [rule, rules] : forms) {
+      auto parsed = astro::world::parseQuestion(opening + rule + closing);
+      QVERIFY2(parsed, rule.c_str());
+      QCOMPARE(parsed->numbers, (std::vector<std::int64_t>{12, 3, 7}));
+      QCOMPARE(parsed->target, std::int64_t(29));
+      QVERIFY2(parsed->rules == rules, rule.c_str());
+    }
+    QCOMPARE(astro::world::renderQuestion({{12, 3, 7}, 29, {}}),
+             std::string("Using the numbers 12, 3, 7, reach 29. Give the final expression in "
+                         "\\boxed{}."));
+  }
   void grade_mutatedOutputs_alwaysGiveADocumentedRule() {
     // Property test: random edits of a correct output never crash the parser and every verdict
     // carries one of the documented rules.

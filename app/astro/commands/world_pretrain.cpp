@@ -92,8 +92,14 @@ const astro::cli::CommandRegistration kWorldPretrain{"50-world-pretrain", [](CLI
       ->capture_default_str()->check(CLI::Range(1, 1024));
   command->add_option("--batch-size", options->sequencesPerStep,
                       "Sequences per optimizer step")->capture_default_str()->check(CLI::Range(1, 4096));
-  command->add_option("--row-length", options->rowLength, "Tokens per packed training row")
-      ->capture_default_str()->check(CLI::Range(64, 65536));
+  command->add_flag("--pack-rows,!--no-pack-rows", options->packRows,
+                    "Pack several examples into each training row (default off: one per row, "
+                    "as wide as the step's longest)");
+  command
+      ->add_option("--row-length", options->rowLength,
+                   "Longest training example in tokens (with --pack-rows: tokens per row)")
+      ->capture_default_str()
+      ->check(CLI::Range(64, 65536));
   astro::cli::addGeneratorKnobs(*command, options->generator);
   command->callback([options, outDir] {
     options->outputDir = *outDir;

@@ -70,6 +70,7 @@ PretrainBaseStage readPretrainBaseTable(TomlTableReader& table, const RunDefault
   table.real("learning_rate", options.learningRate, 0.0, 10.0);
   table.integer("warmup_steps", options.warmupSteps, 0, kMaxCount);
   table.integer("sequences_per_step", options.sequencesPerStep, 1, 1 << 20);
+  table.boolean("pack_rows", options.packRows);
   table.integer("row_length", options.rowLength, 16, 1 << 20);
   table.integer("rows_per_micro_batch", options.rowsPerMicroBatch, 1, 1 << 16);
   table.integer("evaluation_samples", options.evaluationSamples, 1, 4096);

@@ -1,6 +1,6 @@
 // The SFT trainer's throughput beside PyTorch eager (tests/benchmarks/train/peer_sft.py) on the
-// same model, weights and packed batches: the miniature world's direct-solution corpus, trained
-// as `astro world pretrain` trains it (packed rows, micro-batches, AdamW, gradient clipping).
+// same model, weights and batches: the miniature world's direct-solution corpus, trained as
+// `astro world pretrain` trains it (one example per row, micro-batches, AdamW, gradient clipping).
 //   bench_sft --prepare DIR           corpus, initial models and the trainer's exact batches
 //   bench_sft --run DIR --peer FILE   trains with runSft and prints the table beside the peer
 // run_sft_bench.sh does all three steps.
@@ -65,7 +65,8 @@ void prepare(const fs::path& dir) {
                                          {.maxSequenceLength = options.maxSequenceLength}, nullptr);
     auto order = train::epochExampleOrder(examples.size(), options.seed, 0);
     train::PackingOptions packing{.rowLength = options.rowLength,
-                                  .rowsPerBatch = options.rowsPerMicroBatch};
+                                  .rowsPerBatch = options.rowsPerMicroBatch,
+                                  .pack = options.pack};
     std::ofstream ids(dir / config / "batches.i32", std::ios::binary);
     nlohmann::json steps = nlohmann::json::array();
     std::int64_t offset = 0;
@@ -105,8 +106,10 @@ void run(const fs::path& dir, const fs::path& peerFile) {
   if (!peerFile.empty()) peer = nlohmann::json::parse(std::ifstream(peerFile));
   model::initTorchRuntime();
   auto recipe = sftOptions(dir, kConfigs.front());
-  std::cout << "SFT trainer tokens/s (packed rows of " << recipe.rowLength << ", "
-            << recipe.sequencesPerStep << " sequences/step, micro-batches of "
+  std::cout << "SFT trainer tokens/s ("
+            << (recipe.pack ? "packed rows of " + std::to_string(recipe.rowLength)
+                            : std::string("one example per row"))
+            << ", " << recipe.sequencesPerStep << " sequences/step, micro-batches of "
             << recipe.rowsPerMicroBatch << " rows, AdamW + clipping), median of steps "
             << kWarmupSteps + 1 << ".." << kSteps << ", " << model::runtimeInfo().threads
             << " threads\n";
