@@ -4,12 +4,21 @@ countdown world, shaped like Llama 3's (Split with Llama 3's regex, then ByteLev
 project's tokenizer code loads it with no special case.
 
 Vocabulary: the 256 byte symbols (any text can be encoded), merges learned from generated puzzle
-questions and solutions (never across or into digits, so every number is spelt digit by digit and
-arithmetic stays learnable), and the ChatML specials <|endoftext|>, <|im_start|>, <|im_end|>.
+questions and solutions (never across or into digits), the ChatML specials <|endoftext|>,
+<|im_start|>, <|im_end|>, and then one token for every number of up to three digits, as Llama 3's
+vocabulary has: its pre-tokenizer splits digits into runs of at most three, so "144" is one token
+and "1000" is "100" + "0". Number tokens made the from-scratch base policy's arithmetic and
+copying learnable within its budget (held-out pass@1 0.051 -> 0.155 after the same 2,500 steps;
+digit by digit it wrote "7 * 3 = 35" and copied numbers it was not given).
 
 Usage (needs the Python `regex` module (Debian python3-regex) for \\p{L}):
   for k in 3 4 5; do astro world generate --seed $k --numbers $k --out /tmp/c$k --train 1000 --test 0; done
   python3 resources/world/make_tokenizer.py /tmp/c3/train.jsonl /tmp/c4/train.jsonl /tmp/c5/train.jsonl
+  python3 resources/world/make_tokenizer.py --add-numbers   # number and chat-word tokens for the
+                                                            # existing file (idempotent)
+The committed file's 96 learned merges came from the questions' earlier long form (which spelt
+the rules out); `--add-numbers` added the number tokens and the chat words to it without
+relearning them.
 """
 import collections
 import json
@@ -23,6 +32,7 @@ LLAMA3_PATTERN = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{
 MERGES = 96          # enough for every word of the question and step templates
 MIN_PAIR_COUNT = 20  # a pair rarer than this is not worth a token
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+CHAT_WORDS = ["user", "assistant"]
 HERE = pathlib.Path(__file__).resolve().parent
 
 
@@ -76,6 +86,67 @@ def learn_merges(texts, byte_symbol):
     return merges
 
 
+def add_number_tokens(vocab, merges, first_id):
+    """Every string of two digits and every number of three (100-999) as one token, ids from
+    `first_id` on. A three-digit run merges whichever pair BPE picks first ("14"+"4" or "1"+"44"),
+    so both merges lead to it."""
+    next_id = first_id
+    def add(token):
+        nonlocal next_id
+        if token not in vocab:
+            vocab[token] = next_id
+            next_id += 1
+    for left in "0123456789":
+        for right in "0123456789":
+            merges.append((left, right))
+            add(left + right)
+    for number in range(100, 1000):
+        text = str(number)
+        merges.append((text[:2], text[2]))
+        merges.append((text[0], text[1:]))
+        add(text)
+
+
+def bpe_symbols(word, merges):
+    """`word`'s symbols after BPE with `merges` (lowest rank first, leftmost on ties)."""
+    ranks = {pair: rank for rank, pair in enumerate(merges)}
+    symbols = list(word)
+    while True:
+        candidates = [(ranks[pair], i) for i, pair in enumerate(zip(symbols, symbols[1:]))
+                      if pair in ranks]
+        if not candidates:
+            return symbols
+        _, i = min(candidates)
+        symbols[i:i + 2] = [symbols[i] + symbols[i + 1]]
+
+
+def add_chat_words(vocab, merges, byte_symbol):
+    """The ChatML role words as one token each: every example's template costs 2 tokens fewer for
+    "user" and 7 fewer for "assistant" (9 of a base example's ~89)."""
+    for word in CHAT_WORDS:
+        symbols = bpe_symbols([byte_symbol[b] for b in word.encode("utf-8")], merges)
+        while len(symbols) > 1:
+            merges.append((symbols[0], symbols[1]))
+            symbols[0:2] = [symbols[0] + symbols[1]]
+            if symbols[0] not in vocab:
+                vocab[symbols[0]] = max(vocab.values()) + 1
+
+
+def add_numbers_to_committed_file():
+    path = HERE / "tokenizer.json"
+    tokenizer = json.loads(path.read_text(encoding="utf-8"))
+    vocab = tokenizer["model"]["vocab"]
+    merges = [tuple(pair) for pair in tokenizer["model"]["merges"]]
+    if "144" not in vocab:
+        first_id = max(max(vocab.values()), max(t["id"] for t in tokenizer["added_tokens"])) + 1
+        add_number_tokens(vocab, merges, first_id)
+    if "assistant" not in vocab:
+        add_chat_words(vocab, merges, bytes_to_unicode())
+    tokenizer["model"]["merges"] = [[left, right] for left, right in merges]
+    path.write_text(json.dumps(tokenizer, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(merges)} merges, vocab {len(vocab) + len(tokenizer['added_tokens'])} with specials")
+
+
 def main(paths):
     texts = []
     for path in paths:
@@ -90,6 +161,8 @@ def main(paths):
     added = [{"id": len(vocab) + i, "content": token, "single_word": False, "lstrip": False,
               "rstrip": False, "normalized": False, "special": True}
              for i, token in enumerate(SPECIALS)]
+    add_number_tokens(vocab, merges, len(vocab) + len(SPECIALS))
+    add_chat_words(vocab, merges, byte_symbol)
     tokenizer = {
         "version": "1.0",
         "truncation": None,
@@ -116,4 +189,7 @@ def main(paths):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if sys.argv[1:] == ["--add-numbers"]:
+        add_numbers_to_committed_file()
+    else:
+        main(sys.argv[1:])

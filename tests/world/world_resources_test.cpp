@@ -73,20 +73,24 @@ class WorldResourcesTest : public QObject {
     QCOMPARE(tokenizer["pre_tokenizer"]["pretokenizers"][1]["type"].get<std::string>(),
              std::string("ByteLevel"));
     const auto& vocab = model["vocab"];
-    std::vector<bool> idSeen(vocab.size(), false);
-    for (const auto& [token, id] : vocab.items()) {
-      QVERIFY2(id.get<std::size_t>() < vocab.size(), token.c_str());
-      QVERIFY(!idSeen[id.get<std::size_t>()]);
-      idSeen[id.get<std::size_t>()] = true;
-    }
+    // Every id of the vocabulary and the added specials, once each, with no gap.
+    const std::size_t total = vocab.size() + tokenizer["added_tokens"].size();
+    std::vector<bool> idSeen(total, false);
+    auto see = [&](std::size_t id, const std::string& token) {
+      QVERIFY2(id < total && !idSeen[id], token.c_str());
+      idSeen[id] = true;
+    };
+    for (const auto& [token, id] : vocab.items()) see(id.get<std::size_t>(), token);
+    for (const auto& added : tokenizer["added_tokens"]) see(added["id"], added["content"]);
     for (const auto& [byte, symbol] : byteSymbols()) QVERIFY(vocab.contains(symbol));
     for (const auto& merge : model["merges"]) {
       std::string left = merge[0], right = merge[1];
       QVERIFY2(vocab.contains(left) && vocab.contains(right) && vocab.contains(left + right),
                (left + " " + right).c_str());
     }
+    // The specials follow the bytes and learned merges; the number tokens come after them.
     std::vector<std::string> specials;
-    std::size_t nextId = vocab.size();
+    std::size_t nextId = 256 + 96;
     for (const auto& added : tokenizer["added_tokens"]) {
       QCOMPARE(added["id"].get<std::size_t>(), nextId++);
       QVERIFY(added["special"].get<bool>());
@@ -128,7 +132,13 @@ class WorldResourcesTest : public QObject {
   void modelConfigs_fitTokenizerAndParameterBudgets() {
     auto tokenizer = readJson(kWorldDir / "tokenizer.json");
     std::size_t vocabSize = tokenizer["model"]["vocab"].size() + tokenizer["added_tokens"].size();
-    std::map<std::string, std::int64_t> expected = {{"tiny", 1013888}, {"small", 4608768}};
+    std::map<std::string, std::int64_t> expected = {{"tiny", 1269888}, {"small", 5120768}};
+    auto specialId = [&](const std::string& content) {
+      for (const auto& added : tokenizer["added_tokens"]) {
+        if (added["content"] == content) return added["id"].get<std::size_t>();
+      }
+      return std::size_t(-1);
+    };
     for (const auto& [name, parameters] : expected) {
       auto config = readJson(kWorldDir / "models" / (name + ".json"));
       QCOMPARE(config["model_type"].get<std::string>(), std::string("llama"));
@@ -137,8 +147,9 @@ class WorldResourcesTest : public QObject {
       QCOMPARE(config["num_attention_heads"].get<int>() * config["head_dim"].get<int>(),
                config["hidden_size"].get<int>());
       QCOMPARE(parameterCount(config), parameters);
-      QCOMPARE(config["eos_token_id"].get<std::size_t>(), vocabSize - 1);  // <|im_end|>
-      QCOMPARE(config["bos_token_id"].get<std::size_t>(), vocabSize - 3);  // <|endoftext|>
+      QCOMPARE(config["eos_token_id"].get<std::size_t>(), specialId("<|im_end|>"));
+      QCOMPARE(config["bos_token_id"].get<std::size_t>(), specialId("<|endoftext|>"));
+      QCOMPARE(config["pad_token_id"].get<std::size_t>(), specialId("<|endoftext|>"));
     }
   }
   void worldResourceDir_prefersEnvironmentThenFallsBackToSourceTree() {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # One command for the SFT throughput table: writes the corpus, initial weights and the trainer's
-# exact packed batches, trains them in PyTorch eager (peer_sft.py, Debian python3-torch), then
+# exact batches, trains them in PyTorch eager (peer_sft.py, Debian python3-torch), then
 # with Astro's trainer, and prints both side by side with the ratio.
 #   tests/benchmarks/train/run_sft_bench.sh [BUILD_DIR]   (default build/release)
 set -eu
