@@ -62,7 +62,7 @@ MiniatureOptions sharedOptions() {
 
 // Budgets from runs on this 2-core machine (ASTRO_THREADS=1; CPU seconds, which a quiet
 // machine's wall clock stays under): the base policy with BasePretrainingOptions' defaults
-// (2,500 unpacked steps of the tiny model) ~340 s at one thread; MCTS ~0.07 s per tree-iteration;
+// (2,750 unpacked steps of the tiny model) ~340 s at one thread; MCTS ~0.07 s per tree-iteration;
 // SFT ~0.75 s per step of 8 ASTRO traces; GRPO ~1-5 s per step of 32 completions (ASTRO's are ~4x
 // longer). The tiny base needs ~250 SFT steps to write the reflection phrases at all (70 steps:
 // "Wiiii"), hence the many epochs over few traces; both arms get the same epochs.

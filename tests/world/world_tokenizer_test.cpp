@@ -17,13 +17,17 @@ class WorldTokenizerTest : public QObject {
  private Q_SLOTS:
   void tokenizer_loadsWithChatMLSpecials() {
     auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(kWorldDir);
-    QCOMPARE(tokenizer.vocabSize(), 1355);  // 256 bytes, 96 merges, 3 specials, 1,000 numbers
+    QCOMPARE(tokenizer.vocabSize(), 1364);  // 256 bytes, 96 merges, 3 specials, 1,000 numbers, 9
+                                            // for the chat words
     QCOMPARE(tokenizer.eosId(), std::optional<std::int32_t>(354));
     QCOMPARE(tokenizer.bosId(), std::optional<std::int32_t>(352));
     QCOMPARE(tokenizer.chatFormat(), astro::tokenizer::ChatFormat::ChatML);
     auto ids = tokenizer.encode("<|im_start|>user\nhi<|im_end|>");
     QCOMPARE(ids.front(), 353);
     QCOMPARE(ids.back(), 354);
+    // The ChatML role words are one token each: every training example carries both.
+    QCOMPARE(tokenizer.encode("user").size(), std::size_t(1));
+    QCOMPARE(tokenizer.encode("assistant").size(), std::size_t(1));
   }
   void tokenizer_roundTripsEveryGeneratedText() {
     auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(kWorldDir);
