@@ -114,7 +114,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
                                      const torch::Tensor& mask, KvCache* cache, int64_t layer) {
   int64_t batch = x.size(0), time = x.size(1), groups = heads_ / kvHeads_;
   torch::Tensor q, k, v;
-  if (auto qkv = qkvWeight_.apply(x, {&q_proj, &k_proj, &v_proj}); qkv.defined()) {
+  if (auto qkv = qkvWeight_.applyFused(x, {&q_proj, &k_proj, &v_proj}); qkv.defined()) {
     // Inference: one product for the three projections, split into views.
     q = qkv.narrow(-1, 0, heads_ * headDim_);
     k = qkv.narrow(-1, heads_ * headDim_, kvHeads_ * headDim_);
@@ -176,7 +176,7 @@ MlpImpl::MlpImpl(const ModelConfig& config) {
 }
 
 torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
-  if (auto gateUp = gateUpWeight_.apply(x, {&gate_proj, &up_proj}); gateUp.defined()) {
+  if (auto gateUp = gateUpWeight_.applyFused(x, {&gate_proj, &up_proj}); gateUp.defined()) {
     // Inference: one product for both projections.
     int64_t width = gate_proj->weight.size(0);
     return downWeight_.apply(

@@ -216,9 +216,9 @@ class BatchedSearch {
     for (const ProposedStep& step : proposals) {
       result_.stats.policyTokens += step.tokenCount;
       // Identical samples are one action; an empty step is no action (only the root is empty).
-      if (step.text.empty() || seen.contains(step.text)) continue;
+      // A rejected text is seen too: its repeats are neither judged nor counted again.
+      if (step.text.empty() || !seen.insert(step.text).second) continue;
       if (!accepted(active, path, step.text)) continue;
-      seen.insert(step.text);
       const int child = addNode(active, leaf, step);
       // A step at the maximum depth ends its path: graded now, like a final step.
       if (step.final || active.tree.node(child).depth >= options_.maxDepth) grade(active, child);

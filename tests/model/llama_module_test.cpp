@@ -62,8 +62,8 @@ class LlamaModuleTest : public QObject {
 
   void fusedInferenceProducts_equalTheLinearsOneByOne() {
     // Without autograd the q/k/v and gate/up products run as one matrix each
-    // (FusedInferenceWeight); with it, the Linears run one by one. Biases included (Qwen2-style
-    // attention_bias), and an in-place weight update must reach the fused copy.
+    // (InferenceWeight::applyFused); with it, the Linears run one by one. Biases included
+    // (Qwen2-style attention_bias), and an in-place weight update must reach the fused copy.
     auto model = smallModel(R"(, "attention_bias": true, "mlp_bias": true)");
     {
       torch::NoGradGuard noGrad;

@@ -80,7 +80,7 @@ class AttentionImpl : public torch::nn::Module {
  private:
   int64_t heads_, kvHeads_, headDim_;
   InferenceWeight oWeight_;
-  FusedInferenceWeight qkvWeight_;  // q/k/v in one product (inference on the CPU)
+  InferenceWeight qkvWeight_;  // q/k/v in one product (inference on the CPU)
 };
 TORCH_MODULE(Attention);
 
@@ -92,7 +92,7 @@ class MlpImpl : public torch::nn::Module {
 
  private:
   InferenceWeight downWeight_;
-  FusedInferenceWeight gateUpWeight_;  // gate/up in one product (inference on the CPU)
+  InferenceWeight gateUpWeight_;  // gate/up in one product (inference on the CPU)
 };
 TORCH_MODULE(Mlp);
 

@@ -187,6 +187,11 @@ int main(int argc, char** argv) {
       };
       const Measurement batched = run(bench.trees, bench.mode != "alone");
       const Measurement alone = run(1, bench.mode != "batched");
+      if (bench.mode == "both" && batched.stats.simulations != alone.stats.simulations) {
+        throw std::runtime_error("the two sides ran different budgets (" +
+                                 std::to_string(batched.stats.simulations) + " vs " +
+                                 std::to_string(alone.stats.simulations) + " simulations)");
+      }
       batchedSims.push_back(batched.simulationsPerSecond());
       batchedTokens.push_back(batched.tokensPerSecond());
       aloneSims.push_back(alone.simulationsPerSecond());

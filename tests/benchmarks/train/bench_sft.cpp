@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -135,6 +136,15 @@ void run(const fs::path& dir, const fs::path& peerFile) {
               << std::setprecision(2) << std::setw(8) << (theirs > 0 ? ours / theirs : 0.0)
               << std::setprecision(4) << std::setw(14) << firstLoss << std::setw(14)
               << peer.value(config + ".first_loss", 0.0) << "\n";
+    // The ratio compares like with like only when both sides trained the same model on the same
+    // batches: their first-step losses agree.
+    if (peer.contains(config + ".first_loss") &&
+        std::abs(firstLoss - peer.value(config + ".first_loss", 0.0)) >
+            1e-3 * std::abs(firstLoss)) {
+      throw std::runtime_error(config +
+                               ": first-step losses differ, the two sides trained "
+                               "different models or batches");
+    }
   }
 }
 
