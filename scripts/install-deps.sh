@@ -12,6 +12,8 @@ packages=(
   clang libclang-rt-14-dev
   xvfb xauth xfonts-base fonts-dejavu-core
   python3-torch python3-numpy python3-scipy
+  openssh-client openssh-server tar
+  slurmctld slurmd slurm-client munge
 )
 missing=()
 for package in "${packages[@]}"; do

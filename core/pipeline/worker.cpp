@@ -75,6 +75,12 @@ WorkerResult runWorker(store::Workspace& workspace, std::int64_t runId,
   const std::atomic<bool>& stop = options.stop != nullptr ? *options.stop : kNeverStop;
   RunLayout layout(workspace.folder(), runId);
   workspace.runs().get(runId);  // "no run N in workspace ..." before a folder is made for it
+  if (auto remote = workspace.remoteRuns().find(runId)) {
+    throw Error("run " + std::to_string(runId) + " runs on host '" + remote->profile +
+                "' (its run " + std::to_string(remote->remoteRunId) +
+                " there); this workspace holds its mirror. `astro resume " +
+                std::to_string(runId) + "` continues it on that host");
+  }
   WorkerLock lock = WorkerLock::acquire(layout.lockFile(), "run " + std::to_string(runId));
 
   store::Run run = workspace.runs().get(runId);

@@ -63,6 +63,22 @@ std::int64_t EventLog::insert(std::int64_t runId, const NewEvent& event, std::in
   return seq;
 }
 
+void EventLog::appendMirrored(std::int64_t runId, const std::vector<Event>& events) {
+  if (events.empty()) return;
+  detail::Transaction transaction(connection_);
+  detail::requireRun(connection_, runId);
+  for (const Event& event : events) {
+    std::int64_t seq =
+        insert(runId, {.kind = event.kind, .payload = event.payload}, toMilliseconds(event.time));
+    if (seq != event.seq) {
+      throw Error("run " + std::to_string(runId) + ": mirrored event " +
+                  std::to_string(event.seq) + " would be seq " + std::to_string(seq) +
+                  " here; the mirror and its cursor disagree");
+    }
+  }
+  transaction.commit();
+}
+
 Event EventLog::append(std::int64_t runId, const NewEvent& event) {
   std::int64_t time = toMilliseconds(currentTimestamp());
   detail::Transaction transaction(connection_);

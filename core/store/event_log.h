@@ -46,6 +46,9 @@ class EventLog {
   Event append(std::int64_t runId, const NewEvent& event);
   // Appends all in one transaction with consecutive seqs; returns the seq of the last one.
   std::int64_t appendAll(std::int64_t runId, const std::vector<NewEvent>& events);
+  // A mirror's copy of another store's events, seq and time kept: each must be the run's next
+  // seq (throws astro::Error naming both numbers otherwise). Joins the caller's transaction.
+  void appendMirrored(std::int64_t runId, const std::vector<Event>& events);
 
   // Events with seq > sinceSeq in seq order, at most `limit` (0: all).
   std::vector<Event> replay(std::int64_t runId, std::int64_t sinceSeq = 0, std::int64_t limit = 0);

@@ -190,12 +190,35 @@ ALTER TABLE trees ADD COLUMN subject TEXT NOT NULL DEFAULT '';
 ALTER TABLE trees ADD COLUMN level INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Runs that execute on another host (an SSH host or a Slurm cluster) and are mirrored here
+// (core/remote, docs/remote.md): where they run and the mirror's cursor. One row per mirrored run,
+// going with it; the cursor is written in the transaction that stores what it covers.
+constexpr std::string_view kVersionRemoteRuns = R"sql(
+CREATE TABLE remote_runs (
+  run_id           INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+  profile          TEXT    NOT NULL,
+  kind             TEXT    NOT NULL CHECK (kind IN ('ssh', 'slurm')),
+  destination      TEXT    NOT NULL DEFAULT '',
+  remote_workspace TEXT    NOT NULL,
+  remote_run_id    INTEGER NOT NULL,
+  slurm_job_id     TEXT    NOT NULL DEFAULT '',
+  slurm_state      TEXT    NOT NULL DEFAULT '',
+  slurm_reason     TEXT    NOT NULL DEFAULT '',
+  cursor_seq       INTEGER NOT NULL DEFAULT 0,
+  cursor_tree      INTEGER NOT NULL DEFAULT 0,
+  cursor_sample    INTEGER NOT NULL DEFAULT 0,
+  last_contact     INTEGER,
+  last_error       TEXT    NOT NULL DEFAULT ''
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "runs, stages, events, metrics, artifacts, datasets", kVersion1},
     {2, "search trees and their nodes", kVersionTrees},
     {3, "inputs of pipeline runs and their stages", kVersionRunInputs},
     {4, "evaluation samples and GRPO rollouts", kVersionSamples},
     {5, "subject and level of search trees", kVersionTreeTopics},
+    {6, "runs mirrored from remote hosts", kVersionRemoteRuns},
 };
 
 }  // namespace

@@ -92,6 +92,19 @@ Stage StageRepository::get(std::int64_t stageId) {
   return readStage(statement);
 }
 
+void StageRepository::mirror(std::int64_t stageId, const Stage& from) {
+  auto statement = connection_.prepare(
+      "UPDATE stages SET status = ?2, started = ?3, finished = ?4, checkpoint = ?5 WHERE id = ?1");
+  statement.bindInteger(1, stageId).bindText(2, stageStatusName(from.status));
+  std::optional<std::int64_t> started, finished;
+  if (from.started) started = toMilliseconds(*from.started);
+  if (from.finished) finished = toMilliseconds(*from.finished);
+  statement.bindOptionalInteger(3, started).bindOptionalInteger(4, finished);
+  statement.bindText(5, from.checkpoint);
+  statement.execute();
+  requireChanged(stageId);
+}
+
 void StageRepository::markStarted(std::int64_t stageId) {
   auto statement =
       connection_.prepare("UPDATE stages SET status = 'running', started = ?2 WHERE id = ?1");

@@ -43,6 +43,8 @@ class StageRepository {
   // `status` is the final one: finished, failed or skipped.
   void markFinished(std::int64_t stageId, StageStatus status);
   void setCheckpoint(std::int64_t stageId, const std::string& checkpoint);
+  // A mirror's copy of another store's stage: status, times and checkpoint as given.
+  void mirror(std::int64_t stageId, const Stage& from);
 
  private:
   void requireChanged(std::int64_t stageId);

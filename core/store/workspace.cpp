@@ -135,6 +135,22 @@ void Workspace::transaction(const std::function<void()>& body) {
   transaction.commit();
 }
 
+void Workspace::snapshot(const std::function<void()>& body) {
+  detail::Connection& db = connection();
+  if (db.inTransaction()) {
+    body();
+    return;
+  }
+  db.executeScript("BEGIN DEFERRED");
+  try {
+    body();
+  } catch (...) {
+    db.executeScript("ROLLBACK");
+    throw;
+  }
+  db.executeScript("COMMIT");
+}
+
 std::string Workspace::checkIntegrity(bool quick) {
   auto statement = connection().prepare(quick ? "PRAGMA quick_check" : "PRAGMA integrity_check");
   std::string report;

@@ -14,6 +14,7 @@
 #include "core/store/dataset_repository.h"
 #include "core/store/event_log.h"
 #include "core/store/metric_repository.h"
+#include "core/store/remote_run_repository.h"
 #include "core/store/run_input_repository.h"
 #include "core/store/run_repository.h"
 #include "core/store/sample_repository.h"
@@ -61,10 +62,15 @@ class Workspace {
   RunInputRepository runInputs() { return RunInputRepository(connection()); }
   TreeRepository trees() { return TreeRepository(connection()); }
   SampleRepository samples() { return SampleRepository(connection()); }
+  RemoteRunRepository remoteRuns() { return RemoteRunRepository(connection()); }
 
   // Runs `body` in one write transaction: repository writes inside it join it, and all of them
   // are stored or (when body throws) none.
   void transaction(const std::function<void()>& body);
+  // Runs `body` in one read transaction (readers too): every read inside it sees the database as
+  // of one moment, whatever writers commit meanwhile (WAL snapshot). A mirror export reads a run
+  // this way so that a sample set replaced mid-read is never half old, half new.
+  void snapshot(const std::function<void()>& body);
 
   // PRAGMA integrity_check (or quick_check): "ok", or SQLite's list of problems.
   std::string checkIntegrity(bool quick = false);

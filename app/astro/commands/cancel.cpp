@@ -16,6 +16,7 @@
 #include "core/pipeline/run_events.h"
 #include "core/pipeline/run_layout.h"
 #include "core/pipeline/worker_lock.h"
+#include "core/remote/remote_launch.h"
 
 namespace {
 
@@ -33,6 +34,11 @@ void cancelRun(const CancelOptions& options) {
   }
   auto workspace = astro::store::Workspace::open(folder);
   astro::store::Run stored = workspace.runs().get(options.runId);
+  if (workspace.remoteRuns().find(options.runId)) {
+    std::cout << astro::remote::cancelRemoteRun(workspace, options.runId,
+                                                astro::remote::HostRegistry());
+    return;
+  }
   if (stored.kind != astro::store::RunKind::kNative) {
     throw astro::Error(run + " is an imported run; there is nothing to cancel");
   }

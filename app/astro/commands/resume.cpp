@@ -1,17 +1,21 @@
 // `astro resume RUN`: continues a pipeline run where it stopped. Finished stages are skipped, an
 // interrupted one resumes from its checkpoint, a failed one runs again; the run is refused when
 // another worker holds it or a stage's recorded inputs changed. Output as `astro run`.
+#include <iostream>
 #include <memory>
 
 #include "app/astro/command_registry.h"
 #include "app/astro/worker_session.h"
 #include "core/base/workspace_paths.h"
 #include "core/pipeline/worker.h"
+#include "core/remote/mirror_session.h"
+#include "core/remote/remote_launch.h"
 
 namespace {
 
 struct ResumeOptions {
   std::int64_t runId = 0;
+  bool noFollow = false;
   astro::cli::WorkerSessionOptions session;
 };
 
@@ -22,6 +26,28 @@ void resumeRun(const ResumeOptions& options) {
                        folder.string());
   }
   auto workspace = astro::store::Workspace::open(folder);
+  if (workspace.remoteRuns().find(options.runId)) {
+    // A mirrored run continues on its host; this process then follows it like `astro run --on`.
+    astro::remote::HostRegistry registry;
+    std::cerr << astro::remote::resumeRemoteRun(workspace, options.runId, registry);
+    std::printf("run %lld\n", static_cast<long long>(options.runId));
+    std::fflush(stdout);
+    if (options.noFollow) return;
+    astro::remote::MirrorSessionOptions session{
+        .onNotice = [](const std::string& notice) { std::cerr << notice << std::endl; },
+        .stop = &astro::pipeline::installStopSignalHandlers()};
+    bool json = !::isatty(STDOUT_FILENO);
+    astro::pipeline::ConsoleOutput console(
+        stdout, stderr, json ? astro::pipeline::ConsoleFormat::kJson : astro::pipeline::ConsoleFormat::kText,
+        false);
+    session.onEvent = [&](const astro::store::Event& event) { console.print(event); };
+    auto result = astro::remote::followMirroredRun(workspace, options.runId, registry, session);
+    if (astro::pipeline::stopSignal() == 0 && result.status != "finished") {
+      throw astro::Error("run " + std::to_string(options.runId) + " " + result.status +
+                         " on its host");
+    }
+    return;
+  }
   auto config = astro::pipeline::storedRunConfig(workspace, options.runId);
   astro::cli::runWorkerSession(workspace, options.runId, config.threads, options.session);
 }
@@ -38,6 +64,8 @@ const astro::cli::CommandRegistration kResume{
       command->add_option("RUN", options->runId, "Run id (see astro runs list)")
           ->required()
           ->check(CLI::PositiveNumber);
+      command->add_flag("--no-follow", options->noFollow,
+                        "A mirrored run: return once its host has resumed it");
       astro::cli::addWorkerSessionOptions(*command, options->session);
       command->callback([options] { resumeRun(*options); });
     }};

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <iostream>
 #include <memory>
 
 #include "app/astro/command_registry.h"
@@ -12,7 +13,10 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/pipeline/pipeline_config.h"
+#include "core/pipeline/stop_signals.h"
 #include "core/pipeline/worker.h"
+#include "core/remote/mirror_session.h"
+#include "core/remote/remote_launch.h"
 #include "core/store/workspace.h"
 
 namespace {
@@ -21,10 +25,60 @@ struct RunCommandOptions {
   std::filesystem::path config;
   std::string name;
   std::filesystem::path baseDir;  // empty: the config's folder
+  std::string on;                 // a host profile: run there, mirror here
+  bool createOnly = false;
+  bool noFollow = false;
   astro::cli::WorkerSessionOptions session;
 };
 
+// `--on HOST`: launch there (remote_launch.h), print "run <ID>" (the local mirror's id), then
+// follow the run into this workspace unless --no-follow.
+void runOnHost(const RunCommandOptions& options) {
+  astro::remote::HostRegistry registry;
+  astro::remote::HostProfile profile = registry.get(options.on);
+  auto workspace = astro::store::Workspace::open(astro::cli::globalOptions().resolvedWorkspace());
+  auto launched = astro::remote::launchRemoteRun(
+      workspace, profile, registry,
+      {.config = options.config,
+       .baseDir = options.baseDir,
+       .name = options.name,
+       .progress = [](const std::string& line) { std::cerr << line << std::endl; }});
+  bool json = options.session.format == "json" ||
+              (options.session.format == "auto" && !::isatty(STDOUT_FILENO));
+  astro::pipeline::ConsoleOutput console(
+      stdout, stderr, json ? astro::pipeline::ConsoleFormat::kJson : astro::pipeline::ConsoleFormat::kText,
+      !options.session.noProgress && ::isatty(STDERR_FILENO));
+  console.printLine("run " + std::to_string(launched.localRunId));
+  for (const auto& event : workspace.events().replay(launched.localRunId)) console.print(event);
+  if (options.noFollow) {
+    std::cerr << "run " << launched.localRunId << " runs on " << profile.name << " as run "
+              << launched.remoteRunId << "; follow it with `astro remote mirror "
+              << launched.localRunId << "`" << std::endl;
+    return;
+  }
+  astro::remote::MirrorSessionOptions session{
+      .onEvent = [&](const astro::store::Event& event) { console.print(event); },
+      .onNotice = [](const std::string& notice) { std::cerr << notice << std::endl; },
+      .stop = &astro::pipeline::installStopSignalHandlers()};
+  auto result = astro::remote::followMirroredRun(workspace, launched.localRunId, registry, session);
+  if (astro::pipeline::stopSignal() != 0) {
+    std::cerr << "stopped following; the run goes on on " << profile.name
+              << " (astro remote mirror " << launched.localRunId << " follows it again)" << std::endl;
+    return;
+  }
+  if (result.status != "finished") {
+    throw astro::Error("run " + std::to_string(launched.localRunId) + " " + result.status +
+                       " on " + profile.name + " (`astro resume " +
+                       std::to_string(launched.localRunId) + "` continues it there)");
+  }
+}
+
 void runPipeline(const RunCommandOptions& options) {
+  if (!options.on.empty()) {
+    if (options.createOnly) throw astro::UsageError("--create-only and --on do not go together");
+    runOnHost(options);
+    return;
+  }
   astro::pipeline::PipelineConfig config =
       options.baseDir.empty() ? astro::pipeline::loadPipelineConfig(options.config)
                               : astro::pipeline::parsePipelineConfig(
@@ -42,6 +96,10 @@ void runPipeline(const RunCommandOptions& options) {
           ? options.config
           : std::filesystem::absolute(options.baseDir) / options.config.filename();
   std::int64_t runId = astro::pipeline::createRun(workspace, config, recorded);
+  if (options.createOnly) {
+    std::printf("run %lld\n", static_cast<long long>(runId));
+    return;
+  }
   astro::cli::runWorkerSession(workspace, runId, config.threads, options.session);
 }
 
@@ -64,6 +122,13 @@ const astro::cli::CommandRegistration kRun{
                        "Folder the config's relative paths resolve against (default: the "
                        "config's folder; the studio passes its preset's folder)")
           ->check(CLI::ExistingDirectory);
+      command->add_option("--on", options->on,
+                          "Run on a host profile (astro hosts list): inputs are sent there, the "
+                          "worker starts detached, and the run is mirrored into this workspace");
+      command->add_flag("--no-follow", options->noFollow,
+                        "With --on: return after the launch (astro remote mirror RUN follows)");
+      command->add_flag("--create-only", options->createOnly,
+                        "Create the run, print \"run <ID>\" and exit (astro resume ID runs it)");
       astro::cli::addWorkerSessionOptions(*command, options->session);
       command->callback([options] { runPipeline(*options); });
     }};
