@@ -58,6 +58,14 @@ std::optional<std::int64_t> MirrorApplier::localStage(
   return localStageByPosition_.at(position->second);
 }
 
+void MirrorApplier::beginStream() {
+  events_.clear();
+  trees_.clear();
+  sampleSets_.clear();
+  run_.reset();
+  ended_ = false;
+}
+
 std::vector<store::Event> MirrorApplier::apply(const std::string& line) {
   json record;
   try {

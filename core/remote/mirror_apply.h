@@ -31,6 +31,9 @@ class MirrorApplier {
   // Throws astro::Error on a malformed line or a record that contradicts the store.
   std::vector<store::Event> apply(const std::string& line);
 
+  // A new stream from the host: forgets what the last one sent after its last commit.
+  void beginStream();
+
   const store::MirrorCursor& cursor() const { return cursor_; }
   bool ended() const { return ended_; }      // an "end" record came
   bool runOver() const { return runOver_; }  // the last run record said the run is over

@@ -87,7 +87,9 @@ MirrorSessionResult followMirroredRun(store::Workspace& local, std::int64_t loca
                        std::to_string(applier.cursor().seq + 1));
       announced = true;
     }
-    std::unique_ptr<ProcessStream> stream = handle.shell->stream(exportArgv(handle, applier.cursor(), follow));
+    applier.beginStream();
+    std::unique_ptr<ProcessStream> stream =
+        handle.shell->stream(exportArgv(handle, applier.cursor(), follow));
     bool stalled = false;
     bool progressed = false;
     try {
@@ -110,7 +112,10 @@ MirrorSessionResult followMirroredRun(store::Workspace& local, std::int64_t loca
       result.status = applier.lastRun().value("status", result.status);
     }
     if (stopped(options)) break;
-    bool linkFailed = stalled || isSshFailure(finished);
+    // The link failed when ssh says so, when nothing came for too long, or when the host's
+    // export died by a signal (its session was killed) or stopped without its "end" record.
+    bool linkFailed = stalled || isSshFailure(finished) || finished.exitCode >= 128 ||
+                      (finished.exitCode == 0 && !applier.ended());
     if (!linkFailed && finished.exitCode != 0) {
       if (finished.exitCode == 126 || finished.exitCode == 127) {
         throw missingProgram(handle.shell->where(), handle.profile.astro, finished);

@@ -259,10 +259,10 @@ std::optional<std::string> ProcessStream::readLine(std::chrono::milliseconds tim
       return line;
     }
     if (eof_ || outFd_ < 0) {
-      if (buffer_.empty()) return std::nullopt;
-      std::string rest = std::move(buffer_);  // a last line without '\n' (a cut stream)
+      // A last line without '\n' is a line cut short (the link dropped mid-write): not a line.
+      truncated_ = !buffer_.empty();
       buffer_.clear();
-      return rest;
+      return std::nullopt;
     }
     pollfd fds[2] = {{outFd_, POLLIN, 0}, {errFd_, POLLIN, 0}};
     int count = errFd_ >= 0 ? 2 : 1;

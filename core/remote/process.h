@@ -49,6 +49,8 @@ class ProcessStream {
   // (0: forever); a timeout returns nullopt with timedOut() true.
   std::optional<std::string> readLine(std::chrono::milliseconds timeout = {});
   bool timedOut() const { return timedOut_; }
+  // Whether the output ended inside a line (that partial line is never returned).
+  bool truncated() const { return truncated_; }
   // Waits for the child (after its stdout closed) and returns its status and stderr.
   ProcessResult finish();
   void kill();
@@ -63,6 +65,7 @@ class ProcessStream {
   std::string err_;
   bool eof_ = false;
   bool timedOut_ = false;
+  bool truncated_ = false;
   std::optional<ProcessResult> finished_;
 };
 

@@ -1,7 +1,9 @@
 // A real pipeline run as a real Slurm job: a single-node cluster (support/slurm_cluster.h) runs the
 // batch script of slurmBatchScript, which runs the built `astro`. One job runs to COMPLETED; one is
-// cancelled mid-run and keeps its checkpoint; one is requeued mid-run and resumes without redoing
-// a finished stage. querySlurmJob follows each job through the real squeue / scontrol / sacct.
+// cancelled mid-run and keeps its checkpoint; one is requeued mid-run (scontrol requeue) and one
+// gets the time limit's USR1 mid-run (the script requeues its own job): both resume from their
+// checkpoint without redoing a finished stage. querySlurmJob follows each job through the real
+// squeue / scontrol / sacct.
 #include "tests/remote/support/slurm_cluster.h"
 
 #include <QJsonDocument>
@@ -174,96 +176,35 @@ class SlurmClusterTest : public QObject {
     return events;
   }
 
+  // What a failed check shows: the states the job went through, the end of its output file (the
+  // worker's events and errors) and of the daemons' logs.
+  QString failure(const std::string& jobId, std::int64_t runId, const QStringList& seen) {
+    return "job states: " + seen.join(" -> ") + "\n" + jobOutput(jobId, runId) + "\n" +
+           cluster_.logs(10);
+  }
+
   QString jobOutput(const std::string& jobId, std::int64_t runId) {
     std::ifstream in(root_ / ("slurm-" + jobId + " run " + std::to_string(runId) + ".out"));
     std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     return QString::fromStdString(text.size() > 3000 ? text.substr(text.size() - 3000) : text);
   }
 
- private Q_SLOTS:
-  void initTestCase() {
-    QString whyNot;
-    if (!cluster_.available(&whyNot)) QSKIP(qPrintable(whyNot));
-    cluster_.exportEnvironment();
-    shell_ = astro::remote::makeLocalShell();
-    root_ = astro::test::freshTempDir("slurm-cluster-runs");
-    // Every value the script carries holds characters a shell or sbatch treats specially.
-    workspace_ = root_ / "work space 'q' $(touch M1) `touch M2`";
-    config_ = root_ / "tiny.toml";
-    std::ofstream(config_) << configText();
-  }
-
-  void job_runsThePipelineToCompleted() {
-    const std::string name = "tiny \"run\"; $(touch M3) `touch M4` #1 -x";
+  // Submits a run, sends `interrupt` (a command; the job id is appended) once SFT has
+  // checkpointed kStopAtStep, and checks that the job ran again and the run finished without
+  // redoing a stage.
+  void checkRequeuedRunResumes(const std::string& name, std::vector<std::string> interrupt) {
     std::int64_t runId = createRun(name);
     QVERIFY(runId > 0);
     std::string jobId = submit(runId, name);
     QVERIFY(!jobId.empty());
-    auto shown = shell_->run({"scontrol", "show", "job", "-o", jobId});
-    QCOMPARE(storedJobName(shown.out), QString::fromStdString(name));
-
-    QStringList seen;
-    SlurmJobStatus status = follow(jobId, &seen);
-    QVERIFY2(status.state == SlurmJobState::kCompleted,
-             qPrintable(seen.join(" -> ") + "\n" + jobOutput(jobId, runId)));
-    QCOMPARE(status.restarts, 0);
-    QVERIFY2(seen.contains("RUNNING"), qPrintable(seen.join(" -> ")));
-    QCOMPARE(runStatus(runId), RunStatus::kFinished);
-    auto workspace = astro::store::Workspace::open(workspace_, {.readOnly = true});
-    for (const auto& stage : workspace.stages().list(runId)) {
-      QCOMPARE(stage.status, astro::store::StageStatus::kFinished);
-    }
-    for (const char* marker : {"M1", "M2", "M3", "M4"}) {  // nothing a value held ever ran
-      QVERIFY(!fs::exists(fs::current_path() / marker) && !fs::exists(root_ / marker));
-    }
-  }
-
-  void job_cancelledMidRun_keepsItsCheckpoint() {
-    std::int64_t runId = createRun("cancelled");
-    QVERIFY(runId > 0);
-    std::string jobId = submit(runId, "cancelled");
-    QVERIFY(!jobId.empty());
     QVERIFY2(waitForSftStep(runId, kStopAtStep), qPrintable(jobOutput(jobId, runId)));
 
-    // A cancel of a Slurm run (remote_launch.cpp): the run's cancel mark, then SIGTERM to the
-    // batch shell only, which passes it on to the worker; the worker checkpoints and exits, and
-    // the job script, seeing the mark, ends the job as CANCELLED.
-    std::ofstream(workspace_ / "runs" / std::to_string(runId) / "cancel-requested") << "cancel\n";
-    auto cancelled = shell_->run({"scancel", "--batch", "--signal=TERM", jobId});
-    QVERIFY2(cancelled.ok(), cancelled.err.c_str());
+    interrupt.push_back(jobId);
+    auto interrupted = shell_->run(interrupt);
+    QVERIFY2(interrupted.ok(), interrupted.err.c_str());
     QStringList seen;
     SlurmJobStatus status = follow(jobId, &seen);
-    QVERIFY2(status.state == SlurmJobState::kCancelled,
-             qPrintable(seen.join(" -> ") + "\n" + jobOutput(jobId, runId)));
-    QCOMPARE(runStatus(runId), RunStatus::kCancelled);
-    // The worker stopped itself (it logged it) rather than being killed, and SFT's checkpoint is
-    // recorded and on disk.
-    JobEvents log = events(runId);
-    QVERIFY(!log.ofKind("log").isEmpty());
-    QCOMPARE(log.ofKind("log").back()["payload"].toObject()["status"].toString(),
-             QString("cancelled"));
-    auto workspace = astro::store::Workspace::open(workspace_, {.readOnly = true});
-    auto stages = workspace.stages().list(runId);
-    QCOMPARE(stages.size(), std::size_t(2));
-    QCOMPARE(stages[0].status, astro::store::StageStatus::kFinished);
-    QVERIFY(stages[1].status != astro::store::StageStatus::kFinished);
-    QVERIFY2(!stages[1].checkpoint.empty(), "no checkpoint recorded for the SFT stage");
-    QVERIFY2(fs::exists(workspace_ / stages[1].checkpoint), stages[1].checkpoint.c_str());
-  }
-
-  void job_requeuedMidRun_resumesWithoutRedoingAStage() {
-    std::int64_t runId = createRun("requeued");
-    QVERIFY(runId > 0);
-    std::string jobId = submit(runId, "requeued");
-    QVERIFY(!jobId.empty());
-    QVERIFY2(waitForSftStep(runId, kStopAtStep), qPrintable(jobOutput(jobId, runId)));
-
-    auto requeued = shell_->run({"scontrol", "requeue", jobId});
-    QVERIFY2(requeued.ok(), requeued.err.c_str());
-    QStringList seen;
-    SlurmJobStatus status = follow(jobId, &seen);
-    QVERIFY2(status.state == SlurmJobState::kCompleted,
-             qPrintable(seen.join(" -> ") + "\n" + jobOutput(jobId, runId)));
+    QVERIFY2(status.state == SlurmJobState::kCompleted, qPrintable(failure(jobId, runId, seen)));
     QCOMPARE(status.restarts, 1);
     QCOMPARE(runStatus(runId), RunStatus::kFinished);
 
@@ -293,6 +234,87 @@ class SlurmClusterTest : public QObject {
     }
     QVERIFY2(firstStepAfterResume > 1, qPrintable(QString::number(firstStepAfterResume)));
     QVERIFY2(firstStepAfterResume <= kSftSteps, qPrintable(QString::number(firstStepAfterResume)));
+  }
+ private Q_SLOTS:
+  void initTestCase() {
+    QString whyNot;
+    if (!cluster_.available(&whyNot)) QSKIP(qPrintable(whyNot));
+    cluster_.exportEnvironment();
+    shell_ = astro::remote::makeLocalShell();
+    root_ = astro::test::freshTempDir("slurm-cluster-runs");
+    // Every value the script carries holds characters a shell or sbatch treats specially.
+    workspace_ = root_ / "work space 'q' $(touch M1) `touch M2`";
+    config_ = root_ / "tiny.toml";
+    std::ofstream(config_) << configText();
+  }
+
+  void job_runsThePipelineToCompleted() {
+    const std::string name = "tiny \"run\"; $(touch M3) `touch M4` #1 -x";
+    std::int64_t runId = createRun(name);
+    QVERIFY(runId > 0);
+    std::string jobId = submit(runId, name);
+    QVERIFY(!jobId.empty());
+    auto shown = shell_->run({"scontrol", "show", "job", "-o", jobId});
+    QCOMPARE(storedJobName(shown.out), QString::fromStdString(name));
+
+    QStringList seen;
+    SlurmJobStatus status = follow(jobId, &seen);
+    QVERIFY2(status.state == SlurmJobState::kCompleted, qPrintable(failure(jobId, runId, seen)));
+    QCOMPARE(status.restarts, 0);
+    QVERIFY2(seen.contains("RUNNING"), qPrintable(seen.join(" -> ")));
+    QCOMPARE(runStatus(runId), RunStatus::kFinished);
+    auto workspace = astro::store::Workspace::open(workspace_, {.readOnly = true});
+    for (const auto& stage : workspace.stages().list(runId)) {
+      QCOMPARE(stage.status, astro::store::StageStatus::kFinished);
+    }
+    for (const char* marker : {"M1", "M2", "M3", "M4"}) {  // nothing a value held ever ran
+      QVERIFY(!fs::exists(fs::current_path() / marker) && !fs::exists(root_ / marker));
+    }
+  }
+
+  void job_cancelledMidRun_keepsItsCheckpoint() {
+    std::int64_t runId = createRun("cancelled");
+    QVERIFY(runId > 0);
+    std::string jobId = submit(runId, "cancelled");
+    QVERIFY(!jobId.empty());
+    QVERIFY2(waitForSftStep(runId, kStopAtStep), qPrintable(jobOutput(jobId, runId)));
+
+    // A cancel of a Slurm run (remote_launch.cpp): the run's cancel mark, then SIGTERM to the
+    // batch shell only, which passes it on to the worker; the worker checkpoints and exits, and
+    // the job script, seeing the mark, ends the job as CANCELLED.
+    std::ofstream(workspace_ / "runs" / std::to_string(runId) / "cancel-requested") << "cancel\n";
+    auto cancelled = shell_->run({"scancel", "--batch", "--signal=TERM", jobId});
+    QVERIFY2(cancelled.ok(), cancelled.err.c_str());
+    QStringList seen;
+    SlurmJobStatus status = follow(jobId, &seen);
+    QVERIFY2(status.state == SlurmJobState::kCancelled, qPrintable(failure(jobId, runId, seen)));
+    QCOMPARE(runStatus(runId), RunStatus::kCancelled);
+    // The worker stopped itself (it logged it) rather than being killed, and SFT's checkpoint is
+    // recorded and on disk.
+    JobEvents log = events(runId);
+    QVERIFY(!log.ofKind("log").isEmpty());
+    QCOMPARE(log.ofKind("log").back()["payload"].toObject()["status"].toString(),
+             QString("cancelled"));
+    auto workspace = astro::store::Workspace::open(workspace_, {.readOnly = true});
+    auto stages = workspace.stages().list(runId);
+    QCOMPARE(stages.size(), std::size_t(2));
+    QCOMPARE(stages[0].status, astro::store::StageStatus::kFinished);
+    QVERIFY(stages[1].status != astro::store::StageStatus::kFinished);
+    QVERIFY2(!stages[1].checkpoint.empty(), "no checkpoint recorded for the SFT stage");
+    QVERIFY2(fs::exists(workspace_ / stages[1].checkpoint), stages[1].checkpoint.c_str());
+  }
+
+  void job_requeuedMidRun_resumesWithoutRedoingAStage() {
+    // `scontrol requeue` (as an administrator or a preemption does) sends SIGTERM to the job's
+    // processes; the worker checkpoints; Slurm starts the job again after AuthInfo's
+    // cred_expire (5 s here).
+    checkRequeuedRunResumes("requeued", {"scontrol", "requeue"});
+  }
+
+  void job_timeLimitNear_requeuesItselfAndResumes() {
+    // What --signal=B:USR1@N does N seconds before the time limit, sent now: USR1 to the batch
+    // shell only. The script stops the worker, which checkpoints, and requeues its own job.
+    checkRequeuedRunResumes("time limit", {"scancel", "--batch", "--signal=USR1"});
   }
 };
 

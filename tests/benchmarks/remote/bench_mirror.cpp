@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
               events, samples, secondsSince(built),
               double(fs::file_size(hostWs / "workspace.sqlite")) / (1 << 20));
 
-  std::vector<double> localRead, inProcess, overSsh;
+  std::vector<double> localRead, exportOnly, inProcess, overSsh;
   for (int r = 0; r < repeats; ++r) {
     {  // reading the same rows from a local workspace
       auto source = store::Workspace::open(hostWs, {.readOnly = true});
@@ -145,6 +145,14 @@ int main(int argc, char** argv) {
       rows += source.samples().list(runId, {}, {.limit = -1}).size();
       localRead.push_back(secondsSince(start));
       if (rows != std::size_t(events + samples)) std::fprintf(stderr, "row count mismatch\n");
+    }
+    {  // the host's side alone: records written to memory
+      auto source = store::Workspace::open(hostWs, {.readOnly = true});
+      std::size_t bytes = 0;
+      auto start = Clock::now();
+      remote::exportRunChanges(source, runId, {}, [&](const std::string& l) { bytes += l.size(); });
+      exportOnly.push_back(secondsSince(start));
+      if (r == 0) std::printf("records: %.1f MiB of JSON lines\n", double(bytes) / (1 << 20));
     }
     {  // export + apply in one process, no link
       auto source = store::Workspace::open(hostWs, {.readOnly = true});
@@ -175,6 +183,7 @@ int main(int argc, char** argv) {
               "vs local");
   std::printf("|%s|\n", std::string(87, '-').c_str());
   row("local read (replay + list, no copy)", base);
+  row("host side only (export to memory)", median(exportOnly));
   row("mirror in one process (export + apply)", median(inProcess));
   row("mirror over loopback ssh (astro remote)", median(overSsh));
 
@@ -185,19 +194,20 @@ int main(int argc, char** argv) {
   }
   std::vector<double> recovery;
   for (int r = 0; r < repeats; ++r) {
-    auto local = store::Workspace::open(test::freshTempDir("bench-mirror-drop"));
+    fs::path localFolder = test::freshTempDir("bench-mirror-drop");
     std::int64_t mirrorId = 0;
     {
+      auto local = store::Workspace::open(localFolder);
       auto source = store::Workspace::open(hostWs, {.readOnly = true});
       mirrorId = newMirror(local, source, runId, "bench-host", hostWs.string());
     }
     std::atomic<bool> stop{false};
     std::thread follower([&] {
-      auto own = store::Workspace::open(local.folder());
+      auto own = store::Workspace::open(localFolder);
       remote::followMirroredRun(own, mirrorId, registry,
                                 {.stop = &stop, .stallTimeout = std::chrono::seconds(20)});
     });
-    auto reader = store::Workspace::open(local.folder(), {.readOnly = true});
+    auto reader = store::Workspace::open(localFolder, {.readOnly = true});
     std::int64_t target = 0;
     {
       auto host = store::Workspace::open(hostWs, {.readOnly = true});
