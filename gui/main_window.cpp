@@ -8,6 +8,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -18,12 +19,17 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include "core/remote/host_profile.h"
 #include "core/search/render_trace.h"
 #include "gui/charts/charts_view.h"
+#include "gui/hosts/hosts_dialog.h"
+#include "gui/launch/cli_launch_target.h"
 #include "gui/launch/launch_view.h"
+#include "gui/launch/mirror_reattach.h"
 #include "gui/samples/samples_view.h"
 #include "gui/trace/trace_view.h"
 #include "gui/tree/tree_view.h"
+#include "gui/workspace/artifact_fetch.h"
 #include "gui/workspace/event_log_panel.h"
 #include "gui/workspace/run_overview_view.h"
 #include "gui/workspace/workspace_model.h"
@@ -109,6 +115,26 @@ MainWindow::MainWindow(QString workspaceDir, QWidget* parent)
   });
   connect(treeView_, &TreeView::treeLoadFailed, this,
           [this](const QString& message) { showError(tr("Open Tree"), message); });
+  connect(launchView_, &LaunchView::hostsRequested, this, &MainWindow::openHostsDialog);
+
+  mirrors_ = new MirrorReattach(astroCliPath(), this);
+  connect(mirrors_, &MirrorReattach::mirrorsStarted, this,
+          [this](const std::vector<std::int64_t>& runIds) {
+            if (runIds.empty()) return;
+            statusBar()->showMessage(
+                tr("Mirroring %n remote run(s) from their hosts", nullptr, int(runIds.size())),
+                8000);
+          });
+  connect(mirrors_, &MirrorReattach::failed, this, [this](const QString& message) {
+    statusBar()->showMessage(tr("Cannot re-attach the remote runs' mirrors: %1").arg(message));
+  });
+  fetch_ = new ArtifactFetch(astroCliPath(), this);
+  connect(fetch_, &ArtifactFetch::status, this,
+          [this](const QString& line) { statusBar()->showMessage(line, 15000); });
+  connect(fetch_, &ArtifactFetch::finished, this,
+          [this](std::int64_t runId, std::int64_t, const QString&, const QString& error) {
+            onArtifactFetched(runId, error);
+          });
 
   refreshTimer_ = new QTimer(this);
   refreshTimer_->setInterval(kRefreshIntervalMs);
@@ -147,6 +173,8 @@ void MainWindow::buildPanels() {
   runTree_->setSelectionBehavior(QAbstractItemView::SelectRows);
   runTree_->setUniformRowHeights(true);
   runTree_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  runTree_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(runTree_, &QTreeView::customContextMenuRequested, this, &MainWindow::showRunTreeMenu);
   sideLayout->addWidget(runTree_);
   side->setWidget(sideWidget);
   connect(groupRuns, &QCheckBox::toggled, this, [this](bool on) {
@@ -227,6 +255,8 @@ void MainWindow::buildMenus() {
   view->addAction(tr("&Refresh Workspace"), QKeySequence::Refresh, this,
                   &MainWindow::refreshWorkspace);
   for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+  QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+  tools->addAction(tr("&Hosts…"), this, &MainWindow::openHostsDialog);
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Astro Studio"), this, [this] {
     QMessageBox::about(this, tr("About Astro Studio"),
@@ -274,6 +304,7 @@ void MainWindow::openWorkspace(const QString& dir) {
   traceView_->showRun(folder, 0);
   samplesView_->showRun(folder, 0);
   launchView_->setWorkspace(folder);
+  mirrors_->reattach(folder);
   refreshWorkspace();
   refreshTimer_->start();
 }
@@ -358,6 +389,46 @@ void MainWindow::onRunSelectionChanged() {
   treeView_->showRun(folder, runId);
   traceView_->showRun(folder, runId);
   samplesView_->showRun(folder, runId);
+}
+
+HostsDialog* MainWindow::hostsDialog() const { return hostsDialog_; }
+
+HostsDialog* MainWindow::openHostsDialog() {
+  if (!hostsDialog_) {
+    hostsDialog_ = new HostsDialog(remote::hostsFolder(), astroCliPath(), this);
+    connect(hostsDialog_, &HostsDialog::profilesChanged, launchView_, &LaunchView::reloadHosts);
+  } else {
+    hostsDialog_->reload();  // `astro hosts add` may have written one since
+  }
+  hostsDialog_->show();
+  hostsDialog_->raise();
+  hostsDialog_->activateWindow();
+  return hostsDialog_;
+}
+
+void MainWindow::showRunTreeMenu(const QPoint& position) {
+  QModelIndex index = runTree_->indexAt(position);
+  if (!index.isValid() || !index.data(WorkspaceModel::kOnHostRole).toBool()) return;
+  std::int64_t runId = index.data(WorkspaceModel::kRunIdRole).toLongLong();
+  std::int64_t artifactId = index.data(WorkspaceModel::kArtifactIdRole).toLongLong();
+  QMenu menu(this);
+  QAction* fetch = menu.addAction(tr("&Fetch from Host"), this,
+                                  [this, runId, artifactId] { fetchArtifact(runId, artifactId); });
+  fetch->setEnabled(!fetch_->fetching(runId, artifactId));
+  menu.exec(runTree_->viewport()->mapToGlobal(position));
+}
+
+void MainWindow::fetchArtifact(std::int64_t runId, std::int64_t artifactId) {
+  fetch_->fetch(workspaceDir_.toStdString(), runId, artifactId);
+}
+
+void MainWindow::onArtifactFetched(std::int64_t runId, const QString& error) {
+  if (!error.isEmpty()) {
+    showError(tr("Fetch"), error);
+    return;
+  }
+  workspaceModel_->reloadContents(runId);
+  if (overview_->runId() == runId) overview_->showRun(workspaceDir_.toStdString(), runId);
 }
 
 void MainWindow::chooseWorkspace() {

@@ -1,9 +1,12 @@
-// The studio's main window: workspace side panel (runs and their stages, filterable), log panel
-// fed by the selected run's event log, views in tabs (overview, search tree, trace, charts); it
-// restores its layout and the last workspace and run with QSettings.
+// The studio's main window: workspace side panel (runs and their stages, filterable; Fetch on the
+// checkpoints of a mirrored run that are still on its host), log panel fed by the selected run's
+// event log, views in tabs (overview, search tree, trace, charts, samples, launch), the Hosts
+// dialog (Tools > Hosts…); it restores its layout and the last workspace and run with QSettings,
+// and re-attaches the mirrors of the workspace's remote runs when it opens one.
 #pragma once
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QString>
 #include <cstdint>
 #include <vector>
@@ -19,9 +22,12 @@ class QTreeView;
 
 namespace astro::gui {
 
+class ArtifactFetch;
 class ChartsView;
 class EventLogPanel;
+class HostsDialog;
 class LaunchView;
+class MirrorReattach;
 class RunOverviewView;
 class SamplesView;
 class TraceView;
@@ -53,6 +59,14 @@ class MainWindow : public QMainWindow {
   ChartsView* chartsView() const { return chartsView_; }
   SamplesView* samplesView() const { return samplesView_; }
   LaunchView* launchView() const { return launchView_; }
+  HostsDialog* hostsDialog() const;  // null until first opened
+  MirrorReattach* mirrorReattach() const { return mirrors_; }
+  ArtifactFetch* artifactFetch() const { return fetch_; }
+  // Shows the Hosts dialog (created on first use, its profiles read again).
+  HostsDialog* openHostsDialog();
+  // Copies a mirrored run's artifact from its host (`astro fetch`); the side panel and the
+  // overview show it once it is here.
+  void fetchArtifact(std::int64_t runId, std::int64_t artifactId);
   // Renders the window (all of it, as shown) to a PNG; false when it could not be written.
   bool saveScreenshot(const QString& path);
 
@@ -70,6 +84,8 @@ class MainWindow : public QMainWindow {
   void openTreeDialog();
   void onRunSelectionChanged();
   void expandRunTree(const std::vector<std::int64_t>& runIds);
+  void showRunTreeMenu(const QPoint& position);
+  void onArtifactFetched(std::int64_t runId, const QString& error);
   void showError(const QString& title, const QString& message);
 
   QString workspaceDir_;
@@ -88,6 +104,9 @@ class MainWindow : public QMainWindow {
   ChartsView* chartsView_ = nullptr;
   SamplesView* samplesView_ = nullptr;
   LaunchView* launchView_ = nullptr;
+  QPointer<HostsDialog> hostsDialog_;
+  MirrorReattach* mirrors_ = nullptr;
+  ArtifactFetch* fetch_ = nullptr;
   QTimer* refreshTimer_ = nullptr;
   JobTracker snapshotJobs_{this};
 };

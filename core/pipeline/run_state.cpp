@@ -29,7 +29,11 @@ RunState describeRun(store::Workspace& workspace, const store::Run& run) {
   if (auto progress = workspace.events().lastOfKind(run.id, store::EventKind::kProgress)) {
     state.phase = progress->payload.value("phase", std::string());
     auto eta = progress->payload.find("eta_seconds");
-    if (state.workerPid && eta != progress->payload.end() && eta->is_number()) {
+    // A mirrored run's worker is on its host; the mirror says it is running.
+    bool working = state.workerPid.has_value() ||
+                   (state.status == store::RunStatus::kRunning &&
+                    workspace.remoteRuns().find(run.id).has_value());
+    if (working && eta != progress->payload.end() && eta->is_number()) {
       // Counted down from when it was reported.
       double since = double(store::toMilliseconds(store::currentTimestamp()) -
                             store::toMilliseconds(progress->time)) /

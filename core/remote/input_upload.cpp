@@ -113,21 +113,15 @@ std::vector<UploadedInput> uploadInputs(RemoteShell& shell, const std::string& r
       progress("sending " + item.local.string() + " (" + std::to_string(item.bytes) + " bytes)");
     }
     // tar to a temporary file here, then one ssh with it as stdin: no local shell pipeline.
-    char temp[] = "/tmp/astro-upload-XXXXXX";
-    int fd = ::mkstemp(temp);
-    if (fd < 0) throw IoError(temp, "create", errno);
-    ::close(fd);
-    struct Cleanup {
-      const char* path;
-      ~Cleanup() { ::unlink(path); }
-    } cleanup{temp};
-    ProcessResult packed = runProcess({"tar", "-cf", temp, "-C", item.local.parent_path().string(),
-                                       "--", item.local.filename().string()});
+    TemporaryFile temp("astro-upload");
+    ProcessResult packed =
+        runProcess({"tar", "-cf", temp.path().string(), "-C", item.local.parent_path().string(),
+                    "--", item.local.filename().string()});
     if (!packed.ok()) {
       throw Error("tar of " + item.local.string() + " failed: " + packed.err.substr(0, 400));
     }
     ProcessResult unpacked =
-        shell.run({"sh", "-c", kUnpackScript, "sh", folder}, {.inputFile = fs::path(temp)});
+        shell.run({"sh", "-c", kUnpackScript, "sh", folder}, {.inputFile = temp.path()});
     requireOk(shell, unpacked, "unpacking " + item.local.string());
     item.sent = true;
   }

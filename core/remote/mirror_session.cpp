@@ -65,7 +65,12 @@ MirrorSessionResult followMirroredRun(store::Workspace& local, std::int64_t loca
   MirrorSessionResult result;
   std::string slurmState;
   bool announced = false;
-  std::chrono::seconds backoff{1};
+  // The first retry after a link that was working goes at once (a dropped connection is the
+  // common case and the host is usually still there); then 1 s, doubling up to maxBackoff.
+  std::chrono::seconds backoff{0};
+  auto nextBackoff = [&] {
+    backoff = std::min(std::max(backoff * 2, std::chrono::seconds(1)), options.maxBackoff);
+  };
   while (!stopped(options)) {
     // Slurm first: a job that is still pending has nothing to export, and one that ended is the
     // sign that the next round is the last.
@@ -77,7 +82,7 @@ MirrorSessionResult followMirroredRun(store::Workspace& local, std::int64_t loca
       if (options.onNotice) options.onNotice(std::string(error.what()) + "; retrying");
       if (!options.follow) throw;
       sleepUnlessStopped(backoff, options);
-      backoff = std::min(backoff * 2, options.maxBackoff);
+      nextBackoff();
       continue;
     }
     bool follow = options.follow && (handle.run.kind == "ssh" || !jobOver);
@@ -134,16 +139,16 @@ MirrorSessionResult followMirroredRun(store::Workspace& local, std::int64_t loca
       }
       ++result.reconnects;
       announced = false;
-      if (progressed) backoff = std::chrono::seconds(1);
+      if (progressed) backoff = std::chrono::seconds(0);
       if (options.onNotice) {
         options.onNotice(why + "; reconnecting in " + std::to_string(backoff.count()) +
                          " s from event " + std::to_string(applier.cursor().seq));
       }
       sleepUnlessStopped(backoff, options);
-      backoff = std::min(backoff * 2, options.maxBackoff);
+      nextBackoff();
       continue;
     }
-    backoff = std::chrono::seconds(1);
+    backoff = std::chrono::seconds(0);
     result.runOver = applier.runOver();
     if (!options.follow) break;
     if (result.runOver && jobOver) break;

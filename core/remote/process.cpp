@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/base/error.h"
@@ -311,5 +312,19 @@ void ProcessStream::kill() {
   result.err = err_;
   finished_ = result;
 }
+
+TemporaryFile::TemporaryFile(const std::string& stem) {
+  const char* folder = std::getenv("TMPDIR");
+  std::string pattern =
+      std::string(folder && *folder ? folder : "/tmp") + "/" + stem + "-XXXXXX";
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  int fd = ::mkstemp(name.data());
+  if (fd < 0) throw IoError(pattern, "create", errno);
+  ::close(fd);
+  path_ = name.data();
+}
+
+TemporaryFile::~TemporaryFile() { ::unlink(path_.c_str()); }
 
 }  // namespace astro::remote

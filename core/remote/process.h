@@ -69,4 +69,18 @@ class ProcessStream {
   std::optional<ProcessResult> finished_;
 };
 
+// A file in $TMPDIR (else /tmp) made with mkstemp and removed when this goes: where a tar stream
+// waits between tar and ssh, so no local shell pipeline is needed.
+class TemporaryFile {
+ public:
+  explicit TemporaryFile(const std::string& stem);  // throws IoError
+  ~TemporaryFile();
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 }  // namespace astro::remote

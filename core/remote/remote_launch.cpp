@@ -198,7 +198,14 @@ std::string cancelRemoteRun(store::Workspace& local, std::int64_t localRunId,
   const std::string& job = handle.run.slurmJobId;
   std::string report;
   if (!job.empty()) {
-    handle.shell->run({"scancel", "--batch", "--signal=TERM", job});
+    // A job still waiting has no worker to checkpoint: plain scancel (scancel --batch on a
+    // pending job retries until the job starts).
+    SlurmJobStatus before = querySlurmJob(*handle.shell, job);
+    if (before.state == SlurmJobState::kPending || before.state == SlurmJobState::kRequeued) {
+      handle.shell->run({"scancel", job});
+    } else if (!before.finished()) {
+      handle.shell->run({"scancel", "--batch", "--signal=TERM", job});
+    }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
     SlurmJobStatus status = querySlurmJob(*handle.shell, job);
     while (!status.finished() && std::chrono::steady_clock::now() < deadline) {
@@ -272,17 +279,10 @@ fs::path fetchArtifact(store::Workspace& local, std::int64_t localRunId,
     progress("fetching " + remotePath + " (" + std::to_string(chosen.sizeBytes) + " bytes) from " +
              handle.shell->where());
   }
-  char temp[] = "/tmp/astro-fetch-XXXXXX";
-  int fd = ::mkstemp(temp);
-  if (fd < 0) throw IoError(temp, "create", errno);
-  ::close(fd);
-  struct Cleanup {
-    const char* path;
-    ~Cleanup() { ::unlink(path); }
-  } cleanup{temp};
+  TemporaryFile temp("astro-fetch");
   ProcessResult packed = handle.shell->run(
       {"tar", "-cf", "-", "-C", handle.profile.workspace, "--", remotePath},
-      {.outputFile = fs::path(temp)});
+      {.outputFile = temp.path()});
   if (!packed.ok()) {
     throw Error(handle.shell->where() + ": cannot read " + remotePath + ": " +
                 packed.err.substr(0, 400));
@@ -290,7 +290,8 @@ fs::path fetchArtifact(store::Workspace& local, std::int64_t localRunId,
   fs::path partial = target.parent_path() / (".fetch.partial-" + std::to_string(::getpid()));
   fs::remove_all(partial);
   fs::create_directories(partial);
-  ProcessResult unpacked = runProcess({"tar", "-xf", temp, "-C", partial.string()});
+  ProcessResult unpacked =
+      runProcess({"tar", "-xf", temp.path().string(), "-C", partial.string()});
   if (!unpacked.ok()) {
     fs::remove_all(partial);
     throw Error("unpacking " + remotePath + " failed: " + unpacked.err.substr(0, 400));

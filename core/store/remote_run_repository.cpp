@@ -91,10 +91,10 @@ void RemoteRunRepository::setSlurmJob(std::int64_t runId, const std::string& job
 }
 
 void RemoteRunRepository::setContact(std::int64_t runId, const std::string& error) {
+  // A failed contact keeps the time of the last good one.
   auto update = connection_.prepare(
-      error.empty()
-          ? "UPDATE remote_runs SET last_contact = ?2, last_error = '' WHERE run_id = ?1"
-          : "UPDATE remote_runs SET last_error = ?3 WHERE run_id = ?1");
+      "UPDATE remote_runs SET last_contact = CASE WHEN ?3 = '' THEN ?2 ELSE last_contact END, "
+      "last_error = ?3 WHERE run_id = ?1");
   update.bindInteger(1, runId).bindInteger(2, toMilliseconds(currentTimestamp()));
   update.bindText(3, error);
   update.execute();

@@ -13,11 +13,14 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "gui/common/error_label.h"
+#include "gui/hosts/host_profile_model.h"
 #include "gui/launch/config_form.h"
 #include "gui/launch/config_text.h"
 #include "gui/launch/local_launch_target.h"
 #include "gui/launch/local_run_event_source.h"
 #include "gui/launch/preset_catalog.h"
+#include "gui/launch/remote_launch_target.h"
 #include "gui/launch/run_follow_model.h"
 #include "gui/launch/run_follow_panel.h"
 
@@ -60,6 +63,7 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent) {
   connect(form_, &ConfigForm::tableToggled, this, &LaunchView::onTableToggled);
   connect(followModel_, &RunFollowModel::stateChanged, this, &LaunchView::updateButtons);
   updateButtons();
+  reloadHosts();
 }
 
 LaunchView::~LaunchView() = default;
@@ -81,6 +85,7 @@ void LaunchView::buildLayout() {
   runs_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   bar->addWidget(new QLabel(tr("Preset:"), this));
   bar->addWidget(presets_);
+  bar->addLayout(buildTargetBar());
   bar->addWidget(startButton_);
   bar->addSpacing(24);
   bar->addWidget(new QLabel(tr("Follow:"), this));
@@ -89,6 +94,8 @@ void LaunchView::buildLayout() {
   bar->addWidget(resumeButton_);
   bar->addStretch(1);
   layout->addLayout(bar);
+  targetErrors_ = createErrorLabel(this, "launchTargetErrors");
+  layout->addWidget(targetErrors_);
 
   auto* vertical = new QSplitter(Qt::Vertical, this);
   auto* editors = new QSplitter(Qt::Horizontal, vertical);
@@ -126,6 +133,72 @@ void LaunchView::buildLayout() {
   connect(resumeButton_, &QPushButton::clicked, this, &LaunchView::resumeRun);
 }
 
+QLayout* LaunchView::buildTargetBar() {
+  auto* bar = new QHBoxLayout;
+  targets_ = new QComboBox(this);
+  targets_->setObjectName("launchTarget");
+  targets_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  targets_->addItem(tr("this machine"), QString());
+  auto* hosts = new QPushButton(tr("Hosts…"), this);
+  hosts->setObjectName("launchHosts");
+  bar->addWidget(new QLabel(tr("Run on:"), this));
+  bar->addWidget(targets_);
+  bar->addWidget(hosts);
+  connect(targets_, &QComboBox::currentIndexChanged, this, &LaunchView::resetTarget);
+  connect(hosts, &QPushButton::clicked, this, &LaunchView::hostsRequested);
+  return bar;
+}
+
+void LaunchView::reloadHosts() {
+  auto read = [folder = remote::hostsFolder()](const std::atomic<bool>&) {
+    return readHostProfiles(folder);
+  };
+  hostJobs_.start(read, [this](HostProfileList list) { applyHosts(std::move(list)); });
+}
+
+void LaunchView::applyHosts(HostProfileList list) {
+  QString chosen = targets_->currentData().toString();
+  QString before = target_ ? target_->description() : QString();
+  hosts_ = std::move(list.profiles);
+  {
+    QSignalBlocker block(targets_);
+    targets_->clear();
+    targets_->addItem(tr("this machine"), QString());
+    for (const auto& profile : hosts_) {
+      QString name = QString::fromStdString(profile.name);
+      targets_->addItem(QStringLiteral("%1 — %2").arg(name, hostProfileWhere(profile)), name);
+    }
+    targets_->setCurrentIndex(std::max(targets_->findData(chosen), 0));
+  }
+  QString errors = list.errors.join(QLatin1Char('\n'));
+  setErrorText(targetErrors_, errors.isEmpty()
+                                  ? QString()
+                                  : tr("Host profiles that do not parse:\n%1").arg(errors));
+  if (!errors.isEmpty()) Q_EMIT notice(tr("Host profiles that do not parse: %1").arg(errors));
+  // A profile that went away or changed: a new target (not while a start waits for its run id).
+  if (target_ && !starting_ && createTarget()->description() != before) resetTarget();
+  Q_EMIT hostsLoaded();
+}
+
+QString LaunchView::hostErrors() const { return targetErrors_->text(); }
+
+bool LaunchView::chooseTarget(const QString& profile) {
+  int index = targets_->findData(profile);
+  if (index < 0) return false;
+  targets_->setCurrentIndex(index);
+  return true;
+}
+
+std::unique_ptr<LaunchTarget> LaunchView::createTarget() const {
+  QString chosen = targets_->currentData().toString();
+  for (const auto& profile : hosts_) {
+    if (!chosen.isEmpty() && QString::fromStdString(profile.name) == chosen) {
+      return std::make_unique<RemoteLaunchTarget>(workspace_, astroCliPath(), profile);
+    }
+  }
+  return std::make_unique<LocalLaunchTarget>(workspace_, astroCliPath());
+}
+
 void LaunchView::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
   if (presets_->count() > 0) return;
@@ -149,7 +222,14 @@ void LaunchView::setWorkspace(const std::filesystem::path& folder) {
   source_.reset();
   followModel_->reset(0);
   runs_->clear();
-  target_ = std::make_unique<LocalLaunchTarget>(folder, astroCliPath());
+  resetTarget();
+}
+
+void LaunchView::resetTarget() {
+  if (workspace_.empty()) return;  // no workspace yet: nothing to launch into
+  // The chooser is disabled while a start waits for its run id; a new workspace drops that wait.
+  starting_ = false;
+  target_ = createTarget();
   connect(target_.get(), &LaunchTarget::started, this,
           [this](std::int64_t runId, const LaunchRequest& request) {
             starting_ = false;
@@ -328,6 +408,7 @@ void LaunchView::onRunningFound(const std::vector<RunningRun>& runs) {
 
 void LaunchView::updateButtons() {
   startButton_->setEnabled(target_ != nullptr && lastCheck_.ok && !starting_);
+  targets_->setEnabled(!starting_);
   const QString& status = followModel_->status();
   bool followed = target_ != nullptr && followModel_->runId() != 0;
   cancelButton_->setEnabled(followed && isOneOf(status, {"running", "pending"}));

@@ -1,7 +1,9 @@
 // The Launch view: pick a pipeline preset, edit it in a form generated from the config schema and
-// as TOML text side by side (kept in sync, checked live by `astro pipeline check`), start it as a
-// detached worker through a LaunchTarget, and follow its events (progress with ETA, metrics, log);
-// cancel and resume it. Opening a workspace finds the runs still being worked on and follows them.
+// as TOML text side by side (kept in sync, checked live by `astro pipeline check`), choose where
+// it runs (this machine, or a host profile: each SSH host and Slurm cluster of the Hosts dialog),
+// start it as a detached worker through that LaunchTarget, and follow its events (progress with
+// ETA, metrics, log); cancel and resume it. Opening a workspace finds the runs still being worked
+// on and follows them.
 #pragma once
 
 #include <QString>
@@ -9,6 +11,8 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/remote/host_profile.h"
+#include "gui/common/job_tracker.h"
 #include "gui/launch/launch_target.h"
 #include "gui/launch/pipeline_cli.h"
 
@@ -21,6 +25,7 @@ class QTimer;
 namespace astro::gui {
 
 class ConfigForm;
+struct HostProfileList;
 class RunFollowModel;
 class RunFollowPanel;
 
@@ -30,8 +35,18 @@ class LaunchView : public QWidget {
   explicit LaunchView(QWidget* parent = nullptr);
   ~LaunchView() override;
 
-  // Launches on this machine into `folder` (LocalLaunchTarget) and looks for running runs there.
+  // Launches into `folder` (on the chosen target; this machine at first) and looks for running
+  // runs there.
   void setWorkspace(const std::filesystem::path& folder);
+  // Reads the host profiles again on a pool thread (the chooser keeps its choice while it is
+  // there); hostsLoaded() once the chooser shows them.
+  void reloadHosts();
+  // Chooses where Start runs: a host profile's name, or empty for this machine. False when no
+  // profile of that name is listed.
+  bool chooseTarget(const QString& profile);
+  QComboBox* targetChooser() const { return targets_; }
+  QString hostErrors() const;  // the profile files that do not parse, one a line
+
   void loadPreset(const QString& file);  // reads the preset; its folder is the base dir
   // Replaces the config text (as if typed); relative paths resolve against `baseDir`.
   void setConfig(const QString& text, const QString& baseDir, const QString& name);
@@ -56,12 +71,18 @@ class LaunchView : public QWidget {
   void runStarted(std::int64_t runId);
   void runningFound(int count);
   void notice(const QString& message);  // failures and confirmations for the status bar
+  void hostsLoaded();
+  void hostsRequested();  // the "Hosts…" button: the window opens its Hosts dialog
 
  protected:
   void showEvent(QShowEvent* event) override;
 
  private:
   void buildLayout();
+  QLayout* buildTargetBar();
+  void applyHosts(HostProfileList list);
+  std::unique_ptr<LaunchTarget> createTarget() const;
+  void resetTarget();
   void ensureSchema();
   void onTextChanged();
   void onChecked(const ConfigCheck& result);
@@ -74,6 +95,7 @@ class LaunchView : public QWidget {
   void rememberFollowedRun();
 
   std::filesystem::path workspace_;
+  std::vector<remote::HostProfile> hosts_;
   std::unique_ptr<LaunchTarget> target_;
   std::unique_ptr<RunEventSource> source_;
   PipelineCli* cli_ = nullptr;
@@ -85,6 +107,8 @@ class LaunchView : public QWidget {
   int pollInterval_ = 500;
 
   QComboBox* presets_ = nullptr;
+  QComboBox* targets_ = nullptr;
+  QLabel* targetErrors_ = nullptr;
   QComboBox* runs_ = nullptr;
   QPushButton* startButton_ = nullptr;
   QPushButton* cancelButton_ = nullptr;
@@ -95,6 +119,7 @@ class LaunchView : public QWidget {
   QTimer* checkTimer_ = nullptr;
   RunFollowModel* followModel_ = nullptr;
   RunFollowPanel* followPanel_ = nullptr;
+  JobTracker hostJobs_{this};
 };
 
 }  // namespace astro::gui

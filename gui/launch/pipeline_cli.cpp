@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include "gui/common/cli_command.h"
+
 namespace astro::gui {
 
 QList<ConfigField> parseSchemaJson(const QByteArray& json) {
@@ -46,60 +48,33 @@ ConfigCheck parseCheckJson(const QByteArray& json, const QString& errors) {
 PipelineCli::PipelineCli(QString cliPath, QObject* parent)
     : QObject(parent), cliPath_(std::move(cliPath)) {}
 
-PipelineCli::~PipelineCli() {
-  for (QProcess* process : findChildren<QProcess*>()) {
-    process->disconnect(this);
-    process->kill();
-    process->waitForFinished(1000);
-  }
-}
+PipelineCli::~PipelineCli() { dropCommands(this); }
 
 void PipelineCli::requestSchema() {
-  auto* process = new QProcess(this);
-  connect(process, &QProcess::finished, this, [this, process](int exitCode) {
-    process->deleteLater();
-    QList<ConfigField> fields = parseSchemaJson(process->readAllStandardOutput());
-    if (exitCode != 0 || fields.isEmpty()) {
-      Q_EMIT schemaFailed(tr("astro pipeline schema failed: %1")
-                              .arg(QString::fromUtf8(process->readAllStandardError())));
-      return;
-    }
-    Q_EMIT schemaReady(fields);
-  });
-  connect(process, &QProcess::errorOccurred, this, [this, process](QProcess::ProcessError error) {
-    if (error != QProcess::FailedToStart) return;
-    process->deleteLater();
-    Q_EMIT schemaFailed(tr("cannot start %1: %2").arg(cliPath_, process->errorString()));
-  });
-  process->start(cliPath_, {QStringLiteral("pipeline"), QStringLiteral("schema")});
+  startCommand(cliPath_, {QStringLiteral("pipeline"), QStringLiteral("schema")}, this,
+               {.finished = [this](const CommandOutput& result) {
+                 QList<ConfigField> fields = parseSchemaJson(result.output);
+                 if (!result.started) {
+                   Q_EMIT schemaFailed(result.errors);
+                 } else if (result.exitCode != 0 || fields.isEmpty()) {
+                   Q_EMIT schemaFailed(tr("astro pipeline schema failed: %1").arg(result.errors));
+                 } else {
+                   Q_EMIT schemaReady(fields);
+                 }
+               }});
 }
 
 void PipelineCli::check(const QString& text, const QString& baseDir, const QString& source) {
-  if (checkProcess_) {  // superseded: its answer would describe an older text
-    checkProcess_->disconnect(this);
-    checkProcess_->kill();
-    checkProcess_->deleteLater();
-  }
-  auto* process = new QProcess(this);
-  checkProcess_ = process;
-  connect(process, &QProcess::finished, this, [this, process] {
-    process->deleteLater();
-    if (checkProcess_ == process) checkProcess_ = nullptr;
-    Q_EMIT checked(parseCheckJson(process->readAllStandardOutput(),
-                                  QString::fromUtf8(process->readAllStandardError())));
-  });
-  connect(process, &QProcess::errorOccurred, this, [this, process](QProcess::ProcessError error) {
-    if (error != QProcess::FailedToStart) return;
-    process->deleteLater();
-    if (checkProcess_ == process) checkProcess_ = nullptr;
-    ConfigCheck failed;
-    failed.message = tr("cannot start %1: %2").arg(cliPath_, process->errorString());
-    Q_EMIT checked(failed);
-  });
+  dropCommand(checkProcess_);  // superseded: its answer would describe an older text
   QStringList arguments{QStringLiteral("pipeline"), QStringLiteral("check"), QStringLiteral("-"),
                         QStringLiteral("--source"), source};
   if (!baseDir.isEmpty()) arguments << QStringLiteral("--base-dir") << baseDir;
-  process->start(cliPath_, arguments);
+  QProcess* process =
+      startCommand(cliPath_, arguments, this, {.finished = [this](const CommandOutput& result) {
+                     checkProcess_ = nullptr;
+                     Q_EMIT checked(parseCheckJson(result.output, result.errors));
+                   }});
+  checkProcess_ = process;
   process->write(text.toUtf8());
   process->closeWriteChannel();
 }

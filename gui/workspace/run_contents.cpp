@@ -1,5 +1,6 @@
 #include "gui/workspace/run_contents.h"
 
+#include <QObject>
 #include <algorithm>
 #include <map>
 
@@ -24,15 +25,26 @@ RunContents readRunContents(const std::filesystem::path& folder, std::int64_t ru
     if (!std::filesystem::exists(workspaceDatabasePath(folder))) return contents;
     auto workspace = store::Workspace::open(
         folder, {.readOnly = true, .quickCheckMaxBytes = 0, .migrateOlder = true});
+    bool mirrored = workspace.remoteRuns().find(runId).has_value();
     for (const auto& artifact : workspace.artifacts().list(runId)) {
       if (artifact.kind != "checkpoint" && artifact.kind != "model") continue;
       QString path = QString::fromStdString(artifact.path);
-      contents.checkpoints.push_back(
-          {.name = path,
-           .detail = QStringLiteral("%1 · %2").arg(QString::fromStdString(artifact.kind),
-                                                   formatBytes(artifact.sizeBytes)),
-           .tooltip = QStringLiteral("%1\nSHA-256 %2")
-                          .arg(path, QString::fromStdString(artifact.sha256))});
+      // As `astro fetch --list` tells: a mirrored run's files are here once fetched.
+      bool onHost = mirrored && !std::filesystem::exists(folder / artifact.path);
+      QString detail = QStringLiteral("%1 · %2").arg(QString::fromStdString(artifact.kind),
+                                                     formatBytes(artifact.sizeBytes));
+      QString tooltip =
+          QStringLiteral("%1\nSHA-256 %2").arg(path, QString::fromStdString(artifact.sha256));
+      if (onHost) {
+        detail += QObject::tr(" · on host");
+        tooltip +=
+            QObject::tr("\nStill on the run's host: Fetch from Host (right-click) copies it");
+      }
+      contents.checkpoints.push_back({.name = path,
+                                      .detail = detail,
+                                      .tooltip = tooltip,
+                                      .artifactId = artifact.id,
+                                      .onHost = onHost});
     }
     // (checkpoint, benchmark) -> evaluation, in the order first seen.
     std::map<std::pair<QString, QString>, std::size_t> byKey;

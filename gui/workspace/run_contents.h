@@ -2,7 +2,8 @@
 // "checkpoint" or "model"; without any, the checkpoints its evaluations name) and its evaluations
 // (one per checkpoint and benchmark: the stored evaluation samples' set with its correct count,
 // and the accuracy the evaluate/analyze stages or an import recorded as metrics). Read on a
-// worker thread through core/store, like the other workspace reads.
+// worker thread through core/store, like the other workspace reads. A mirrored run's checkpoints
+// say whether their files are here or still on the host.
 #pragma once
 
 #include <QString>
@@ -15,8 +16,11 @@ namespace astro::gui {
 
 struct RunCheckpoint {
   QString name;    // the artifact's path, or the evaluated checkpoint's label
-  QString detail;  // "model · 1.2 MiB", or "evaluated"
+  QString detail;  // "model · 1.2 MiB", "model · 1.2 MiB · on host", or "evaluated"
   QString tooltip;
+  std::int64_t artifactId = 0;  // 0: named by an evaluation only
+  // A mirrored run's artifact whose files are still only on the host (`astro fetch` copies them).
+  bool onHost = false;
 };
 
 struct RunEvaluation {

@@ -29,6 +29,13 @@ RunOverviewView::RunOverviewView(QWidget* parent) : QWidget(parent) {
   title_->setObjectName("runTitle");
   title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   layout->addWidget(title_);
+  remote_ = new QLabel(this);
+  remote_->setObjectName("runRemote");
+  remote_->setTextFormat(Qt::PlainText);  // host names and link errors come from outside
+  remote_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  remote_->setWordWrap(true);
+  remote_->hide();
+  layout->addWidget(remote_);
   auto* splitter = new QSplitter(Qt::Horizontal, this);
   layout->addWidget(splitter, 1);
 
@@ -76,10 +83,14 @@ QTableView* RunOverviewView::addTable(const QString& title, ValueTableModel* mod
   return view;
 }
 
+QString RunOverviewView::remoteText() const { return remote_->text(); }
+
 void RunOverviewView::clear() {
   jobs_.cancelCurrent();
   runId_ = 0;
   title_->setText(tr("Select a run in the workspace panel."));
+  remote_->clear();
+  remote_->hide();
   config_->clear();
   for (auto* model : {stages_, metrics_, artifacts_, datasets_}) model->setRows({});
 }
@@ -107,6 +118,7 @@ void RunOverviewView::showRun(const std::filesystem::path& workspace, std::int64
 void RunOverviewView::apply(const RunOverview& overview) {
   if (!overview.error.isEmpty()) {
     title_->setText(tr("Could not read run %1: %2").arg(runId_).arg(overview.error));
+    remote_->hide();
     Q_EMIT loaded();
     return;
   }
@@ -117,6 +129,12 @@ void RunOverviewView::apply(const RunOverview& overview) {
                            text(store::runKindName(run.kind)),
                            text(run.host.empty() ? "local" : run.host),
                            text(store::formatTimestamp(run.created))));
+  remote_->setText(overview.remote ? remoteRunLines(*overview.remote).join(QLatin1Char('\n'))
+                                   : QString());
+  remote_->setStyleSheet(overview.remote && !overview.remote->lastError.empty()
+                             ? QStringLiteral("color: #b00020")
+                             : QString());
+  remote_->setVisible(overview.remote.has_value());
   config_->setPlainText(text(run.config));
   std::vector<QVariantList> rows;
   for (const auto& stage : overview.stages) {

@@ -1,5 +1,7 @@
 // Run overview: the run's config text, its stage timeline with durations, the latest value of
-// every metric, and the artifacts and datasets it used (by content hash). Read off the GUI thread.
+// every metric, and the artifacts and datasets it used (by content hash); for a run mirrored from
+// a host, where it runs (host profile, remote run id, Slurm job and state, the mirror's last
+// contact and error). Read off the GUI thread.
 #pragma once
 
 #include <QWidget>
@@ -27,6 +29,7 @@ class RunOverviewView : public QWidget {
   // Emits artifactOpened for the artifact in row `row` of the artifact table.
   void openArtifact(int row);
   std::int64_t runId() const { return runId_; }
+  QString remoteText() const;  // empty for a run of this machine
   ValueTableModel* stageModel() const { return stages_; }
   ValueTableModel* metricModel() const { return metrics_; }
   ValueTableModel* artifactModel() const { return artifacts_; }
@@ -43,6 +46,7 @@ class RunOverviewView : public QWidget {
   std::filesystem::path workspace_;
   std::int64_t runId_ = 0;
   QLabel* title_ = nullptr;
+  QLabel* remote_ = nullptr;
   QPlainTextEdit* config_ = nullptr;
   ValueTableModel* stages_ = nullptr;
   ValueTableModel* metrics_ = nullptr;

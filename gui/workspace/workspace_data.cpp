@@ -1,9 +1,11 @@
 #include "gui/workspace/workspace_data.h"
 
 #include <QDateTime>
+#include <QObject>
 #include <QTimeZone>
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <ranges>
 #include <set>
 
@@ -38,9 +40,12 @@ WorkspaceSnapshot readWorkspaceSnapshot(const std::filesystem::path& folder) {
   try {
     auto workspace = openForReading(folder);
     if (!workspace) return snapshot;
+    std::map<std::int64_t, store::RemoteRun> remotes;
+    for (auto& remote : workspace->remoteRuns().list()) remotes[remote.runId] = std::move(remote);
     for (auto& run : workspace->runs().list()) {
       RunSummary summary{.run = run, .stages = workspace->stages().list(run.id)};
       summary.etaSeconds = estimateEta(*workspace, run);
+      if (auto found = remotes.find(run.id); found != remotes.end()) summary.remote = found->second;
       snapshot.runs.push_back(std::move(summary));
     }
   } catch (const std::exception& error) {
@@ -67,6 +72,7 @@ RunOverview readRunOverview(const std::filesystem::path& folder, std::int64_t ru
     }
     overview.artifacts = workspace->artifacts().list(runId);
     overview.datasets = workspace->datasets().list();
+    overview.remote = workspace->remoteRuns().find(runId);
   } catch (const std::exception& error) {
     overview.error = QString::fromStdString(error.what());
   }
@@ -135,6 +141,30 @@ QString formatDuration(double seconds) {
   if (total < 60) return QStringLiteral("%1 s").arg(total);
   if (total < 3600) return QStringLiteral("%1 min %2 s").arg(total / 60).arg(total % 60);
   return QStringLiteral("%1 h %2 min").arg(total / 3600).arg((total % 3600) / 60);
+}
+
+QStringList remoteRunLines(const store::RemoteRun& remote) {
+  auto text = [](const std::string& value) { return QString::fromStdString(value); };
+  bool slurm = remote.kind == "slurm";
+  QStringList lines;
+  lines << QObject::tr("Runs on %1 (%2 %3) as run %4 in %5")
+               .arg(text(remote.profile), slurm ? QObject::tr("Slurm via") : QObject::tr("SSH"),
+                    text(remote.destination))
+               .arg(remote.remoteRunId)
+               .arg(text(remote.remoteWorkspace));
+  if (slurm) {
+    QString job = remote.slurmJobId.empty() ? QObject::tr("not submitted yet")
+                                            : QObject::tr("job %1").arg(text(remote.slurmJobId));
+    QString state =
+        remote.slurmState.empty() ? QObject::tr("state not seen yet") : text(remote.slurmState);
+    if (!remote.slurmReason.empty()) state += QStringLiteral(" (%1)").arg(text(remote.slurmReason));
+    lines << QObject::tr("Slurm %1: %2").arg(job, state);
+  }
+  lines << (remote.lastContact ? QObject::tr("Last contact %1")
+                                     .arg(text(store::formatTimestamp(*remote.lastContact)))
+                               : QObject::tr("No contact yet"));
+  if (!remote.lastError.empty()) lines << QObject::tr("Last error: %1").arg(text(remote.lastError));
+  return lines;
 }
 
 }  // namespace astro::gui

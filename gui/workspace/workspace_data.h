@@ -1,9 +1,11 @@
 // Value snapshots of a workspace read through core/store on a worker thread: runs with their
-// stages and ETA, one run's overview, and event-log increments. The GUI never holds a database
+// stages, ETA and, for a run mirrored from a host, where it runs; one run's overview, and
+// event-log increments. The GUI never holds a database
 // handle; each read opens the workspace read-only and closes it.
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -18,6 +20,7 @@ struct RunSummary {
   store::Run run;
   std::vector<store::Stage> stages;
   std::optional<double> etaSeconds;  // from the last progress event, else the progress rate
+  std::optional<store::RemoteRun> remote;  // a run that executes on a host profile
 };
 
 struct WorkspaceSnapshot {
@@ -38,6 +41,7 @@ struct RunOverview {
   std::vector<LatestMetric> metrics;
   std::vector<store::Artifact> artifacts;
   std::vector<store::Dataset> datasets;
+  std::optional<store::RemoteRun> remote;
   QString error;
 };
 
@@ -71,5 +75,8 @@ std::vector<std::string> readMetricNames(const std::filesystem::path& folder,
 // One line per event: "#seq time kind  payload summary".
 QString formatEvent(const store::Event& event);
 QString formatDuration(double seconds);
+// Where a mirrored run runs, one fact a line: host profile (kind, destination) and remote run id,
+// the Slurm job with its state and reason, the mirror's last contact and last error.
+QStringList remoteRunLines(const store::RemoteRun& remote);
 
 }  // namespace astro::gui

@@ -186,20 +186,56 @@ void WorkspaceModel::fetchMore(const QModelIndex& parent) {
   std::int64_t runId = runs_[nodeOf(parent).run].run.id;
   requested_.insert(runId);
   if (reader_ && !contents_.count(runId)) {
-    auto* watcher = new QFutureWatcher<RunContents>(this);
-    connect(watcher, &QFutureWatcher<RunContents>::finished, this,
-            [this, watcher, generation = readerGeneration_] {
-              watcher->deleteLater();
-              if (generation != readerGeneration_) return;  // another workspace since
-              applyContents(watcher->result());
-            });
-    watcher->setFuture(QtConcurrent::run([reader = reader_, runId] { return reader(runId); }));
+    readContents(runId, &WorkspaceModel::applyContents);
     return;
   }
   // Rows arrive from the event loop, not inside the caller's stack: views and the model tester
   // ask for more while handling other model signals, where inserting would nest changes.
   QMetaObject::invokeMethod(
       this, [this, runId] { applyContents({.runId = runId}); }, Qt::QueuedConnection);
+}
+
+void WorkspaceModel::readContents(std::int64_t runId, void (WorkspaceModel::*apply)(RunContents)) {
+  auto* watcher = new QFutureWatcher<RunContents>(this);
+  connect(watcher, &QFutureWatcher<RunContents>::finished, this,
+          [this, watcher, apply, generation = readerGeneration_] {
+            watcher->deleteLater();
+            if (generation != readerGeneration_) return;  // another workspace since
+            (this->*apply)(watcher->result());
+          });
+  watcher->setFuture(QtConcurrent::run([reader = reader_, runId] { return reader(runId); }));
+}
+
+void WorkspaceModel::reloadContents(std::int64_t runId) {
+  if (!reader_ || !contents_.count(runId)) return;  // read when the run is first expanded
+  readContents(runId, &WorkspaceModel::replaceContents);
+}
+
+void WorkspaceModel::replaceContents(RunContents contents) {
+  std::int64_t runId = contents.runId;
+  QModelIndex run = indexOfRun(runId);
+  std::size_t row = run.isValid() ? nodeOf(run).run : 0;
+  if (!run.isValid() || !fetched_[row]) {  // no rows shown: the next expansion shows these
+    contents_[runId] = std::move(contents);
+    return;
+  }
+  // Stage rows stay; the checkpoint and evaluation rows after them are replaced.
+  int stages = static_cast<int>(runs_[row].stages.size());
+  int shown = static_cast<int>(childrenOf(row).size());
+  if (shown > stages) {
+    beginRemoveRows(run, stages, shown - 1);
+    contents_[runId] = {.runId = runId};
+    endRemoveRows();
+  }
+  int added = static_cast<int>(contents.checkpoints.size() + contents.evaluations.size());
+  if (added > 0) {
+    beginInsertRows(run, stages, stages + added - 1);
+    contents_[runId] = std::move(contents);
+    endInsertRows();
+  } else {
+    contents_[runId] = std::move(contents);
+  }
+  Q_EMIT runContentsLoaded(runId);
 }
 
 void WorkspaceModel::applyContents(RunContents contents) {
@@ -245,11 +281,13 @@ QVariant WorkspaceModel::runData(const RunSummary& summary, int column, int role
   if (role == kRunIdRole) return QVariant::fromValue<qint64>(run.id);
   if (role == Qt::ForegroundRole && column == kStatus) return QBrush(statusColor(run.status));
   if (role == Qt::ToolTipRole) {
-    return QStringLiteral("Run %1 (%2) on %3, created %4")
-        .arg(run.id)
-        .arg(QString::fromStdString(store::runKindName(run.kind)),
-             QString::fromStdString(run.host.empty() ? "local" : run.host),
-             QString::fromStdString(store::formatTimestamp(run.created)));
+    QString tip = QStringLiteral("Run %1 (%2) on %3, created %4")
+                      .arg(run.id)
+                      .arg(QString::fromStdString(store::runKindName(run.kind)),
+                           QString::fromStdString(run.host.empty() ? "local" : run.host),
+                           QString::fromStdString(store::formatTimestamp(run.created)));
+    if (summary.remote) tip += QLatin1Char('\n') + remoteRunLines(*summary.remote).join('\n');
+    return tip;
   }
   if (role != Qt::DisplayRole) return {};
   switch (column) {
@@ -259,6 +297,12 @@ QVariant WorkspaceModel::runData(const RunSummary& summary, int column, int role
       QString status = QString::fromStdString(store::runStatusName(run.status));
       if (!run.currentStage.empty() && run.status == store::RunStatus::kRunning) {
         status += QStringLiteral(" (%1)").arg(QString::fromStdString(run.currentStage));
+      }
+      if (const auto& remote = summary.remote) {
+        status += tr(" · on %1").arg(QString::fromStdString(remote->profile));
+        if (!remote->slurmState.empty()) {
+          status += QStringLiteral(" [%1]").arg(QString::fromStdString(remote->slurmState));
+        }
       }
       return status;
     }
@@ -294,6 +338,8 @@ QVariant WorkspaceModel::childData(std::size_t run, const Child& child, int colu
   if (child.kind == RowKind::kCheckpoint) {
     const auto& checkpoint = contents.checkpoints[child.index];
     if (role == Qt::ToolTipRole) return checkpoint.tooltip;
+    if (role == kArtifactIdRole) return QVariant::fromValue<qint64>(checkpoint.artifactId);
+    if (role == kOnHostRole) return checkpoint.onHost;
     if (role != Qt::DisplayRole) return {};
     if (column == kName) return tr("checkpoint %1").arg(checkpoint.name);
     if (column == kStatus) return checkpoint.detail;

@@ -3,7 +3,8 @@
 // Under each run: its stages, then its checkpoints and evaluations (run_contents.h). A run's rows
 // are created only when it is expanded (canFetchMore/fetchMore): stages come with the snapshot and
 // are delivered from the event loop; checkpoints and evaluations are read on a pool thread by the
-// contents reader (when one is set), so a workspace of many runs opens at once.
+// contents reader (when one is set), so a workspace of many runs opens at once. A run mirrored
+// from a host names it beside its status.
 #pragma once
 
 #include <QAbstractItemModel>
@@ -21,7 +22,15 @@ class WorkspaceModel : public QAbstractItemModel {
   Q_OBJECT
  public:
   enum Column { kName, kStatus, kProgress, kEta, kColumnCount };
-  enum Role { kRunIdRole = Qt::UserRole + 1, kStageIdRole, kRowKindRole };
+  // kArtifactIdRole and kOnHostRole: a checkpoint row's artifact id (0 when an evaluation names
+  // it), and whether its files are still only on a mirrored run's host.
+  enum Role {
+    kRunIdRole = Qt::UserRole + 1,
+    kStageIdRole,
+    kRowKindRole,
+    kArtifactIdRole,
+    kOnHostRole
+  };
   // kRowKindRole's values.
   enum class RowKind { kGroup, kRun, kStage, kCheckpoint, kEvaluation };
   using ContentsReader = std::function<RunContents(std::int64_t runId)>;
@@ -37,6 +46,9 @@ class WorkspaceModel : public QAbstractItemModel {
   bool groupedByKind() const { return grouped_; }
   const std::vector<RunSummary>& runs() const { return runs_; }
   QModelIndex indexOfRun(std::int64_t runId) const;
+  // Reads a run's checkpoints and evaluations again (after a fetch) when they were read before;
+  // its rows are replaced once the read arrives.
+  void reloadContents(std::int64_t runId);
 
   QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
   QModelIndex parent(const QModelIndex& child) const override;
@@ -73,7 +85,9 @@ class WorkspaceModel : public QAbstractItemModel {
   QModelIndex runIndex(std::size_t run, int column = 0) const;
   std::vector<Child> childrenOf(std::size_t run) const;
   void rebuildGroups();
+  void readContents(std::int64_t runId, void (WorkspaceModel::*apply)(RunContents));
   void applyContents(RunContents contents);
+  void replaceContents(RunContents contents);
   QVariant runData(const RunSummary& run, int column, int role) const;
   QVariant childData(std::size_t run, const Child& child, int column, int role) const;
 

@@ -2,7 +2,8 @@
 // QAbstractItemModelTester; the schema form and the TOML text kept in sync and checked live by the
 // built `astro pipeline check`; and a real one-stage pipeline (SFT of a random-init tiny model)
 // started detached through LocalLaunchTarget and followed; the view closed while it runs, a new
-// one re-attaches, cancels, resumes and cancels it again.
+// one re-attaches, cancels, resumes and cancels it again. The Hosts dialog's Check through the
+// built `astro remote check` against a port where no ssh server listens.
 #include "gui/launch/launch_view.h"
 
 #include <signal.h>
@@ -11,9 +12,12 @@
 #include <QComboBox>
 #include <QFile>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QtTest>
 #include <fstream>
 
+#include "core/remote/host_profile.h"
+#include "gui/hosts/hosts_dialog.h"
 #include "gui/launch/config_form.h"
 #include "gui/launch/config_text.h"
 #include "gui/launch/detached_command.h"
@@ -293,6 +297,32 @@ class LaunchViewTest : public QObject {
       QVERIFY2(lines[i].startsWith(QStringLiteral("#%1 ").arg(i + 1)), qPrintable(lines[i]));
     }
     QVERIFY(reopened.followPanel()->logText().contains("cancelled"));
+  }
+
+  void hostsDialog_checksWithTheBuiltAstro_andNamesARefusedPort() {
+    if (QStandardPaths::findExecutable("ssh").isEmpty()) QSKIP("no ssh client on PATH");
+    fs::path config = test::freshTempDir("launch-view-hosts");
+    QByteArray previous = qgetenv("ASTRO_CONFIG_HOME");
+    qputenv("ASTRO_CONFIG_HOME", QByteArray::fromStdString(config.string()));
+    remote::HostRegistry().save({.name = "closed",
+                                 .kind = remote::HostKind::kSsh,
+                                 .ssh = remote::parseSshDestination("127.0.0.1:1"),
+                                 .sshOptions = {},
+                                 .workspace = "/tmp/astro-remote",
+                                 .astro = "astro",
+                                 .slurm = {}});
+    HostsDialog dialog(remote::hostsFolder(), ASTRO_CLI_PATH);
+    QSignalSpy loaded(&dialog, &HostsDialog::loaded);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1, kCheckTimeoutMs);
+    QSignalSpy checked(&dialog, &HostsDialog::checked);
+    dialog.selectProfile("closed");
+    dialog.checkProfile();  // `astro remote check closed --json` reads the same config folder
+    QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 1, kCheckTimeoutMs);
+    qputenv("ASTRO_CONFIG_HOME", previous);
+    QCOMPARE(checked[0][1].toBool(), false);
+    QVERIFY2(dialog.checkText().startsWith("closed (127.0.0.1:1)\nUnreachable (refused): ") &&
+                 dialog.checkText().contains("Connection refused"),
+             qPrintable(dialog.checkText()));
   }
 
  private:

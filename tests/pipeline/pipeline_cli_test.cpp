@@ -75,6 +75,36 @@ QJsonObject runJson(const fs::path& workspace, int runId) {
   return QJsonDocument::fromJson(shown.out.toUtf8()).object();
 }
 
+// Runs an astro command while reading a running worker's stdout: a test blocked in a plain
+// runProgram reads nothing, and a worker that fills its stdout pipe meanwhile (an event per SFT
+// step, faster than a loaded machine starts a process) blocks in write() and never sees the stop
+// it is asked for.
+ProcessResult runWhileReading(WorkerProcess& worker, const QStringList& arguments,
+                              int timeoutMs = 120000) {
+  QProcess process;
+  process.start(cliPath(), arguments);
+  process.waitForStarted(10000);
+  QElapsedTimer timer;
+  timer.start();
+  std::string line;
+  while (!process.waitForFinished(20) && timer.elapsed() < timeoutMs) {
+    while (worker.nextLine(&line, 0)) {
+    }
+  }
+  ProcessResult result;
+  if (process.state() != QProcess::NotRunning) {
+    process.kill();
+    process.waitForFinished(10000);
+    result.err = "timed out";
+    return result;
+  }
+  result.crashed = process.exitStatus() == QProcess::CrashExit;
+  result.exitCode = result.crashed ? -1 : process.exitCode();
+  result.out = QString::fromUtf8(process.readAllStandardOutput());
+  result.err = QString::fromUtf8(process.readAllStandardError());
+  return result;
+}
+
 QJsonObject runObject(const fs::path& workspace, int runId) {
   return runJson(workspace, runId)["run"].toObject();
 }
@@ -154,15 +184,17 @@ class PipelineCliTest : public QObject {
     // Long enough to outlast the three commands before the cancel.
     WorkerProcess worker(withWorkspace(fixture.workspace, {"run", writeSftConfig(fixture, 100)}));
     QVERIFY(waitForFirstMetric(worker));
-    auto busy = runProgram(cliPath(), withWorkspace(fixture.workspace, {"resume", "1"}));
+    auto busy = runWhileReading(worker, withWorkspace(fixture.workspace, {"resume", "1"}));
     QCOMPARE(busy.exitCode, 1);
     QVERIFY2(busy.err.contains("run 1 is already being worked on by process " +
                                QString::number(worker.pid())),
              qPrintable(busy.err));
-    QJsonObject live = runObject(fixture.workspace, 1);
+    auto shown = runWhileReading(worker, withWorkspace(fixture.workspace,
+                                                       {"runs", "show", "1", "--json"}));
+    QJsonObject live = QJsonDocument::fromJson(shown.out.toUtf8()).object()["run"].toObject();
     QCOMPARE(live["worker_pid"].toInteger(), worker.pid());
 
-    auto cancel = runProgram(cliPath(), withWorkspace(fixture.workspace, {"cancel", "1"}));
+    auto cancel = runWhileReading(worker, withWorkspace(fixture.workspace, {"cancel", "1"}));
     QVERIFY2(cancel.exitCode == 0, qPrintable(cancel.err));
     QVERIFY2(cancel.out.contains("run 1 cancelled"), qPrintable(cancel.out));
     QCOMPARE(worker.finish(), 1);

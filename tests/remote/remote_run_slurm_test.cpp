@@ -141,6 +141,29 @@ class RemoteRunSlurmTest : public QObject {
     requireMirrorEqual(localId);
   }
 
+  void cancelWhilePending_endsAtOnce() {
+    auto added = astro({"hosts", "add", "ci-later", "--slurm", "--login", "local", "--workspace",
+                        QString::fromStdString(clusterWs_.string()), "--astro", ASTRO_CLI_PATH,
+                        "--partition", QString::fromStdString(cluster_.partition()),
+                        "--sbatch=#SBATCH --begin=now+3600"});
+    QVERIFY2(added.exitCode == 0, qPrintable(added.err));
+    auto launched = astro({"run", QString::fromStdString(writeConfig("slurm-later", 1).string()),
+                           "--on", "ci-later", "--no-follow"});
+    QVERIFY2(launched.exitCode == 0, qPrintable(launched.err));
+    std::int64_t localId = runIdOf(launched.out);
+    std::string job = remoteRun(localId).slurmJobId;
+    QCOMPARE(jobState(job), std::string("PENDING"));
+    QElapsedTimer timer;
+    timer.start();
+    auto cancelled = astro({"cancel", QString::number(localId)}, 60000);
+    QVERIFY2(cancelled.exitCode == 0, qPrintable(cancelled.err));
+    QVERIFY2(timer.elapsed() < 20000, "cancelling a pending job must not wait for it to start");
+    QCOMPARE(jobState(job), std::string("CANCELLED"));
+    auto once = astro({"remote", "mirror", QString::number(localId), "--once"});
+    QVERIFY2(once.exitCode == 0, qPrintable(once.err));
+    QCOMPARE(status(localId), std::string("cancelled"));
+  }
+
   void requeuedMidRun_resumesWithoutRedoingFinishedStages() {
     WorkerProcess follower(withWorkspace(
         localWs_, {"run", QString::fromStdString(writeConfig("slurm-requeue", 12).string()),

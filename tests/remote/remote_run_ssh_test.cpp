@@ -203,6 +203,9 @@ class RemoteRunSshTest : public QObject {
       QCOMPARE(astro::store::runStatusName(ws.runs().get(localId).status), std::string("finished"));
       QCOMPARE(ws.runs().get(localId).host, profile_);
     }
+    auto shown = astro({"runs", "show", QString::number(localId)});
+    QVERIFY2(shown.out.contains("runs on") && shown.out.contains("loop-host (ssh root@127.0.0.1:"),
+             qPrintable(shown.out));
     // The same inputs again: nothing is sent twice.
     auto again = astro({"run", QString::fromStdString(config.string()), "--on",
                         QString::fromStdString(profile_), "--no-follow"});

@@ -152,6 +152,20 @@ void showRun(const ShowOptions& options) {
     for (const auto& series : metrics) {
       report["metrics"].push_back({{"name", series.name}, {"count", series.count}});
     }
+    if (auto remote = workspace.remoteRuns().find(run.id)) {
+      report["remote"] = {{"profile", remote->profile},
+                          {"kind", remote->kind},
+                          {"destination", remote->destination},
+                          {"workspace", remote->remoteWorkspace},
+                          {"run", remote->remoteRunId},
+                          {"slurm_job", remote->slurmJobId},
+                          {"slurm_state", remote->slurmState},
+                          {"slurm_reason", remote->slurmReason},
+                          {"last_contact", remote->lastContact
+                                               ? astro::store::formatTimestamp(*remote->lastContact)
+                                               : ""},
+                          {"last_error", remote->lastError}};
+    }
     std::cout << report.dump() << "\n";
     return;
   }
@@ -167,6 +181,21 @@ void showRun(const ShowOptions& options) {
               {"  host", run.host.empty() ? "-" : run.host},
               {"  created", astro::store::formatTimestamp(run.created)},
               {"  updated", astro::store::formatTimestamp(run.updated)}});
+  if (auto remote = workspace.remoteRuns().find(run.id)) {
+    std::string where = remote->profile + " (" + remote->kind + " " + remote->destination +
+                        "), its run " + std::to_string(remote->remoteRunId) + " in " +
+                        remote->remoteWorkspace;
+    std::string job = remote->slurmJobId.empty()
+                          ? "-"
+                          : remote->slurmJobId + " " + remote->slurmState +
+                                (remote->slurmReason.empty() || remote->slurmReason == "None"
+                                     ? ""
+                                     : " (" + remote->slurmReason + ")");
+    std::string contact =
+        remote->lastContact ? astro::store::formatTimestamp(*remote->lastContact) : "never";
+    if (!remote->lastError.empty()) contact += "; last error: " + remote->lastError;
+    printTable({{"  runs on", where}, {"  slurm job", job}, {"  mirrored", contact}});
+  }
   std::cout << "stages:" << (stages.empty() ? " none" : "") << "\n";
   std::vector<std::vector<std::string>> stageRows;
   for (const auto& stage : stages) {
