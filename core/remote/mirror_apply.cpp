@@ -1,6 +1,8 @@
 // The local side of the mirror (mirror_apply.h).
 #include "core/remote/mirror_apply.h"
 
+#include <utility>
+
 #include "core/base/error.h"
 #include "core/remote/mirror_records.h"
 
@@ -92,9 +94,8 @@ std::vector<store::Event> MirrorApplier::apply(const std::string& line) {
   } else if (type == "run") {
     run_ = record;
   } else if (type == "commit") {
-    std::vector<store::Event> committed = events_;
     commit(cursorFromJson(record.at("cursor")));
-    return committed;
+    return std::exchange(committedEvents_, {});
   } else if (type == "end") {
     ended_ = true;
     runOver_ = record.value("run_over", runOver_);
@@ -170,6 +171,7 @@ void MirrorApplier::commit(const store::MirrorCursor& cursor) {
     std::string status = run_->value("status", "");
     runOver_ = !worker && status != "pending";
   }
+  committedEvents_ = std::move(events_);
   events_.clear();
   trees_.clear();
   sampleSets_.clear();

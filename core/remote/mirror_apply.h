@@ -53,6 +53,7 @@ class MirrorApplier {
   std::map<std::int64_t, int> positionByRemoteStage_;
   // The batch since the last commit.
   std::vector<store::Event> events_;
+  std::vector<store::Event> committedEvents_;  // what the last commit stored, to hand out
   std::vector<store::NewTree> trees_;
   std::vector<std::pair<nlohmann::json, std::vector<store::SampleRow>>> sampleSets_;
   std::optional<nlohmann::json> run_;
