@@ -49,7 +49,7 @@ ProcessResult runAstro(RemoteShell& shell, const HostProfile& profile,
 
 std::int64_t parseRunLine(const std::string& out, const std::string& where) {
   std::smatch match;
-  static const std::regex kRunLine(R"(^run (\d+)$)");
+  static const std::regex kRunLine(R"(^run (\d{1,18})$)");
   std::istringstream lines(out);
   std::string first;
   std::getline(lines, first);

@@ -222,7 +222,10 @@ std::optional<SlurmJobStatus> parseScontrolShowJob(const std::string& output) {
   }
   status.state = parseSlurmJobState(*state);
   if (const std::string* reason = find("Reason")) status.reason = *reason;
-  if (const std::string* restarts = find("Restarts"); restarts && allDigits(*restarts)) {
+  // Slurm's counter is 16 bits; anything longer is not a count (fuzz_remote_readers found
+  // "Restarts=4294901754" throwing out of std::stoi).
+  if (const std::string* restarts = find("Restarts");
+      restarts && allDigits(*restarts) && restarts->size() <= 9) {
     status.restarts = std::stoi(*restarts);
   }
   return status;
