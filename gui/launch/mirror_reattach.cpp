@@ -6,6 +6,21 @@
 
 namespace astro::gui {
 
+namespace {
+
+// Running or waiting to start, or a Slurm run between two jobs of its own (interrupted by a
+// requeue or a preemption while its job waits to run again).
+bool stillWorkedOn(const RunSummary& summary) {
+  auto status = summary.run.status;
+  if (status == store::RunStatus::kRunning || status == store::RunStatus::kPending) return true;
+  const std::string& job = summary.remote->slurmState;
+  return status == store::RunStatus::kInterrupted && summary.remote->kind == "slurm" &&
+         (job == "PENDING" || job == "RUNNING" || job == "REQUEUED" || job == "COMPLETING" ||
+          job == "SUSPENDED");
+}
+
+}  // namespace
+
 MirrorReattach::MirrorReattach(QString cliPath, QObject* parent)
     : QObject(parent), cliPath_(std::move(cliPath)) {}
 
@@ -19,11 +34,7 @@ void MirrorReattach::reattach(const std::filesystem::path& workspace) {
         }
         std::vector<std::int64_t> started;
         for (const RunSummary& summary : snapshot.runs) {
-          auto status = summary.run.status;
-          if (!summary.remote ||
-              (status != store::RunStatus::kRunning && status != store::RunStatus::kPending)) {
-            continue;
-          }
+          if (!summary.remote || !stillWorkedOn(summary)) continue;
           QString id = QString::number(summary.run.id);
           QString error;
           if (!startDetachedAstro(

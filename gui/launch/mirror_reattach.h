@@ -1,9 +1,10 @@
 // Opening a workspace re-attaches the mirrors of its remote runs: for each run mirrored from a
-// host profile whose status is running or pending, `astro remote mirror ID` started detached (it
-// outlives the studio, like a worker). A run already being mirrored (by `astro run --on` or an
-// earlier studio) keeps its mirror: the second one finds runs/<id>/mirror.lock held and exits at
-// once, which is not a failure, so what these commands print is not reported; a mirror that cannot
-// reach its host records that in the run's remote record (last error), which the overview shows.
+// host profile that is running or pending (or a Slurm run between two jobs of its own), `astro
+// remote mirror ID` started detached (it outlives the studio, like a worker). A run already being
+// mirrored (by `astro run --on` or an earlier studio) keeps its mirror: the second one finds
+// runs/<id>/mirror.lock held and exits at once, which is not a failure, so what these commands
+// print is not reported; a mirror that cannot reach its host records that in the run's remote
+// record (last error), which the overview shows.
 #pragma once
 
 #include <QObject>

@@ -581,11 +581,27 @@ class HostsTest : public QObject {
 
   void mirrorReattach_leavesFinishedAndLocalRunsAlone() {
     fs::path workspace = makeWorkspace("hosts-reattach");
+    std::int64_t requeued = 0;
+    {
+      // A Slurm run between two jobs of its own: interrupted, its job requeued and pending.
+      auto store = store::Workspace::open(workspace);
+      auto run = store.runs().create({.name = "requeued", .config = "[run]\n", .host = "cluster"});
+      store.runs().updateStatus(run.id, store::RunStatus::kInterrupted);
+      store.remoteRuns().add({.runId = run.id,
+                              .profile = "cluster",
+                              .kind = "slurm",
+                              .destination = "local",
+                              .remoteWorkspace = "/scratch/astro",
+                              .remoteRunId = 9});
+      store.remoteRuns().setSlurmJob(run.id, "4243", "PENDING", "BeginTime");
+      requeued = run.id;
+    }
     MirrorReattach reattach(stub_);
     QSignalSpy started(&reattach, &MirrorReattach::mirrorsStarted);
     reattach.reattach(workspace);
     QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, kTimeoutMs);
-    QCOMPARE(started[0][0].value<std::vector<std::int64_t>>(), (std::vector<std::int64_t>{1, 2}));
+    QCOMPARE(started[0][0].value<std::vector<std::int64_t>>(),
+             (std::vector<std::int64_t>{1, 2, requeued}));
     // A second reattach while the first mirrors run: the stub, like `astro remote mirror`, refuses
     // ("already being worked on") and nothing is reported as a failure.
     QSignalSpy failed(&reattach, &MirrorReattach::failed);
