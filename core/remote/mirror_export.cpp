@@ -27,7 +27,14 @@ MirrorExportResult exportRunChanges(store::Workspace& workspace, std::int64_t ru
   bool workerAlive = pipeline::lockHolder(layout.lockFile()).has_value();
   workspace.snapshot([&] {
     store::Run run = workspace.runs().get(runId);
+    // A worker that took the lock after the look above (it had just started) holds it now.
+    if (!workerAlive) workerAlive = pipeline::lockHolder(layout.lockFile()).has_value();
     result.runOver = !workerAlive && run.status != store::RunStatus::kPending;
+    // A worker killed without a chance to say so leaves "running" behind: the mirror shows what
+    // `astro runs show` shows there (core/pipeline/run_state.h).
+    if (!workerAlive && run.status == store::RunStatus::kRunning) {
+      run.status = store::RunStatus::kInterrupted;
+    }
     std::vector<store::Stage> stages = workspace.stages().list(runId);
     nlohmann::json stageIds = nlohmann::json::array();
     for (const store::Stage& stage : stages) stageIds.push_back({stage.id, stage.position});

@@ -188,6 +188,19 @@ class MirrorTest : public QObject {
     QVERIFY2(expected == actual, test::contentDifference(expected, actual).c_str());
   }
 
+  void runningWithoutWorker_isMirroredAsInterruptedAndOver() {
+    auto source = store::Workspace::open(test::freshTempDir("mirror-dead-worker"));
+    std::int64_t runId = makeSourceRun(source);
+    source.runs().updateStatus(runId, store::RunStatus::kRunning);  // its worker was SIGKILLed
+    auto local = store::Workspace::open(test::freshTempDir("mirror-dead-worker-local"));
+    auto lines = exportAll(source, runId);
+    std::int64_t mirrorId = createMirror(local, lines);
+    remote::MirrorApplier applier(local, mirrorId);
+    for (const auto& line : lines) applier.apply(line);
+    QVERIFY(applier.runOver());
+    QCOMPARE(local.runs().get(mirrorId).status, store::RunStatus::kInterrupted);
+  }
+
   void idleRound_sendsOnlyRunStateAndCommit() {
     auto source = store::Workspace::open(test::freshTempDir("mirror-idle"));
     std::int64_t runId = makeSourceRun(source);

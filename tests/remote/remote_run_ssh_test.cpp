@@ -260,20 +260,26 @@ class RemoteRunSshTest : public QObject {
   }
 
   void linkDropsWhileFollowing_sameProcessReconnects() {
-    fs::path config = writeSftConfig("sft drop", 6);
+    // Long enough (320 steps, ~25 s) that the drop lands mid-run however slow the launch was.
+    fs::path config = writeSftConfig("sft drop", 40);
     WorkerProcess follower(withWorkspace(
         localWs_, {"run", QString::fromStdString(config.string()), "--on",
                    QString::fromStdString(profile_), "--format", "json"}));
     std::string line;
     QVERIFY2(follower.nextLine(&line, 120000), qPrintable(follower.errors()));
     std::int64_t localId = runIdOf(QString::fromStdString(line));
-    // Drop the link only once the follower streams (before, the launch's own connection is cut).
+    // Drop the link only once events arrive through the follow stream (before, the launch's own
+    // connection is the one cut): events past the seq the follower announced it starts from.
     QTRY_VERIFY_WITH_TIMEOUT(follower.errors().contains("following run"), 120000);
-    int metrics = 0;
-    while (metrics < 2 && follower.nextLine(&line, 300000)) {
+    QRegularExpression from("from event (\\d+)");
+    std::int64_t firstFollowed = from.match(follower.errors()).captured(1).toLongLong();
+    QVERIFY(firstFollowed > 0);
+    bool streaming = false;
+    while (!streaming && follower.nextLine(&line, 300000)) {
       auto event = eventOf(line);
-      if (event && event->kind == astro::store::EventKind::kMetric) ++metrics;
+      streaming = event && event->seq >= firstFollowed + 2;
     }
+    QVERIFY2(streaming, qPrintable(follower.errors()));
     server_.dropConnections();
     QCOMPARE(follower.finish(600000), 0);
     QVERIFY2(follower.errors().contains("reconnecting"), qPrintable(follower.errors()));
