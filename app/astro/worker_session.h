@@ -26,6 +26,12 @@ struct WorkerSessionOptions {
   bool noProgress = false;
 };
 
+// --format json|text|auto: auto is text on a terminal, JSON lines otherwise.
+inline pipeline::ConsoleFormat consoleFormat(const std::string& format) {
+  bool json = format == "json" || (format == "auto" && !::isatty(STDOUT_FILENO));
+  return json ? pipeline::ConsoleFormat::kJson : pipeline::ConsoleFormat::kText;
+}
+
 inline void addWorkerSessionOptions(CLI::App& command, WorkerSessionOptions& options) {
   command
       .add_option("--format", options.format,
@@ -42,9 +48,8 @@ inline void addWorkerSessionOptions(CLI::App& command, WorkerSessionOptions& opt
 // status 1) unless the run finished.
 inline void runWorkerSession(store::Workspace& workspace, std::int64_t runId, int configThreads,
                              const WorkerSessionOptions& options) {
-  bool json = options.format == "json" || (options.format == "auto" && !::isatty(STDOUT_FILENO));
   pipeline::ConsoleOutput console(
-      stdout, stderr, json ? pipeline::ConsoleFormat::kJson : pipeline::ConsoleFormat::kText,
+      stdout, stderr, consoleFormat(options.format),
       !options.noProgress && ::isatty(STDERR_FILENO));
   console.printLine("run " + std::to_string(runId));
   const std::atomic<bool>& stop = pipeline::installStopSignalHandlers();

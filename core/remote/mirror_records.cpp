@@ -2,6 +2,7 @@
 #include "core/remote/mirror_records.h"
 
 #include "core/base/error.h"
+#include "core/math/dataset_loader.h"
 
 namespace astro::remote {
 
@@ -9,39 +10,10 @@ using nlohmann::json;
 
 namespace {
 
-// Well-formed UTF-8 as JSON requires it (RFC 3629: no overlongs, surrogates or values past
-// U+10FFFF).
-bool validUtf8(const std::string& text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  std::size_t i = 0, n = text.size();
-  while (i < n) {
-    unsigned char c = bytes[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int extra = (c >= 0xc2 && c <= 0xdf) ? 1 : (c >= 0xe0 && c <= 0xef) ? 2
-                : (c >= 0xf0 && c <= 0xf4) ? 3 : -1;
-    if (extra < 0 || i + static_cast<std::size_t>(extra) >= n) return false;
-    unsigned char second = bytes[i + 1];
-    unsigned char low = 0x80, high = 0xbf;
-    if (c == 0xe0) low = 0xa0;
-    if (c == 0xed) high = 0x9f;
-    if (c == 0xf0) low = 0x90;
-    if (c == 0xf4) high = 0x8f;
-    if (second < low || second > high) return false;
-    for (int k = 2; k <= extra; ++k) {
-      if ((bytes[i + k] & 0xc0) != 0x80) return false;
-    }
-    i += static_cast<std::size_t>(extra) + 1;
-  }
-  return true;
-}
-
 // Text as the store holds it: a model's completion may end inside a multi-byte character, which
 // JSON cannot carry as a string; such text travels as {"hex": ...} so the mirror keeps its bytes.
 json text(const std::string& value) {
-  if (validUtf8(value)) return value;
+  if (math::isValidUtf8(value)) return value;
   static const char* kDigits = "0123456789abcdef";
   std::string hex;
   hex.reserve(value.size() * 2);

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/mirror_console.h"
 #include "core/base/error.h"
 #include "core/base/workspace_paths.h"
 #include "core/model/runtime.h"
@@ -103,22 +104,10 @@ struct MirrorOptions {
 
 void mirrorRun(const MirrorOptions& options) {
   auto workspace = astro::store::Workspace::open(astro::cli::globalOptions().resolvedWorkspace());
-  bool asJson = options.format == "json" || (options.format == "auto" && !::isatty(STDOUT_FILENO));
-  astro::pipeline::ConsoleOutput console(
-      stdout, stderr,
-      asJson ? astro::pipeline::ConsoleFormat::kJson : astro::pipeline::ConsoleFormat::kText,
-      ::isatty(STDERR_FILENO));
+  astro::pipeline::ConsoleOutput console(stdout, stderr, astro::cli::consoleFormat(options.format),
+                                         ::isatty(STDERR_FILENO));
   console.printLine("run " + std::to_string(options.runId));
-  astro::remote::HostRegistry registry;
-  astro::remote::MirrorSessionOptions session{
-      .follow = !options.once,
-      .onEvent = [&](const astro::store::Event& event) { console.print(event); },
-      .onNotice = [](const std::string& notice) { std::cerr << notice << std::endl; },
-      .stop = &astro::pipeline::installStopSignalHandlers()};
-  auto result = astro::remote::followMirroredRun(workspace, options.runId, registry, session);
-  if (options.once || result.status == "finished") return;
-  throw astro::Error("run " + std::to_string(options.runId) + " " + result.status +
-                     " on its host (astro runs show " + std::to_string(options.runId) + ")");
+  astro::cli::followMirrorOnConsole(workspace, options.runId, console, !options.once);
 }
 
 const astro::cli::CommandRegistration kRemote{

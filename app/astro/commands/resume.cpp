@@ -5,10 +5,10 @@
 #include <memory>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/mirror_console.h"
 #include "app/astro/worker_session.h"
 #include "core/base/workspace_paths.h"
 #include "core/pipeline/worker.h"
-#include "core/remote/mirror_session.h"
 #include "core/remote/remote_launch.h"
 
 namespace {
@@ -28,24 +28,13 @@ void resumeRun(const ResumeOptions& options) {
   auto workspace = astro::store::Workspace::open(folder);
   if (workspace.remoteRuns().find(options.runId)) {
     // A mirrored run continues on its host; this process then follows it like `astro run --on`.
-    astro::remote::HostRegistry registry;
-    std::cerr << astro::remote::resumeRemoteRun(workspace, options.runId, registry);
-    std::printf("run %lld\n", static_cast<long long>(options.runId));
-    std::fflush(stdout);
-    if (options.noFollow) return;
-    astro::remote::MirrorSessionOptions session{
-        .onNotice = [](const std::string& notice) { std::cerr << notice << std::endl; },
-        .stop = &astro::pipeline::installStopSignalHandlers()};
-    bool json = !::isatty(STDOUT_FILENO);
+    std::cerr << astro::remote::resumeRemoteRun(workspace, options.runId,
+                                                astro::remote::HostRegistry());
     astro::pipeline::ConsoleOutput console(
-        stdout, stderr, json ? astro::pipeline::ConsoleFormat::kJson : astro::pipeline::ConsoleFormat::kText,
-        false);
-    session.onEvent = [&](const astro::store::Event& event) { console.print(event); };
-    auto result = astro::remote::followMirroredRun(workspace, options.runId, registry, session);
-    if (astro::pipeline::stopSignal() == 0 && result.status != "finished") {
-      throw astro::Error("run " + std::to_string(options.runId) + " " + result.status +
-                         " on its host");
-    }
+        stdout, stderr, astro::cli::consoleFormat(options.session.format), false);
+    console.printLine("run " + std::to_string(options.runId));
+    if (options.noFollow) return;
+    astro::cli::followMirrorOnConsole(workspace, options.runId, console);
     return;
   }
   auto config = astro::pipeline::storedRunConfig(workspace, options.runId);

@@ -9,13 +9,13 @@
 #include <memory>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/mirror_console.h"
 #include "app/astro/worker_session.h"
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/pipeline/pipeline_config.h"
 #include "core/pipeline/stop_signals.h"
 #include "core/pipeline/worker.h"
-#include "core/remote/mirror_session.h"
 #include "core/remote/remote_launch.h"
 #include "core/store/workspace.h"
 
@@ -43,11 +43,9 @@ void runOnHost(const RunCommandOptions& options) {
        .baseDir = options.baseDir,
        .name = options.name,
        .progress = [](const std::string& line) { std::cerr << line << std::endl; }});
-  bool json = options.session.format == "json" ||
-              (options.session.format == "auto" && !::isatty(STDOUT_FILENO));
-  astro::pipeline::ConsoleOutput console(
-      stdout, stderr, json ? astro::pipeline::ConsoleFormat::kJson : astro::pipeline::ConsoleFormat::kText,
-      !options.session.noProgress && ::isatty(STDERR_FILENO));
+  astro::pipeline::ConsoleOutput console(stdout, stderr,
+                                         astro::cli::consoleFormat(options.session.format),
+                                         !options.session.noProgress && ::isatty(STDERR_FILENO));
   console.printLine("run " + std::to_string(launched.localRunId));
   for (const auto& event : workspace.events().replay(launched.localRunId)) console.print(event);
   if (options.noFollow) {
@@ -56,21 +54,7 @@ void runOnHost(const RunCommandOptions& options) {
               << launched.localRunId << "`" << std::endl;
     return;
   }
-  astro::remote::MirrorSessionOptions session{
-      .onEvent = [&](const astro::store::Event& event) { console.print(event); },
-      .onNotice = [](const std::string& notice) { std::cerr << notice << std::endl; },
-      .stop = &astro::pipeline::installStopSignalHandlers()};
-  auto result = astro::remote::followMirroredRun(workspace, launched.localRunId, registry, session);
-  if (astro::pipeline::stopSignal() != 0) {
-    std::cerr << "stopped following; the run goes on on " << profile.name
-              << " (astro remote mirror " << launched.localRunId << " follows it again)" << std::endl;
-    return;
-  }
-  if (result.status != "finished") {
-    throw astro::Error("run " + std::to_string(launched.localRunId) + " " + result.status +
-                       " on " + profile.name + " (`astro resume " +
-                       std::to_string(launched.localRunId) + "` continues it there)");
-  }
+  astro::cli::followMirrorOnConsole(workspace, launched.localRunId, console);
 }
 
 void runPipeline(const RunCommandOptions& options) {
