@@ -132,9 +132,8 @@ void MirrorApplier::commit(const store::MirrorCursor& cursor) {
              .sizeBytes = payload.value("size_bytes", std::int64_t{0})});
       }
     }
-    for (const store::NewTree& tree : trees_) {
-      if (!local_.trees().find(runId_, tree.stage, tree.problemId)) local_.trees().save(tree);
-    }
+    // A tree already here would be a cursor out of step: save() refuses it, and the batch with it.
+    for (const store::NewTree& tree : trees_) local_.trees().save(tree);
     for (const auto& [key, rows] : sampleSets_) {
       store::SampleSet set{
           .runId = runId_,

@@ -2,6 +2,7 @@
 #include "core/remote/mirror_export.h"
 
 #include "core/pipeline/run_layout.h"
+#include "core/pipeline/run_state.h"
 #include "core/pipeline/worker_lock.h"
 #include "core/remote/mirror_records.h"
 
@@ -30,11 +31,9 @@ MirrorExportResult exportRunChanges(store::Workspace& workspace, std::int64_t ru
     // A worker that took the lock after the look above (it had just started) holds it now.
     if (!workerAlive) workerAlive = pipeline::lockHolder(layout.lockFile()).has_value();
     result.runOver = !workerAlive && run.status != store::RunStatus::kPending;
-    // A worker killed without a chance to say so leaves "running" behind: the mirror shows what
-    // `astro runs show` shows there (core/pipeline/run_state.h).
-    if (!workerAlive && run.status == store::RunStatus::kRunning) {
-      run.status = store::RunStatus::kInterrupted;
-    }
+    // A worker killed without a chance to say so leaves "running" behind: the mirror shows the
+    // status `astro runs show` shows there.
+    run.status = pipeline::describeRun(workspace, run).status;
     std::vector<store::Stage> stages = workspace.stages().list(runId);
     nlohmann::json stageIds = nlohmann::json::array();
     for (const store::Stage& stage : stages) stageIds.push_back({stage.id, stage.position});

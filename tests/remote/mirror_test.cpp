@@ -8,6 +8,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/pipeline/run_events.h"
+#include "core/pipeline/run_layout.h"
 #include "core/remote/mirror_apply.h"
 #include "core/remote/mirror_export.h"
 #include "core/store/workspace.h"
@@ -191,7 +192,9 @@ class MirrorTest : public QObject {
   void runningWithoutWorker_isMirroredAsInterruptedAndOver() {
     auto source = store::Workspace::open(test::freshTempDir("mirror-dead-worker"));
     std::int64_t runId = makeSourceRun(source);
-    source.runs().updateStatus(runId, store::RunStatus::kRunning);  // its worker was SIGKILLed
+    // Its worker was SIGKILLed: "running" stays, and so does the lock file, which nobody holds.
+    source.runs().updateStatus(runId, store::RunStatus::kRunning);
+    writeFileAtomically(pipeline::RunLayout(source.folder(), runId).lockFile(), "");
     auto local = store::Workspace::open(test::freshTempDir("mirror-dead-worker-local"));
     auto lines = exportAll(source, runId);
     std::int64_t mirrorId = createMirror(local, lines);
