@@ -1,11 +1,8 @@
 // Batched, KV-cached generation: prompts are prefilled (detail/prefill.h: identical prompts once,
 // similar lengths together), then decoded one token per step for every live sequence; finished
-// sequences leave the batch (and the cache). Sampling: temperature, top-k, top-p with a per-call
-// seeded generator.
-#include <ATen/CPUGeneratorImpl.h>
-
+// sequences leave the batch (and the cache). Sampling (detail/sampling.h) draws each row's tokens
+// from that prompt's own generator.
 #include <algorithm>
-#include <mutex>
 #include <optional>
 #include <span>
 
@@ -13,6 +10,7 @@
 #include "core/model/detail/language_model_impl.h"
 #include "core/model/detail/prefill.h"
 #include "core/model/detail/prefix_store.h"
+#include "core/model/detail/sampling.h"
 
 namespace astro::model {
 
@@ -21,56 +19,10 @@ namespace {
 using detail::ForwardInput;
 using detail::KvCache;
 
-// One token per row of `probabilities` [rows, vocab] (float32, CPU), from one uniform draw
-// against the row's cumulative distribution. torch::multinomial draws an exponential per
-// vocabulary entry instead: rows x vocab random numbers per step, which at batch 64 cost more
-// than the rest of sampling.
-torch::Tensor drawFromRows(const torch::Tensor& probabilities, at::Generator& generator) {
-  auto weights = probabilities.contiguous();
-  int64_t rows = weights.size(0), vocab = weights.size(1);
-  auto tokens = torch::empty({rows}, torch::kLong);
-  auto* random = at::check_generator<at::CPUGeneratorImpl>(generator);
-  std::lock_guard<std::mutex> lock(generator.mutex());
-  for (int64_t row = 0; row < rows; ++row) {
-    const float* weight = weights.data_ptr<float>() + row * vocab;
-    double total = 0;
-    for (int64_t token = 0; token < vocab; ++token) total += weight[token];
-    double target = double(random->random64() >> 11) * 0x1.0p-53 * total;  // [0, total)
-    double cumulative = 0;
-    int64_t chosen = -1;
-    for (int64_t token = 0; token < vocab; ++token) {
-      if (weight[token] <= 0) continue;  // masked by top-k / top-p, or underflowed
-      chosen = token;
-      cumulative += weight[token];
-      if (target < cumulative) break;
-    }
-    tokens.data_ptr<int64_t>()[row] = std::max<int64_t>(chosen, 0);
-  }
-  return tokens;
-}
-
-// Next token per row from logits [rows, vocab] (float32, CPU): argmax at temperature 0, otherwise
-// a draw from the temperature-scaled distribution restricted to the top-k and top-p tokens.
-torch::Tensor sampleNextTokens(const torch::Tensor& logits, const GenerationOptions& options,
-                               at::Generator& generator) {
-  if (options.temperature <= 0) return logits.argmax(-1);
-  auto scaled = logits / options.temperature;
-  int64_t vocab = scaled.size(-1);
-  if (options.topK > 0 && options.topK < vocab) {
-    auto kth = std::get<0>(scaled.topk(options.topK, -1)).narrow(-1, options.topK - 1, 1);
-    scaled = scaled.masked_fill(scaled < kth, -std::numeric_limits<float>::infinity());
-  }
-  if (options.topP < 1.0) {
-    auto [sorted, order] = scaled.sort(-1, /*descending=*/true);
-    auto probabilities = torch::softmax(sorted, -1);
-    // Drop a token when the tokens ranked above it already hold top_p of the mass; the first
-    // token always stays.
-    auto massBefore = probabilities.cumsum(-1) - probabilities;
-    auto dropSorted = massBefore > options.topP;
-    auto drop = torch::zeros_like(dropSorted).scatter(-1, order, dropSorted);
-    scaled = scaled.masked_fill(drop, -std::numeric_limits<float>::infinity());
-  }
-  return drawFromRows(torch::softmax(scaled, -1), generator);
+// How many tokens prompt `index` may generate: maxNewTokens, or less where rowMaxNewTokens says.
+int64_t rowLimit(const GenerationOptions& options, std::size_t index) {
+  if (options.rowMaxNewTokens.empty()) return options.maxNewTokens;
+  return std::min(options.maxNewTokens, options.rowMaxNewTokens[index]);
 }
 
 // Whether the generation's text now holds a stop string. Earlier tokens were checked when they
@@ -96,12 +48,12 @@ bool reachedStopString(std::span<const int32_t> ids, const GenerationOptions& op
 std::optional<FinishReason> finishAfterNewest(const Generation& generation,
                                               const GenerationOptions& options,
                                               const std::vector<int32_t>& stopIds,
-                                              std::size_t longestStop) {
+                                              std::size_t longestStop, int64_t maxNewTokens) {
   if (std::find(stopIds.begin(), stopIds.end(), generation.ids.back()) != stopIds.end()) {
     return FinishReason::kStopToken;
   }
   if (reachedStopString(generation.ids, options, longestStop)) return FinishReason::kStopString;
-  if (int64_t(generation.ids.size()) >= options.maxNewTokens) return FinishReason::kLength;
+  if (int64_t(generation.ids.size()) >= maxNewTokens) return FinishReason::kLength;
   return std::nullopt;
 }
 
@@ -155,12 +107,12 @@ void storeRows(const KvCache& cache, const std::vector<int64_t>& rows,
 
 // Prompts [first, first + count) decoded together. A finished sequence leaves the batch when a
 // quarter of the rows have finished (one cache copy per quarter instead of one per sequence);
-// until then its row is computed and ignored, and it draws no random numbers, so sampling sees
-// exactly the live rows either way.
+// until then its row is computed and ignored. Live rows draw from generators[prompt index] (empty
+// when greedy), one draw per generated token, so a row's draws do not depend on its neighbours.
 void generateBatch(detail::LlamaModel& module, const torch::Device& device,
                    const std::vector<std::vector<int32_t>>& prompts, std::size_t first,
                    std::size_t count, const GenerationOptions& options,
-                   const std::vector<int32_t>& stopIds, at::Generator& generator,
+                   const std::vector<int32_t>& stopIds, std::vector<at::Generator>& generators,
                    detail::PrefixStore* store, std::vector<Generation>& results) {
   std::vector<const std::vector<int32_t>*> batchPrompts;
   for (std::size_t i = first; i < first + count; ++i) batchPrompts.push_back(&prompts[i]);
@@ -193,8 +145,14 @@ void generateBatch(detail::LlamaModel& module, const torch::Device& device,
     if (liveRows.size() < rowLive.size()) {
       liveLogits = logits.index_select(0, torch::tensor(liveRows, torch::kLong).to(device));
     }
-    liveLogits = liveLogits.to(torch::kCPU);                                    // float32
-    auto next = sampleNextTokens(liveLogits, options, generator).contiguous();  // [live]
+    liveLogits = liveLogits.to(torch::kCPU);  // float32
+    std::vector<at::Generator*> liveGenerators;
+    if (!generators.empty()) {
+      for (int64_t row : liveRows)
+        liveGenerators.push_back(&generators[rowResult[std::size_t(row)]]);
+    }
+    auto next =
+        detail::sampleNextTokens(liveLogits, options, liveGenerators).contiguous();  // [live]
     torch::Tensor chosenLogprobs;
     if (options.returnLogprobs) {
       chosenLogprobs =
@@ -210,7 +168,8 @@ void generateBatch(detail::LlamaModel& module, const torch::Device& device,
       if (options.returnLogprobs)
         generation.logprobs.push_back(chosenLogprobs.data_ptr<float>()[i]);
       rowToken[row] = token;
-      if (auto reason = finishAfterNewest(generation, options, stopIds, longestStop)) {
+      if (auto reason = finishAfterNewest(generation, options, stopIds, longestStop,
+                                          rowLimit(options, rowResult[row]))) {
         generation.finishReason = *reason;
         if (store) {
           finishedRows.push_back(int64_t(row));
@@ -269,17 +228,30 @@ std::vector<Generation> LanguageModel::generate(const std::vector<std::vector<in
   for (std::size_t i = 0; i < prompts.size(); ++i) {
     if (prompts[i].empty()) throw UsageError("prompt " + std::to_string(i) + " has no tokens");
   }
+  if (!options.rowMaxNewTokens.empty()) {
+    if (options.rowMaxNewTokens.size() != prompts.size()) {
+      throw UsageError("rowMaxNewTokens has " + std::to_string(options.rowMaxNewTokens.size()) +
+                       " limits for " + std::to_string(prompts.size()) + " prompts");
+    }
+    auto smallest =
+        std::min_element(options.rowMaxNewTokens.begin(), options.rowMaxNewTokens.end());
+    if (*smallest < 1) {
+      throw UsageError("rowMaxNewTokens[" +
+                       std::to_string(smallest - options.rowMaxNewTokens.begin()) +
+                       "] must be at least 1");
+    }
+  }
   std::vector<int32_t> stopIds = options.stopIds;
   if (options.stopAtEos) {
     for (int64_t id : config().eosTokenIds) stopIds.push_back(int32_t(id));
   }
   c10::InferenceMode inference;
-  at::Generator generator = at::detail::createCPUGenerator(options.seed);
+  std::vector<at::Generator> generators = detail::rowGenerators(prompts.size(), options);
   std::vector<Generation> results(prompts.size());
   std::size_t batchSize = std::size_t(std::max<int64_t>(1, options.maxBatchSize));
   for (std::size_t first = 0; first < prompts.size(); first += batchSize) {
     std::size_t count = std::min(batchSize, prompts.size() - first);
-    generateBatch(impl_->module, impl_->device, prompts, first, count, options, stopIds, generator,
+    generateBatch(impl_->module, impl_->device, prompts, first, count, options, stopIds, generators,
                   options.reusePrefixes ? &impl_->prefixStore : nullptr, results);
   }
   return results;

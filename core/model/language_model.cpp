@@ -2,13 +2,17 @@
 #include "core/model/language_model.h"
 
 #include "core/base/error.h"
+#include "core/dist/dist_environment.h"
 #include "core/model/detail/language_model_impl.h"
 
 namespace astro::model {
 
 namespace {
 
-torch::Device parseDevice(const std::string& device) {
+// "cuda" in a data-parallel job is this rank's GPU (dist::deviceForThisRank).
+torch::Device parseDevice(const std::string& requested) {
+  const std::string device =
+      dist::deviceForThisRank(requested, dist::distEnvironmentFromProcess());
   torch::Device parsed(torch::kCPU);
   try {
     parsed = torch::Device(device);
@@ -55,6 +59,10 @@ std::string finishReasonName(FinishReason reason) {
 }
 
 LanguageModel::LanguageModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LanguageModel LanguageModel::adopt(std::unique_ptr<Impl> impl) {
+  if (!impl || impl->module.is_empty()) throw Error("LanguageModel::adopt: no module");
+  return LanguageModel(std::move(impl));
+}
 LanguageModel::~LanguageModel() = default;
 LanguageModel::LanguageModel(LanguageModel&&) noexcept = default;
 LanguageModel& LanguageModel::operator=(LanguageModel&&) noexcept = default;

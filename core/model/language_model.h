@@ -18,11 +18,19 @@ namespace astro::model {
 
 struct GenerationOptions {
   int64_t maxNewTokens = 64;
+  // Per prompt, a lower limit than maxNewTokens (empty: maxNewTokens for every row), so a row's
+  // length does not depend on the limits of the rows batched with it.
+  std::vector<int64_t> rowMaxNewTokens;
   double temperature = 0.0;  // 0: greedy
   double topP = 1.0;         // nucleus sampling; 1 keeps every token
   int64_t topK = 0;          // 0: no limit
   uint64_t seed = 0;         // same seed, same prompts, same options: same output
-  bool stopAtEos = true;     // stop at config.json's eos_token_id
+  // One seed per prompt: each row samples from its own generator, so a row's tokens depend on its
+  // prompt and seed only, never on the rows that share its batch (batch size, maxBatchSize
+  // splitting, rows finishing early), up to logits that differ in their last bits between batch
+  // compositions (docs/mcts.md, Batching and determinism). Empty: rowSeed(seed, prompt index).
+  std::vector<uint64_t> rowSeeds;
+  bool stopAtEos = true;  // stop at config.json's eos_token_id
   std::vector<int32_t> stopIds;
   std::vector<std::string> stopStrings;  // need `decode`
   // Token ids -> text, for stop strings (e.g. a tokenizer's decode).
@@ -39,6 +47,10 @@ struct GenerationOptions {
   bool reusePrefixes = false;
   int64_t prefixStoreBytes = int64_t(256) << 20;
 };
+
+// The seed of the prompt at `index` when GenerationOptions::rowSeeds is empty; also a way to
+// derive distinct seeds for the k copies of one prompt (rowSeed(stateSeed, copy)).
+uint64_t rowSeed(uint64_t seed, uint64_t index);
 
 enum class FinishReason { kStopToken, kStopString, kLength };
 std::string finishReasonName(FinishReason reason);  // "stop_token", "stop_string", "length"
@@ -76,6 +88,9 @@ class LanguageModel {
 
   struct Impl;
   Impl& impl() const { return *impl_; }
+  // For trainers inside core (detail/language_model_impl.h): a LanguageModel over a module they
+  // already hold, e.g. to generate rollouts from the weights being trained.
+  static LanguageModel adopt(std::unique_ptr<Impl> impl);
 
  private:
   explicit LanguageModel(std::unique_ptr<Impl> impl);

@@ -1,5 +1,6 @@
-// LanguageModelPolicy (policy_language_model.h): chat prompts, one batched generate per call,
-// and the split of generated tokens into steps at the delimiter with their log-likelihoods.
+// LanguageModelPolicy (policy_language_model.h): chat prompts, one batched generate per call with
+// a seed per row from its state's seed, and the split of generated tokens into steps at the
+// delimiter with their log-likelihoods.
 #include "core/search/policy_language_model.h"
 
 #include <algorithm>
@@ -123,7 +124,7 @@ std::vector<std::vector<bool>> LanguageModelPolicy::judgeSolutions(
   std::vector<std::vector<bool>> votes(states.size());
   if (prompts.empty()) return votes;
   model::GenerationOptions generation =
-      generationOptions(sampling.temperature, sampling.maxTokens, states);
+      generationOptions(sampling.temperature, sampling.maxTokens, states, sampling.votes);
   generation.returnLogprobs = false;
   const std::vector<model::Generation> answers = model_.generate(prompts, generation);
   for (std::size_t row = 0; row < answers.size(); ++row) {
@@ -133,16 +134,23 @@ std::vector<std::vector<bool>> LanguageModelPolicy::judgeSolutions(
   return votes;
 }
 
-model::GenerationOptions LanguageModelPolicy::generationOptions(
-    double temperature, int maxNewTokens, std::span<const PolicyState> states) const {
+model::GenerationOptions LanguageModelPolicy::generationOptions(double temperature,
+                                                                int maxNewTokens,
+                                                                std::span<const PolicyState> states,
+                                                                int rowsPerState) const {
   model::GenerationOptions generation;
   generation.maxNewTokens = maxNewTokens;
   generation.temperature = temperature;
   generation.topP = options_.topP;
-  // The engine takes one seed per call: fold the states' seeds, so a call is reproducible.
-  std::uint64_t seed = 0x2545f4914f6cdd1dULL;
-  for (const PolicyState& state : states) seed = (seed ^ state.seed) * 0x100000001b3ULL;
-  generation.seed = seed;
+  // Every row samples from its own seed: copy `copy` of a state from rowSeed(state.seed, copy).
+  // So a state's steps depend on its own seed only, never on the states batched with it (how
+  // many trees share a round, or which problems a rank was given).
+  generation.rowSeeds.reserve(states.size() * static_cast<std::size_t>(rowsPerState));
+  for (const PolicyState& state : states) {
+    for (int copy = 0; copy < rowsPerState; ++copy) {
+      generation.rowSeeds.push_back(model::rowSeed(state.seed, static_cast<std::uint64_t>(copy)));
+    }
+  }
   generation.stopAtEos = true;
   generation.stopIds = tokenizer_.stopIds();
   generation.decode = [this](std::span<const std::int32_t> ids) { return tokenizer_.decode(ids); };
@@ -162,7 +170,7 @@ std::vector<std::vector<ProposedStep>> LanguageModelPolicy::proposeSteps(
     for (int copy = 0; copy < sampling.count; ++copy) prompts.push_back(prompt);
   }
   model::GenerationOptions generation =
-      generationOptions(sampling.temperature, sampling.maxStepTokens, states);
+      generationOptions(sampling.temperature, sampling.maxStepTokens, states, sampling.count);
   generation.stopStrings = {options_.stepDelimiter};
   const std::vector<model::Generation> generations = model_.generate(prompts, generation);
 
@@ -192,14 +200,19 @@ std::vector<std::vector<ProposedStep>> LanguageModelPolicy::rollout(
                 std::to_string(states.size()) + " states");
   }
   std::vector<std::vector<std::int32_t>> prompts;
-  int longest = 1;
+  // Each rollout's own token budget, so its length never depends on the states batched with it.
+  std::vector<std::int64_t> budgets;
   for (std::size_t i = 0; i < states.size(); ++i) {
     prompts.push_back(tokenizer_.encode(promptText(states[i])));
-    longest = std::max(longest, sampling.maxSteps[i] * sampling.maxStepTokens);
+    budgets.push_back(std::clamp(sampling.maxSteps[i] * sampling.maxStepTokens, 1,
+                                 std::max(1, options_.maxRolloutTokens)));
   }
-  const int maxNewTokens = std::min(longest, options_.maxRolloutTokens);
-  const std::vector<model::Generation> generations =
-      model_.generate(prompts, generationOptions(sampling.temperature, maxNewTokens, states));
+  const std::int64_t longest =
+      budgets.empty() ? 1 : *std::max_element(budgets.begin(), budgets.end());
+  model::GenerationOptions generation =
+      generationOptions(sampling.temperature, static_cast<int>(longest), states, 1);
+  generation.rowMaxNewTokens = std::move(budgets);
+  const std::vector<model::Generation> generations = model_.generate(prompts, generation);
 
   std::vector<std::vector<ProposedStep>> rollouts(states.size());
   for (std::size_t i = 0; i < generations.size(); ++i) {

@@ -1,6 +1,7 @@
 // The StepPolicy backed by the built-in Llama engine: prompts in the tokenizer's chat format,
 // one batched LanguageModel::generate per call (k rows per state for expansions, stopped at the
-// step delimiter), token log-probabilities summed into each step's likelihood for its prior.
+// step delimiter, each row seeded from its state's seed), token log-probabilities summed into each
+// step's likelihood for its prior.
 #pragma once
 
 #include <cstdint>
@@ -52,8 +53,11 @@ class LanguageModelPolicy final : public StepPolicy {
   std::string judgePromptText(const PolicyState& state) const;
 
  private:
+  // Options for a call with `rowsPerState` consecutive prompts per state, each row seeded from
+  // its state's seed and its copy index alone.
   model::GenerationOptions generationOptions(double temperature, int maxNewTokens,
-                                             std::span<const PolicyState> states) const;
+                                             std::span<const PolicyState> states,
+                                             int rowsPerState) const;
   // A rollout's continuation cut into steps at the delimiter (at most `maxSteps`), each with the
   // tokens and log-likelihood of the text it covers.
   std::vector<ProposedStep> splitIntoSteps(const model::Generation& generated, int maxSteps) const;
