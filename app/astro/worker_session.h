@@ -11,6 +11,7 @@
 #include <string>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/run_ranks.h"
 #include "core/base/error.h"
 #include "core/model/runtime.h"
 #include "core/pipeline/console_output.h"
@@ -24,6 +25,7 @@ struct WorkerSessionOptions {
   std::string format = "auto";  // auto: text on a terminal, JSON lines otherwise
   int threads = -1;             // -1: the config's [run] threads
   bool noProgress = false;
+  int nproc = 1;  // data-parallel ranks on this machine (run_ranks.h)
 };
 
 // --format json|text|auto: auto is text on a terminal, JSON lines otherwise.
@@ -42,18 +44,33 @@ inline void addWorkerSessionOptions(CLI::App& command, WorkerSessionOptions& opt
   command.add_option("--threads", options.threads, "Torch threads (default: the config's)")
       ->check(CLI::Range(0, 4096));
   command.add_flag("--no-progress", options.noProgress, "No progress bar on stderr");
+  command
+      .add_option("--nproc", options.nproc,
+                  "Data-parallel ranks on this machine: the training stages (pretrain-base, sft,\n"
+                  "rl) split their batches over N processes (cores / N threads each); under srun or\n"
+                  "torchrun run `astro resume ID` on every rank instead")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
 }
 
 // Prints "run <ID>", runs the worker with stop signals installed, and throws astro::Error (exit
 // status 1) unless the run finished.
 inline void runWorkerSession(store::Workspace& workspace, std::int64_t runId, int configThreads,
                              const WorkerSessionOptions& options) {
+  if (options.nproc > 1) {
+    ::fflush(stdout);
+    launchRunRanks(workspace, runId, options.nproc, options.format);
+    return;
+  }
+  if (followRankZero(workspace, runId)) return;
   pipeline::ConsoleOutput console(
       stdout, stderr, consoleFormat(options.format),
       !options.noProgress && ::isatty(STDERR_FILENO));
   console.printLine("run " + std::to_string(runId));
   const std::atomic<bool>& stop = pipeline::installStopSignalHandlers();
   int threads = options.threads >= 0 ? options.threads : configThreads;
+  // A launcher that split the cores among the ranks (--nproc) set ASTRO_THREADS: keep its share.
+  if (std::getenv("ASTRO_THREADS") != nullptr && std::getenv("WORLD_SIZE") != nullptr) threads = 0;
   // The trainers call initTorchRuntime() again, which reads ASTRO_THREADS: export the choice so
   // it holds for every stage.
   if (threads > 0) ::setenv("ASTRO_THREADS", std::to_string(threads).c_str(), 1);

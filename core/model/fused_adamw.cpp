@@ -70,20 +70,14 @@ __attribute__((target("avx2,fma"))) void updateRangeAvx2(const Update& u, float*
 }
 #endif
 
-void fusedUpdate(const Update& u, bool decay, torch::Tensor& param, const torch::Tensor& grad,
-                 torch::Tensor& expAvg, torch::Tensor& expAvgSq) {
-  float* p = param.data_ptr<float>();
-  const float* g = grad.data_ptr<float>();
-  float* m = expAvg.data_ptr<float>();
-  float* v = expAvgSq.data_ptr<float>();
+void updateFloats(const Update& u, bool decay, float* p, const float* g, float* m, float* v,
+                  int64_t count) {
 #if defined(__x86_64__)
   static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #else
   static const bool avx2 = false;
 #endif
-  // Written through raw pointers: bump the version counters as the in-place ops would.
-  for (auto* tensor : {&param, &expAvg, &expAvgSq}) tensor->unsafeGetTensorImpl()->bump_version();
-  at::parallel_for(0, param.numel(), 1 << 16, [&](int64_t begin, int64_t end) {
+  at::parallel_for(0, count, 1 << 16, [&](int64_t begin, int64_t end) {
 #if defined(__x86_64__)
     if (avx2) {
       decay ? updateRangeAvx2<true>(u, p, g, m, v, begin, end)
@@ -96,12 +90,41 @@ void fusedUpdate(const Update& u, bool decay, torch::Tensor& param, const torch:
   });
 }
 
+Update makeUpdate(double lr, double beta1, double beta2, double eps, double weightDecay,
+                  int64_t step) {
+  double correction1 = 1 - std::pow(beta1, double(step));
+  double correction2 = 1 - std::pow(beta2, double(step));
+  return Update{.decay = float(1 - lr * weightDecay),
+                .beta1 = float(beta1),
+                .beta2 = float(beta2),
+                .gradientWeight = float(1 - beta1),
+                .squareWeight = float(1 - beta2),
+                .inverseCorrection2 = float(1 / std::sqrt(correction2)),
+                .eps = float(eps),
+                .stepSize = float(lr / correction1)};
+}
+
+void fusedUpdate(const Update& u, bool decay, torch::Tensor& param, const torch::Tensor& grad,
+                 torch::Tensor& expAvg, torch::Tensor& expAvgSq) {
+  // Written through raw pointers: bump the version counters as the in-place ops would.
+  for (auto* tensor : {&param, &expAvg, &expAvgSq}) tensor->unsafeGetTensorImpl()->bump_version();
+  updateFloats(u, decay, param.data_ptr<float>(), grad.data_ptr<float>(),
+               expAvg.data_ptr<float>(), expAvgSq.data_ptr<float>(), param.numel());
+}
+
 bool fusable(const torch::Tensor& tensor) {
   return tensor.device().is_cpu() && tensor.scalar_type() == torch::kFloat32 &&
          tensor.is_contiguous();
 }
 
 }  // namespace
+
+void adamwUpdateFloat(const AdamWElementStep& step, float* param, const float* grad,
+                      float* expAvg, float* expAvgSq, int64_t count) {
+  Update update = makeUpdate(step.learningRate, step.beta1, step.beta2, step.eps,
+                             step.weightDecay, step.step);
+  updateFloats(update, step.weightDecay != 0, param, grad, expAvg, expAvgSq, count);
+}
 
 torch::Tensor FusedAdamW::step(LossClosure closure) {
   torch::NoGradGuard noGrad;
@@ -136,14 +159,8 @@ torch::Tensor FusedAdamW::step(LossClosure closure) {
       auto& expAvgSq = state.exp_avg_sq();
       if (!options.amsgrad() && fusable(param) && fusable(grad) && fusable(expAvg) &&
           fusable(expAvgSq)) {
-        Update update{.decay = float(1 - options.lr() * options.weight_decay()),
-                      .beta1 = float(beta1),
-                      .beta2 = float(beta2),
-                      .gradientWeight = float(1 - beta1),
-                      .squareWeight = float(1 - beta2),
-                      .inverseCorrection2 = float(1 / std::sqrt(correction2)),
-                      .eps = float(options.eps()),
-                      .stepSize = float(options.lr() / correction1)};
+        Update update = makeUpdate(options.lr(), beta1, beta2, options.eps(),
+                                   options.weight_decay(), state.step());
         fusedUpdate(update, options.weight_decay() != 0, param, grad, expAvg, expAvgSq);
         continue;
       }

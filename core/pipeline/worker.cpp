@@ -12,6 +12,9 @@
 #include "core/pipeline/stage_context.h"
 #include "core/pipeline/stage_inputs.h"
 #include "core/pipeline/stages/stages.h"
+#include "core/pipeline/stages/trainer_folder.h"
+#include "core/dist/job.h"
+#include "core/pipeline/rank_failures.h"
 #include "core/pipeline/worker_lock.h"
 
 namespace astro::pipeline {
@@ -25,23 +28,11 @@ const fs::path& StageContext::input(const std::string& name) const {
   return found->second;
 }
 
-namespace {
-
-void runStage(const StageConfig& config, StageContext& context) {
-  std::visit(
-      [&](const auto& parameters) {
-        using T = std::decay_t<decltype(parameters)>;
-        if constexpr (std::is_same_v<T, PretrainBaseStage>)
-          runPretrainBaseStage(parameters, context);
-        if constexpr (std::is_same_v<T, SearchStage>) runSearchStage(parameters, context);
-        if constexpr (std::is_same_v<T, LinearizeStage>) runLinearizeStage(parameters, context);
-        if constexpr (std::is_same_v<T, SftStage>) runSftStage(parameters, context);
-        if constexpr (std::is_same_v<T, RlStage>) runRlStage(parameters, context);
-        if constexpr (std::is_same_v<T, EvaluateStage>) runEvaluateStage(parameters, context);
-        if constexpr (std::is_same_v<T, AnalyzeStage>) runAnalyzeStage(parameters, context);
-      },
-      config.parameters);
+void StageContext::setCheckpoint(const fs::path& checkpoint) {
+  if (rankZero) workspace.stages().setCheckpoint(stage.id, checkpointText(checkpoint, workspace.folder()));
 }
+
+namespace {
 
 void checkStagesMatch(const PipelineConfig& config, const std::vector<store::Stage>& stages,
                       std::int64_t runId) {
@@ -67,6 +58,31 @@ WorkerResult stopped(store::Workspace& workspace, RunEvents& events, const RunLa
   return {cancelled ? WorkerOutcome::kCancelled : WorkerOutcome::kInterrupted, next};
 }
 
+// Rank 0's side of a data-parallel run: tells the other ranks (runFollower) which stage to join,
+// and that the run is over. Without other ranks it does nothing.
+class Followers {
+ public:
+  Followers(const std::string& device, const RunLayout& layout)
+      : device_(device), ranks_(dist::joinJob(device)) {
+    if (ranks_.distributed()) clearRankFailures(layout);
+  }
+  int worldSize() const { return ranks_.worldSize; }
+  void joinStage(std::size_t index, StageKind kind) {
+    if (ranks_.distributed() && runsOnEveryRank(kind)) {
+      dist::broadcastFromRankZero(device_, std::to_string(index));
+    }
+  }
+  // Only after a clean end: when a collective failed, the others are gone or waiting in another
+  // collective, and end when this process exits.
+  void release() {
+    if (ranks_.distributed()) dist::broadcastFromRankZero(device_, "end");
+  }
+
+ private:
+  std::string device_;
+  dist::JobRanks ranks_;
+};
+
 }  // namespace
 
 WorkerResult runWorker(store::Workspace& workspace, std::int64_t runId,
@@ -84,10 +100,12 @@ WorkerResult runWorker(store::Workspace& workspace, std::int64_t runId,
   WorkerLock lock = WorkerLock::acquire(layout.lockFile(), "run " + std::to_string(runId));
 
   store::Run run = workspace.runs().get(runId);
+  PipelineConfig config = storedRunConfig(workspace, runId);
+  Followers followers(config.device, layout);
   if (run.status == RunStatus::kFinished) {
+    followers.release();
     return {WorkerOutcome::kFinished, "run " + std::to_string(runId) + " already finished"};
   }
-  PipelineConfig config = storedRunConfig(workspace, runId);
   std::vector<store::Stage> stages = workspace.stages().list(runId);
   checkStagesMatch(config, stages, runId);
   std::vector<store::Stage> unfinished;
@@ -110,7 +128,8 @@ WorkerResult runWorker(store::Workspace& workspace, std::int64_t runId,
               {"name", run.name},
               {"pid", static_cast<std::int64_t>(::getpid())},
               {"stages", stages.size()},
-              {"stages_left", unfinished.size()}});
+              {"stages_left", unfinished.size()},
+              {"ranks", followers.worldSize()}});
 
   for (std::size_t i = 0; i < stages.size(); ++i) {
     const store::Stage& stage = stages[i];
@@ -133,22 +152,66 @@ WorkerResult runWorker(store::Workspace& workspace, std::int64_t runId,
       recordStageInputs(workspace, stage, context.inputs);
       events.stageStarted(stage, static_cast<int>(stages.size()),
                           stage.status != store::StageStatus::kPending);
+      followers.joinStage(i, stageConfig.kind);
       runStage(stageConfig, context);
     } catch (const StopRequested&) {
       return stopped(workspace, events, layout);
     } catch (const std::exception& error) {
       if (stop.load()) return stopped(workspace, events, layout);  // a stage cut short mid-call
+      std::string message = error.what();
+      if (followers.worldSize() > 1) {
+        if (std::string others = rankFailures(layout); !others.empty()) message += " (" + others + ")";
+      }
       workspace.stages().markFinished(stage.id, store::StageStatus::kFailed);
       workspace.runs().updateStatus(runId, RunStatus::kFailed);
-      events.error(error.what(), stage.kind);
-      return {WorkerOutcome::kFailed, stage.kind + ": " + error.what()};
+      events.error(message, stage.kind);
+      return {WorkerOutcome::kFailed, stage.kind + ": " + message};
     }
     events.stageFinished(
         stage, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
   workspace.runs().updateStatus(runId, RunStatus::kFinished);
   events.log("run finished", {{"status", "finished"}});
+  followers.release();
   return {WorkerOutcome::kFinished, {}};
+}
+
+void runFollower(store::Workspace& workspace, std::int64_t runId) {
+  static const std::atomic<bool> kRankZeroDecides{false};  // stops reach rank 0's trainers
+  RunLayout layout(workspace.folder(), runId);
+  PipelineConfig config = storedRunConfig(workspace, runId);
+  dist::JobRanks ranks = dist::joinJob(config.device);
+  std::vector<store::Stage> stages = workspace.stages().list(runId);
+  checkStagesMatch(config, stages, runId);
+  RunEvents events(workspace, runId);  // never written to: rankZero is false below
+  try {
+    for (;;) {
+      std::string command = dist::broadcastFromRankZero(config.device, {});
+      if (command == "end") return;
+      std::size_t index = std::stoul(command);
+      if (index >= stages.size()) throw Error("rank 0 named stage " + command + " of " + std::to_string(stages.size()));
+      const StageConfig& stageConfig = config.stages[index];
+      StageContext context{.workspace = workspace,
+                           .stage = stages[index],
+                           .folder = layout.stageFolder(stages[index].position, stageConfig.kind),
+                           .inputs = {},
+                           .events = events,
+                           .stop = kRankZeroDecides,
+                           .device = config.device,
+                           .rankZero = false};
+      for (const auto& [name, input] : stageInputs(stageConfig)) {
+        context.inputs[name] = layout.resolve(input, config);
+      }
+      try {
+        runStage(stageConfig, context);
+      } catch (const StopRequested&) {
+        // Rank 0 asked the trainer to stop; it ends the run, and this process with it.
+      }
+    }
+  } catch (const std::exception& error) {
+    recordRankFailure(layout, ranks.rank, error.what());
+    throw;
+  }
 }
 
 }  // namespace astro::pipeline

@@ -44,4 +44,10 @@ struct WorkerResult {
 WorkerResult runWorker(store::Workspace& workspace, std::int64_t runId,
                        const WorkerOptions& options = {});
 
+// In a data-parallel run (`astro run --nproc N`, srun), rank 0 runs runWorker and every other
+// rank runs this: it joins the stages rank 0 names (those runsOnEveryRank says all ranks share)
+// with a context that reports nothing, until rank 0 says the run is over. A failure here is
+// written to runs/<id>/rank-<r>.error (rank 0 adds it to the stage's error event) and thrown.
+void runFollower(store::Workspace& workspace, std::int64_t runId);
+
 }  // namespace astro::pipeline

@@ -145,8 +145,14 @@ void validate(const SlurmSettings& settings, const SlurmJobRequest& job) {
 // is near (or a scancel of itself when the run was cancelled), and the worker's exit status.
 std::string scriptBody(const SlurmJobRequest& job) {
   std::string run = std::to_string(job.runId);
-  std::string worker = shellCommandLine({job.astro, "resume", run, "--workspace", job.workspace,
-                                         "--format", "json", "--no-progress"});
+  std::vector<std::string> argv{job.astro, "resume", run, "--workspace", job.workspace,
+                                "--format", "json", "--no-progress"};
+  if (job.ranks > 1) {
+    // One rank per GPU of the node (docs/distributed.md); the launcher passes SIGHUP on.
+    argv.push_back("--nproc");
+    argv.push_back(std::to_string(job.ranks));
+  }
+  std::string worker = shellCommandLine(argv);
   std::string cancelFile =
       shellQuote(pipeline::RunLayout(job.workspace, job.runId).cancelFile().string());
   return R"(
@@ -205,7 +211,9 @@ std::string slurmBatchScript(const SlurmSettings& settings, const SlurmJobReques
   validate(settings, job);
   std::string script = "#!/bin/bash\n";
   for (const std::string& line : sbatchLines(settings, job)) script += line + "\n";
-  return script + scriptBody(job);
+  SlurmJobRequest withRanks = job;
+  if (settings.nodes == 1 && settings.gpusPerNode > 1) withRanks.ranks = settings.gpusPerNode;
+  return script + scriptBody(withRanks);
 }
 
 }  // namespace astro::remote

@@ -21,6 +21,9 @@ struct SlurmJobRequest {
   std::string outputFile;   // Slurm's stdout/stderr file (may hold %j)
   int signalSeconds = 120;  // SIGUSR1 this long before the time limit: checkpoint and requeue
                             // (0: none; sbatch(1): it may come up to 60 s earlier)
+  // Data-parallel ranks on the node (`astro resume --nproc`); slurmBatchScript sets it to the
+  // profile's GPUs per node on a one-node job with several GPUs.
+  int ranks = 1;
 };
 
 // The whole script, every value quoted for bash; throws UsageError on a value it cannot carry.

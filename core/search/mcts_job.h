@@ -33,6 +33,10 @@ struct SearchJob {
   std::string device = "cpu";
   int limit = 0;        // first N problems only; 0: all
   int passSamples = 4;  // single samples per searched problem for pass@1; 0: none
+  // Split the problems across the ranks of this process's data-parallel job (RANK/WORLD_SIZE or
+  // SLURM_*; core/search/sharded_search.h): every rank runs the job, rank 0 alone opens and writes
+  // the store, and it ends up as a one-process job's would. No effect in a job of one process.
+  bool shardAcrossRanks = false;
   MctsOptions mcts;
 };
 
@@ -58,6 +62,9 @@ struct SearchJobSummary {
 // Runs the job; `onProgress` sees the search's counters after every round, `stop` is checked
 // between rounds (trees finished so far are already stored). With job.runId set it opens
 // job.workspace for writing: a process that already holds that workspace passes it instead.
+// With job.shardAcrossRanks in a job of several ranks, ranks > 0 call the first overload and never
+// open job.out or job.workspace; onProgress runs on rank 0 only, `stop` is read on rank 0 between
+// chunks of treesPerBatch * worldSize problems, and the tree counts of the summary are rank 0's.
 SearchJobSummary runSearchJob(const SearchJob& job,
                               const std::function<void(const MctsStats&)>& onProgress = {},
                               const std::atomic<bool>* stop = nullptr);

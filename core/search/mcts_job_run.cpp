@@ -1,18 +1,20 @@
 // runSearchJob (mcts_job.h): loads the dataset, tokenizer and model, picks the verifier, runs the
 // resumable batched search into the tree store (a JSONL file or a run), then estimates the
-// policy's pass@1.
+// policy's pass@1; in a sharded job each rank does both for its share (sharded_search.h).
 #include <memory>
 #include <optional>
 #include <tuple>
 #include <utility>
 
 #include "core/base/error.h"
+#include "core/dist/dist_environment.h"
 #include "core/math/dataset_loader.h"
 #include "core/math/math_verifier.h"
 #include "core/model/language_model.h"
 #include "core/search/countdown_step_validator.h"
 #include "core/search/mcts_job.h"
 #include "core/search/policy_language_model.h"
+#include "core/search/sharded_search.h"
 #include "core/search/tree_json.h"
 #include "core/search/tree_store_jsonl.h"
 #include "core/search/tree_store_run.h"
@@ -35,9 +37,13 @@ std::unique_ptr<math::Verifier> makeVerifier(const std::string& name,
   throw UsageError("verifier: '" + name + "' is not one of auto, math, countdown");
 }
 
-// Loads what the search needs and runs it into `store`; `countStored` reports (trees, solved)
-// held by the store afterwards.
-SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore& store,
+bool sharded(const SearchJob& job) {
+  return job.shardAcrossRanks && dist::distEnvironmentFromProcess().distributed();
+}
+
+// Loads what the search needs and runs it into `store` (nullptr on ranks > 0 of a sharded job);
+// `countStored` reports (trees, solved) held by the store afterwards (rank 0 only).
+SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore* store,
                          const std::function<std::pair<int, int>()>& countStored,
                          const std::function<void(const MctsStats&)>& onProgress,
                          const std::atomic<bool>* stop) {
@@ -67,12 +73,22 @@ SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore& store,
   callbacks.onTreeFinished = [&](std::size_t index, const SearchTree&) {
     searched.push_back(problems[index]);
   };
-  summary.search = searchIntoStore(problems, policy, *verifier, job.mcts, store, callbacks);
-  std::tie(summary.treesStored, summary.treesSolved) = countStored();
+  if (!sharded(job)) {
+    summary.search = searchIntoStore(problems, policy, *verifier, job.mcts, *store, callbacks);
+  } else {
+    summary.search = searchIntoStoreAcrossRanks(problems, policy, *verifier, job.mcts, store,
+                                                callbacks, job.device);
+  }
+  if (store != nullptr) std::tie(summary.treesStored, summary.treesSolved) = countStored();
   if (!summary.search.stopped) {
+    // Each rank samples the problems it searched (seeds from the search seed and sample index).
     summary.passSamples = static_cast<int>(searched.size()) * job.passSamples;
     summary.passCorrect =
         countCorrectSingleSamples(searched, policy, *verifier, job.passSamples, job.mcts);
+    if (sharded(job)) {
+      summary.passSamples = static_cast<int>(sumAcrossRanks(summary.passSamples, job.device));
+      summary.passCorrect = static_cast<int>(sumAcrossRanks(summary.passCorrect, job.device));
+    }
   }
   return summary;
 }
@@ -82,6 +98,9 @@ SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore& store,
 SearchJobSummary runSearchJob(const SearchJob& job,
                               const std::function<void(const MctsStats&)>& onProgress,
                               const std::atomic<bool>* stop) {
+  if (sharded(job) && !dist::distEnvironmentFromProcess().isRankZero()) {
+    return runInto(job, nullptr, {}, onProgress, stop);  // rank 0 stores what this rank finds
+  }
   if (job.runId > 0) {
     if (job.workspace.empty()) throw UsageError("search: a run needs its workspace folder");
     store::Workspace workspace = store::Workspace::open(job.workspace);
@@ -99,12 +118,15 @@ SearchJobSummary runSearchJob(const SearchJob& job,
     });
     return counts;
   };
-  return runInto(job, *store, countStored, onProgress, stop);
+  return runInto(job, &*store, countStored, onProgress, stop);
 }
 
 SearchJobSummary runSearchJob(const SearchJob& job, store::Workspace& workspace,
                               const std::function<void(const MctsStats&)>& onProgress,
                               const std::atomic<bool>* stop) {
+  if (sharded(job) && !dist::distEnvironmentFromProcess().isRankZero()) {
+    return runInto(job, nullptr, {}, onProgress, stop);
+  }
   RunTreeStore store(workspace, job.runId, job.stage);
   auto countStored = [&] {
     std::pair<int, int> counts;
@@ -114,7 +136,7 @@ SearchJobSummary runSearchJob(const SearchJob& job, store::Workspace& workspace,
     }
     return counts;
   };
-  return runInto(job, store, countStored, onProgress, stop);
+  return runInto(job, &store, countStored, onProgress, stop);
 }
 
 }  // namespace astro::search

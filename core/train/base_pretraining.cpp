@@ -6,6 +6,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/dist/job.h"
 #include "core/model/language_model.h"
 #include "core/model/model_config.h"
 #include "core/tokenizer/tokenizer.h"
@@ -96,23 +97,31 @@ BasePretrainingResult pretrainWorldBase(const BasePretrainingOptions& options,
   auto log = [&](const std::string& message) {
     if (callbacks.log) callbacks.log(message);
   };
-  fs::create_directories(options.outputDir);
+  // In a data-parallel job rank 0 writes the data and the initial model, the others wait for it.
+  const dist::JobRanks ranks = dist::joinJob("cpu");
   // Test first: the train split takes ~90% of the puzzles these knobs admit, and the rest of
   // the stream would be a held-out split of mostly repeated-number puzzles (59% vs 24%).
   auto dataset = world::generateDataset(options.seed, options.trainProblems, options.testProblems,
                                         options.generator, world::SplitOrder::kTestFirst);
-  world::writeDataset(options.outputDir / "data", dataset, options.seed, options.generator,
-                      world::SplitOrder::kTestFirst);
-  writeDirectCorpus(options.outputDir / "direct_sft.jsonl", dataset.train, corpusPasses(options),
-                    options.seed);
-  initialiseWorldModel(options.outputDir / "init", options.modelConfig, options.seed);
+  if (ranks.rankZero()) {
+    fs::create_directories(options.outputDir);
+    world::writeDataset(options.outputDir / "data", dataset, options.seed, options.generator,
+                        world::SplitOrder::kTestFirst);
+    writeDirectCorpus(options.outputDir / "direct_sft.jsonl", dataset.train,
+                      corpusPasses(options), options.seed);
+    initialiseWorldModel(options.outputDir / "init", options.modelConfig, options.seed);
+  }
+  dist::barrier("cpu");
   log("generated " + std::to_string(dataset.train.size()) + " train / " +
       std::to_string(dataset.test.size()) + " test puzzles; model '" + options.modelConfig + "'");
 
   BasePretrainingResult result;
   fs::path trained = options.outputDir / "training" / "final";
   auto trainStart = std::chrono::steady_clock::now();
-  if (!fs::exists(trained / "model.safetensors")) {
+  // Rank 0's view decides (a follower may look before rank 0 has published final/).
+  bool needsTraining =
+      dist::broadcastFromRankZero("cpu", fs::exists(trained / "model.safetensors") ? "0" : "1") == "1";
+  if (needsTraining) {
     SftOptions sft = directSftOptions(options);
     auto trainedRun =
         runSft(sft, {.onStep = callbacks.onStep, .shouldStop = callbacks.shouldStop});
@@ -124,10 +133,11 @@ BasePretrainingResult pretrainWorldBase(const BasePretrainingOptions& options,
   }
   result.trainSeconds = secondsSince(trainStart);
   result.model = options.outputDir / "model";
-  if (!fs::exists(result.model / "model.safetensors")) {
+  if (ranks.rankZero() && !fs::exists(result.model / "model.safetensors")) {
     fs::copy(trained, result.model,
              fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   }
+  dist::barrier("cpu");
 
   auto evaluationStart = std::chrono::steady_clock::now();
   auto policy = model::LanguageModel::load(result.model);

@@ -1,10 +1,16 @@
+// evaluatePolicy (evaluation.h): k sampled rows and one greedy row per problem, each sampled
+// from its own seed; in a sharded job each rank generates its problems' rows and the completions
+// are all-gathered in row order; then every row is graded and summarised.
 #include "core/train/evaluation.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/trace_stats.h"
 #include "core/base/error.h"
+#include "core/dist/detail/job_communicator.h"
+#include "core/model/detail/language_model_impl.h"
 #include "core/model/language_model.h"
 #include "core/search/phrase_set.h"
 #include "core/tokenizer/chat_format.h"
@@ -21,24 +27,127 @@ std::vector<std::int32_t> problemPrompt(const math::Problem& problem,
 
 namespace {
 
-// Generates one completion per (problem, sample) job in chunks, so progress can be reported.
-std::vector<model::Generation> generateJobs(const model::LanguageModel& model,
-                                            const std::vector<std::vector<std::int32_t>>& prompts,
-                                            model::GenerationOptions generation, int chunk,
-                                            EvaluationProgress& progress,
-                                            const std::function<void(const EvaluationProgress&)>& report) {
+// One completion to generate: sample `sample` of problem `problem` (-1: the greedy answer).
+struct Row {
+  std::size_t problem = 0;
+  int sample = 0;
+};
+
+// Generates `prompts` in chunks of `chunk`, so progress can be reported; row i samples from
+// seeds[i] whatever chunk it falls in.
+std::vector<model::Generation> generateChunked(
+    const model::LanguageModel& model, const std::vector<std::vector<std::int32_t>>& prompts,
+    const std::vector<std::uint64_t>& seeds, model::GenerationOptions generation, int chunk,
+    EvaluationProgress& progress, const std::function<void(const EvaluationProgress&)>& report) {
   std::vector<model::Generation> results;
   for (std::size_t first = 0; first < prompts.size(); first += std::size_t(chunk)) {
     std::size_t last = std::min(prompts.size(), first + std::size_t(chunk));
     std::vector<std::vector<std::int32_t>> batch(prompts.begin() + std::ptrdiff_t(first),
                                                  prompts.begin() + std::ptrdiff_t(last));
-    generation.seed += 1;  // each chunk its own stream, reproducible for a seed
+    generation.rowSeeds.assign(seeds.begin() + std::ptrdiff_t(first),
+                               seeds.begin() + std::ptrdiff_t(last));
     auto generated = model.generate(batch, generation);
     for (auto& g : generated) results.push_back(std::move(g));
     progress.done += std::int64_t(last - first);
     if (report) report(progress);
   }
   return results;
+}
+
+// One rank's completions as bytes: [count][row, finish reason, length, ids...] in int32.
+std::string encodeRows(const std::vector<std::size_t>& rows,
+                       const std::vector<model::Generation>& generated) {
+  std::vector<std::int32_t> words{std::int32_t(rows.size())};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    words.push_back(std::int32_t(rows[i]));
+    words.push_back(std::int32_t(generated[i].finishReason));
+    words.push_back(std::int32_t(generated[i].ids.size()));
+    words.insert(words.end(), generated[i].ids.begin(), generated[i].ids.end());
+  }
+  std::string bytes(words.size() * sizeof(std::int32_t), '\0');
+  std::memcpy(bytes.data(), words.data(), bytes.size());
+  return bytes;
+}
+
+void decodeRows(const std::string& bytes, int rank, std::vector<model::Generation>& into) {
+  std::vector<std::int32_t> words(bytes.size() / sizeof(std::int32_t));
+  std::memcpy(words.data(), bytes.data(), words.size() * sizeof(std::int32_t));
+  auto fail = [&](const std::string& what) {
+    throw Error("evaluation: rank " + std::to_string(rank) + " sent " + what);
+  };
+  std::size_t at = 0;
+  auto next = [&] {
+    if (at >= words.size()) fail("a truncated block of completions");
+    return words[at++];
+  };
+  const std::int32_t count = next();
+  for (std::int32_t i = 0; i < count; ++i) {
+    const auto row = std::size_t(next());
+    const std::int32_t reason = next();
+    const auto length = std::size_t(next());
+    if (row >= into.size() || at + length > words.size() || reason < 0 ||
+        reason > std::int32_t(model::FinishReason::kLength)) {
+      fail("a completion outside the evaluation's rows");
+    }
+    into[row].finishReason = model::FinishReason(reason);
+    into[row].ids.assign(words.begin() + std::ptrdiff_t(at),
+                         words.begin() + std::ptrdiff_t(at + length));
+    at += length;
+  }
+}
+
+// Every row's completion, in row order: this rank generates the rows of its problems (all of
+// them in a job of one), the rest come from the other ranks.
+std::vector<model::Generation> generateRows(
+    const model::LanguageModel& model, const tokenizer::Tokenizer& tokenizer,
+    const std::vector<math::Problem>& problems, const std::vector<Row>& rows,
+    const EvaluationOptions& options,
+    const std::function<void(const EvaluationProgress&)>& report) {
+  std::shared_ptr<dist::detail::Communicator> communicator =
+      options.shardAcrossRanks ? dist::detail::jobCommunicator(model.impl().device)
+                               : dist::detail::Communicator::single();
+  const auto rank = std::size_t(communicator->rank());
+  const auto world = std::size_t(communicator->worldSize());
+
+  std::vector<std::vector<std::int32_t>> problemPrompts(problems.size());
+  for (std::size_t p = rank; p < problems.size(); p += world) {
+    problemPrompts[p] = problemPrompt(problems[p], tokenizer);
+  }
+  // This rank's rows, sampled first and greedy second (two temperatures, two calls).
+  std::vector<std::size_t> mine[2];
+  std::vector<std::vector<std::int32_t>> prompts[2];
+  std::vector<std::uint64_t> seeds[2];
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    if (rows[r].problem % world != rank) continue;
+    const int greedy = rows[r].sample < 0 ? 1 : 0;
+    mine[greedy].push_back(r);
+    prompts[greedy].push_back(problemPrompts[rows[r].problem]);
+    seeds[greedy].push_back(model::rowSeed(model::rowSeed(options.seed, rows[r].problem),
+                                           std::uint64_t(rows[r].sample)));
+  }
+  model::GenerationOptions generation;
+  generation.maxNewTokens = options.maxNewTokens;
+  generation.temperature = options.temperature;
+  generation.topP = options.topP;
+  generation.seed = options.seed;
+  generation.stopIds = tokenizer.stopIds();
+  generation.maxBatchSize = options.batchSize;
+  const int chunk = std::max(1, options.batchSize);
+  EvaluationProgress counter{0, std::int64_t(mine[0].size() + mine[1].size())};
+  auto generated = generateChunked(model, prompts[0], seeds[0], generation, chunk, counter, report);
+  generation.temperature = 0;
+  auto greedy = generateChunked(model, prompts[1], seeds[1], generation, chunk, counter, report);
+  for (auto& g : greedy) generated.push_back(std::move(g));
+  mine[0].insert(mine[0].end(), mine[1].begin(), mine[1].end());
+
+  std::vector<model::Generation> all(rows.size());
+  if (world == 1) {
+    for (std::size_t i = 0; i < mine[0].size(); ++i) all[mine[0][i]] = std::move(generated[i]);
+    return all;
+  }
+  const auto blocks = communicator->allGatherBytes(encodeRows(mine[0], generated));
+  for (std::size_t from = 0; from < blocks.size(); ++from) decodeRows(blocks[from], int(from), all);
+  return all;
 }
 
 }  // namespace
@@ -58,50 +167,26 @@ EvaluationResult evaluatePolicy(const model::LanguageModel& model,
   EvaluationResult result;
   if (problems.empty()) return result;
 
-  model::GenerationOptions generation;
-  generation.maxNewTokens = options.maxNewTokens;
-  generation.temperature = options.temperature;
-  generation.topP = options.topP;
-  generation.seed = options.seed;
-  generation.stopIds = tokenizer.stopIds();
-  generation.maxBatchSize = options.batchSize;
-
-  std::vector<std::vector<std::int32_t>> prompts;
-  std::vector<std::pair<std::size_t, int>> jobs;  // (problem, sample index)
+  std::vector<Row> rows;  // every problem's samples in order, then the greedy answers
   for (std::size_t p = 0; p < problems.size(); ++p) {
-    auto prompt = problemPrompt(problems[p], tokenizer);
-    for (int s = 0; s < options.samplesPerProblem; ++s) {
-      prompts.push_back(prompt);
-      jobs.emplace_back(p, s);
-    }
+    for (int s = 0; s < options.samplesPerProblem; ++s) rows.push_back({p, s});
   }
-  std::size_t sampledJobs = jobs.size();
-  EvaluationProgress counter{0, std::int64_t(jobs.size() + (options.greedy ? problems.size() : 0))};
-  int chunk = std::max(1, options.batchSize);
-  auto sampled = generateJobs(model, prompts, generation, chunk, counter, progress);
-  std::vector<model::Generation> greedy;
+  const std::size_t sampledRows = rows.size();
   if (options.greedy) {
-    std::vector<std::vector<std::int32_t>> greedyPrompts;
-    for (std::size_t p = 0; p < problems.size(); ++p) {
-      greedyPrompts.push_back(prompts[p * std::size_t(options.samplesPerProblem)]);
-      jobs.emplace_back(p, -1);
-    }
-    auto greedyGeneration = generation;
-    greedyGeneration.temperature = 0;
-    greedy = generateJobs(model, greedyPrompts, greedyGeneration, chunk, counter,
-                          progress);
+    for (std::size_t p = 0; p < problems.size(); ++p) rows.push_back({p, -1});
   }
+  const auto generations = generateRows(model, tokenizer, problems, rows, options, progress);
 
   std::shared_ptr<const analysis::TraceDetector> detector = options.traceDetector;
   if (!detector) detector = std::make_shared<analysis::ExactDetector>(search::defaultPhraseSet());
   std::vector<int> correctPerProblem(problems.size(), 0);
   int greedyCorrect = 0;
   double tokenSum = 0, backtrackSum = 0, restartSum = 0;
-  for (std::size_t j = 0; j < jobs.size(); ++j) {
-    const auto& generated = j < sampledJobs ? sampled[j] : greedy[j - sampledJobs];
+  for (std::size_t j = 0; j < rows.size(); ++j) {
+    const model::Generation& generated = generations[j];
     EvaluationSample sample;
-    sample.problemIndex = jobs[j].first;
-    sample.sampleIndex = jobs[j].second;
+    sample.problemIndex = rows[j].problem;
+    sample.sampleIndex = rows[j].sample;
     sample.completion = tokenizer.decode(generated.ids, true);
     sample.tokens = int(generated.ids.size());
     sample.finishReason = model::finishReasonName(generated.finishReason);
@@ -127,9 +212,9 @@ EvaluationResult evaluatePolicy(const model::LanguageModel& model,
   double n = double(problems.size());
   for (int c : correctPerProblem) result.passAt1 += double(c) / options.samplesPerProblem / n;
   result.greedyAccuracy = options.greedy ? greedyCorrect / n : 0.0;
-  result.meanCompletionTokens = tokenSum / double(sampledJobs);
-  result.meanBacktracks = backtrackSum / double(sampledJobs);
-  result.meanRestarts = restartSum / double(sampledJobs);
+  result.meanCompletionTokens = tokenSum / double(sampledRows);
+  result.meanBacktracks = backtrackSum / double(sampledRows);
+  result.meanRestarts = restartSum / double(sampledRows);
   for (int k : options.reportPassAtK) {
     double sum = 0;
     for (int c : correctPerProblem) sum += passAtK(options.samplesPerProblem, c, k);

@@ -1,6 +1,8 @@
 // Evaluation of a policy on a problem set: k sampled answers per problem (pass@1 averaged over
 // them, pass@k), plus a greedy answer, every sample graded by the domain's verifier and kept with
-// its trace statistics (steps, backtracks, restarts, reflections, tokens).
+// its trace statistics (steps, backtracks, restarts, reflections, tokens). Every row samples from
+// its own seed (the run's seed, its problem's index, its sample index), so the result does not
+// depend on batching, nor on how many ranks share the problems.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +38,11 @@ struct EvaluationOptions {
   // Finds the steps, backtracks and restarts of each sample; null: the exact detector with the
   // built-in phrase set (traces rendered by this project, as GRPO counts them).
   std::shared_ptr<const analysis::TraceDetector> traceDetector;
+  // Split the problems across the ranks of this process's data-parallel job (core/dist; RANK/
+  // WORLD_SIZE or SLURM_*): rank r generates the problems with index i % worldSize == r, the
+  // completions are all-gathered in problem order, and every rank returns the result one process
+  // would. Every rank must call evaluatePolicy. No effect in a job of one process.
+  bool shardAcrossRanks = false;
 };
 
 struct EvaluationSample {
@@ -65,7 +72,7 @@ struct EvaluationResult {
 };
 
 struct EvaluationProgress {
-  std::int64_t done = 0;   // completions generated so far
+  std::int64_t done = 0;   // completions generated so far (by this rank, when sharded)
   std::int64_t total = 0;
 };
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/train/lr_schedule.h"
+#include "core/train/precision_policy.h"
 
 namespace astro::train {
 
@@ -30,6 +31,7 @@ struct GrpoOptions {
   DecayKind decay = DecayKind::Constant;
   double beta1 = 0.9;
   double beta2 = 0.95;
+  double epsilon = 1e-8;
   double weightDecay = 0.0;
   double gradientClip = 1.0;
 
@@ -45,6 +47,10 @@ struct GrpoOptions {
   int checkpointEvery = 10;
   int keepCheckpoints = 2;
   std::string device = "cpu";
+  Precision precision = Precision::Auto;  // precision_policy.h: bf16 + fp32 master on CUDA
+  // Data parallel: each rank samples a share of the rollouts and trains on a share of the
+  // micro-batches; with this set the optimizer state is split too (ZeRO stage 1).
+  bool shardOptimizerState = false;
 };
 
 }  // namespace astro::train

@@ -3,20 +3,18 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <numeric>
-#include <random>
+#include <optional>
 
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/trace_stats.h"
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/base/sha256.h"
-#include "core/model/detail/fused_adamw.h"
 #include "core/model/detail/language_model_impl.h"
-#include "core/model/runtime.h"
 #include "core/search/phrase_set.h"
 #include "core/tokenizer/tokenizer.h"
-#include "core/train/detail/checkpoint_state.h"
+#include "core/train/detail/grpo_rollouts.h"
+#include "core/train/detail/trainer_loop.h"
 #include "core/train/detail/grpo_loss.h"
 #include "core/train/detail/sequence_logprobs.h"
 #include "core/train/detail/token_loss.h"
@@ -45,21 +43,8 @@ nlohmann::json runFingerprint(const GrpoOptions& o, const std::vector<math::Prob
           {"clip", {o.clipLow, o.clipHigh}}, {"kl", o.klCoefficient},
           {"divide_by_std", o.divideByStd}, {"aggregation", int(o.aggregation)},
           {"epochs", o.optimizationEpochs}, {"micro_batch", o.microBatchSize},
-          {"grad_clip", o.gradientClip}, {"seed", o.seed}};
-}
-
-// Prompts of step `step`: consecutive slices of per-epoch seeded shuffles of the prompt set.
-std::vector<std::size_t> stepPrompts(std::size_t count, const GrpoOptions& options, int step) {
-  std::vector<std::size_t> chosen;
-  for (int i = 0; i < options.promptsPerStep; ++i) {
-    std::size_t flat = std::size_t(step) * std::size_t(options.promptsPerStep) + std::size_t(i);
-    std::size_t epoch = flat / count;
-    std::vector<std::size_t> order(count);
-    std::iota(order.begin(), order.end(), 0);
-    std::shuffle(order.begin(), order.end(), std::mt19937_64(options.seed * 7919ULL + epoch));
-    chosen.push_back(order[flat % count]);
-  }
-  return chosen;
+          {"grad_clip", o.gradientClip}, {"seed", o.seed},
+          {"betas", {o.beta1, o.beta2}}, {"epsilon", o.epsilon}, {"weight_decay", o.weightDecay}};
 }
 
 void writeRollouts(const fs::path& folder, int step, const std::vector<GrpoRollout>& rollouts) {
@@ -79,207 +64,211 @@ void writeRollouts(const fs::path& folder, int step, const std::vector<GrpoRollo
 
 }  // namespace
 
-GrpoResult runGrpo(const GrpoOptions& options, const std::vector<math::Problem>& prompts,
-                   const math::Verifier& verifier, const GrpoCallbacks& callbacks) {
+namespace {
+
+struct OptimisationTotals {
+  double gradNorm = 0, kl = 0, klToRollout = 0, clipFraction = 0;
+};
+
+// Old (and reference) log-probabilities of this rank's micro-batches, once, without grad.
+struct ScoredBatches {
+  std::vector<std::size_t> mine;  // indices into batches
+  std::vector<torch::Tensor> oldLogprobs, referenceLogprobs;
+  double entropySum = 0;  // over all ranks
+  double tokenTotal = 0;  // completion tokens of the whole step
+};
+
+ScoredBatches scoreBatches(detail::TrainerLoop& loop,
+                           const std::vector<detail::CompletionBatch>& batches,
+                           const std::optional<model::LanguageModel>& reference) {
+  ScoredBatches scored;
+  torch::NoGradGuard noGrad;
+  for (std::size_t b = 0; b < batches.size(); ++b) {
+    scored.tokenTotal += batches[b].mask.sum().item<double>();
+    if (int(b % std::size_t(loop.worldSize())) != loop.rank()) continue;
+    scored.mine.push_back(b);
+    auto old = detail::completionLogprobs(loop.module(), batches[b], true);
+    scored.oldLogprobs.push_back(old.logprobs);
+    scored.entropySum += old.entropy.sum().item<double>();
+    if (reference) {
+      scored.referenceLogprobs.push_back(
+          detail::completionLogprobs(reference->impl().module, batches[b], false).logprobs);
+    }
+  }
+  if (loop.worldSize() > 1) {
+    std::vector<torch::Tensor> sums{torch::tensor({scored.entropySum}, torch::kDouble)};
+    loop.communicator().allReduceSum(sums);
+    scored.entropySum = sums[0][0].item<double>();
+  }
+  return scored;
+}
+
+// The optimisation epochs over one batch of rollouts: one optimizer step per epoch.
+OptimisationTotals optimise(detail::TrainerLoop& loop, const GrpoOptions& options,
+                            const std::vector<detail::CompletionBatch>& batches,
+                            const ScoredBatches& scored, const std::vector<double>& advantages) {
+  detail::GrpoLossOptions lossOptions{.clipLow = options.clipLow, .clipHigh = options.clipHigh,
+                                      .klCoefficient = options.klCoefficient,
+                                      .aggregation = options.aggregation};
+  double normalizer = options.aggregation == LossAggregation::TokenMean
+                          ? std::max(1.0, scored.tokenTotal)
+                          : double(advantages.size());
+  auto advantageTensor = torch::tensor(std::vector<float>(advantages.begin(), advantages.end()));
+  const std::size_t micro = std::size_t(options.microBatchSize);
+  OptimisationTotals totals;
+  loop.module()->train();
+  for (int epoch = 0; epoch < options.optimizationEpochs; ++epoch) {
+    loop.zeroGrad();
+    double shares[3] = {0, 0, 0};  // kl, klToRollout, clipFraction
+    for (std::size_t i = 0; i < scored.mine.size(); ++i) {
+      const auto& batch = batches[scored.mine[i]];
+      auto current = detail::completionLogprobs(loop.module(), batch, false);
+      detail::GrpoLossInputs inputs{
+          .logprobs = current.logprobs,
+          .oldLogprobs = scored.oldLogprobs[i],
+          .referenceLogprobs = scored.referenceLogprobs.empty() ? torch::Tensor()
+                                                                : scored.referenceLogprobs[i],
+          .advantages = advantageTensor.narrow(0, int64_t(scored.mine[i] * micro),
+                                               batch.mask.size(0)).to(loop.device()),
+          .mask = batch.mask,
+          .normalizer = normalizer};
+      auto loss = detail::grpoLoss(inputs, lossOptions);
+      if (i + 1 == scored.mine.size()) loop.lastBackwardOfStep();
+      loss.loss.backward();
+      double share = batch.mask.sum().item<double>() / std::max(1.0, scored.tokenTotal);
+      shares[0] += loss.kl * share;
+      shares[1] += loss.klToRollout * share;
+      shares[2] += loss.clipFraction * share;
+    }
+    totals.gradNorm = loop.applyGradients();
+    if (loop.worldSize() > 1) {
+      std::vector<torch::Tensor> sums{torch::tensor({shares[0], shares[1], shares[2]}, torch::kDouble)};
+      loop.communicator().allReduceSum(sums);
+      for (int k = 0; k < 3; ++k) shares[k] = sums[0][k].item<double>();
+    }
+    totals.kl = shares[0];
+    totals.klToRollout = shares[1];
+    totals.clipFraction = shares[2];
+  }
+  return totals;
+}
+
+GrpoStepMetrics stepMetrics(const detail::StepRollouts& step, const OptimisationTotals& totals,
+                            const ScoredBatches& scored, const GrpoOptions& options) {
+  GrpoStepMetrics metrics;
+  double count = double(step.rollouts.size());
+  for (const auto& r : step.rollouts) {
+    metrics.rewardMean += r.reward / count;
+    metrics.responseLength += r.tokens / count;
+    metrics.backtracksPerResponse += r.backtracks / count;
+  }
+  metrics.zeroVarianceGroups = zeroVarianceGroupFraction(step.rewards, options.groupSize);
+  metrics.kl = totals.kl;
+  metrics.klToRollout = totals.klToRollout;
+  metrics.clipFraction = totals.clipFraction;
+  metrics.entropy = scored.entropySum / std::max(1.0, scored.tokenTotal);
+  metrics.gradNorm = totals.gradNorm;
+  return metrics;
+}
+
+void validate(const GrpoOptions& options, const std::vector<math::Problem>& prompts) {
   if (prompts.empty()) throw UsageError("GRPO needs at least one prompt");
   if (options.groupSize < 2) throw UsageError("GRPO needs groups of at least 2 completions");
   if (options.steps < 1 || options.promptsPerStep < 1 || options.optimizationEpochs < 1 ||
       options.microBatchSize < 1) {
     throw UsageError("GRPO: steps, prompts per step, epochs and micro-batch must be >= 1");
   }
-  model::initTorchRuntime();
-  fs::create_directories(options.outputDir);
-  auto fingerprint = runFingerprint(options, prompts);
-  GrpoResult result;
-  int step = 0;
-  fs::path startModel = options.initialModel;
-  auto resume = detail::readLatestCheckpoint(options.outputDir);
-  if (resume) {
-    if (resume->fingerprint != fingerprint) {
-      throw Error(options.outputDir.string() + ": the checkpoint " + resume->folder.string() +
-                  " was made with other prompts or options; use a new output folder");
-    }
-    if (resume->step >= options.steps) {
-      throw Error(options.outputDir.string() + ": this run already finished (" +
-                  std::to_string(resume->step) + " of " + std::to_string(options.steps) +
-                  " steps); nothing to resume");
-    }
-    step = resume->step;
-    startModel = resume->folder;
-    result.resumed = true;
-  }
+}
 
-  auto policy = model::LanguageModel::load(startModel, options.device);
-  auto& module = policy.impl().module;
-  torch::Device device = policy.impl().device;
+}  // namespace
+
+GrpoResult runGrpo(const GrpoOptions& options, const std::vector<math::Problem>& prompts,
+                   const math::Verifier& verifier, const GrpoCallbacks& callbacks) {
+  validate(options, prompts);
+  detail::TrainerLoop loop(detail::TrainerSpec{
+      .name = "grpo",
+      .initialModel = options.initialModel,
+      .tokenizerFrom = options.initialModel,
+      .outputDir = options.outputDir,
+      .fingerprint = runFingerprint(options, prompts),
+      .totalSteps = options.steps,
+      .schedule = {.peakLearningRate = options.learningRate,
+                   .warmupSteps = options.warmupSteps,
+                   .totalSteps = options.steps,
+                   .decay = options.decay},
+      .adamw = {.beta1 = options.beta1,
+                .beta2 = options.beta2,
+                .eps = options.epsilon,
+                .weightDecay = options.weightDecay},
+      .gradientClip = options.gradientClip,
+      .checkpointEvery = options.checkpointEvery,
+      .keepCheckpoints = options.keepCheckpoints,
+      .device = options.device,
+      .precision = options.precision,
+      .shardOptimizerState = options.shardOptimizerState,
+      .shouldStop = callbacks.shouldStop,
+      .onCheckpoint = callbacks.onCheckpoint});
+  GrpoResult result{.resumed = loop.resumed()};
+  auto impl = std::make_unique<model::LanguageModel::Impl>();
+  impl->module = loop.module();
+  impl->device = loop.device();
+  auto policy = model::LanguageModel::adopt(std::move(impl));
   auto tokenizer = tokenizer::Tokenizer::fromDirectory(options.initialModel);
   std::optional<model::LanguageModel> reference;
   if (options.klCoefficient > 0) {
     reference = model::LanguageModel::load(
         options.referenceModel.empty() ? options.initialModel : options.referenceModel,
-        options.device);
+        loop.device().str());
   }
-  model::detail::FusedAdamW optimizer(module->parameters(),
-                                      torch::optim::AdamWOptions(options.learningRate)
-                                          .betas({options.beta1, options.beta2})
-                                          .weight_decay(options.weightDecay));
-  if (resume) detail::loadOptimizerState(optimizer, resume->folder);
-  LrSchedule schedule{.peakLearningRate = options.learningRate, .warmupSteps = options.warmupSteps,
-                      .totalSteps = options.steps, .decay = options.decay};
   analysis::ExactDetector detector(search::defaultPhraseSet());
   auto countBacktracks = callbacks.countBacktracks
                              ? callbacks.countBacktracks
                              : std::function<int(std::string_view)>([&](std::string_view text) {
                                  return analysis::analyzeTrace(detector, text).backtracks;
                                });
-  detail::GrpoLossOptions lossOptions{.clipLow = options.clipLow, .clipHigh = options.clipHigh,
-                                      .klCoefficient = options.klCoefficient,
-                                      .aggregation = options.aggregation};
-  auto checkpoint = [&](int atStep) {
-    auto folder = detail::writeCheckpoint(options.outputDir, atStep, fingerprint,
-                                          [&](const fs::path& into) {
-                                            policy.save(into);
-                                            detail::copyTokenizerFiles(options.initialModel, into);
-                                            detail::saveOptimizerState(optimizer, into);
-                                          });
-    detail::pruneCheckpoints(options.outputDir, options.keepCheckpoints);
-    if (callbacks.onCheckpoint) callbacks.onCheckpoint(folder, atStep);
-  };
 
-  while (step < options.steps) {
+  while (!loop.finished()) {
     auto started = std::chrono::steady_clock::now();
-    // 1. Rollouts: G completions per prompt from the current policy, seeded by the step.
-    auto chosen = stepPrompts(prompts.size(), options, step);
-    std::vector<std::vector<std::int32_t>> promptIds, rolloutPrompts;
-    for (std::size_t index : chosen) promptIds.push_back(problemPrompt(prompts[index], tokenizer));
-    for (const auto& ids : promptIds) {
-      for (int g = 0; g < options.groupSize; ++g) rolloutPrompts.push_back(ids);
-    }
-    model::GenerationOptions generation{.maxNewTokens = options.maxNewTokens,
-                                        .temperature = options.temperature,
-                                        .topP = options.topP,
-                                        .seed = options.seed * 1000003ULL + std::uint64_t(step),
-                                        .stopIds = tokenizer.stopIds()};
-    module->eval();
-    auto generated = policy.generate(rolloutPrompts, generation);
-
-    // 2. Rewards (+1 correct, -1 otherwise) and group-relative advantages.
-    std::vector<GrpoRollout> rollouts;
-    std::vector<double> rewards;
-    std::vector<std::vector<std::int32_t>> completions;
-    for (std::size_t i = 0; i < generated.size(); ++i) {
-      const auto& problem = prompts[chosen[i / std::size_t(options.groupSize)]];
-      GrpoRollout rollout;
-      rollout.step = step + 1;
-      rollout.group = int(i) / options.groupSize;
-      rollout.indexInGroup = int(i) % options.groupSize;
-      rollout.problemId = problem.id;
-      rollout.prompt = problem.question;
-      rollout.completion = tokenizer.decode(generated[i].ids, true);
-      rollout.tokens = int(generated[i].ids.size());
-      const math::Verdict verdict = verifier.grade(problem, rollout.completion);
-      rollout.correct = verdict.correct;
-      rollout.extracted = verdict.extracted;
-      rollout.reward = rollout.correct ? 1.0 : -1.0;
-      rollout.backtracks = countBacktracks(rollout.completion);
-      rewards.push_back(rollout.reward);
-      completions.push_back(generated[i].ids);
-      rollouts.push_back(std::move(rollout));
-    }
-    auto advantages = groupAdvantages(rewards, options.groupSize,
-                                      {.divideByStd = options.divideByStd});
-    for (std::size_t i = 0; i < rollouts.size(); ++i) rollouts[i].advantage = advantages[i];
-
-    // 3. Log-probabilities of the rollout policy (and the reference) once, without grad.
-    std::size_t count = rollouts.size();
-    std::size_t micro = std::size_t(options.microBatchSize);
+    // 1. Rollouts and advantages (sampled in shards, the same on every rank).
+    loop.module()->eval();
+    auto step = detail::collectRollouts(policy, tokenizer, prompts, verifier, options, loop.step(),
+                                        countBacktracks, loop.communicator());
+    // 2. Log-probabilities of the rollout policy (and the reference), this rank's micro-batches.
     std::vector<detail::CompletionBatch> batches;
-    std::vector<torch::Tensor> oldLogprobs, referenceLogprobs;
-    double entropySum = 0, tokenTotal = 0;
-    for (std::size_t first = 0; first < count; first += micro) {
-      std::size_t last = std::min(count, first + micro);
-      std::vector<std::vector<std::int32_t>> p(rolloutPrompts.begin() + std::ptrdiff_t(first),
-                                               rolloutPrompts.begin() + std::ptrdiff_t(last));
-      std::vector<std::vector<std::int32_t>> c(completions.begin() + std::ptrdiff_t(first),
-                                               completions.begin() + std::ptrdiff_t(last));
-      batches.push_back(detail::makeCompletionBatch(p, c, device));
-      torch::NoGradGuard noGrad;
-      auto old = detail::completionLogprobs(module, batches.back(), true);
-      oldLogprobs.push_back(old.logprobs);
-      entropySum += old.entropy.sum().item<double>();
-      tokenTotal += batches.back().mask.sum().item<double>();
-      if (reference) {
-        referenceLogprobs.push_back(
-            detail::completionLogprobs(reference->impl().module, batches.back(), false).logprobs);
-      }
+    const std::size_t micro = std::size_t(options.microBatchSize);
+    for (std::size_t first = 0; first < step.rollouts.size(); first += micro) {
+      std::size_t last = std::min(step.rollouts.size(), first + micro);
+      std::vector<std::vector<std::int32_t>> p(step.promptIds.begin() + std::ptrdiff_t(first),
+                                               step.promptIds.begin() + std::ptrdiff_t(last));
+      std::vector<std::vector<std::int32_t>> c(step.completionIds.begin() + std::ptrdiff_t(first),
+                                               step.completionIds.begin() + std::ptrdiff_t(last));
+      batches.push_back(detail::makeCompletionBatch(p, c, loop.device()));
     }
-    double normalizer = options.aggregation == LossAggregation::TokenMean
-                            ? std::max(1.0, tokenTotal) : double(count);
+    auto scored = scoreBatches(loop, batches, reference);
+    // 3. Optimisation epochs.
+    double lr = loop.learningRate();
+    auto totals = optimise(loop, options, batches, scored, step.advantages);
 
-    // 4. Optimisation epochs over the batch; one optimizer step per epoch.
-    module->train();
-    double lr = schedule.at(step);
-    for (auto& group : optimizer.param_groups()) {
-      static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-    }
-    double gradNorm = 0, kl = 0, klToRollout = 0, clipFraction = 0;
-    auto advantageTensor = torch::tensor(std::vector<float>(advantages.begin(), advantages.end()));
-    for (int epoch = 0; epoch < options.optimizationEpochs; ++epoch) {
-      optimizer.zero_grad();
-      kl = klToRollout = clipFraction = 0;
-      for (std::size_t b = 0; b < batches.size(); ++b) {
-        auto current = detail::completionLogprobs(module, batches[b], false);
-        detail::GrpoLossInputs inputs{
-            .logprobs = current.logprobs,
-            .oldLogprobs = oldLogprobs[b],
-            .referenceLogprobs = reference ? referenceLogprobs[b] : torch::Tensor(),
-            .advantages = advantageTensor.narrow(0, int64_t(b * micro), batches[b].mask.size(0)).to(device),
-            .mask = batches[b].mask,
-            .normalizer = normalizer};
-        auto loss = detail::grpoLoss(inputs, lossOptions);
-        loss.loss.backward();
-        double share = batches[b].mask.sum().item<double>() / std::max(1.0, tokenTotal);
-        kl += loss.kl * share;
-        klToRollout += loss.klToRollout * share;
-        clipFraction += loss.clipFraction * share;
-      }
-      gradNorm = detail::clipGradients(module->parameters(), options.gradientClip);
-      optimizer.step();
-    }
-    ++step;
-    writeRollouts(options.outputDir / "rollouts", step, rollouts);
-    if (callbacks.onRollouts) callbacks.onRollouts(rollouts);
-
-    GrpoStepMetrics metrics{.step = step, .totalSteps = options.steps};
-    for (const auto& r : rollouts) {
-      metrics.rewardMean += r.reward / double(count);
-      metrics.responseLength += r.tokens / double(count);
-      metrics.backtracksPerResponse += r.backtracks / double(count);
-    }
-    metrics.zeroVarianceGroups = zeroVarianceGroupFraction(rewards, options.groupSize);
-    metrics.kl = kl;
-    metrics.klToRollout = klToRollout;
-    metrics.clipFraction = clipFraction;
-    metrics.entropy = entropySum / std::max(1.0, tokenTotal);
+    GrpoStepMetrics metrics = stepMetrics(step, totals, scored, options);
+    metrics.step = loop.step() + 1;
+    metrics.totalSteps = options.steps;
     metrics.learningRate = lr;
-    metrics.gradNorm = gradNorm;
     metrics.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ++result.stepsTaken;
-    if (callbacks.onStep) callbacks.onStep(metrics);
-
-    bool stopRequested = callbacks.shouldStop && callbacks.shouldStop();
-    bool due = options.checkpointEvery > 0 && step % options.checkpointEvery == 0;
-    if (step < options.steps && (due || stopRequested)) checkpoint(step);
-    if (stopRequested && step < options.steps) {
+    if (loop.isRankZero()) {
+      writeRollouts(options.outputDir / "rollouts", metrics.step, step.rollouts);
+      if (callbacks.onRollouts) callbacks.onRollouts(step.rollouts);
+      if (callbacks.onStep) callbacks.onStep(metrics);
+    }
+    if (loop.endStep()) {
       result.stopped = true;
-      result.finalStep = step;
+      result.finalStep = loop.step();
       return result;
     }
   }
-  checkpoint(step);
-  result.finalStep = step;
-  result.finalModel = detail::publishFinalModel(options.outputDir, step);
+  result.finalModel = loop.finish();
+  result.finalStep = loop.step();
   return result;
 }
 

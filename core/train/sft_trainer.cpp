@@ -7,11 +7,9 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/base/sha256.h"
-#include "core/model/detail/fused_adamw.h"
-#include "core/model/detail/llama_module.h"
 #include "core/model/runtime.h"
 #include "core/tokenizer/tokenizer.h"
-#include "core/train/detail/checkpoint_state.h"
+#include "core/train/detail/trainer_loop.h"
 #include "core/train/detail/token_loss.h"
 #include "core/train/sequence_packing.h"
 #include "core/train/sft_data.h"
@@ -52,12 +50,49 @@ void validate(const SftOptions& options) {
 
 }  // namespace
 
+namespace {
+
+// This rank's micro-batches of one optimizer step: every world-th from its rank on. Each loss is
+// divided by the step's trained tokens over all ranks, so the reduced gradient is the whole
+// batch's, as one process would compute it.
+struct StepLoss {
+  double loss = 0;
+  double inputTokens = 0;
+};
+
+StepLoss trainShare(detail::TrainerLoop& loop, const std::vector<PackedBatch>& microBatches,
+                    std::int64_t stepTokens) {
+  StepLoss share;
+  for (std::size_t i = std::size_t(loop.rank()); i < microBatches.size();
+       i += std::size_t(loop.worldSize())) {
+    const auto& batch = microBatches[i];
+    auto loss = detail::packedTokenLossSum(loop.module(), batch, loop.device()) /
+                double(std::max<std::int64_t>(1, stepTokens));
+    if (i + std::size_t(loop.worldSize()) >= microBatches.size()) loop.lastBackwardOfStep();
+    loss.backward();
+    share.loss += loss.item<double>();
+    share.inputTokens += double(batch.rows) * double(batch.columns);
+  }
+  return share;
+}
+
+// The step's loss and tokens over all ranks. After applyGradients: collectives must come in the
+// same order on every rank, and a rank with a micro-batch starts the gradients' all-reduces
+// during its backward pass.
+StepLoss sumOverRanks(detail::TrainerLoop& loop, StepLoss share) {
+  if (loop.worldSize() == 1) return share;
+  std::vector<torch::Tensor> sums{torch::tensor({share.loss, share.inputTokens}, torch::kDouble)};
+  loop.communicator().allReduceSum(sums);
+  return {.loss = sums[0][0].item<double>(), .inputTokens = sums[0][1].item<double>()};
+}
+
+}  // namespace
+
 SftResult runSft(const SftOptions& options, const SftCallbacks& callbacks) {
   validate(options);
   model::initTorchRuntime();
-  fs::create_directories(options.outputDir);
-  auto tokenizer = tokenizer::Tokenizer::fromDirectory(
-      options.tokenizer.empty() ? options.initialModel : options.tokenizer);
+  fs::path tokenizerFolder = options.tokenizer.empty() ? options.initialModel : options.tokenizer;
+  auto tokenizer = tokenizer::Tokenizer::fromDirectory(tokenizerFolder);
   std::string dataSha256 = sha256FileHex(options.data);
 
   SftDataOptions dataOptions{.maxSequenceLength = options.maxSequenceLength,
@@ -72,64 +107,40 @@ SftResult runSft(const SftOptions& options, const SftCallbacks& callbacks) {
   int stepsPerEpoch =
       int((examples.size() + std::size_t(options.sequencesPerStep) - 1) / options.sequencesPerStep);
   int totalSteps = stepsPerEpoch * options.epochs;
-  nlohmann::json fingerprint = runFingerprint(options, dataSha256);
 
-  auto resume = detail::readLatestCheckpoint(options.outputDir);
-  SftResult result;
-  result.totalSteps = totalSteps;
-  int step = 0;
-  fs::path startModel = options.initialModel;
-  if (resume) {
-    if (resume->fingerprint != fingerprint) {
-      throw Error(options.outputDir.string() + ": the checkpoint " + resume->folder.string() +
-                  " was made with other data or options; use a new output folder");
-    }
-    if (resume->step >= totalSteps) {
-      throw Error(options.outputDir.string() + ": this run already finished (" +
-                  std::to_string(resume->step) + " of " + std::to_string(totalSteps) +
-                  " steps); nothing to resume");
-    }
-    step = resume->step;
-    startModel = resume->folder;
-    result.resumed = true;
-  }
-
-  torch::Device device(options.device);
-  auto llama = model::detail::loadLlamaModel(startModel, device, torch::kFloat32);
-  llama->train();
-  model::detail::FusedAdamW optimizer(
-      llama->parameters(), torch::optim::AdamWOptions(options.learningRate)
-                               .betas({options.beta1, options.beta2})
-                               .eps(options.epsilon)
-                               .weight_decay(options.weightDecay));
-  if (resume) detail::loadOptimizerState(optimizer, resume->folder);
-
-  LrSchedule schedule{.peakLearningRate = options.learningRate,
-                      .warmupSteps = options.warmupSteps,
-                      .totalSteps = totalSteps,
-                      .decay = options.decay,
-                      .finalRatio = options.finalLearningRateRatio};
+  detail::TrainerLoop loop(detail::TrainerSpec{
+      .name = "sft",
+      .initialModel = options.initialModel,
+      .tokenizerFrom = tokenizerFolder,
+      .outputDir = options.outputDir,
+      .fingerprint = runFingerprint(options, dataSha256),
+      .totalSteps = totalSteps,
+      .schedule = {.peakLearningRate = options.learningRate,
+                   .warmupSteps = options.warmupSteps,
+                   .totalSteps = totalSteps,
+                   .decay = options.decay,
+                   .finalRatio = options.finalLearningRateRatio},
+      .adamw = {.beta1 = options.beta1,
+                .beta2 = options.beta2,
+                .eps = options.epsilon,
+                .weightDecay = options.weightDecay},
+      .gradientClip = options.gradientClip,
+      .checkpointEvery = options.checkpointEvery,
+      .keepCheckpoints = options.keepCheckpoints,
+      .device = options.device,
+      .precision = options.precision,
+      .shardOptimizerState = options.shardOptimizerState,
+      .shouldStop = callbacks.shouldStop,
+      .onCheckpoint = callbacks.onCheckpoint});
+  SftResult result{.totalSteps = totalSteps, .resumed = loop.resumed()};
   PackingOptions packing{.rowLength = options.rowLength > 0 ? options.rowLength
                                                             : options.maxSequenceLength,
                          .rowsPerBatch = options.rowsPerMicroBatch,
                          .pack = options.pack};
 
-  auto checkpoint = [&](int atStep) {
-    fs::path folder = detail::writeCheckpoint(
-        options.outputDir, atStep, fingerprint, [&](const fs::path& into) {
-          model::detail::saveLlamaModel(llama, into);
-          detail::copyTokenizerFiles(options.tokenizer.empty() ? options.initialModel
-                                                               : options.tokenizer,
-                                     into);
-          detail::saveOptimizerState(optimizer, into);
-        });
-    detail::pruneCheckpoints(options.outputDir, options.keepCheckpoints);
-    if (callbacks.onCheckpoint) callbacks.onCheckpoint(folder, atStep);
-  };
-
-  while (step < totalSteps) {
-    int epoch = step / stepsPerEpoch;
-    int group = step % stepsPerEpoch;
+  while (!loop.finished()) {
+    int epoch = loop.step() / stepsPerEpoch;
+    int group = loop.step() % stepsPerEpoch;
     auto order = epochExampleOrder(examples.size(), options.seed, epoch);
     std::size_t first = std::size_t(group) * std::size_t(options.sequencesPerStep);
     std::size_t last = std::min(order.size(), first + std::size_t(options.sequencesPerStep));
@@ -140,49 +151,33 @@ SftResult runSft(const SftOptions& options, const SftCallbacks& callbacks) {
     for (const auto& batch : microBatches) groupTokens += batch.trainedTokens;
 
     auto started = std::chrono::steady_clock::now();
-    double lr = schedule.at(step);
-    for (auto& paramGroup : optimizer.param_groups()) {
-      static_cast<torch::optim::AdamWOptions&>(paramGroup.options()).lr(lr);
-    }
-    optimizer.zero_grad();
-    double lossSum = 0;
-    std::int64_t inputTokens = 0;
-    for (const auto& batch : microBatches) {
-      auto loss = detail::packedTokenLossSum(llama, batch, device) / double(std::max<std::int64_t>(1, groupTokens));
-      loss.backward();
-      lossSum += loss.item<double>();
-      inputTokens += std::int64_t(batch.rows) * batch.columns;
-    }
-    double gradNorm = detail::clipGradients(llama->parameters(), options.gradientClip);
-    optimizer.step();
-    ++step;
+    double lr = loop.learningRate();
+    loop.zeroGrad();
+    StepLoss mine = trainShare(loop, microBatches, groupTokens);
+    double gradNorm = loop.applyGradients();
+    StepLoss share = sumOverRanks(loop, mine);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-    SftStepMetrics metrics{.step = step,
+    SftStepMetrics metrics{.step = loop.step() + 1,
                            .totalSteps = totalSteps,
                            .epoch = epoch,
-                           .loss = lossSum,
+                           .loss = share.loss,
                            .learningRate = lr,
                            .gradNorm = gradNorm,
-                           .tokensPerSecond = double(inputTokens) / std::max(seconds, 1e-9),
+                           .tokensPerSecond = share.inputTokens / std::max(seconds, 1e-9),
                            .trainedTokens = groupTokens};
-    result.lastLoss = lossSum;
+    result.lastLoss = share.loss;
     ++result.stepsTaken;
-    if (callbacks.onStep) callbacks.onStep(metrics);
-
-    bool stopRequested = callbacks.shouldStop && callbacks.shouldStop();
-    bool due = options.checkpointEvery > 0 && step % options.checkpointEvery == 0;
-    if (step < totalSteps && (due || stopRequested)) checkpoint(step);
-    if (stopRequested && step < totalSteps) {
+    if (callbacks.onStep && loop.isRankZero()) callbacks.onStep(metrics);
+    if (loop.endStep()) {
       result.stopped = true;
-      result.finalStep = step;
+      result.finalStep = loop.step();
       return result;
     }
   }
-  checkpoint(step);
-  result.finalStep = step;
-  result.finalModel = detail::publishFinalModel(options.outputDir, step);
+  result.finalModel = loop.finish();
+  result.finalStep = loop.step();
   return result;
 }
 

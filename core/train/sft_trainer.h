@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/train/lr_schedule.h"
+#include "core/train/precision_policy.h"
 
 namespace astro::train {
 
@@ -42,7 +43,11 @@ struct SftOptions {
   std::uint64_t seed = 0;
   int checkpointEvery = 0;         // optimizer steps between checkpoints; 0: only at the end
   int keepCheckpoints = 2;         // older checkpoint-<step>/ folders are removed
-  std::string device = "cpu";      // "cuda" enables bf16 autocast
+  std::string device = "cpu";
+  Precision precision = Precision::Auto;  // precision_policy.h: bf16 + fp32 master on CUDA
+  // Data parallel: a job of N ranks (launched with --nproc N, torchrun or srun) splits each step's
+  // micro-batches among them; with this set the optimizer state is split too (ZeRO stage 1).
+  bool shardOptimizerState = false;
   bool skipBadLines = false;
 };
 
@@ -74,7 +79,8 @@ struct SftResult {
 };
 
 // Trains, resuming from outputDir/latest.json when it exists (same options required). A run
-// that already finished throws astro::Error saying so instead of training zero steps.
+// that already finished throws astro::Error saying so instead of training zero steps. In a
+// data-parallel job every rank calls it; rank 0 alone writes files and gets callbacks.
 SftResult runSft(const SftOptions& options, const SftCallbacks& callbacks = {});
 
 }  // namespace astro::train

@@ -242,6 +242,16 @@ class SlurmScriptTest : public QObject {
     QCOMPARE(run.scancelCalls(), QStringList());
   }
 
+  void script_oneNodeWithSeveralGpus_startsOneRankPerGpu() {
+    ScriptRun run("slurm-script-ranks");
+    std::string script = astro::remote::slurmBatchScript({.nodes = 1, .gpusPerNode = 4}, run.job());
+    QVERIFY(run.start(script, "finish", 0));
+    QCOMPARE(run.finish(), 0);
+    QCOMPARE(run.workerArguments(),
+             (std::vector<std::string>{"resume", "7", "--workspace", run.workspace().string(),
+                                       "--format", "json", "--no-progress", "--nproc", "4"}));
+  }
+
   void script_valueItCannotCarry_isRefused_data() {
     QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("value");

@@ -83,6 +83,27 @@ class EvaluationTest : public QObject {
       QCOMPARE(again.samples[i].completion, result.samples[i].completion);
     }
   }
+  // Every row samples from its own seed (problem index, sample index): chunking the rows into
+  // batches of 1 or of all of them draws the same completions, as ranks sharing them do.
+  void evaluate_sameCompletionsWhateverTheBatchSize() {
+    auto dir = test::freshTempDir("evaluate-batch");
+    test::writeTinyModel(dir);
+    auto model = model::LanguageModel::load(dir);
+    auto tokenizer = tokenizer::Tokenizer::fromDirectory(dir);
+    std::vector<math::Problem> problems(3);
+    for (int i = 0; i < 3; ++i) problems[i].question = "q" + std::to_string(i);
+    train::EvaluationOptions options{.samplesPerProblem = 3, .maxNewTokens = 6, .seed = 8};
+    auto together = train::evaluatePolicy(model, tokenizer, problems, ContainsVerifier(), options);
+    options.batchSize = 1;
+    auto alone = train::evaluatePolicy(model, tokenizer, problems, ContainsVerifier(), options);
+    QCOMPARE(alone.samples.size(), together.samples.size());
+    bool anyDifferent = false;
+    for (std::size_t i = 0; i < alone.samples.size(); ++i) {
+      QCOMPARE(alone.samples[i].completion, together.samples[i].completion);
+      anyDifferent |= i > 0 && alone.samples[i].completion != alone.samples[0].completion;
+    }
+    QVERIFY(anyDifferent);  // the rows do not all share one seed
+  }
   void evaluate_countsWrongAnswers() {
     auto dir = test::freshTempDir("evaluate-wrong");
     test::writeTinyModel(dir);

@@ -1,16 +1,24 @@
 // `astro evaluate`: pass@1 over k samples, pass@k and greedy accuracy of a model on a dataset,
 // every sample with its trace statistics (--samples-out). With --sweep, every saved checkpoint
 // of a training run (a trainer's output folder, or a run of the workspace) in training order,
-// then the Pearson correlations across checkpoints of backtracks and length with accuracy.
+// then the Pearson correlations across checkpoints of backtracks and length with accuracy. With
+// --nproc N (or under torchrun/srun) the problems of --model are split across the ranks and rank 0
+// alone writes the samples and the report, the same as one process writes.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/rank_launch.h"
 #include "core/base/error.h"
+#include "core/dist/dist_environment.h"
 #include "core/math/dataset_loader.h"
 #include "core/model/language_model.h"
 #include "core/pipeline/run_layout.h"
@@ -31,7 +39,14 @@ struct EvaluateCommand {
   int limit = 0;
   std::string device = "cpu";
   astro::train::EvaluationOptions options;
+  astro::cli::RankFlags ranks;
 };
+
+// Where ranks > 0 of `--nproc N` log: beside --samples-out, else in the temporary folder.
+fs::path rankLogFolder(const EvaluateCommand& c) {
+  if (!c.samplesOut.empty()) return c.samplesOut + ".rank-logs";
+  return fs::temp_directory_path() / ("astro-evaluate-" + std::to_string(::getpid()) + "-ranks");
+}
 
 void printProgress(const astro::train::EvaluationProgress& p) {
   std::cerr << "\revaluate: " << p.done << "/" << p.total << std::flush;
@@ -128,6 +143,13 @@ void runEvaluate(EvaluateCommand& c) {
   if (c.sweep.empty() && (!c.sweepStart.empty() || !c.sweepOut.empty())) {
     throw astro::UsageError("evaluate: --sweep-start and --sweep-out go with --sweep");
   }
+  const auto environment = astro::dist::distEnvironmentFromProcess();
+  if (!c.sweep.empty() && (c.ranks.nproc > 1 || environment.distributed())) {
+    throw astro::UsageError("evaluate: --sweep runs in one process; --nproc goes with --model");
+  }
+  if (auto code = astro::cli::launchRanksIfAsked(c.ranks, rankLogFolder(c))) std::exit(*code);
+  c.options.shardAcrossRanks = true;  // a no-op in a job of one process
+  const bool writer = environment.isRankZero();
   auto loaded = astro::math::loadDataset(c.dataset);
   auto problems = loaded.problems;
   if (c.limit > 0 && std::size_t(c.limit) < problems.size()) problems.resize(std::size_t(c.limit));
@@ -137,8 +159,10 @@ void runEvaluate(EvaluateCommand& c) {
 
   auto model = astro::model::LanguageModel::load(c.model, c.device);
   auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(c.model);
-  auto result =
-      astro::train::evaluatePolicy(model, tokenizer, problems, *verifier, c.options, printProgress);
+  auto result = astro::train::evaluatePolicy(
+      model, tokenizer, problems, *verifier, c.options,
+      writer ? printProgress : std::function<void(const astro::train::EvaluationProgress&)>());
+  if (!writer) return;  // rank 0 holds the same result and writes it
   std::cerr << "\n";
   if (!c.samplesOut.empty()) {
     std::ofstream out(c.samplesOut);
@@ -192,6 +216,7 @@ const astro::cli::CommandRegistration kEvaluate{
       command->add_flag("!--no-greedy", c->options.greedy, "Skip the greedy answer");
       command->add_option("--samples-out", c->samplesOut,
                           "Write every graded sample with its trace statistics as JSONL");
+      astro::cli::addNprocFlag(command, c->ranks);
       command->callback([c] { runEvaluate(*c); });
     }};
 

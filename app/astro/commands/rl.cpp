@@ -1,8 +1,11 @@
 // `astro rl`: GRPO with verifiable rewards from an SFT checkpoint, with prompt curation.
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/rank_launch.h"
 #include "core/base/error.h"
 #include "core/math/dataset_loader.h"
 #include "core/model/language_model.h"
@@ -18,10 +21,16 @@ struct RlCommand {
   std::string model, dataset, out, reference, aggregation = "token-mean", verifier = "auto";
   bool curate = true;
   astro::train::CurationOptions curation;
+  std::string precision = "auto";
+  astro::cli::RankFlags ranks;
 };
 
 void runRl(RlCommand& c) {
+  if (auto code = astro::cli::launchRanksIfAsked(c.ranks, std::filesystem::path(c.out) / "rank-logs")) {
+    std::exit(*code);
+  }
   auto& o = c.options;
+  o.precision = astro::train::parsePrecision(c.precision);
   o.initialModel = c.model;
   o.outputDir = c.out;
   o.referenceModel = c.reference;
@@ -94,6 +103,14 @@ const astro::cli::CommandRegistration kRl{"42-rl", [](CLI::App& root) {
   rl->add_flag("!--no-curation", c->curate, "Use every prompt");
   rl->add_option("--verifier", c->verifier, "auto, math or countdown")->capture_default_str();
   rl->add_option("--device", o.device)->capture_default_str();
+  rl->add_option("--adam-eps", o.epsilon, "AdamW epsilon")->capture_default_str();
+  rl->add_option("--precision", c->precision,
+                 "auto (float32 on cpu; bfloat16 compute + float32 master weights on cuda),\n"
+                 "float32 or bfloat16")
+      ->capture_default_str();
+  rl->add_flag("--zero", o.shardOptimizerState,
+               "Split the float32 master weights and Adam moments across the ranks (ZeRO-1)");
+  astro::cli::addNprocFlag(rl, c->ranks);
   rl->callback([c] { runRl(*c); });
 }};
 

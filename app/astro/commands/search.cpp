@@ -1,15 +1,19 @@
 // `astro search`: MCTS over reasoning steps on a dataset (core/search/mcts_job.h). Finished trees
 // go to a run of the workspace (--run ID, or --new-run NAME) or to a JSONL file in the interchange
 // format (--out), each as it finishes; running the same command again resumes, skipping problems
-// whose tree is already there.
+// whose tree is already there. With --nproc N the problems are split across N ranks and rank 0
+// alone writes the trees, as one process would have (core/search/sharded_search.h).
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/rank_launch.h"
 #include "core/base/error.h"
+#include "core/dist/dist_environment.h"
 #include "core/model/runtime.h"
 #include "core/search/mcts_job.h"
 #include "core/store/workspace.h"
@@ -23,6 +27,7 @@ struct SearchCommandOptions {
   std::string newRun;  // create a run of this name for the trees
   int threads = 0;
   bool quiet = false;
+  astro::cli::RankFlags ranks;
 };
 
 // Values given on the command line override those of --config.
@@ -68,55 +73,14 @@ astro::search::SearchJob resolveJob(const SearchCommandOptions& options, const C
   return job;
 }
 
-void runSearch(const SearchCommandOptions& options, const CLI::App& command) {
-  astro::search::SearchJob job = resolveJob(options, command);
-  const bool toRun = job.runId > 0 || !options.newRun.empty();
-  if (job.dataset.empty() || job.model.empty() || (job.out.empty() && !toRun)) {
-    throw astro::UsageError(
-        "search: --dataset, --model and one of --out, --run, --new-run are required (or "
-        "--config)");
-  }
-  if (toRun && !job.out.empty()) {
-    throw astro::UsageError(
-        "search: give --out or a run (--run/--new-run), not both; `astro trees export` writes "
-        "a run's trees as JSONL");
-  }
-  if (job.runId > 0 && !options.newRun.empty()) {
-    throw astro::UsageError("search: give --run or --new-run, not both");
-  }
-  std::optional<astro::store::Workspace> workspace;
-  if (toRun) {
-    workspace.emplace(
-        astro::store::Workspace::open(astro::cli::globalOptions().resolvedWorkspace()));
-    if (!options.newRun.empty()) {
-      job.runId = workspace->runs().create({.name = options.newRun, .host = "local"}).id;
-      // The id is what a resume needs (astro search ... --run ID): print it before searching.
-      std::fprintf(stderr, "search: trees go to run %lld (%s) of workspace %s\n",
-                   static_cast<long long>(job.runId), options.newRun.c_str(),
-                   workspace->folder().c_str());
-    }
-  }
-  astro::model::initTorchRuntime(options.threads);
-  auto progress = [&](const astro::search::MctsStats& stats) {
-    if (options.quiet) return;
-    std::fprintf(stderr, "search: %d/%d trees, %lld simulations, %lld policy tokens\n",
-                 stats.treesFinished, stats.treesTotal, stats.simulations, stats.policyTokens);
-  };
-  astro::search::SearchJobSummary summary;
-  if (workspace) {
-    workspace->runs().updateStatus(job.runId, astro::store::RunStatus::kRunning);
-    try {
-      summary = astro::search::runSearchJob(job, *workspace, progress);
-    } catch (...) {
-      workspace->runs().updateStatus(job.runId, astro::store::RunStatus::kFailed);
-      throw;
-    }
-    workspace->runs().updateStatus(job.runId, astro::store::RunStatus::kFinished);
-  } else {
-    summary = astro::search::runSearchJob(job, progress);
-  }
-  const std::string destination =
-      workspace ? "run " + std::to_string(job.runId) + " (" + job.stage + ")" : job.out.string();
+// Where ranks > 0 of `--nproc N` log: beside the JSONL file, or in the workspace.
+std::filesystem::path rankLogFolder(const astro::search::SearchJob& job) {
+  if (!job.out.empty()) return job.out.string() + ".rank-logs";
+  return astro::cli::globalOptions().resolvedWorkspace() / "rank-logs" / "search";
+}
+
+void printSummary(const astro::search::SearchJob& job, const std::string& destination,
+                  const astro::search::SearchJobSummary& summary) {
   std::printf("problems            %d\n", summary.problems);
   std::printf("already stored      %d\n", summary.search.alreadyStored);
   std::printf("searched now        %d (solved %d)\n", summary.search.searched,
@@ -137,6 +101,66 @@ void runSearch(const SearchCommandOptions& options, const CLI::App& command) {
     std::printf("policy pass@1       %.3f (%d/%d single samples of the searched problems)\n",
                 summary.passAt1(), summary.passCorrect, summary.passSamples);
   }
+}
+
+void runSearch(const SearchCommandOptions& options, const CLI::App& command) {
+  astro::search::SearchJob job = resolveJob(options, command);
+  const bool toRun = job.runId > 0 || !options.newRun.empty();
+  if (job.dataset.empty() || job.model.empty() || (job.out.empty() && !toRun)) {
+    throw astro::UsageError(
+        "search: --dataset, --model and one of --out, --run, --new-run are required (or "
+        "--config)");
+  }
+  if (toRun && !job.out.empty()) {
+    throw astro::UsageError(
+        "search: give --out or a run (--run/--new-run), not both; `astro trees export` writes "
+        "a run's trees as JSONL");
+  }
+  if (job.runId > 0 && !options.newRun.empty()) {
+    throw astro::UsageError("search: give --run or --new-run, not both");
+  }
+  if (auto code = astro::cli::launchRanksIfAsked(options.ranks, rankLogFolder(job))) {
+    std::exit(*code);
+  }
+  job.shardAcrossRanks = true;  // a no-op in a job of one process
+  // Ranks > 0 search their share and send it to rank 0: no store, run or output of their own.
+  const bool writer = astro::dist::distEnvironmentFromProcess().isRankZero();
+  std::optional<astro::store::Workspace> workspace;
+  if (toRun && writer) {
+    workspace.emplace(
+        astro::store::Workspace::open(astro::cli::globalOptions().resolvedWorkspace()));
+    if (!options.newRun.empty()) {
+      job.runId = workspace->runs().create({.name = options.newRun, .host = "local"}).id;
+      // The id is what a resume needs (astro search ... --run ID): print it before searching.
+      std::fprintf(stderr, "search: trees go to run %lld (%s) of workspace %s\n",
+                   static_cast<long long>(job.runId), options.newRun.c_str(),
+                   workspace->folder().c_str());
+    }
+  }
+  astro::model::initTorchRuntime(options.threads);
+  auto progress = [&](const astro::search::MctsStats& stats) {
+    if (options.quiet || !writer) return;
+    std::fprintf(stderr, "search: %d/%d trees, %lld simulations, %lld policy tokens\n",
+                 stats.treesFinished, stats.treesTotal, stats.simulations, stats.policyTokens);
+  };
+  astro::search::SearchJobSummary summary;
+  if (workspace) {
+    workspace->runs().updateStatus(job.runId, astro::store::RunStatus::kRunning);
+    try {
+      summary = astro::search::runSearchJob(job, *workspace, progress);
+    } catch (...) {
+      workspace->runs().updateStatus(job.runId, astro::store::RunStatus::kFailed);
+      throw;
+    }
+    workspace->runs().updateStatus(job.runId, astro::store::RunStatus::kFinished);
+  } else {
+    summary = astro::search::runSearchJob(job, progress);
+  }
+  if (!writer) return;
+  printSummary(
+      job,
+      workspace ? "run " + std::to_string(job.runId) + " (" + job.stage + ")" : job.out.string(),
+      summary);
 }
 
 void addSearchCommand(CLI::App& root) {
@@ -215,6 +239,7 @@ void addSearchCommand(CLI::App& root) {
   command->add_option("--threads", options->threads, "Torch threads (0: all cores)")
       ->check(CLI::Range(0, 1024));
   command->add_flag("--quiet", options->quiet, "No progress lines on stderr");
+  astro::cli::addNprocFlag(command, options->ranks);
   command->callback([options, command] { runSearch(*options, *command); });
 }
 

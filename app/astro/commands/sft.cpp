@@ -1,8 +1,11 @@
 // `astro sft`: supervised fine-tuning on chat-form JSONL, resumable; one JSON line per step.
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/rank_launch.h"
 #include "core/train/sft_trainer.h"
 
 namespace {
@@ -11,10 +14,17 @@ struct SftCommand {
   astro::train::SftOptions options;
   std::string decay = "cosine";
   std::string model, data, out, tokenizer;
+  std::string precision = "auto";
+  astro::cli::RankFlags ranks;
 };
 
 void runSftCommand(SftCommand& command) {
+  if (auto code = astro::cli::launchRanksIfAsked(command.ranks,
+                                                 std::filesystem::path(command.out) / "rank-logs")) {
+    std::exit(*code);
+  }
   auto& options = command.options;
+  options.precision = astro::train::parsePrecision(command.precision);
   options.initialModel = command.model;
   options.data = command.data;
   options.outputDir = command.out;
@@ -67,6 +77,13 @@ const astro::cli::CommandRegistration kSft{"40-sft", [](CLI::App& root) {
                   "Newest checkpoints kept (raise it to sweep them: astro evaluate --sweep)")
       ->capture_default_str()->check(CLI::Range(1, 1000000));
   sft->add_option("--device", o.device, "cpu or cuda")->capture_default_str();
+  sft->add_option("--precision", c->precision,
+                  "auto (float32 on cpu; bfloat16 compute + float32 master weights on cuda),\n"
+                  "float32 or bfloat16")
+      ->capture_default_str();
+  sft->add_flag("--zero", o.shardOptimizerState,
+                "Split the float32 master weights and Adam moments across the ranks (ZeRO-1)");
+  astro::cli::addNprocFlag(sft, c->ranks);
   sft->add_flag("--skip-bad", o.skipBadLines, "Skip malformed lines and count them");
   sft->callback([c] { runSftCommand(*c); });
 }};

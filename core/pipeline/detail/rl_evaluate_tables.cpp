@@ -155,6 +155,10 @@ RlStage readRlTable(TomlTableReader& table, const RunDefaults& run, AvailableInp
   options.decay = train::parseDecayKind(schedule);
   table.real("weight_decay", options.weightDecay, 0.0, 10.0);
   table.real("gradient_clip", options.gradientClip, 0.0, 1e6);
+  std::string precision = train::precisionName(options.precision);
+  table.text("precision", precision, {"auto", "float32", "bfloat16"});
+  options.precision = train::parsePrecision(precision);
+  table.boolean("zero", options.shardOptimizerState);
   table.real("clip_low", options.clipLow, 0.0, 1.0);
   table.real("clip_high", options.clipHigh, 0.0, 100.0);
   table.real("kl", options.klCoefficient, 0.0, 1e6);

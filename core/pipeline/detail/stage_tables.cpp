@@ -188,6 +188,10 @@ SftStage readSftTable(TomlTableReader& table, const RunDefaults& run, AvailableI
   table.boolean("pack", options.pack);
   table.real("weight_decay", options.weightDecay, 0.0, 10.0);
   table.real("gradient_clip", options.gradientClip, 0.0, 1e6);
+  std::string precision = train::precisionName(options.precision);
+  table.text("precision", precision, {"auto", "float32", "bfloat16"});
+  options.precision = train::parsePrecision(precision);
+  table.boolean("zero", options.shardOptimizerState);
   table.integer("checkpoint_every", options.checkpointEvery, 0, kMaxCount);
   table.integer("keep_checkpoints", options.keepCheckpoints, 1, 1000);
   if (!available.baseModel) available.baseModel = stage.model;

@@ -93,12 +93,16 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
         const fs::path& folder = context.input("model:" + modelConfig.label);
         if (!model) model = model::LanguageModel::load(folder, context.device);
         if (!tokenizer) tokenizer = tokenizer::Tokenizer::fromDirectory(folder);
+        // Every rank of a data-parallel run samples its share; each gets the whole result.
+        train::EvaluationOptions options = config.options;
+        options.shardAcrossRanks = true;
         auto result =
             train::evaluatePolicy(*model, *tokenizer, dataset.problems, *dataset.verifier,
-                                  config.options, [&](const train::EvaluationProgress& progress) {
+                                  options, [&](const train::EvaluationProgress& progress) {
                                     context.throwIfStopped();
                                     context.progress(done + progress.done, total);
                                   });
+        if (!context.rankZero) continue;  // rank 0 records and writes
         PassRates rates = passRates(result, int(dataset.problems.size()),
                                     config.options.samplesPerProblem, config.options.greedy);
         // Before the unit's marker file: a kill between the two redoes the unit, which
@@ -108,6 +112,7 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
         writeFileAtomically(samplesFile, samplesJsonl(result, dataset, modelConfig.label));
         writeFileAtomically(resultFile, rates.toJson().dump(2) + "\n");  // last: marks it done
       }
+      if (!context.rankZero) continue;
       done += unitTotal;
       context.progress(done, total);
       auto saved = nlohmann::ordered_json::parse(readFile(resultFile));
@@ -123,6 +128,7 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
       allSamples += readFile(samplesFile);
     }
   }
+  if (!context.rankZero) return;
   const fs::path samplesFile = context.folder / stageOutput(StageKind::kEvaluate, "samples");
   writeFileAtomically(samplesFile, allSamples);
   writeFileAtomically(context.folder / "results.json", results.dump(2) + "\n");

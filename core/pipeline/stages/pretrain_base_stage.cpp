@@ -35,10 +35,7 @@ void recordTrainingCheckpoint(StageContext& context) {
   if (!fs::exists(latest)) return;
   auto pointer = nlohmann::json::parse(readFile(latest), nullptr, false);
   if (!pointer.is_object() || !pointer.contains("checkpoint")) return;
-  context.workspace.stages().setCheckpoint(
-      context.stage.id,
-      checkpointText(context.folder / "training" / pointer["checkpoint"].get<std::string>(),
-                     context.workspace.folder()));
+  context.setCheckpoint(context.folder / "training" / pointer["checkpoint"].get<std::string>());
 }
 
 }  // namespace
@@ -74,7 +71,7 @@ void runPretrainBaseStage(const PretrainBaseStage& config, StageContext& context
         recordTrainingCheckpoint(context);
         throw StopRequested();
       }
-      if (attempt > 0 || !publishFinishedTraining(context.folder / "training", error)) throw;
+      if (attempt > 0 || !publishFinishedTraining(context.folder / "training", error, context.rankZero)) throw;
     }
   }
 
@@ -82,13 +79,14 @@ void runPretrainBaseStage(const PretrainBaseStage& config, StageContext& context
   reportPassRates(context,
                   "base policy on " + std::to_string(options.testProblems) + " held-out puzzles",
                   rates);
-  writeFileAtomically(context.folder / "result.json", rates.toJson().dump(2) + "\n");
+  if (context.rankZero) {
+    writeFileAtomically(context.folder / "result.json", rates.toJson().dump(2) + "\n");
+  }
   context.artifact("model", result.model);
   context.artifact("dataset", context.folder / stageOutput(StageKind::kPretrainBase, "train"));
   context.artifact("dataset", context.folder / stageOutput(StageKind::kPretrainBase, "test"));
   context.artifact("report", context.folder / "result.json");
-  context.workspace.stages().setCheckpoint(
-      context.stage.id, checkpointText(result.model, context.workspace.folder()));
+  context.setCheckpoint(result.model);
 }
 
 }  // namespace astro::pipeline

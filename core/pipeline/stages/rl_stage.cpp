@@ -50,7 +50,7 @@ std::vector<double> promptPassRates(const RlStage& config,
                                       });
   nlohmann::ordered_json saved = {{"samples_per_prompt", curation.estimate.samplesPerProblem},
                                   {"pass_rates", curated.passRates}};
-  writeFileAtomically(file, saved.dump() + "\n");
+  if (context.rankZero) writeFileAtomically(file, saved.dump() + "\n");
   return curated.passRates;
 }
 
@@ -118,8 +118,7 @@ void runRlStage(const RlStage& config, StageContext& context) {
       recordRollouts(context, benchmark, rollouts);
     };
     callbacks.onCheckpoint = [&](const fs::path& checkpoint, int) {
-      context.workspace.stages().setCheckpoint(
-          context.stage.id, checkpointText(checkpoint, context.workspace.folder()));
+      context.setCheckpoint(checkpoint);
     };
     callbacks.shouldStop = [&] { return context.stopRequested(); };
     try {
@@ -128,7 +127,7 @@ void runRlStage(const RlStage& config, StageContext& context) {
     } catch (const StopRequested&) {
       throw;
     } catch (const Error& error) {
-      if (!publishFinishedTraining(context.folder, error)) throw;
+      if (!publishFinishedTraining(context.folder, error, context.rankZero)) throw;
     }
   }
 
@@ -141,8 +140,7 @@ void runRlStage(const RlStage& config, StageContext& context) {
                        rates.back().value));
   }
   context.artifact("model", context.folder / "final");
-  context.workspace.stages().setCheckpoint(
-      context.stage.id, checkpointText(context.folder / "final", context.workspace.folder()));
+  context.setCheckpoint(context.folder / "final");
 }
 
 }  // namespace astro::pipeline

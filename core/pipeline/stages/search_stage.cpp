@@ -80,13 +80,15 @@ void runSearchStage(const SearchStage& config, StageContext& context) {
       context.workspace.trees().count(context.stage.runId, std::string(context.stage.kind)));
   if (stored > 0) context.log("resuming the search: " + std::to_string(stored) + " trees stored");
 
-  auto summary = search::runSearchJob(
-      job, context.workspace,
-      [&](const search::MctsStats& stats) {
-        context.progress(stored + stats.treesFinished, total, "search");
-      },
-      &context.stop);
+  // In a data-parallel run every rank searches its share; rank 0 alone stores the trees.
+  job.shardAcrossRanks = true;
+  auto onProgress = [&](const search::MctsStats& stats) {
+    context.progress(stored + stats.treesFinished, total, "search");
+  };
+  auto summary = context.rankZero ? search::runSearchJob(job, context.workspace, onProgress, &context.stop)
+                                  : search::runSearchJob(job, onProgress, &context.stop);
   if (summary.search.stopped) throw StopRequested();
+  if (!context.rankZero) return;
 
   std::string lines;
   int solved = 0;

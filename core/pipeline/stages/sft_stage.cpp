@@ -29,8 +29,7 @@ void runSftStage(const SftStage& config, StageContext& context) {
       context.progress(step.step, step.totalSteps);
     };
     callbacks.onCheckpoint = [&](const std::filesystem::path& checkpoint, int) {
-      context.workspace.stages().setCheckpoint(
-          context.stage.id, checkpointText(checkpoint, context.workspace.folder()));
+      context.setCheckpoint(checkpoint);
     };
     callbacks.shouldStop = [&] { return context.stopRequested(); };
     try {
@@ -41,7 +40,7 @@ void runSftStage(const SftStage& config, StageContext& context) {
     } catch (const StopRequested&) {
       throw;
     } catch (const Error& error) {
-      if (!publishFinishedTraining(context.folder, error)) throw;
+      if (!publishFinishedTraining(context.folder, error, context.rankZero)) throw;
     }
   }
 
@@ -55,8 +54,7 @@ void runSftStage(const SftStage& config, StageContext& context) {
                 losses.empty() ? 0.0 : losses.back().value);
   context.log(message);
   context.artifact("model", context.folder / "final");
-  context.workspace.stages().setCheckpoint(
-      context.stage.id, checkpointText(context.folder / "final", context.workspace.folder()));
+  context.setCheckpoint(context.folder / "final");
 }
 
 }  // namespace astro::pipeline

@@ -16,4 +16,11 @@ void runRlStage(const RlStage& config, StageContext& context);
 void runEvaluateStage(const EvaluateStage& config, StageContext& context);
 void runAnalyzeStage(const AnalyzeStage& config, StageContext& context);
 
+// The stage function for `config`'s kind.
+void runStage(const StageConfig& config, StageContext& context);
+
+// Whether every rank of a data-parallel run takes part in the stage (it trains, searches or
+// samples on its share); the others run on rank 0 alone.
+bool runsOnEveryRank(StageKind kind);
+
 }  // namespace astro::pipeline

@@ -17,7 +17,7 @@ bool hasFinalModel(const fs::path& folder) {
          fs::exists(folder / "final" / "model.safetensors.index.json");
 }
 
-bool publishFinishedTraining(const fs::path& folder, const Error& error) {
+bool publishFinishedTraining(const fs::path& folder, const Error& error, bool write) {
   // The trainers' wording (sft_trainer.cpp, grpo_trainer.cpp): "this run already finished".
   if (std::string(error.what()).find("already finished") == std::string::npos) return false;
   fs::path latest = folder / "latest.json";
@@ -25,6 +25,7 @@ bool publishFinishedTraining(const fs::path& folder, const Error& error) {
   auto pointer = nlohmann::json::parse(readFile(latest));
   fs::path checkpoint = folder / pointer.value("checkpoint", "");
   if (pointer.value("checkpoint", "").empty() || !fs::is_directory(checkpoint)) return false;
+  if (!write) return true;
   fs::path temp = folder / (".final.repair-" + std::to_string(::getpid()));
   fs::remove_all(temp);
   fs::create_directories(temp);

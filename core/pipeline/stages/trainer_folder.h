@@ -15,8 +15,10 @@ bool hasFinalModel(const std::filesystem::path& folder);
 // A kill after the trainer's last checkpoint but before final/ was published leaves a finished
 // run the trainer refuses to resume ("already finished"). When `error` is that refusal and
 // latest.json names a checkpoint, copies it (without optimizer state) to final/ atomically and
-// returns true; otherwise false.
-bool publishFinishedTraining(const std::filesystem::path& folder, const Error& error);
+// returns true; otherwise false. With `write` false (the other ranks of a data-parallel run, whose
+// rank 0 publishes) it only says whether it would publish.
+bool publishFinishedTraining(const std::filesystem::path& folder, const Error& error,
+                             bool write = true);
 
 // Workspace-relative path of a checkpoint, as the stages table records it.
 std::string checkpointText(const std::filesystem::path& checkpoint,

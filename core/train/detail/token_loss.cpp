@@ -23,13 +23,4 @@ torch::Tensor packedTokenLossSum(model::detail::LlamaModel& model, const PackedB
           torch::kSum));
 }
 
-double clipGradients(const std::vector<torch::Tensor>& parameters, double maxNorm) {
-  if (maxNorm > 0) return torch::nn::utils::clip_grad_norm_(parameters, maxNorm);
-  double squares = 0;
-  for (const auto& parameter : parameters) {
-    if (parameter.grad().defined()) squares += parameter.grad().pow(2).sum().item<double>();
-  }
-  return std::sqrt(squares);
-}
-
 }  // namespace astro::train::detail

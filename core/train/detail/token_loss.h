@@ -1,5 +1,5 @@
 // Torch pieces the trainers share (private to core/train): the summed next-token loss of a packed
-// batch, and gradient clipping that reports the norm before clipping.
+// batch.
 #pragma once
 
 #include <torch/torch.h>
@@ -13,9 +13,6 @@ namespace astro::train::detail {
 // packed sequence.
 torch::Tensor packedTokenLossSum(model::detail::LlamaModel& model, const PackedBatch& batch,
                                  const torch::Device& device);
-
-// Global L2 norm of the gradients before clipping; clips to maxNorm when maxNorm > 0.
-double clipGradients(const std::vector<torch::Tensor>& parameters, double maxNorm);
 
 torch::Tensor toTensor(const std::vector<std::int32_t>& values, int rows, int columns,
                        const torch::Device& device);
