@@ -19,6 +19,7 @@
 #include "gui/launch/config_text.h"
 #include "gui/launch/local_launch_target.h"
 #include "gui/launch/local_run_event_source.h"
+#include "gui/launch/memory_plan_panel.h"
 #include "gui/launch/preset_catalog.h"
 #include "gui/launch/remote_launch_target.h"
 #include "gui/launch/run_follow_model.h"
@@ -113,6 +114,8 @@ void LaunchView::buildLayout() {
   check_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   textLayout->addWidget(text_, 1);
   textLayout->addWidget(check_);
+  plan_ = new MemoryPlanPanel(astroCliPath(), textSide);
+  textLayout->addWidget(plan_);
   editors->setStretchFactor(0, 2);
   editors->setStretchFactor(1, 3);
   editors->setSizes({560, 840});
@@ -312,6 +315,7 @@ void LaunchView::onChecked(const ConfigCheck& result) {
   }
   text_->setExtraSelections(marks);
   form_->markError(result.ok ? QString() : result.field, result.message);
+  plan_->plan(configText(), baseDir_, configName_ + QStringLiteral(".toml"));
   updateButtons();
   Q_EMIT configChecked(result);
 }

@@ -1,5 +1,6 @@
 // The Launch view: pick a pipeline preset, edit it in a form generated from the config schema and
-// as TOML text side by side (kept in sync, checked live by `astro pipeline check`), choose where
+// as TOML text side by side (kept in sync, checked live by `astro pipeline check`, its memory plan
+// beside it by `astro plan`), choose where
 // it runs (this machine, or a host profile: each SSH host and Slurm cluster of the Hosts dialog),
 // start it as a detached worker through that LaunchTarget, and follow its events (progress with
 // ETA, metrics, log); cancel and resume it. Opening a workspace finds the runs still being worked
@@ -25,6 +26,7 @@ class QTimer;
 namespace astro::gui {
 
 class ConfigForm;
+class MemoryPlanPanel;
 struct HostProfileList;
 class RunFollowModel;
 class RunFollowPanel;
@@ -54,6 +56,7 @@ class LaunchView : public QWidget {
 
   QString configText() const;
   ConfigForm* form() const { return form_; }
+  MemoryPlanPanel* memoryPlan() const { return plan_; }  // the config's plan (astro plan)
   RunFollowModel* followModel() const { return followModel_; }
   RunFollowPanel* followPanel() const { return followPanel_; }
   LaunchTarget* target() const { return target_.get(); }
@@ -116,6 +119,7 @@ class LaunchView : public QWidget {
   ConfigForm* form_ = nullptr;
   QPlainTextEdit* text_ = nullptr;
   QLabel* check_ = nullptr;
+  MemoryPlanPanel* plan_ = nullptr;
   QTimer* checkTimer_ = nullptr;
   RunFollowModel* followModel_ = nullptr;
   RunFollowPanel* followPanel_ = nullptr;
