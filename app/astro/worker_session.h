@@ -46,9 +46,9 @@ inline void addWorkerSessionOptions(CLI::App& command, WorkerSessionOptions& opt
   command.add_flag("--no-progress", options.noProgress, "No progress bar on stderr");
   command
       .add_option("--nproc", options.nproc,
-                  "Data-parallel ranks on this machine: the training stages (pretrain-base, sft,\n"
-                  "rl) split their batches over N processes (cores / N threads each); under srun or\n"
-                  "torchrun run `astro resume ID` on every rank instead")
+                  "Data-parallel ranks on this machine: pretrain-base, search, sft, rl and\n"
+                  "evaluate split their work over N processes (cores / N threads each); under srun\n"
+                  "or torchrun run `astro resume ID` on every rank instead")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
 }
