@@ -37,7 +37,9 @@ std::shared_ptr<Communicator> connectGloo(const DistEnvironment& environment,
   try {
     auto options = c10d::ProcessGroupGloo::Options::create(timeout);
     options->devices.push_back(glooDevice(environment));
-    // Every collective here is waited for before the next one starts: one worker thread is enough.
+    // One worker thread: the all-reduces a trainer starts during backward (gradient buckets) run
+    // one after another in the order they were started, the same order on every rank, while the
+    // backward pass keeps the cores.
     options->threads = 1;
     auto group =
         c10::make_intrusive<c10d::ProcessGroupGloo>(store, place.rank, place.worldSize, options);
