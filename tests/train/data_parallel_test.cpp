@@ -97,12 +97,12 @@ class DataParallelTest : public QObject {
                                     path(dir_ / "world" / "train.jsonl"), "--out", path(out),
                                     "--steps", "2", "--prompts-per-step", "2", "--group-size",
                                     "3", "--max-new-tokens", "12", "--lr", "1e-3",
-                                    "--micro-batch", "2", "--no-curation", "--seed", "9"} +
+                                    "--micro-batch", "2", "--seed", "9"} +
                             extra);
     };
-    auto one = rl(dir_ / "rl-1", {});
+    auto one = rl(dir_ / "rl-1", {"--no-curation"});
     QVERIFY2(one.exitCode == 0, qPrintable(one.err));
-    auto two = rl(dir_ / "rl-2", {"--nproc", "2"});
+    auto two = rl(dir_ / "rl-2", {"--no-curation", "--nproc", "2"});
     QVERIFY2(two.exitCode == 0, qPrintable(two.err));
     // Step 1's rollouts come from identical weights and per-row seeds: the same text.
     auto read = [](const fs::path& file) {
@@ -113,6 +113,23 @@ class DataParallelTest : public QObject {
              read(dir_ / "rl-1" / "rollouts" / "step-1.jsonl"));
     double difference = maxDifference(dir_ / "rl-1" / "final", dir_ / "rl-2" / "final");
     QVERIFY2(difference < 1e-5, qPrintable(QString("max |w1 - w2| = %1").arg(difference)));
+
+    // Prompt curation's sampling is shared by the ranks too: the same pass rates, prompts kept and
+    // rollouts as one process.
+    auto curatedOne = rl(dir_ / "rl-curated-1", {"--min-pass-rate", "0"});
+    QVERIFY2(curatedOne.exitCode == 0, qPrintable(curatedOne.err));
+    auto curatedTwo = rl(dir_ / "rl-curated-2", {"--min-pass-rate", "0", "--nproc", "2"});
+    QVERIFY2(curatedTwo.exitCode == 0, qPrintable(curatedTwo.err));
+    auto keptLine = [](const QString& err) {
+      for (const QString& line : err.split('\n')) {
+        if (line.startsWith("rl: kept")) return line;
+      }
+      return QString();
+    };
+    QVERIFY(!keptLine(curatedOne.err).isEmpty());
+    QCOMPARE(keptLine(curatedTwo.err), keptLine(curatedOne.err));
+    QCOMPARE(read(dir_ / "rl-curated-2" / "rollouts" / "step-1.jsonl"),
+             read(dir_ / "rl-curated-1" / "rollouts" / "step-1.jsonl"));
   }
 
   void sft_rankKilledFailsTheJobNamingItThenResumesExactly() {

@@ -42,6 +42,7 @@ void runRl(RlCommand& c) {
     auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(c.model);
     c.curation.estimate.maxNewTokens = int(std::min(o.maxNewTokens, 4096));
     c.curation.estimate.temperature = o.temperature;
+    c.curation.estimate.shardAcrossRanks = true;  // with --nproc the ranks share the sampling
     auto curated = astro::train::curatePrompts(policy, tokenizer, problems, *verifier, c.curation);
     std::cerr << "rl: kept " << curated.kept.size() << " of " << problems.size()
               << " prompts (" << curated.tooHard << " below " << c.curation.minPassRate << ", "

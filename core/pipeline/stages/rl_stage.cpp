@@ -41,6 +41,7 @@ std::vector<double> promptPassRates(const RlStage& config,
   curation.estimate.maxNewTokens = std::min(config.options.maxNewTokens, 4096);
   curation.estimate.temperature = config.options.temperature;
   curation.estimate.seed = config.options.seed;
+  curation.estimate.shardAcrossRanks = true;  // ranks of a data-parallel run share the sampling
   auto policy = model::LanguageModel::load(context.input("model"), context.device);
   auto tokenizer = tokenizer::Tokenizer::fromDirectory(context.input("model"));
   auto curated = train::curatePrompts(policy, tokenizer, prompts, verifier, curation,
