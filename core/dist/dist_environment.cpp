@@ -195,8 +195,11 @@ DistEnvironment distEnvironmentFrom(const EnvironmentLookup& lookup) {
   requireBoth(env, "WORLD_SIZE", "RANK");
   requireBoth(env, "RANK", "WORLD_SIZE");
   if (env.get("RANK")) return fromTorchrun(env);
-  // Slurm sets SLURM_NTASKS alone in places (a batch script with --ntasks): only both make a job.
-  if (env.get("SLURM_PROCID") && env.get("SLURM_NTASKS")) return fromSlurm(env);
+  // Slurm's task variables count inside a job step (srun) only: a batch script with --ntasks N
+  // runs once with SLURM_PROCID=0 and SLURM_NTASKS=N but no SLURM_STEP_ID (seen on slurmd 22.05),
+  // and read as rank 0 of N it would wait for ranks that never start.
+  bool inStep = env.get("SLURM_STEP_ID") || env.get("SLURM_STEPID");
+  if (inStep && env.get("SLURM_PROCID") && env.get("SLURM_NTASKS")) return fromSlurm(env);
   DistEnvironment single;
   if (auto address = env.get("MASTER_ADDR")) single.masterAddress = *address;
   if (env.get("MASTER_PORT")) single.masterPort = env.port("MASTER_PORT");

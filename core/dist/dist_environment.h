@@ -1,7 +1,8 @@
 // Which process of a data-parallel job this is, read from the launcher's environment (torch-free).
 // torchrun and `astro ... --nproc N` set RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and
-// MASTER_PORT; under srun, SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID and the first host of
-// SLURM_JOB_NODELIST stand in for them (MASTER_PORT still wins when set). With none of these set
+// MASTER_PORT; in an srun job step (SLURM_STEP_ID set), SLURM_PROCID, SLURM_NTASKS,
+// SLURM_LOCALID and the first host of SLURM_JOB_NODELIST stand in for them (MASTER_PORT still wins
+// when set; a batch script's own SLURM_PROCID/SLURM_NTASKS do not count). With none of these set
 // the job is one process: rank 0 of 1.
 #pragma once
 

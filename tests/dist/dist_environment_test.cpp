@@ -91,13 +91,14 @@ class DistEnvironmentTest : public QObject {
 
   void torchrunVariables_winOverSlurm() {
     DistEnvironment environment =
-        read({{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"SLURM_PROCID", "5"}, {"SLURM_NTASKS", "8"}});
+        read({{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "5"},
+              {"SLURM_NTASKS", "8"}});
     QCOMPARE(environment.launcher, std::string("env"));
     QCOMPARE(environment.worldSize, 2);
   }
 
   void slurmVariables_areRead() {
-    DistEnvironment environment = read({{"SLURM_PROCID", "5"},
+    DistEnvironment environment = read({{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "5"},
                                         {"SLURM_NTASKS", "8"},
                                         {"SLURM_LOCALID", "1"},
                                         {"SLURM_JOB_ID", "123456"},
@@ -111,7 +112,7 @@ class DistEnvironmentTest : public QObject {
   }
 
   void slurmMasterVariables_override() {
-    DistEnvironment environment = read({{"SLURM_PROCID", "0"},
+    DistEnvironment environment = read({{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "0"},
                                         {"SLURM_NTASKS", "2"},
                                         {"SLURM_JOB_ID", "77"},
                                         {"SLURM_JOB_NODELIST", "node[1-2]"},
@@ -123,10 +124,19 @@ class DistEnvironmentTest : public QObject {
 
   void slurmWithoutJobId_usesDefaultPort() {
     DistEnvironment environment =
-        read({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"}, {"SLURM_JOB_NODELIST", "node1"}});
+        read({{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"},
+              {"SLURM_JOB_NODELIST", "node1"}});
     QCOMPARE(environment.masterAddress, std::string("node1"));
     QCOMPARE(environment.masterPort, 29500);
     QCOMPARE(environment.localRank, 0);
+  }
+
+  void slurmBatchScript_isOneProcess() {
+    // What a batch script with --ntasks 2 sees (slurmd 22.05): task variables, but no job step.
+    QCOMPARE(read({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"}, {"SLURM_LOCALID", "0"},
+                   {"SLURM_JOB_NODELIST", "vm"}})
+                 .launcher,
+             std::string("single"));
   }
 
   void slurmNtasksAlone_isOneProcess() {
@@ -135,7 +145,7 @@ class DistEnvironmentTest : public QObject {
   }
 
   void slurmWithoutNodeList_isRefused() {
-    QCOMPARE(usageError({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"}}),
+    QCOMPARE(usageError({{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"}}),
              QString("SLURM_NTASKS=2 but neither SLURM_JOB_NODELIST nor MASTER_ADDR says where "
                      "rank 0 runs"));
   }
@@ -157,16 +167,17 @@ class DistEnvironmentTest : public QObject {
              QString("MASTER_PORT='70000' is outside 1..65535"));
     QCOMPARE(usageError({{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"MASTER_PORT", "29500 "}}),
              QString("MASTER_PORT='29500 ' is not a whole number"));
-    QCOMPARE(usageError({{"SLURM_PROCID", "8"}, {"SLURM_NTASKS", "8"}}),
+    QCOMPARE(usageError({{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "8"}, {"SLURM_NTASKS", "8"}}),
              QString("SLURM_PROCID='8' is outside 0..7 (SLURM_NTASKS=8)"));
-    QCOMPARE(usageError({{"SLURM_PROCID", "0"},
+    QCOMPARE(usageError({{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "0"},
                          {"SLURM_NTASKS", "2"},
                          {"SLURM_JOB_NODELIST", "n1"},
                          {"SLURM_JOB_ID", "x"}}),
              QString("SLURM_JOB_ID='x' is not a whole number"));
     QCOMPARE(
         usageError(
-            {{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"}, {"SLURM_JOB_NODELIST", "gpu[3-1]"}}),
+            {{"SLURM_STEP_ID", "0"}, {"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"},
+             {"SLURM_JOB_NODELIST", "gpu[3-1]"}}),
         QString("SLURM_JOB_NODELIST: node list 'gpu[3-1]': range '3-1' runs backwards"));
   }
 
