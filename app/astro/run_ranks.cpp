@@ -12,9 +12,8 @@
 
 namespace astro::cli {
 
-std::optional<int> launchRunRanks(store::Workspace& workspace, std::int64_t runId, int nproc,
-                                  const std::string& format) {
-  if (nproc <= 1) return std::nullopt;
+void launchRunRanks(store::Workspace& workspace, std::int64_t runId, int nproc,
+                    const std::string& format) {
   if (dist::distEnvironmentFromProcess().distributed()) {
     throw UsageError("--nproc inside a job that already has ranks (RANK/WORLD_SIZE or "
                      "SLURM_NTASKS set): launch `astro resume " + std::to_string(runId) +
@@ -30,7 +29,6 @@ std::optional<int> launchRunRanks(store::Workspace& workspace, std::int64_t runI
       .splitThreads = std::getenv("ASTRO_THREADS") == nullptr};
   auto result = dist::launchLocal(launch);
   if (!result.ok()) throw Error("run " + std::to_string(runId) + ": " + result.failure);
-  return 0;
 }
 
 bool followRankZero(store::Workspace& workspace, std::int64_t runId) {

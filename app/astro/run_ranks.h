@@ -5,17 +5,16 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 
 #include "core/store/workspace.h"
 
 namespace astro::cli {
 
-// --nproc > 1 in a process that is no rank yet: runs the N ranks of `astro resume runId` and
-// returns once they end (throws astro::Error naming the failed rank). nullopt: not asked.
-std::optional<int> launchRunRanks(store::Workspace& workspace, std::int64_t runId, int nproc,
-                                  const std::string& format);
+// In a process that is no rank yet: runs the `nproc` ranks of `astro resume runId` and returns
+// once they all ended well; throws astro::Error naming the rank that failed.
+void launchRunRanks(store::Workspace& workspace, std::int64_t runId, int nproc,
+                    const std::string& format);
 
 // In a process started as rank > 0 of a job: follows rank 0's worker and returns true. false
 // when this process is rank 0 (or no rank at all) and should run the worker itself.

@@ -148,18 +148,18 @@ ResumableSearchSummary searchIntoStoreAcrossRanks(
                 " (every rank must read the same dataset)");
   }
   ResumableSearchSummary summary;
-  std::vector<std::size_t> todo;
+  std::vector<std::size_t> toSearch;
   for (std::size_t i = 0; i < problems.size(); ++i) {
     if (flags[i] == '1') {
       ++summary.alreadyStored;
     } else {
-      todo.push_back(i);
+      toSearch.push_back(i);
     }
   }
-  summary.stats.treesTotal = static_cast<int>(todo.size());
+  summary.stats.treesTotal = static_cast<int>(toSearch.size());
 
   const std::size_t chunk = static_cast<std::size_t>(options.treesPerBatch) * world;
-  for (std::size_t first = 0; first < todo.size(); first += chunk) {
+  for (std::size_t first = 0; first < toSearch.size(); first += chunk) {
     // 2. Rank 0's stop request holds for all, between chunks.
     const bool stopHere = rank == 0 && callbacks.stop != nullptr && callbacks.stop->load();
     if (communicator.broadcastBytes(stopHere ? "1" : "0") == "1") {
@@ -170,10 +170,10 @@ ResumableSearchSummary searchIntoStoreAcrossRanks(
     // 3. This rank's share of the chunk (to-do index i with i % world == rank), as one batch.
     std::vector<std::size_t> mine;
     std::vector<math::Problem> mineProblems;
-    const std::size_t last = std::min(todo.size(), first + chunk);
+    const std::size_t last = std::min(toSearch.size(), first + chunk);
     for (std::size_t i = first + static_cast<std::size_t>(rank); i < last; i += world) {
-      mine.push_back(todo[i]);
-      mineProblems.push_back(problems[todo[i]]);
+      mine.push_back(toSearch[i]);
+      mineProblems.push_back(problems[toSearch[i]]);
     }
     MctsCallbacks local;
     local.validator = callbacks.validator;

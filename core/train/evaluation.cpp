@@ -4,7 +4,6 @@
 #include "core/train/evaluation.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/trace_stats.h"
@@ -15,6 +14,7 @@
 #include "core/search/phrase_set.h"
 #include "core/tokenizer/chat_format.h"
 #include "core/tokenizer/tokenizer.h"
+#include "core/train/detail/gather_generations.h"
 #include "core/train/pass_at_k.h"
 
 namespace astro::train {
@@ -52,48 +52,6 @@ std::vector<model::Generation> generateChunked(
     if (report) report(progress);
   }
   return results;
-}
-
-// One rank's completions as bytes: [count][row, finish reason, length, ids...] in int32.
-std::string encodeRows(const std::vector<std::size_t>& rows,
-                       const std::vector<model::Generation>& generated) {
-  std::vector<std::int32_t> words{std::int32_t(rows.size())};
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    words.push_back(std::int32_t(rows[i]));
-    words.push_back(std::int32_t(generated[i].finishReason));
-    words.push_back(std::int32_t(generated[i].ids.size()));
-    words.insert(words.end(), generated[i].ids.begin(), generated[i].ids.end());
-  }
-  std::string bytes(words.size() * sizeof(std::int32_t), '\0');
-  std::memcpy(bytes.data(), words.data(), bytes.size());
-  return bytes;
-}
-
-void decodeRows(const std::string& bytes, int rank, std::vector<model::Generation>& into) {
-  std::vector<std::int32_t> words(bytes.size() / sizeof(std::int32_t));
-  std::memcpy(words.data(), bytes.data(), words.size() * sizeof(std::int32_t));
-  auto fail = [&](const std::string& what) {
-    throw Error("evaluation: rank " + std::to_string(rank) + " sent " + what);
-  };
-  std::size_t at = 0;
-  auto next = [&] {
-    if (at >= words.size()) fail("a truncated block of completions");
-    return words[at++];
-  };
-  const std::int32_t count = next();
-  for (std::int32_t i = 0; i < count; ++i) {
-    const auto row = std::size_t(next());
-    const std::int32_t reason = next();
-    const auto length = std::size_t(next());
-    if (row >= into.size() || at + length > words.size() || reason < 0 ||
-        reason > std::int32_t(model::FinishReason::kLength)) {
-      fail("a completion outside the evaluation's rows");
-    }
-    into[row].finishReason = model::FinishReason(reason);
-    into[row].ids.assign(words.begin() + std::ptrdiff_t(at),
-                         words.begin() + std::ptrdiff_t(at + length));
-    at += length;
-  }
 }
 
 // Every row's completion, in row order: this rank generates the rows of its problems (all of
@@ -140,14 +98,7 @@ std::vector<model::Generation> generateRows(
   for (auto& g : greedy) generated.push_back(std::move(g));
   mine[0].insert(mine[0].end(), mine[1].begin(), mine[1].end());
 
-  std::vector<model::Generation> all(rows.size());
-  if (world == 1) {
-    for (std::size_t i = 0; i < mine[0].size(); ++i) all[mine[0][i]] = std::move(generated[i]);
-    return all;
-  }
-  const auto blocks = communicator->allGatherBytes(encodeRows(mine[0], generated));
-  for (std::size_t from = 0; from < blocks.size(); ++from) decodeRows(blocks[from], int(from), all);
-  return all;
+  return detail::gatherGenerations(*communicator, rows.size(), mine[0], std::move(generated));
 }
 
 }  // namespace

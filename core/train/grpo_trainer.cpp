@@ -185,29 +185,13 @@ void validate(const GrpoOptions& options, const std::vector<math::Problem>& prom
 GrpoResult runGrpo(const GrpoOptions& options, const std::vector<math::Problem>& prompts,
                    const math::Verifier& verifier, const GrpoCallbacks& callbacks) {
   validate(options, prompts);
-  detail::TrainerLoop loop(detail::TrainerSpec{
-      .name = "grpo",
-      .initialModel = options.initialModel,
-      .tokenizerFrom = options.initialModel,
-      .outputDir = options.outputDir,
-      .fingerprint = runFingerprint(options, prompts),
-      .totalSteps = options.steps,
-      .schedule = {.peakLearningRate = options.learningRate,
-                   .warmupSteps = options.warmupSteps,
-                   .totalSteps = options.steps,
-                   .decay = options.decay},
-      .adamw = {.beta1 = options.beta1,
-                .beta2 = options.beta2,
-                .eps = options.epsilon,
-                .weightDecay = options.weightDecay},
-      .gradientClip = options.gradientClip,
-      .checkpointEvery = options.checkpointEvery,
-      .keepCheckpoints = options.keepCheckpoints,
-      .device = options.device,
-      .precision = options.precision,
-      .shardOptimizerState = options.shardOptimizerState,
-      .shouldStop = callbacks.shouldStop,
-      .onCheckpoint = callbacks.onCheckpoint});
+  detail::TrainerSpec spec = detail::trainerSpecFor(options, options.steps);
+  spec.name = "grpo";
+  spec.tokenizerFrom = options.initialModel;
+  spec.fingerprint = runFingerprint(options, prompts);
+  spec.shouldStop = callbacks.shouldStop;
+  spec.onCheckpoint = callbacks.onCheckpoint;
+  detail::TrainerLoop loop(std::move(spec));
   GrpoResult result{.resumed = loop.resumed()};
   auto impl = std::make_unique<model::LanguageModel::Impl>();
   impl->module = loop.module();

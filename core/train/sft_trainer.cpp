@@ -108,30 +108,14 @@ SftResult runSft(const SftOptions& options, const SftCallbacks& callbacks) {
       int((examples.size() + std::size_t(options.sequencesPerStep) - 1) / options.sequencesPerStep);
   int totalSteps = stepsPerEpoch * options.epochs;
 
-  detail::TrainerLoop loop(detail::TrainerSpec{
-      .name = "sft",
-      .initialModel = options.initialModel,
-      .tokenizerFrom = tokenizerFolder,
-      .outputDir = options.outputDir,
-      .fingerprint = runFingerprint(options, dataSha256),
-      .totalSteps = totalSteps,
-      .schedule = {.peakLearningRate = options.learningRate,
-                   .warmupSteps = options.warmupSteps,
-                   .totalSteps = totalSteps,
-                   .decay = options.decay,
-                   .finalRatio = options.finalLearningRateRatio},
-      .adamw = {.beta1 = options.beta1,
-                .beta2 = options.beta2,
-                .eps = options.epsilon,
-                .weightDecay = options.weightDecay},
-      .gradientClip = options.gradientClip,
-      .checkpointEvery = options.checkpointEvery,
-      .keepCheckpoints = options.keepCheckpoints,
-      .device = options.device,
-      .precision = options.precision,
-      .shardOptimizerState = options.shardOptimizerState,
-      .shouldStop = callbacks.shouldStop,
-      .onCheckpoint = callbacks.onCheckpoint});
+  detail::TrainerSpec spec = detail::trainerSpecFor(options, totalSteps);
+  spec.name = "sft";
+  spec.tokenizerFrom = tokenizerFolder;
+  spec.fingerprint = runFingerprint(options, dataSha256);
+  spec.schedule.finalRatio = options.finalLearningRateRatio;
+  spec.shouldStop = callbacks.shouldStop;
+  spec.onCheckpoint = callbacks.onCheckpoint;
+  detail::TrainerLoop loop(std::move(spec));
   SftResult result{.totalSteps = totalSteps, .resumed = loop.resumed()};
   PackingOptions packing{.rowLength = options.rowLength > 0 ? options.rowLength
                                                             : options.maxSequenceLength,

@@ -2,54 +2,14 @@
 #include "core/train/detail/grpo_rollouts.h"
 
 #include <algorithm>
-#include <cstring>
 #include <numeric>
 #include <random>
 
-#include "core/base/error.h"
+#include "core/train/detail/gather_generations.h"
 #include "core/train/evaluation.h"
 #include "core/train/grpo_advantages.h"
 
 namespace astro::train::detail {
-
-namespace {
-
-// This rank's completions as bytes: [count][row, length, ids...] in int32.
-std::string encodeRows(const std::vector<std::size_t>& rows,
-                       const std::vector<model::Generation>& generated) {
-  std::vector<std::int32_t> words{std::int32_t(rows.size())};
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    words.push_back(std::int32_t(rows[i]));
-    words.push_back(std::int32_t(generated[i].ids.size()));
-    words.insert(words.end(), generated[i].ids.begin(), generated[i].ids.end());
-  }
-  std::string bytes(words.size() * sizeof(std::int32_t), '\0');
-  std::memcpy(bytes.data(), words.data(), bytes.size());
-  return bytes;
-}
-
-void decodeRows(const std::string& bytes, std::vector<std::vector<std::int32_t>>& into) {
-  std::vector<std::int32_t> words(bytes.size() / sizeof(std::int32_t));
-  std::memcpy(words.data(), bytes.data(), words.size() * sizeof(std::int32_t));
-  std::size_t at = 0;
-  auto next = [&] {
-    if (at >= words.size()) throw Error("GRPO: a rank sent a truncated rollout block");
-    return words[at++];
-  };
-  std::int32_t count = next();
-  for (std::int32_t i = 0; i < count; ++i) {
-    auto row = std::size_t(next());
-    auto length = std::size_t(next());
-    if (row >= into.size() || at + length > words.size()) {
-      throw Error("GRPO: a rank sent a rollout outside the step's rows");
-    }
-    into[row].assign(words.begin() + std::ptrdiff_t(at),
-                     words.begin() + std::ptrdiff_t(at + length));
-    at += length;
-  }
-}
-
-}  // namespace
 
 std::vector<std::size_t> stepPrompts(std::size_t count, const GrpoOptions& options, int step) {
   std::vector<std::size_t> chosen;
@@ -95,13 +55,8 @@ StepRollouts collectRollouts(const model::LanguageModel& policy,
   }
   std::vector<model::Generation> generated;
   if (!rowPrompts.empty()) generated = policy.generate(rowPrompts, generation);
-  out.completionIds.assign(count, {});
-  if (communicator.worldSize() > 1) {
-    for (const auto& block : communicator.allGatherBytes(encodeRows(rows, generated))) {
-      decodeRows(block, out.completionIds);
-    }
-  } else {
-    for (std::size_t i = 0; i < rows.size(); ++i) out.completionIds[rows[i]] = generated[i].ids;
+  for (auto& generation : gatherGenerations(communicator, count, rows, std::move(generated))) {
+    out.completionIds.push_back(std::move(generation.ids));
   }
 
   // Rewards (+1 correct, -1 otherwise) and group-relative advantages, the same on every rank.

@@ -67,8 +67,6 @@ class ShardedAdamW {
   void load(const std::filesystem::path& file);
 
   std::int64_t steps() const { return steps_; }
-  std::int64_t parameterCount() const { return total_; }
-  bool sharded() const { return shardState_; }
 
  private:
   void reduceGradients();

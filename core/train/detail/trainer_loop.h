@@ -54,6 +54,28 @@ struct TrainerSpec {
   std::function<void(const std::filesystem::path&, int)> onCheckpoint;  // rank 0
 };
 
+// The fields every trainer's options share (SftOptions, GrpoOptions: the same names), copied
+// into a spec; the trainer adds its name, fingerprint, tokenizer source and callbacks.
+template <typename Options>
+TrainerSpec trainerSpecFor(const Options& o, int totalSteps) {
+  TrainerSpec spec;
+  spec.initialModel = o.initialModel;
+  spec.outputDir = o.outputDir;
+  spec.totalSteps = totalSteps;
+  spec.schedule = {.peakLearningRate = o.learningRate,
+                   .warmupSteps = o.warmupSteps,
+                   .totalSteps = totalSteps,
+                   .decay = o.decay};
+  spec.adamw = {.beta1 = o.beta1, .beta2 = o.beta2, .eps = o.epsilon, .weightDecay = o.weightDecay};
+  spec.gradientClip = o.gradientClip;
+  spec.checkpointEvery = o.checkpointEvery;
+  spec.keepCheckpoints = o.keepCheckpoints;
+  spec.device = o.device;
+  spec.precision = o.precision;
+  spec.shardOptimizerState = o.shardOptimizerState;
+  return spec;
+}
+
 class TrainerLoop {
  public:
   // Joins the job's communicator, reads outputDir/latest.json (a checkpoint of other options, or
