@@ -181,8 +181,10 @@ class PipelineCliTest : public QObject {
 
   void cancel_fromAnotherProcess_stopsTheWorker() {
     Fixture fixture = makeFixture("pipeline-cli-cancel");
-    // Long enough to outlast the three commands before the cancel.
-    WorkerProcess worker(withWorkspace(fixture.workspace, {"run", writeSftConfig(fixture, 100)}));
+    // Long enough to outlast the three commands before the cancel. With the flat-buffer optimizer
+    // a tiny model's step is faster and 100 epochs (800 steps) ended first on a quiet host; the
+    // commands then took ~80 s beside a worker writing ~120 metric events a second.
+    WorkerProcess worker(withWorkspace(fixture.workspace, {"run", writeSftConfig(fixture, 1000)}));
     QVERIFY(waitForFirstMetric(worker));
     auto busy = runWhileReading(worker, withWorkspace(fixture.workspace, {"resume", "1"}));
     QCOMPARE(busy.exitCode, 1);
