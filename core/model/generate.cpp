@@ -3,6 +3,7 @@
 // sequences leave the batch (and the cache). Sampling (detail/sampling.h) draws each row's tokens
 // from that prompt's own generator.
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <span>
 
@@ -11,11 +12,13 @@
 #include "core/model/detail/prefill.h"
 #include "core/model/detail/prefix_store.h"
 #include "core/model/detail/sampling.h"
+#include "core/model/detail/stop_rules.h"
 
 namespace astro::model {
 
 namespace {
 
+using detail::finishAfterNewest;
 using detail::ForwardInput;
 using detail::KvCache;
 
@@ -25,36 +28,75 @@ int64_t rowLimit(const GenerationOptions& options, std::size_t index) {
   return std::min(options.maxNewTokens, options.rowMaxNewTokens[index]);
 }
 
-// Whether the generation's text now holds a stop string. Earlier tokens were checked when they
-// came, so a new occurrence ends in the newest token's text and starts at most `longestStop` - 1
-// bytes before it: only a tail covering those bytes is decoded (3 more for a tail that starts
-// inside a UTF-8 character), grown when tokens decode to little text, instead of the whole
-// generation per token.
-bool reachedStopString(std::span<const int32_t> ids, const GenerationOptions& options,
-                       std::size_t longestStop) {
-  if (options.stopStrings.empty()) return false;
-  std::size_t needed = options.decode(ids.last(1)).size() + longestStop - 1 + 3;
-  std::size_t window = std::min(ids.size(), longestStop + 3);
-  std::string text = options.decode(ids.last(window));
-  while (window < ids.size() && text.size() < needed) {
-    window = std::min(ids.size(), 2 * window);
-    text = options.decode(ids.last(window));
+// Per group of a cache's shared prefix, its prompt as a stored sequence (made when the group's
+// first row is stored), which the stored sequences of the group's rows start with.
+using PrefixHeads = std::vector<std::shared_ptr<const detail::StoredSequence>>;
+
+// Group `group`'s filled prefix slots as a sequence of `prompt`'s tokens, null when they are not
+// the prompt's. Views of the prefix, no copy: each run of adjacent filled slots (a stored prefix,
+// then the computed rest after padding) is one link of a chain of sequences.
+std::shared_ptr<const detail::StoredSequence> prefixHead(const detail::SharedPrefix& prefix,
+                                                         int64_t group,
+                                                         std::span<const int32_t> prompt) {
+  auto bias = prefix.keyBias[group].contiguous();
+  const float* slotBias = bias.data_ptr<float>();
+  std::vector<std::pair<int64_t, int64_t>> runs;  // (first slot, length)
+  int64_t filled = 0;
+  for (int64_t slot = 0; slot < prefix.slots(); ++slot) {
+    if (slotBias[slot] != 0.0f) continue;
+    if (runs.empty() || runs.back().first + runs.back().second != slot) runs.emplace_back(slot, 0);
+    ++runs.back().second;
+    ++filled;
   }
-  return std::any_of(options.stopStrings.begin(), options.stopStrings.end(),
-                     [&](const std::string& stop) { return text.find(stop) != std::string::npos; });
+  if (filled == 0 || filled > int64_t(prompt.size())) return nullptr;
+  std::shared_ptr<const detail::StoredSequence> head;
+  int64_t length = 0;
+  for (auto [firstSlot, slots] : runs) {
+    auto link = std::make_shared<detail::StoredSequence>();
+    link->tokens.assign(prompt.begin(), prompt.begin() + std::ptrdiff_t(length + slots));
+    link->head = head;
+    link->headLength = length;
+    for (std::size_t layer = 0; layer < prefix.keys.size(); ++layer) {
+      // [KV, P, D] -> this run's [slots, KV, D]
+      link->keys.push_back(prefix.keys[layer][group].narrow(1, firstSlot, slots).transpose(0, 1));
+      link->values.push_back(
+          prefix.values[layer][group].narrow(1, firstSlot, slots).transpose(0, 1));
+    }
+    length += slots;
+    head = std::move(link);
+  }
+  return head;
 }
 
-// Why `generation` ends with its newest token, or nothing when it goes on.
-std::optional<FinishReason> finishAfterNewest(const Generation& generation,
-                                              const GenerationOptions& options,
-                                              const std::vector<int32_t>& stopIds,
-                                              std::size_t longestStop, int64_t maxNewTokens) {
-  if (std::find(stopIds.begin(), stopIds.end(), generation.ids.back()) != stopIds.end()) {
-    return FinishReason::kStopToken;
+// storeRows for a cache with a shared prefix: each row's sequence is its group's head (the prompt)
+// and views of the row's own slots, so storing copies no keys or values.
+void storeSharedPrefixRows(const KvCache& cache, const std::vector<int64_t>& rows,
+                           std::vector<std::vector<int32_t>> tokens, PrefixHeads& heads,
+                           detail::PrefixStore& store, int64_t budgetBytes) {
+  const int64_t own = cache.length - cache.prefixSlots();
+  heads.resize(std::size_t(cache.prefix->groups()));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto row = rows[i];
+    auto group = cache.prefixGroup[std::size_t(row)];
+    auto& head = heads[std::size_t(group)];
+    if (!head) head = prefixHead(*cache.prefix, group, tokens[i]);
+    if (!head) continue;
+    auto headLength = int64_t(head->tokens.size());
+    // A misaligned row keeps nothing (as in storeRows).
+    if (headLength + own != int64_t(tokens[i].size()) ||
+        !std::equal(head->tokens.begin(), head->tokens.end(), tokens[i].begin())) {
+      continue;
+    }
+    detail::StoredSequence sequence;
+    sequence.tokens = std::move(tokens[i]);
+    sequence.head = head;
+    sequence.headLength = headLength;
+    for (std::size_t layer = 0; layer < cache.keys.size(); ++layer) {
+      sequence.keys.push_back(cache.keys[layer][row].narrow(1, 0, own).transpose(0, 1));
+      sequence.values.push_back(cache.values[layer][row].narrow(1, 0, own).transpose(0, 1));
+    }
+    store.insert(std::move(sequence), budgetBytes);
   }
-  if (reachedStopString(generation.ids, options, longestStop)) return FinishReason::kStopString;
-  if (int64_t(generation.ids.size()) >= maxNewTokens) return FinishReason::kLength;
-  return std::nullopt;
 }
 
 // Keeps finished cache rows `rows` (each its prompt and the generated tokens fed so far: all but
@@ -120,10 +162,16 @@ void generateBatch(detail::LlamaModel& module, const torch::Device& device,
   for (const std::string& stop : options.stopStrings) {
     longestStop = std::max(longestStop, stop.size());
   }
+  // Rows that share a prompt read its keys and values once (decode attention on the CPU in
+  // float32) instead of holding copies.
+  const bool sharePrefix = options.sharePromptPrefill && device.is_cpu() &&
+                           module->outputEmbedding().scalar_type() == torch::kFloat32;
+  PrefixHeads prefixHeads;
   detail::Prefill prefill = detail::prefillPrompts(module, device, batchPrompts,
                                                    {.newTokens = options.maxNewTokens,
                                                     .sharePrompts = options.sharePromptPrefill,
-                                                    .store = store});
+                                                    .store = store,
+                                                    .sharePrefix = sharePrefix});
   KvCache cache = std::move(prefill.cache);
   torch::Tensor logits = prefill.logits;  // [rows, V]
 
@@ -182,7 +230,12 @@ void generateBatch(detail::LlamaModel& module, const torch::Device& device,
       }
     }
     if (!finishedRows.empty()) {
-      storeRows(cache, finishedRows, std::move(finishedTokens), *store, options.prefixStoreBytes);
+      if (cache.prefix) {
+        storeSharedPrefixRows(cache, finishedRows, std::move(finishedTokens), prefixHeads, *store,
+                              options.prefixStoreBytes);
+      } else {
+        storeRows(cache, finishedRows, std::move(finishedTokens), *store, options.prefixStoreBytes);
+      }
     }
     if (liveCount == 0) return;
     std::size_t finished = rowLive.size() - liveCount;

@@ -46,18 +46,6 @@ torch::Tensor idsToTensor(std::span<const int32_t> ids, int64_t vocabSize) {
 }
 }  // namespace detail
 
-std::string finishReasonName(FinishReason reason) {
-  switch (reason) {
-    case FinishReason::kStopToken:
-      return "stop_token";
-    case FinishReason::kStopString:
-      return "stop_string";
-    case FinishReason::kLength:
-      return "length";
-  }
-  return "length";
-}
-
 LanguageModel::LanguageModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 LanguageModel LanguageModel::adopt(std::unique_ptr<Impl> impl) {
   if (!impl || impl->module.is_empty()) throw Error("LanguageModel::adopt: no module");
@@ -72,6 +60,7 @@ LanguageModel LanguageModel::load(const std::filesystem::path& folder, const std
   impl->device = parseDevice(device);
   impl->module = detail::loadLlamaModel(folder, impl->device, computeType(impl->device));
   impl->module->eval();
+  impl->origin = folder.string();
   return LanguageModel(std::move(impl));
 }
 
@@ -91,6 +80,10 @@ void LanguageModel::save(const std::filesystem::path& folder) const {
 }
 
 const ModelConfig& LanguageModel::config() const { return impl_->module->config(); }
+
+std::string LanguageModel::describe() const {
+  return impl_->origin.empty() ? "random-init model" : "model " + impl_->origin;
+}
 
 std::vector<float> LanguageModel::logits(std::span<const int32_t> ids) const {
   if (ids.empty()) throw UsageError("logits: no token ids given");

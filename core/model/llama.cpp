@@ -7,7 +7,9 @@
 #include <limits>
 #include <numbers>
 
+#include "core/base/error.h"
 #include "core/model/detail/decode_attention.h"
+#include "core/model/detail/inference_kernels.h"
 #include "core/model/detail/llama_module.h"
 
 namespace astro::model::detail {
@@ -52,44 +54,12 @@ torch::Tensor ropeInverseFrequencies(const ModelConfig& config) {
   return inverse.to(torch::kFloat32);
 }
 
-KvCache KvCache::allocate(const ModelConfig& config, int64_t batch, int64_t capacity,
-                          const torch::TensorOptions& options) {
-  KvCache cache;
-  for (int64_t layer = 0; layer < config.numHiddenLayers; ++layer) {
-    cache.keys.push_back(
-        torch::empty({batch, config.numKeyValueHeads, capacity, config.headDim}, options));
-    cache.values.push_back(
-        torch::empty({batch, config.numKeyValueHeads, capacity, config.headDim}, options));
-  }
-  cache.keyBias = torch::full({batch, capacity}, std::numeric_limits<float>::lowest(),
-                              options.dtype(torch::kFloat32));
-  return cache;
-}
-
-void KvCache::keepRows(const torch::Tensor& rows) {
-  for (auto& tensor : keys) tensor = tensor.index_select(0, rows);
-  for (auto& tensor : values) tensor = tensor.index_select(0, rows);
-  keyBias = keyBias.index_select(0, rows);
-}
-
-KvCache KvCache::view(int64_t firstRow, int64_t rows, int64_t firstSlot) const {
-  int64_t slots = capacity() - firstSlot;
-  KvCache part;
-  for (const auto& tensor : keys) {
-    part.keys.push_back(tensor.narrow(0, firstRow, rows).narrow(2, firstSlot, slots));
-  }
-  for (const auto& tensor : values) {
-    part.values.push_back(tensor.narrow(0, firstRow, rows).narrow(2, firstSlot, slots));
-  }
-  part.keyBias = keyBias.narrow(0, firstRow, rows).narrow(1, firstSlot, slots);
-  return part;
-}
-
 RmsNormImpl::RmsNormImpl(int64_t size, double eps) : eps_(eps) {
   weight = register_parameter("weight", torch::ones({size}));
 }
 
 torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
+  if (inferenceKernelsApply(x)) return rmsNorm(x, weight, eps_);
   auto x32 = x.to(torch::kFloat32);
   auto normalized = x32 * torch::rsqrt(x32.pow(2).mean(-1, true) + eps_);
   return weight * normalized.to(x.scalar_type());
@@ -131,22 +101,47 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
     q = q_norm(q);
     k = k_norm(k);
   }
-  q = applyRotary(q.transpose(1, 2), rotary);  // [B, H, T, D]
-  k = applyRotary(k.transpose(1, 2), rotary);  // [B, KV, T, D]
+  const int64_t prefixSlots = cache ? cache->prefixSlots() : 0;
+  const int64_t start = cache ? cache->length - prefixSlots : 0;  // own slots follow a prefix
+  const bool fused = inferenceKernelsApply(x) && rotary.cos.scalar_type() == torch::kFloat32;
+  if (fused) {
+    // One loop per rotation; the keys' goes straight into the cache slots.
+    auto rotatedQ = torch::empty({batch, heads_, time, headDim_}, q.options());  // [B, H, T, D]
+    rotaryInto(q, rotary.cos, rotary.sin, rotatedQ);
+    q = rotatedQ;
+    auto rotatedK = cache ? cache->keys[layer].narrow(2, start, time)
+                          : torch::empty({batch, kvHeads_, time, headDim_}, k.options());
+    rotaryInto(k, rotary.cos, rotary.sin, rotatedK);
+    k = rotatedK;  // [B, KV, T, D]
+  } else {
+    q = applyRotary(q.transpose(1, 2), rotary);  // [B, H, T, D]
+    k = applyRotary(k.transpose(1, 2), rotary);  // [B, KV, T, D]
+  }
 
   torch::Tensor keys = k, values = v;
   if (cache) {
-    int64_t start = cache->length;
-    cache->keys[layer].narrow(2, start, time).copy_(k);
+    if (!fused) cache->keys[layer].narrow(2, start, time).copy_(k);
     cache->values[layer].narrow(2, start, time).copy_(v);
     keys = cache->keys[layer].narrow(2, 0, start + time);      // [B, KV, S, D]
     values = cache->values[layer].narrow(2, 0, start + time);  // [B, KV, S, D]
   }
   if (time == 1 && cache && mask.defined() && mask.size(0) == batch && decodeAttentionApplies(q)) {
-    // mask is the cache's key bias, [B, 1, 1, S].
-    auto context = decodeAttention(q.select(2, 0), keys, values, mask.select(1, 0).select(1, 0),
-                                   float(1.0 / std::sqrt(double(headDim_))));  // [B, H, D]
+    // mask is the cache's key bias, [B, 1, 1, S]; with a shared prefix, its first slots are the
+    // prefix's (read from the prefix groups instead).
+    auto keyBias = mask.select(1, 0).select(1, 0).narrow(1, prefixSlots, keys.size(2));
+    SharedKeys shared;
+    if (cache->prefix) {
+      shared = {cache->prefix->keys[std::size_t(layer)], cache->prefix->values[std::size_t(layer)],
+                cache->prefix->keyBias, &cache->prefixGroup};
+    }
+    auto context = decodeAttention(q.select(2, 0), keys, values, keyBias,
+                                   float(1.0 / std::sqrt(double(headDim_))),
+                                   cache->prefix ? &shared : nullptr);  // [B, H, D]
     return oWeight_.apply(o_proj, context.view({batch, 1, heads_ * headDim_}));
+  }
+  if (prefixSlots > 0) {
+    throw Error("a KV cache with a shared prefix serves CPU float32 decode steps only (got " +
+                std::to_string(time) + " tokens per row)");
   }
   int64_t keyCount = keys.size(2);
   // Query heads of one group share a key/value head: fold the group into the query rows instead
@@ -179,6 +174,7 @@ torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
   if (auto gateUp = gateUpWeight_.applyFused(x, {&gate_proj, &up_proj}); gateUp.defined()) {
     // Inference: one product for both projections.
     int64_t width = gate_proj->weight.size(0);
+    if (inferenceKernelsApply(gateUp)) return downWeight_.apply(down_proj, siluGate(gateUp));
     return downWeight_.apply(
         down_proj, torch::silu(gateUp.narrow(-1, 0, width)) * gateUp.narrow(-1, width, width));
   }

@@ -6,6 +6,8 @@
 #include "core/model/detail/prefill.h"
 
 #include <algorithm>
+#include <limits>
+#include <memory>
 #include <numeric>
 #include <span>
 #include <string_view>
@@ -48,15 +50,18 @@ torch::Tensor prefillRun(LlamaModel& module, const torch::Device& device,
     ids[r].narrow(0, pad, length).copy_(idsToTensor(suffix, module->config().vocabSize));
     valid[r].narrow(0, pad, length).fill_(true);
     positions[r].narrow(0, pad, length).copy_(torch::arange(stored, stored + length, torch::kLong));
+    if (int64_t gap = prefixSlots - stored; gap > 0) {
+      for (auto* tensors : {&part.keys, &part.values}) {
+        for (auto& tensor : *tensors) tensor[r].narrow(1, 0, gap).zero_();
+      }
+    }
     if (stored > 0) {
       const StoredSequence& sequence = *plan.stored.sequence;
       for (std::size_t layer = 0; layer < part.keys.size(); ++layer) {
-        part.keys[layer][r]
-            .narrow(1, prefixSlots - stored, stored)
-            .copy_(sequence.keys[layer].narrow(0, 0, stored).transpose(0, 1));
-        part.values[layer][r]
-            .narrow(1, prefixSlots - stored, stored)
-            .copy_(sequence.values[layer].narrow(0, 0, stored).transpose(0, 1));
+        sequence.copyTo(
+            layer, stored,
+            part.keys[layer][r].narrow(1, prefixSlots - stored, stored).transpose(0, 1),
+            part.values[layer][r].narrow(1, prefixSlots - stored, stored).transpose(0, 1));
       }
       part.keyBias[r].narrow(0, prefixSlots - stored, stored).fill_(0.0f);
     }
@@ -65,6 +70,28 @@ torch::Tensor prefillRun(LlamaModel& module, const torch::Device& device,
   input.tokenValid = valid.to(device);
   input.lastPositionOnly = true;
   return module->forward(input, &part).select(1, 0);  // [rows, V]
+}
+
+// A cache whose rows read `distinct` (the prefilled prompts, filled to its capacity) as their
+// shared prefix, row r from group rowGroups[r], with `newTokens` own slots each.
+KvCache sharedPrefixCache(KvCache distinct, std::vector<int64_t> rowGroups, int64_t newTokens) {
+  auto prefix = std::make_shared<SharedPrefix>();
+  prefix->keys = std::move(distinct.keys);
+  prefix->values = std::move(distinct.values);
+  prefix->keyBias = std::move(distinct.keyBias);
+  KvCache cache;
+  auto rows = int64_t(rowGroups.size());
+  for (const auto& tensor : prefix->keys) {
+    cache.keys.push_back(
+        torch::empty({rows, tensor.size(1), newTokens, tensor.size(3)}, tensor.options()));
+    cache.values.push_back(torch::empty_like(cache.keys.back()));
+  }
+  cache.keyBias = torch::full({rows, prefix->slots() + newTokens},
+                              std::numeric_limits<float>::lowest(), prefix->keyBias.options());
+  cache.length = prefix->slots();
+  cache.prefix = std::move(prefix);
+  cache.prefixGroup = std::move(rowGroups);
+  return cache;
 }
 
 }  // namespace
@@ -125,21 +152,21 @@ Prefill prefillPrompts(LlamaModel& module, const torch::Device& device,
   }
 
   Prefill prefill;
-  prefill.cache =
-      KvCache::allocate(module->config(), int64_t(sorted.size()), filled + options.newTokens,
-                        module->outputEmbedding().options());
+  // With a shared prefix the distinct prompts' cache is the prefix: it needs no free slots.
+  prefill.cache = KvCache::allocate(module->config(), int64_t(sorted.size()),
+                                    filled + (options.sharePrefix ? 0 : options.newTokens),
+                                    module->outputEmbedding().options());
   std::vector<torch::Tensor> logits;
   for (const Run& run : runs) {
     int64_t rows = int64_t(run.end - run.first);
     int64_t firstSlot = filled - run.suffixSlots - run.prefixSlots;
     // Slots before the suffixes that no stored prefix fills are masked, but masked scores still
-    // multiply their values: they must hold numbers, not what the allocation left there.
-    if (firstSlot + run.prefixSlots > 0) {
+    // multiply their values: they must hold numbers, not what the allocation left there. Here
+    // the slots before the run's; prefillRun zeroes each row's gap before its stored prefix.
+    if (firstSlot > 0) {
       for (auto* tensors : {&prefill.cache.keys, &prefill.cache.values}) {
         for (auto& tensor : *tensors) {
-          tensor.narrow(0, int64_t(run.first), rows)
-              .narrow(2, 0, firstSlot + run.prefixSlots)
-              .zero_();
+          tensor.narrow(0, int64_t(run.first), rows).narrow(2, 0, firstSlot).zero_();
         }
       }
     }
@@ -157,6 +184,14 @@ Prefill prefillPrompts(LlamaModel& module, const torch::Device& device,
   for (std::size_t i = 0; i < prompts.size(); ++i) {
     rows[i] = sortedPosition[distinctOf[i]];
     identity = identity && rows[i] == int64_t(i);
+  }
+  if (options.sharePrefix) {
+    prefill.cache = sharedPrefixCache(std::move(prefill.cache), std::move(rows), options.newTokens);
+    if (!identity) {
+      prefill.logits = prefill.logits.index_select(
+          0, torch::tensor(prefill.cache.prefixGroup, torch::kLong).to(device));
+    }
+    return prefill;
   }
   if (!identity) {
     auto rowIndex = torch::tensor(rows, torch::kLong).to(device);

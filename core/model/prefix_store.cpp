@@ -19,7 +19,19 @@ int64_t StoredSequence::bytes() const {
   int64_t total = int64_t(tokens.size() * sizeof(int32_t));
   for (const auto& tensor : keys) total += tensor.numel() * tensor.element_size();
   for (const auto& tensor : values) total += tensor.numel() * tensor.element_size();
-  return total;
+  return total + (head ? head->bytes() : 0);
+}
+
+void StoredSequence::copyTo(std::size_t layer, int64_t length, const torch::Tensor& keysOut,
+                            const torch::Tensor& valuesOut) const {
+  int64_t fromHead = head ? std::min(length, headLength) : 0;
+  if (fromHead > 0) {
+    head->copyTo(layer, fromHead, keysOut.narrow(0, 0, fromHead), valuesOut.narrow(0, 0, fromHead));
+  }
+  if (int64_t own = length - fromHead; own > 0) {
+    keysOut.narrow(0, fromHead, own).copy_(keys[layer].narrow(0, 0, own));
+    valuesOut.narrow(0, fromHead, own).copy_(values[layer].narrow(0, 0, own));
+  }
 }
 
 PrefixMatch PrefixStore::longestMatch(std::span<const int32_t> tokens, int64_t limit) {

@@ -104,6 +104,39 @@ class BatchedGenerationTest : public QObject {
     }
   }
 
+  void reusedPrefixes_overSeveralRounds_giveWhatAFreshPrefillGives() {
+    // As MCTS does: each round's prompts (k copies each) extend earlier rounds' generations, so
+    // stored sequences start with other stored sequences and prompts of one batch reuse stored
+    // prefixes of different lengths (padding between a stored prefix and the computed rest).
+    auto model = LanguageModel::randomInit(smallConfig(), 61);
+    auto fresh = LanguageModel::randomInit(smallConfig(), 61);
+    GenerationOptions options{.maxNewTokens = 6,
+                              .temperature = 1.0,
+                              .stopAtEos = false,
+                              .returnLogprobs = true,
+                              .reusePrefixes = true};
+    std::vector<std::vector<int32_t>> states = {counting(3, 11), counting(8, 5), counting(1, 17)};
+    for (uint64_t round = 0; round < 4; ++round) {
+      std::vector<std::vector<int32_t>> prompts;
+      for (const auto& state : states) prompts.insert(prompts.end(), 3, state);
+      options.seed = round;
+      options.reusePrefixes = true;
+      auto reused = model.generate(prompts, options);
+      options.reusePrefixes = false;
+      auto computed = fresh.generate(prompts, options);
+      for (std::size_t i = 0; i < prompts.size(); ++i) {
+        QCOMPARE(reused[i].ids, computed[i].ids);
+        float difference = maxLogprobDifference(reused[i], computed[i]);
+        QVERIFY2(difference < 1e-5f, qPrintable(QString::number(difference)));
+      }
+      // Next round: each state continues with part of one of its samples.
+      for (std::size_t s = 0; s < states.size(); ++s) {
+        const auto& ids = reused[3 * s + round % 3].ids;
+        states[s].insert(states[s].end(), ids.begin(), ids.begin() + 2 + std::ptrdiff_t(s));
+      }
+    }
+  }
+
   void prefixStore_keepsLongestSequencesWithinItsBudget() {
     using astro::model::detail::PrefixStore;
     using astro::model::detail::StoredSequence;

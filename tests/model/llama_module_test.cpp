@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include "core/model/detail/decode_attention.h"
+#include "core/model/detail/inference_kernels.h"
 #include "core/model/runtime.h"
 
 using namespace astro::model;
@@ -107,6 +108,32 @@ class LlamaModuleTest : public QObject {
       auto expected = torch::matmul(torch::softmax(scores, -1), repeatedValues).squeeze(2);
       QVERIFY2(maxDifference(context, expected) < 1e-5, qPrintable(QString::number(dim)));
     }
+  }
+
+  void inferenceKernels_equalTheTensorExpressions() {
+    using namespace astro::model::detail;
+    torch::NoGradGuard noGrad;
+    torch::manual_seed(7);
+    auto x = torch::randn({3, 5, 40}).narrow(2, 4, 32);  // rows with a stride
+    auto weight = torch::randn({32});
+    auto expectedNorm = weight * (x * torch::rsqrt(x.pow(2).mean(-1, true) + 1e-5));
+    QVERIFY(maxDifference(rmsNorm(x, weight, 1e-5), expectedNorm) < 1e-5);
+    auto gateUp = torch::randn({3, 2, 48});
+    auto expectedGate = torch::silu(gateUp.narrow(-1, 0, 24)) * gateUp.narrow(-1, 24, 24);
+    QVERIFY(maxDifference(siluGate(gateUp), expectedGate) < 1e-6);
+    // x [B, T, heads, D] as a view of a wider projection; out a view of cache slots.
+    auto projected = torch::randn({2, 3, 4 * 16 + 8});
+    auto heads = projected.narrow(-1, 8, 4 * 16).view({2, 3, 4, 16});
+    auto angles = torch::randn({2, 1, 3, 8});
+    auto doubled = torch::cat({angles, angles}, -1);
+    auto cos = doubled.cos(), sin = doubled.sin();
+    auto cache = torch::zeros({2, 4, 7, 16});
+    rotaryInto(heads, cos, sin, cache.narrow(2, 2, 3));
+    auto transposed = heads.transpose(1, 2);  // [B, heads, T, D]
+    auto halves = transposed.chunk(2, -1);
+    auto expected = transposed * cos + torch::cat({-halves[1], halves[0]}, -1) * sin;
+    QVERIFY(maxDifference(cache.narrow(2, 2, 3), expected) < 1e-6);
+    QCOMPARE(cache.narrow(2, 0, 2).abs().sum().item<float>(), 0.0f);  // other slots untouched
   }
 
   void leftPadding_doesNotChangeLogitsOfRealTokens() {

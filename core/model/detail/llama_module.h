@@ -8,32 +8,10 @@
 #include <filesystem>
 
 #include "core/model/detail/inference_weight.h"
+#include "core/model/detail/kv_cache.h"
 #include "core/model/model_config.h"
 
 namespace astro::model::detail {
-
-// Keys and values of every layer for incremental decoding, preallocated to `capacity` slots so a
-// decode step writes one slot instead of concatenating the whole history.
-struct KvCache {
-  std::vector<torch::Tensor> keys;    // per layer [batch, kvHeads, capacity, headDim]
-  std::vector<torch::Tensor> values;  // per layer [batch, kvHeads, capacity, headDim]
-  // Added to attention scores: 0 for a filled token, the float minimum for padding and empty
-  // slots, so a decode step's mask is a view of it instead of a tensor built per step.
-  torch::Tensor keyBias;  // [batch, capacity] float32
-  int64_t length = 0;     // slots filled so far (same for every row)
-
-  static KvCache allocate(const ModelConfig& config, int64_t batch, int64_t capacity,
-                          const torch::TensorOptions& options);
-  int64_t capacity() const { return keyBias.size(1); }
-  int64_t batch() const { return keyBias.size(0); }
-  // Keeps only `rows` (int64 indices, repeats allowed) of the batch: finished sequences leave the
-  // cache, and one prefilled prompt is copied to the rows that share it.
-  void keepRows(const torch::Tensor& rows);
-  // Rows [firstRow, firstRow + rows) with slots from `firstSlot` on, as an empty cache whose
-  // tensors are views of this one: a forward pass on it fills this cache's slots in place (used
-  // to prefill prompts of similar length together, right-aligned at this cache's length).
-  KvCache view(int64_t firstRow, int64_t rows, int64_t firstSlot) const;
-};
 
 struct ForwardInput {
   static ForwardInput of(torch::Tensor inputIds, torch::Tensor positionIds) {

@@ -27,6 +27,10 @@ struct PrefillOptions {
   int64_t maxChunkTokens = 16384;  // rows x longest prompt per forward pass (bounds memory)
   // Prompts starting with a stored sequence copy its keys and values instead of computing them.
   PrefixStore* store = nullptr;
+  // The prompts' slots become the cache's shared prefix (KvCache::prefix), one group per distinct
+  // prompt, instead of being copied to every row that shares them; the rows hold only the
+  // `newTokens` slots. For decoding on the CPU in float32 (decode attention reads the prefix).
+  bool sharePrefix = false;
 };
 
 // Prefills `prompts` (non-empty token ids, checked against the vocabulary) on `module`'s device.

@@ -15,12 +15,22 @@ namespace astro::model::detail {
 
 struct StoredSequence {
   std::vector<int32_t> tokens;
-  // Per layer [tokens, kvHeads, headDim]; possibly views into a tensor other sequences share
-  // (bytes() counts the views).
+  // Per layer [tokens after the head, kvHeads, headDim]; possibly views into a tensor other
+  // sequences share, such as the generation's cache (bytes() counts the views, so the memory held
+  // can exceed it by what the viewed tensors hold besides).
   std::vector<torch::Tensor> keys;
   std::vector<torch::Tensor> values;
   uint64_t lastUse = 0;
-  int64_t bytes() const;
+  // Optional: the first headLength tokens' keys and values are those of `head` (the prompt that
+  // the k samples of one expansion share, held once for all of them).
+  std::shared_ptr<const StoredSequence> head;
+  int64_t headLength = 0;
+
+  int64_t bytes() const;  // the head's included
+  // Copies the keys and values of tokens [0, length) of `layer` into keysOut and valuesOut,
+  // [length, kvHeads, headDim] (any strides).
+  void copyTo(std::size_t layer, int64_t length, const torch::Tensor& keysOut,
+              const torch::Tensor& valuesOut) const;
 };
 
 // A stored sequence's first `length` tokens equal the prompt's first `length`.

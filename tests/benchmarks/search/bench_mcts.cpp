@@ -175,6 +175,9 @@ int main(int argc, char** argv) {
                 bench.config.empty() ? "built-in 2x64 Llama" : bench.config.c_str(),
                 static_cast<long long>(config.parameterCount()),
                 static_cast<long long>(config.vocabSize), bench.tokenizer.c_str());
+    const std::string blasCore = astro::openBlasCoreName();
+    std::printf("threads: %d torch; BLAS kernels: %s\n", astro::model::runtimeInfo().threads,
+                blasCore.empty() ? "not OpenBLAS" : blasCore.c_str());
     std::printf("budget: %d trees x %d iterations, k=%d, depth %d, %d tokens/step; median of %d\n",
                 bench.trees, bench.iterations, bench.children, bench.depth, bench.stepTokens,
                 bench.repeats);

@@ -1,0 +1,58 @@
+// Generation requests and results shared by every sampler (core/model/sampler.h): the built-in
+// engine and OpenAI-compatible servers. Torch-free.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace astro::model {
+
+struct GenerationOptions {
+  int64_t maxNewTokens = 64;
+  // Per prompt, a lower limit than maxNewTokens (empty: maxNewTokens for every row), so a row's
+  // length does not depend on the limits of the rows batched with it.
+  std::vector<int64_t> rowMaxNewTokens;
+  double temperature = 0.0;  // 0: greedy
+  double topP = 1.0;         // nucleus sampling; 1 keeps every token
+  int64_t topK = 0;          // 0: no limit
+  uint64_t seed = 0;         // same seed, same prompts, same options: same output
+  // One seed per prompt: each row samples from its own generator, so a row's tokens depend on its
+  // prompt and seed only, never on the rows that share its batch (batch size, maxBatchSize
+  // splitting, rows finishing early), up to logits that differ in their last bits between batch
+  // compositions (docs/mcts.md, Batching and determinism). Empty: rowSeed(seed, prompt index).
+  std::vector<uint64_t> rowSeeds;
+  bool stopAtEos = true;  // stop at config.json's eos_token_id
+  std::vector<int32_t> stopIds;
+  std::vector<std::string> stopStrings;  // need `decode`
+  // Token ids -> text, for stop strings (e.g. a tokenizer's decode).
+  std::function<std::string(std::span<const int32_t>)> decode;
+  bool returnLogprobs = false;  // log p(token) under the unmodified model (temperature 1)
+  int64_t maxBatchSize = 64;    // prompts decoded together; more are run in successive batches
+  // Rows with identical prompts (k samples of one state) prefill it once and copy its keys and
+  // values; off only to check that sharing changes nothing.
+  bool sharePromptPrefill = true;
+  // Keep every generation's keys and values (prompt and generated tokens) in the model, and
+  // prefill only what follows the longest kept sequence a prompt starts with: MCTS prompts extend
+  // earlier ones by a step. Logits equal a fresh computation up to float rounding. Least recently
+  // used sequences are dropped beyond `prefixStoreBytes`.
+  bool reusePrefixes = false;
+  int64_t prefixStoreBytes = int64_t(256) << 20;
+};
+
+// The seed of the prompt at `index` when GenerationOptions::rowSeeds is empty; also a way to
+// derive distinct seeds for the k copies of one prompt (rowSeed(stateSeed, copy)).
+uint64_t rowSeed(uint64_t seed, uint64_t index);
+
+enum class FinishReason { kStopToken, kStopString, kLength };
+std::string finishReasonName(FinishReason reason);  // "stop_token", "stop_string", "length"
+
+struct Generation {
+  std::vector<int32_t> ids;  // generated ids only (the stop token included)
+  FinishReason finishReason = FinishReason::kLength;
+  std::vector<float> logprobs;  // one per generated id when requested
+};
+
+}  // namespace astro::model
