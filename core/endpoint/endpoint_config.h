@@ -1,0 +1,32 @@
+// Where a stage's model is served over HTTP: an OpenAI-compatible completions endpoint with the
+// tokenizer its prompts are encoded with, limits for timeouts, concurrency and retries, and the
+// name of the environment variable that holds its API key (the key itself is never stored).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace astro::endpoint {
+
+struct EndpointConfig {
+  std::string url;                  // base, e.g. "http://gpu-node:8000/v1" (no trailing '/')
+  std::string modelName;            // the served model's id, sent as "model"
+  std::filesystem::path tokenizer;  // folder with tokenizer.json: prompts travel as token ids
+  std::string apiKeyEnv;  // environment variable holding the key; empty: no Authorization header
+  double requestTimeoutSeconds = 600;  // longest silence from the server within one request
+  double connectTimeoutSeconds = 10;
+  int maxInFlight = 32;              // concurrent requests (one keep-alive connection each)
+  int maxAttempts = 6;               // per request, the first included
+  double firstBackoffSeconds = 0.5;  // doubled after each failed attempt, with jitter
+  double maxBackoffSeconds = 30;
+};
+
+// For logs (the stages print it): every setting, the key only as its variable's name.
+std::string describeEndpointConfig(const EndpointConfig& config);
+
+// The API key from $apiKeyEnv (nullopt when apiKeyEnv is empty). Throws astro::Error naming the
+// variable and the endpoint when it is unset or empty.
+std::optional<std::string> readApiKey(const EndpointConfig& config);
+
+}  // namespace astro::endpoint

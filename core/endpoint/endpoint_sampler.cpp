@@ -1,0 +1,217 @@
+// Generation through an OpenAI-compatible server (endpoint_sampler.h): workers that each hold a
+// keep-alive connection take rows in order and send them with retries (endpoint_retry.h).
+#include "core/endpoint/endpoint_sampler.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "core/base/error.h"
+#include "core/endpoint/completion_request.h"
+#include "core/endpoint/completion_response.h"
+#include "core/endpoint/endpoint_connection.h"
+#include "core/endpoint/endpoint_retry.h"
+#include "core/endpoint/endpoint_url.h"
+
+namespace astro::endpoint {
+
+namespace {
+
+tokenizer::Tokenizer loadTokenizer(const EndpointConfig& config) {
+  try {
+    if (std::filesystem::is_directory(config.tokenizer)) {
+      return tokenizer::Tokenizer::fromDirectory(config.tokenizer);
+    }
+    return tokenizer::Tokenizer::fromFile(config.tokenizer);
+  } catch (const Error& error) {
+    throw Error("endpoint " + config.url + ": tokenizer: " + error.what());
+  }
+}
+
+// The engine's checks (LanguageModel::generate), so that a bad request fails before it is sent.
+void validate(const std::vector<std::vector<std::int32_t>>& prompts,
+              const model::GenerationOptions& options) {
+  if (options.maxNewTokens < 1) throw UsageError("max new tokens must be at least 1");
+  if (options.temperature < 0) throw UsageError("temperature must not be negative");
+  if (!(options.topP > 0 && options.topP <= 1)) throw UsageError("top-p must be in (0, 1]");
+  if (options.topK < 0) throw UsageError("top-k must not be negative");
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    if (prompts[i].empty()) throw UsageError("prompt " + std::to_string(i) + " has no tokens");
+    for (std::int32_t id : prompts[i]) {
+      if (id < 0) throw UsageError("prompt " + std::to_string(i) + " holds a negative token id");
+    }
+  }
+  if (!options.rowSeeds.empty() && options.rowSeeds.size() != prompts.size()) {
+    throw UsageError("rowSeeds has " + std::to_string(options.rowSeeds.size()) + " seeds for " +
+                     std::to_string(prompts.size()) + " prompts");
+  }
+  if (!options.rowMaxNewTokens.empty()) {
+    if (options.rowMaxNewTokens.size() != prompts.size()) {
+      throw UsageError("rowMaxNewTokens has " + std::to_string(options.rowMaxNewTokens.size()) +
+                       " limits for " + std::to_string(prompts.size()) + " prompts");
+    }
+    for (std::size_t i = 0; i < prompts.size(); ++i) {
+      if (options.rowMaxNewTokens[i] < 1) {
+        throw UsageError("rowMaxNewTokens[" + std::to_string(i) + "] must be at least 1");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+struct EndpointSampler::Impl {
+  EndpointConfig config;
+  EndpointUrl url;
+  tokenizer::Tokenizer tokenizer;
+  ConnectionOptions connection;
+  RetryOptions retry;
+
+  std::mutex poolMutex;
+  std::vector<std::unique_ptr<EndpointConnection>> idle;  // kept alive between calls
+
+  std::atomic<std::int64_t> requests{0};
+  std::atomic<std::int64_t> retries{0};
+  std::atomic<std::int64_t> failedCalls{0};
+  std::atomic<std::int64_t> bytesSent{0};
+  std::atomic<std::int64_t> bytesReceived{0};
+
+  Impl(EndpointConfig endpointConfig, tokenizer::Tokenizer endpointTokenizer)
+      : config(std::move(endpointConfig)),
+        url(parseEndpointUrl(config.url)),
+        tokenizer(std::move(endpointTokenizer)) {
+    config.url = url.text;
+    connection = {.connectTimeoutSeconds = config.connectTimeoutSeconds,
+                  .requestTimeoutSeconds = config.requestTimeoutSeconds,
+                  .apiKey = readApiKey(config)};
+    retry = {.maxAttempts = config.maxAttempts,
+             .firstBackoffSeconds = config.firstBackoffSeconds,
+             .maxBackoffSeconds = config.maxBackoffSeconds,
+             .maxRetryAfterSeconds = std::max(config.maxBackoffSeconds, 60.0)};
+  }
+
+  std::unique_ptr<EndpointConnection> borrow() {
+    {
+      std::lock_guard lock(poolMutex);
+      if (!idle.empty()) {
+        auto connection = std::move(idle.back());
+        idle.pop_back();
+        return connection;
+      }
+    }
+    return std::make_unique<EndpointConnection>(url, connection);
+  }
+
+  void giveBack(std::unique_ptr<EndpointConnection> connection) {
+    std::lock_guard lock(poolMutex);
+    if (static_cast<int>(idle.size()) < config.maxInFlight) idle.push_back(std::move(connection));
+  }
+
+  std::optional<AttemptFailure> attempt(EndpointConnection& connection, const std::string& body,
+                                        const ResponseContext& context, model::Generation& out) {
+    ++requests;
+    bytesSent += static_cast<std::int64_t>(body.size());
+    HttpExchange exchange = connection.post("/completions", body);
+    bytesReceived += static_cast<std::int64_t>(exchange.body.size());
+    if (!exchange.answered()) return AttemptFailure{.cause = exchange.transportError};
+    if (exchange.status < 200 || exchange.status > 299) {
+      return AttemptFailure{.cause = "HTTP " + std::to_string(exchange.status) + ": " +
+                                     serverErrorMessage(exchange.body),
+                            .retryable = isRetryableStatus(exchange.status),
+                            .retryAfterSeconds = exchange.retryAfterSeconds};
+    }
+    try {
+      out = parseCompletionResponse(exchange.body, context);
+    } catch (const ResponseFormatError& error) {
+      return AttemptFailure{.cause = std::string("HTTP 200 but ") + error.what()};
+    } catch (const Error& error) {
+      return AttemptFailure{.cause = error.what(), .retryable = false};
+    }
+    return std::nullopt;
+  }
+
+  model::Generation sendRow(EndpointConnection& connection, const std::vector<std::int32_t>& prompt,
+                            const model::GenerationOptions& options, std::size_t row,
+                            const ResponseContext& context, const std::atomic<bool>& abandon) {
+    const std::string body = completionRequestBody(config.modelName, prompt, options, row);
+    model::Generation generation;
+    runWithRetries("endpoint " + url.text + ": POST /completions", retry,
+                   [&] { return attempt(connection, body, context, generation); },
+                   {.onRetry = [this] { ++retries; }, .abandon = &abandon});
+    return generation;
+  }
+};
+
+EndpointSampler::EndpointSampler(EndpointConfig config) {
+  tokenizer::Tokenizer loaded = loadTokenizer(config);
+  impl_ = std::make_unique<Impl>(std::move(config), std::move(loaded));
+}
+
+EndpointSampler::EndpointSampler(EndpointConfig config, tokenizer::Tokenizer tokenizer)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(tokenizer))) {}
+
+EndpointSampler::~EndpointSampler() = default;
+
+std::vector<model::Generation> EndpointSampler::generate(
+    const std::vector<std::vector<std::int32_t>>& prompts,
+    const model::GenerationOptions& options) const {
+  validate(prompts, options);
+  std::vector<model::Generation> results(prompts.size());
+  if (prompts.empty()) return results;
+
+  ResponseContext context{.tokenizer = &impl_->tokenizer,
+                          .stopIds = options.stopIds,
+                          .wantLogprobs = options.returnLogprobs};
+  if (options.stopAtEos) {
+    for (std::int32_t id : impl_->tokenizer.stopIds()) context.stopIds.push_back(id);
+  }
+
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex errorMutex;
+  std::exception_ptr firstError;
+  auto work = [&] {
+    try {
+      std::unique_ptr<EndpointConnection> connection = impl_->borrow();
+      while (!failed.load()) {
+        std::size_t row = next++;
+        if (row >= prompts.size()) break;
+        results[row] = impl_->sendRow(*connection, prompts[row], options, row, context, failed);
+      }
+      impl_->giveBack(std::move(connection));
+    } catch (...) {
+      std::lock_guard lock(errorMutex);
+      if (!failed.exchange(true)) {
+        firstError = std::current_exception();
+        ++impl_->failedCalls;
+      }
+    }
+  };
+  std::size_t workers = std::min<std::size_t>(prompts.size(), impl_->config.maxInFlight);
+  std::vector<std::jthread> threads;
+  for (std::size_t i = 1; i < workers; ++i) threads.emplace_back(work);
+  work();           // the calling thread is one of the workers
+  threads.clear();  // joins
+  if (firstError) std::rethrow_exception(firstError);
+  return results;
+}
+
+std::string EndpointSampler::describe() const {
+  return "endpoint " + impl_->url.text + " (" + impl_->config.modelName + ")";
+}
+
+EndpointCounters EndpointSampler::counters() const {
+  return {.requests = impl_->requests.load(),
+          .retries = impl_->retries.load(),
+          .failedCalls = impl_->failedCalls.load(),
+          .bytesSent = impl_->bytesSent.load(),
+          .bytesReceived = impl_->bytesReceived.load()};
+}
+
+const EndpointConfig& EndpointSampler::config() const { return impl_->config; }
+
+const tokenizer::Tokenizer& EndpointSampler::tokenizer() const { return impl_->tokenizer; }
+
+}  // namespace astro::endpoint
