@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/endpoint/endpoint_config.h"
 #include "core/search/linearize.h"
 #include "core/search/mcts.h"
 #include "core/train/base_pretraining.h"
@@ -44,7 +45,10 @@ struct PretrainBaseStage {
 
 struct SearchStage {
   InputRef dataset;
-  InputRef model;
+  InputRef model;  // unused when `endpoint` is set
+  // `model = { endpoint = "http://...", name = ..., tokenizer = ... }`: the policy is an
+  // OpenAI-compatible server (docs/serving.md); its tokenizer folder becomes the "tokenizer" input.
+  std::optional<endpoint::EndpointConfig> endpoint;
   std::optional<InputRef> tokenizer;  // default: the model folder
   std::string verifier = "auto";
   int limit = 0;
@@ -72,12 +76,18 @@ struct RlStage {
   std::string verifier = "auto";
   bool curate = true;
   train::CurationOptions curation;
+  // `curation_model = { endpoint = ..., name = ..., tokenizer = ... }`: a server serving the
+  // starting policy estimates the pass rates (input "curation-tokenizer"); training stays local.
+  std::optional<endpoint::EndpointConfig> curationEndpoint;
   train::GrpoOptions options;  // paths are set by the worker
 };
 
 struct EvaluateModel {
   std::string label;  // "base", "sft", "rl" or the name given
-  InputRef model;
+  InputRef model;     // unused when `endpoint` is set
+  // {name = ..., model = { endpoint = ..., name = ..., tokenizer = ... }}: a served model; its
+  // tokenizer folder is the input "tokenizer:<label>".
+  std::optional<endpoint::EndpointConfig> endpoint;
 };
 struct EvaluateDataset {
   std::string label;  // the benchmark name in metrics and samples ("world-test", "math500")

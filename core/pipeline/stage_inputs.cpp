@@ -14,7 +14,12 @@ void addOptional(Inputs& inputs, const char* name, const std::optional<InputRef>
 struct InputsOf {
   Inputs operator()(const PretrainBaseStage&) const { return {}; }
   Inputs operator()(const SearchStage& stage) const {
-    Inputs inputs = {{"dataset", stage.dataset}, {"model", stage.model}};
+    Inputs inputs = {{"dataset", stage.dataset}};
+    if (stage.endpoint) {
+      inputs.emplace_back("tokenizer", InputRef{.path = stage.endpoint->tokenizer});
+      return inputs;
+    }
+    inputs.emplace_back("model", stage.model);
     addOptional(inputs, "tokenizer", stage.tokenizer);
     return inputs;
   }
@@ -27,11 +32,21 @@ struct InputsOf {
     return {{"model", stage.model}, {"data", stage.data}};
   }
   Inputs operator()(const RlStage& stage) const {
-    return {{"model", stage.model}, {"dataset", stage.dataset}};
+    Inputs inputs = {{"model", stage.model}, {"dataset", stage.dataset}};
+    if (stage.curationEndpoint) {
+      inputs.emplace_back("curation-tokenizer", InputRef{.path = stage.curationEndpoint->tokenizer});
+    }
+    return inputs;
   }
   Inputs operator()(const EvaluateStage& stage) const {
     Inputs inputs;
-    for (const auto& model : stage.models) inputs.emplace_back("model:" + model.label, model.model);
+    for (const auto& model : stage.models) {
+      if (model.endpoint) {
+        inputs.emplace_back("tokenizer:" + model.label, InputRef{.path = model.endpoint->tokenizer});
+      } else {
+        inputs.emplace_back("model:" + model.label, model.model);
+      }
+    }
     for (const auto& dataset : stage.datasets) {
       inputs.emplace_back("dataset:" + dataset.label, dataset.dataset);
     }

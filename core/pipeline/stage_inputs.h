@@ -11,7 +11,9 @@
 namespace astro::pipeline {
 
 // Names are unique per stage: "dataset", "model", "tokenizer", "trees", "phrases", "data",
-// "samples", and for evaluate "model:<label>" and "dataset:<label>".
+// "samples", "curation-tokenizer" (rl with a curation_model endpoint), and for evaluate
+// "model:<label>" (or "tokenizer:<label>" for a served model) and "dataset:<label>". A stage
+// whose model is an endpoint has its tokenizer folder as an input instead of a model folder.
 std::vector<std::pair<std::string, InputRef>> stageInputs(const StageConfig& stage);
 
 }  // namespace astro::pipeline

@@ -53,6 +53,7 @@ void planTraining(const pipeline::PipelineConfig& config, const pipeline::StageC
 void planGeneration(const pipeline::PipelineConfig& config, const pipeline::StageConfig& stage,
                     const PlanOptions& options, StagePlan& plan) {
   if (const auto* search = std::get_if<pipeline::SearchStage>(&stage.parameters)) {
+    if (search->endpoint) return;  // a server holds the model: nothing on this job's GPUs
     plan.model = resolveStageModel(config, search->model, stage.line, field(stage, "model"));
     plan.work = StageWork::kGeneration;
     // Expansions decode k rows per tree for one step; rollouts one row per tree to the answer
@@ -73,6 +74,7 @@ void planGeneration(const pipeline::PipelineConfig& config, const pipeline::Stag
   } else if (const auto* evaluate = std::get_if<pipeline::EvaluateStage>(&stage.parameters)) {
     // Models are evaluated one after the other: the largest one decides.
     for (const auto& each : evaluate->models) {
+      if (each.endpoint) continue;  // served elsewhere
       PlannedModel planned = resolveStageModel(config, each.model, stage.line,
                                                field(stage, "models") + " '" + each.label + "'");
       if (!plan.model || planned.config.parameterCount() > plan.model->config.parameterCount()) {

@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include "core/base/error.h"
+#include "core/endpoint/endpoint_config_toml.h"
 
 namespace astro::search {
 
@@ -63,7 +64,13 @@ SearchJob readSearchJob(const std::filesystem::path& tomlFile) {
   const TomlReader reader(section != nullptr ? *section : document, tomlFile);
   SearchJob job;
   reader.readPath("dataset", job.dataset);
-  reader.readPath("model", job.model);
+  if (const toml::table* served = reader.table()["model"].as_table()) {
+    job.endpoint = endpoint::readEndpointConfig(*served, tomlFile.string(),
+                                                section != nullptr ? "search.model" : "model",
+                                                tomlFile.parent_path());
+  } else {
+    reader.readPath("model", job.model);
+  }
   reader.readPath("tokenizer", job.tokenizer);
   reader.readPath("out", job.out);
   reader.read("run", job.runId);

@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "core/endpoint/endpoint_config.h"
 #include "core/search/mcts.h"
 #include "core/search/mcts_resume.h"
 
@@ -22,7 +24,10 @@ namespace astro::search {
 struct SearchJob {
   std::filesystem::path dataset;    // JSONL problems (core/math loaders; countdown sets too)
   std::filesystem::path model;      // Hugging Face checkpoint folder (config.json, safetensors)
-  std::filesystem::path tokenizer;  // folder with tokenizer.json; empty: the model folder
+  // Instead of `model`: an OpenAI-compatible server samples the policy (docs/serving.md).
+  std::optional<endpoint::EndpointConfig> endpoint;
+  // Folder with tokenizer.json; empty: the endpoint's tokenizer, else the model folder.
+  std::filesystem::path tokenizer;
   std::filesystem::path out;        // JSONL of finished trees (interchange format); appended
   // Instead of `out`: finished trees go to run `runId` of the workspace folder (0: use `out`),
   // tagged with `stage`, one tree per problem id.
@@ -40,8 +45,8 @@ struct SearchJob {
   MctsOptions mcts;
 };
 
-// Reads a TOML file whose [search] table (or top level) holds the job: dataset, model,
-// tokenizer, out, run, stage, verifier, device, limit, pass_samples, and the MCTS keys iterations,
+// Reads a TOML file whose [search] table (or top level) holds the job: dataset, model (a folder,
+// or an endpoint table: endpoint_config.h), tokenizer, out, run, stage, verifier, device, limit, pass_samples, and the MCTS keys iterations,
 // max_depth, exploration, children, temperature, rollout ("policy" or "none"),
 // rollout_temperature, keep_rollout_nodes, validate_steps, max_step_tokens, trees_per_batch, seed,
 // and the self-evaluation filter's self_evaluation_votes (0: off), self_evaluation_temperature and

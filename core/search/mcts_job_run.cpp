@@ -10,7 +10,7 @@
 #include "core/dist/dist_environment.h"
 #include "core/math/dataset_loader.h"
 #include "core/math/math_verifier.h"
-#include "core/model/language_model.h"
+#include "core/endpoint/model_source.h"
 #include "core/search/countdown_step_validator.h"
 #include "core/search/mcts_job.h"
 #include "core/search/policy_language_model.h"
@@ -49,14 +49,15 @@ SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore* store,
                          const std::atomic<bool>* stop) {
   job.mcts.validate();
   if (job.dataset.empty()) throw UsageError("search: no dataset given");
-  if (job.model.empty()) throw UsageError("search: no model folder given");
+  if (job.model.empty() && !job.endpoint) throw UsageError("search: no model folder given");
   std::vector<math::Problem> problems = math::loadDataset(job.dataset).problems;
   if (job.limit > 0 && static_cast<int>(problems.size()) > job.limit) problems.resize(job.limit);
   const auto verifier = makeVerifier(job.verifier, problems);
-  const auto tokenizer =
-      tokenizer::Tokenizer::fromDirectory(job.tokenizer.empty() ? job.model : job.tokenizer);
-  const auto model = model::LanguageModel::load(job.model, job.device);
-  LanguageModelPolicy policy(model, tokenizer,
+  const endpoint::ModelSource source{.folder = job.model, .endpoint = job.endpoint};
+  const auto tokenizer = tokenizer::Tokenizer::fromDirectory(
+      job.tokenizer.empty() ? source.tokenizerFolder() : job.tokenizer);
+  const auto model = endpoint::openSampler(source, job.device);
+  LanguageModelPolicy policy(*model, tokenizer,
                              LanguageModelPolicyOptions{.stepDelimiter = job.mcts.stepDelimiter});
 
   SearchJobSummary summary;

@@ -82,7 +82,7 @@ double sum(std::span<const float> values) {
 
 }  // namespace
 
-LanguageModelPolicy::LanguageModelPolicy(const model::LanguageModel& model,
+LanguageModelPolicy::LanguageModelPolicy(const model::Sampler& model,
                                          const tokenizer::Tokenizer& tokenizer,
                                          LanguageModelPolicyOptions options)
     : model_(model), tokenizer_(tokenizer), options_(std::move(options)) {

@@ -1,5 +1,5 @@
-// The StepPolicy backed by the built-in Llama engine: prompts in the tokenizer's chat format,
-// one batched LanguageModel::generate per call (k rows per state for expansions, stopped at the
+// The StepPolicy backed by a language model, the built-in Llama engine or an OpenAI-compatible
+// server (model::Sampler): prompts in the tokenizer's chat format, one batched generate per call (k rows per state for expansions, stopped at the
 // step delimiter, each row seeded from its state's seed), token log-probabilities summed into each
 // step's likelihood for its prior.
 #pragma once
@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/model/language_model.h"
+#include "core/model/sampler.h"
 #include "core/search/policy.h"
 #include "core/tokenizer/tokenizer.h"
 
@@ -35,7 +35,7 @@ struct LanguageModelPolicyOptions {
 class LanguageModelPolicy final : public StepPolicy {
  public:
   // Borrows `model` and `tokenizer`; both must outlive the policy.
-  LanguageModelPolicy(const model::LanguageModel& model, const tokenizer::Tokenizer& tokenizer,
+  LanguageModelPolicy(const model::Sampler& model, const tokenizer::Tokenizer& tokenizer,
                       LanguageModelPolicyOptions options = {});
 
   std::vector<std::vector<ProposedStep>> proposeSteps(std::span<const PolicyState> states,
@@ -62,7 +62,7 @@ class LanguageModelPolicy final : public StepPolicy {
   // tokens and log-likelihood of the text it covers.
   std::vector<ProposedStep> splitIntoSteps(const model::Generation& generated, int maxSteps) const;
 
-  const model::LanguageModel& model_;
+  const model::Sampler& model_;
   const tokenizer::Tokenizer& tokenizer_;
   LanguageModelPolicyOptions options_;
 };

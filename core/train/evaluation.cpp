@@ -36,7 +36,7 @@ struct Row {
 // Generates `prompts` in chunks of `chunk`, so progress can be reported; row i samples from
 // seeds[i] whatever chunk it falls in.
 std::vector<model::Generation> generateChunked(
-    const model::LanguageModel& model, const std::vector<std::vector<std::int32_t>>& prompts,
+    const model::Sampler& model, const std::vector<std::vector<std::int32_t>>& prompts,
     const std::vector<std::uint64_t>& seeds, model::GenerationOptions generation, int chunk,
     EvaluationProgress& progress, const std::function<void(const EvaluationProgress&)>& report) {
   std::vector<model::Generation> results;
@@ -57,13 +57,16 @@ std::vector<model::Generation> generateChunked(
 // Every row's completion, in row order: this rank generates the rows of its problems (all of
 // them in a job of one), the rest come from the other ranks.
 std::vector<model::Generation> generateRows(
-    const model::LanguageModel& model, const tokenizer::Tokenizer& tokenizer,
+    const model::Sampler& model, const tokenizer::Tokenizer& tokenizer,
     const std::vector<math::Problem>& problems, const std::vector<Row>& rows,
     const EvaluationOptions& options,
     const std::function<void(const EvaluationProgress&)>& report) {
+  // The built-in engine's ranks talk over its device (NCCL on GPUs); a server's clients over Gloo.
+  const auto* engine = dynamic_cast<const model::LanguageModel*>(&model);
   std::shared_ptr<dist::detail::Communicator> communicator =
-      options.shardAcrossRanks ? dist::detail::jobCommunicator(model.impl().device)
-                               : dist::detail::Communicator::single();
+      options.shardAcrossRanks
+          ? dist::detail::jobCommunicator(engine ? engine->impl().device : torch::Device(torch::kCPU))
+          : dist::detail::Communicator::single();
   const auto rank = std::size_t(communicator->rank());
   const auto world = std::size_t(communicator->worldSize());
 
@@ -103,7 +106,7 @@ std::vector<model::Generation> generateRows(
 
 }  // namespace
 
-EvaluationResult evaluatePolicy(const model::LanguageModel& model,
+EvaluationResult evaluatePolicy(const model::Sampler& model,
                                 const tokenizer::Tokenizer& tokenizer,
                                 const std::vector<math::Problem>& problems,
                                 const math::Verifier& verifier, const EvaluationOptions& options,

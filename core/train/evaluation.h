@@ -15,7 +15,7 @@
 #include "core/math/verifier.h"
 
 namespace astro::model {
-class LanguageModel;
+class Sampler;
 }
 namespace astro::tokenizer {
 class Tokenizer;
@@ -81,7 +81,7 @@ struct EvaluationProgress {
 std::vector<std::int32_t> problemPrompt(const math::Problem& problem,
                                         const tokenizer::Tokenizer& tokenizer);
 
-EvaluationResult evaluatePolicy(const model::LanguageModel& model,
+EvaluationResult evaluatePolicy(const model::Sampler& model,
                                 const tokenizer::Tokenizer& tokenizer,
                                 const std::vector<math::Problem>& problems,
                                 const math::Verifier& verifier, const EvaluationOptions& options,

@@ -4,7 +4,7 @@
 
 namespace astro::train {
 
-CurationResult curatePrompts(const model::LanguageModel& policy,
+CurationResult curatePrompts(const model::Sampler& policy,
                              const tokenizer::Tokenizer& tokenizer,
                              const std::vector<math::Problem>& problems,
                              const math::Verifier& verifier, const CurationOptions& options,

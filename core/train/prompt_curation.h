@@ -21,7 +21,7 @@ struct CurationResult {
   int tooEasy = 0;
 };
 
-CurationResult curatePrompts(const model::LanguageModel& policy,
+CurationResult curatePrompts(const model::Sampler& policy,
                              const tokenizer::Tokenizer& tokenizer,
                              const std::vector<math::Problem>& problems,
                              const math::Verifier& verifier, const CurationOptions& options,

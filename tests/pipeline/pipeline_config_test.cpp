@@ -197,6 +197,68 @@ class PipelineConfigTest : public QObject {
              qPrintable(message));
   }
 
+  void searchModel_asAnEndpoint_readsTheServerAndTokenizerInput() {
+    auto config = parsePipelineConfig(
+        "[search]\ndataset = \"d.jsonl\"\nmodel = { endpoint = \"http://gpu:8000/v1\", "
+        "name = \"Llama-3.1-70B-Instruct\", tokenizer = \"tok\", api_key_env = \"KEY\", "
+        "max_in_flight = 8 }\n\n[evaluate]\ndatasets = [{ name = \"t\", path = \"t.jsonl\" }]\nmodels = [{ name = "
+        "\"served\", model = { endpoint = \"http://gpu:8000/v1\", name = \"m\", tokenizer = "
+        "\"tok\" } }, { name = \"local\", path = \"ckpt\" }]\n",
+        "p.toml", "/b");
+    const auto& search = parameters<SearchStage>(config, StageKind::kSearch);
+    QVERIFY(search.endpoint.has_value());
+    QCOMPARE(search.endpoint->url, std::string("http://gpu:8000/v1"));
+    QCOMPARE(search.endpoint->modelName, std::string("Llama-3.1-70B-Instruct"));
+    QCOMPARE(search.endpoint->tokenizer, std::filesystem::path("/b/tok"));
+    QCOMPARE(search.endpoint->apiKeyEnv, std::string("KEY"));
+    QCOMPARE(search.endpoint->maxInFlight, 8);
+    // The served model's tokenizer is an input (hashed, checked on resume); no model folder is.
+    auto inputs = stageInputs(config.stages[0]);
+    QCOMPARE(inputs.size(), std::size_t(2));
+    QCOMPARE(inputs[1].first, std::string("tokenizer"));
+    QCOMPARE(inputs[1].second.path, std::filesystem::path("/b/tok"));
+    const auto& evaluate = parameters<EvaluateStage>(config, StageKind::kEvaluate);
+    QCOMPARE(evaluate.models.size(), std::size_t(2));
+    QCOMPARE(evaluate.models[0].label, std::string("served"));
+    QVERIFY(evaluate.models[0].endpoint.has_value());
+    QVERIFY(!evaluate.models[1].endpoint.has_value());
+    auto evaluateInputs = stageInputs(config.stages[1]);
+    QCOMPARE(evaluateInputs[0].first, std::string("tokenizer:served"));
+    QCOMPARE(evaluateInputs[1].first, std::string("model:local"));
+  }
+
+  void rlCurationModel_isAServedModelWithItsTokenizerAsInput() {
+    auto config = parsePipelineConfig(
+        "[rl]\nmodel = \"sft\"\ndataset = \"d.jsonl\"\ncuration_model = { endpoint = "
+        "\"http://gpu:8000/v1\", name = \"sft\", tokenizer = \"sft\" }\n",
+        "p.toml", "/b");
+    const auto& rl = parameters<RlStage>(config, StageKind::kRl);
+    QVERIFY(rl.curationEndpoint.has_value());
+    auto inputs = stageInputs(config.stages[0]);
+    QCOMPARE(inputs.back().first, std::string("curation-tokenizer"));
+    QVERIFY(parseError("[rl]\nmodel = \"sft\"\ndataset = \"d.jsonl\"\ncuration_model = \"x\"\n")
+                .contains("rl.curation_model"));
+  }
+
+  void endpointTable_errorsNameTheKeyAndLine() {
+    int line = 0;
+    std::string field;
+    QString message = parseError(
+        "[search]\ndataset = \"d.jsonl\"\n\nmodel = { endpoint = \"http://gpu:8000/v1\", "
+        "name = \"m\", tokenizer = \"tok\", max_inflight = 8 }\n",
+        &line, &field);
+    QCOMPARE(line, 4);
+    QVERIFY2(message.contains("max_inflight"), qPrintable(message));
+    message = parseError(
+        "[search]\ndataset = \"d.jsonl\"\nmodel = { endpoint = \"http://gpu:8000/v1\", "
+        "tokenizer = \"tok\" }\n");
+    QVERIFY2(message.contains("search.model") && message.contains("name"), qPrintable(message));
+    message = parseError(
+        "[search]\ndataset = \"d.jsonl\"\nmodel = { endpoint = \"http://gpu:8000/v1\", "
+        "name = \"m\", tokenizer = \"tok\" }\ntokenizer = \"other\"\n");
+    QVERIFY2(message.contains("search.tokenizer"), qPrintable(message));
+  }
+
   void presets_allParse() {
     std::filesystem::path folder = ASTRO_SOURCE_DIR "/resources/pipelines";
     int presets = 0;

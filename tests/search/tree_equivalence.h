@@ -6,6 +6,7 @@
 
 #include <QString>
 #include <cmath>
+#include <vector>
 
 #include "core/search/tree.h"
 
@@ -33,6 +34,24 @@ inline bool sameTreeUpToPriors(const search::SearchTree& a, const search::Search
       why = QString("node %1 differs: '%2' vs '%3'")
                 .arg(id)
                 .arg(QString::fromStdString(left.text), QString::fromStdString(right.text));
+      return false;
+    }
+  }
+  return true;
+}
+
+// The same, tree by tree, for two lists in the same order; `why` names the first tree that differs.
+inline bool sameTreesUpToPriors(const std::vector<search::SearchTree>& a,
+                                const std::vector<search::SearchTree>& b, QString& why,
+                                double priorTolerance = 1e-5) {
+  if (a.size() != b.size()) {
+    why = QString("%1 vs %2 trees").arg(a.size()).arg(b.size());
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    QString treeWhy;
+    if (!sameTreeUpToPriors(a[i], b[i], treeWhy, priorTolerance)) {
+      why = QString("tree %1: %2").arg(i).arg(treeWhy);
       return false;
     }
   }

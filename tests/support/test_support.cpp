@@ -2,9 +2,16 @@
 
 #include <QProcess>
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <unistd.h>
 
 namespace astro::test {
+
+std::string readWholeFile(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 std::filesystem::path freshTempDir(const QString& name) {
   static std::atomic<int> counter{0};

@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <filesystem>
 #include <optional>
+#include <string>
 
 namespace astro::test {
 
@@ -24,6 +25,14 @@ struct ProcessResult {
 };
 ProcessResult runProgram(const QString& program, const QStringList& arguments,
                          int timeoutMs = 120000, const QByteArray& input = {});
+
+// A path as a program argument.
+inline QString qpath(const std::filesystem::path& path) {
+  return QString::fromStdString(path.string());
+}
+
+// The bytes of `file` ("" when it cannot be read).
+std::string readWholeFile(const std::filesystem::path& file);
 
 }  // namespace astro::test
 

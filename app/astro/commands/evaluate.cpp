@@ -16,11 +16,12 @@
 #include <nlohmann/json.hpp>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/endpoint_flags.h"
 #include "app/astro/rank_launch.h"
 #include "core/base/error.h"
 #include "core/dist/dist_environment.h"
 #include "core/math/dataset_loader.h"
-#include "core/model/language_model.h"
+#include "core/endpoint/model_source.h"
 #include "core/pipeline/run_layout.h"
 #include "core/store/workspace.h"
 #include "core/tokenizer/tokenizer.h"
@@ -40,6 +41,8 @@ struct EvaluateCommand {
   std::string device = "cpu";
   astro::train::EvaluationOptions options;
   astro::cli::RankFlags ranks;
+  astro::cli::EndpointFlags endpoint;
+  std::string tokenizer;  // with --endpoint
 };
 
 // Where ranks > 0 of `--nproc N` log: beside --samples-out, else in the temporary folder.
@@ -137,8 +140,13 @@ void runSweep(EvaluateCommand& c, const std::vector<astro::math::Problem>& probl
 }
 
 void runEvaluate(EvaluateCommand& c) {
-  if (c.model.empty() == c.sweep.empty()) {
-    throw astro::UsageError("evaluate: give exactly one of --model and --sweep");
+  const auto served = astro::cli::endpointFromFlags(c.endpoint, c.tokenizer);
+  if (int(!c.model.empty()) + int(!c.sweep.empty()) + int(served.has_value()) != 1) {
+    throw astro::UsageError("evaluate: give exactly one of --model, --endpoint and --sweep");
+  }
+  if (!c.tokenizer.empty() && !served) {
+    throw astro::UsageError("evaluate: --tokenizer goes with --endpoint (a model folder holds "
+                            "its own tokenizer.json)");
   }
   if (c.sweep.empty() && (!c.sweepStart.empty() || !c.sweepOut.empty())) {
     throw astro::UsageError("evaluate: --sweep-start and --sweep-out go with --sweep");
@@ -157,10 +165,11 @@ void runEvaluate(EvaluateCommand& c) {
   if (c.options.samplesPerProblem > 1) c.options.reportPassAtK = {1, c.options.samplesPerProblem};
   if (!c.sweep.empty()) return runSweep(c, problems, *verifier);
 
-  auto model = astro::model::LanguageModel::load(c.model, c.device);
-  auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(c.model);
+  const astro::endpoint::ModelSource source{.folder = c.model, .endpoint = served};
+  auto model = astro::endpoint::openSampler(source, c.device);
+  auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(source.tokenizerFolder());
   auto result = astro::train::evaluatePolicy(
-      model, tokenizer, problems, *verifier, c.options,
+      *model, tokenizer, problems, *verifier, c.options,
       writer ? printProgress : std::function<void(const astro::train::EvaluationProgress&)>());
   if (!writer) return;  // rank 0 holds the same result and writes it
   std::cerr << "\n";
@@ -187,6 +196,9 @@ const astro::cli::CommandRegistration kEvaluate{
           "one JSON object. --sweep evaluates every checkpoint of a run: one line per\n"
           "checkpoint, then the Pearson correlations across them.");
       command->add_option("--model", c->model, "Model folder (HF layout with tokenizer.json)");
+      astro::cli::addEndpointFlags(command, c->endpoint);
+      command->add_option("--tokenizer", c->tokenizer,
+                          "With --endpoint: folder with the served model's tokenizer.json");
       command->add_option(
           "--sweep", c->sweep,
           "A trainer's output folder (checkpoint-<step>/, final/) or a run id of the\n"

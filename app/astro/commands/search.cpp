@@ -11,6 +11,7 @@
 #include <string>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/endpoint_flags.h"
 #include "app/astro/rank_launch.h"
 #include "core/base/error.h"
 #include "core/dist/dist_environment.h"
@@ -28,6 +29,7 @@ struct SearchCommandOptions {
   int threads = 0;
   bool quiet = false;
   astro::cli::RankFlags ranks;
+  astro::cli::EndpointFlags endpoint;
 };
 
 // Values given on the command line override those of --config.
@@ -40,6 +42,11 @@ astro::search::SearchJob resolveJob(const SearchCommandOptions& options, const C
   if (given("--dataset")) job.dataset = flags.dataset;
   if (given("--model")) job.model = flags.model;
   if (given("--tokenizer")) job.tokenizer = flags.tokenizer;
+  if (auto served = astro::cli::endpointFromFlags(options.endpoint, job.tokenizer)) {
+    if (given("--model")) throw astro::UsageError("search: give --model or --endpoint, not both");
+    job.endpoint = std::move(served);
+    job.model.clear();
+  }
   // A destination given here replaces the config's (--out one, or a run).
   if (given("--out")) {
     job.out = flags.out;
@@ -106,10 +113,11 @@ void printSummary(const astro::search::SearchJob& job, const std::string& destin
 void runSearch(const SearchCommandOptions& options, const CLI::App& command) {
   astro::search::SearchJob job = resolveJob(options, command);
   const bool toRun = job.runId > 0 || !options.newRun.empty();
-  if (job.dataset.empty() || job.model.empty() || (job.out.empty() && !toRun)) {
+  if (job.dataset.empty() || (job.model.empty() && !job.endpoint) ||
+      (job.out.empty() && !toRun)) {
     throw astro::UsageError(
-        "search: --dataset, --model and one of --out, --run, --new-run are required (or "
-        "--config)");
+        "search: --dataset, --model (or --endpoint) and one of --out, --run, --new-run are "
+        "required (or --config)");
   }
   if (toRun && !job.out.empty()) {
     throw astro::UsageError(
@@ -179,6 +187,7 @@ void addSearchCommand(CLI::App& root) {
   command->add_option("--model", job.model, "Checkpoint folder (config.json, model.safetensors)");
   command->add_option("--tokenizer", job.tokenizer,
                       "Folder with tokenizer.json (default: the model folder)");
+  astro::cli::addEndpointFlags(command, options->endpoint);
   command->add_option("--out", job.out, "JSONL file of finished trees (appended)");
   command
       ->add_option("--run", job.runId,

@@ -30,7 +30,9 @@ std::string stringAt(const TomlTableReader& table, const toml::node& node, std::
 std::pair<std::string, fs::path> namedPath(const TomlTableReader& table, const toml::node& node,
                                            std::string_view key, const fs::path& baseDir) {
   const toml::table* entry = node.as_table();
-  if (entry == nullptr) table.failAt(node, key, "expected a string or {name = ..., path = ...}");
+  if (entry == nullptr) {
+    table.failAt(node, key, "expected a string, {name = ..., path = ...} or {name = ..., model = {endpoint = ...}}");
+  }
   TomlTableReader reader(*entry, table.tableName() + "." + std::string(key), table.source());
   std::string name;
   fs::path path;
@@ -39,6 +41,21 @@ std::pair<std::string, fs::path> namedPath(const TomlTableReader& table, const t
   reader.finish();
   if (name.empty()) name = path.filename().empty() ? path.parent_path().filename() : path.stem();
   return {name, path};
+}
+
+// A {name = "...", model = {endpoint = ..., name = ..., tokenizer = ...}} entry: a served model.
+EvaluateModel servedModel(const TomlTableReader& table, const toml::table& entry,
+                          const RunDefaults& run) {
+  TomlTableReader reader(entry, table.tableName() + ".models", table.source());
+  EvaluateModel model;
+  reader.text("name", model.label);
+  model.endpoint = readEndpointModel(reader, "model", run);
+  if (!model.endpoint) {
+    reader.fail("model", "expected {endpoint = \"http://...\", name = ..., tokenizer = ...}");
+  }
+  reader.finish();
+  if (model.label.empty()) model.label = model.endpoint->modelName;
+  return model;
 }
 
 const toml::array* arrayAt(const TomlTableReader& table, const toml::node* node,
@@ -77,6 +94,8 @@ std::vector<EvaluateModel> readModels(TomlTableReader& table, const RunDefaults&
                      "\"" + label + "\" is not an earlier stage's model (base, sft or rl)");
       }
       models.push_back({label, *model});
+    } else if (node.is_table() && node.as_table()->contains("model")) {
+      models.push_back(servedModel(table, *node.as_table(), run));
     } else {
       auto [name, path] = namedPath(table, node, "models", run.baseDir);
       models.push_back({name, InputRef{.path = path}});
@@ -135,6 +154,10 @@ RlStage readRlTable(TomlTableReader& table, const RunDefaults& run, AvailableInp
   table.real("min_pass_rate", stage.curation.minPassRate, 0.0, 1.0);
   table.real("max_pass_rate", stage.curation.maxPassRate, 0.0, 1.0);
   table.integer("curation_samples", stage.curation.estimate.samplesPerProblem, 1, 4096);
+  stage.curationEndpoint = readEndpointModel(table, "curation_model", run);
+  if (table.has("curation_model") && !stage.curationEndpoint) {
+    table.fail("curation_model", "expected {endpoint = \"http://...\", name = ..., tokenizer = ...}");
+  }
   if (stage.curation.minPassRate > stage.curation.maxPassRate) {
     table.fail("min_pass_rate", "is above max_pass_rate");
   }

@@ -3,6 +3,7 @@
 #include "core/pipeline/detail/stage_tables.h"
 
 #include "core/base/error.h"
+#include "core/endpoint/endpoint_config_toml.h"
 #include "core/world/countdown_generator.h"
 #include "core/world/world_resources.h"
 
@@ -37,6 +38,20 @@ void checkAtTable(const TomlTableReader& table, Check check) {
     throw ParseError(table.source(), table.line(), table.tableName(), error.what());
   }
 }
+
+}  // namespace
+
+std::optional<endpoint::EndpointConfig> readEndpointModel(TomlTableReader& table,
+                                                          std::string_view key,
+                                                          const RunDefaults& run) {
+  const toml::node* given = table.peek(key);
+  if (given == nullptr || !given->is_table()) return std::nullopt;
+  table.node(key);  // consumed
+  return endpoint::readEndpointConfig(*given->as_table(), table.source(),
+                                      table.tableName() + "." + std::string(key), run.baseDir);
+}
+
+namespace {
 
 void readSeed(TomlTableReader& table, const RunDefaults& run, std::uint64_t& seed) {
   if (run.seed) seed = *run.seed;
@@ -92,11 +107,16 @@ SearchStage readSearchTable(TomlTableReader& table, const RunDefaults& run,
   SearchStage stage;
   stage.dataset = readInput(table, "dataset", run, available.trainProblems,
                             "give a JSONL dataset, or add a [pretrain-base] stage");
-  stage.model = readInput(table, "model", run, available.baseModel,
-                          "give a model folder, or add a [pretrain-base] stage");
-  fs::path tokenizer;
-  if (table.path("tokenizer", tokenizer, run.baseDir))
-    stage.tokenizer = InputRef{.path = tokenizer};
+  stage.endpoint = readEndpointModel(table, "model", run);
+  if (!stage.endpoint) {
+    stage.model = readInput(table, "model", run, available.baseModel,
+                            "give a model folder, or add a [pretrain-base] stage");
+    fs::path tokenizer;
+    if (table.path("tokenizer", tokenizer, run.baseDir))
+      stage.tokenizer = InputRef{.path = tokenizer};
+  } else if (table.has("tokenizer")) {
+    table.fail("tokenizer", "a served model names its tokenizer inside `model = {...}`");
+  }
   table.text("verifier", stage.verifier, {"auto", "math", "countdown"});
   table.integer("limit", stage.limit, 0, kMaxCount);
   table.integer("pass_samples", stage.passSamples, 0, 4096);
@@ -117,7 +137,7 @@ SearchStage readSearchTable(TomlTableReader& table, const RunDefaults& run,
   table.integer("max_step_tokens", mcts.maxStepTokens, 1, 1 << 20);
   table.integer("trees_per_batch", mcts.treesPerBatch, 1, 1 << 20);
   checkAtTable(table, [&] { mcts.validate(); });
-  if (!available.baseModel) available.baseModel = stage.model;
+  if (!available.baseModel && !stage.endpoint) available.baseModel = stage.model;
   if (!available.trainProblems) available.trainProblems = stage.dataset;
   available.trees = fromStage(StageKind::kSearch, "trees");
   return stage;

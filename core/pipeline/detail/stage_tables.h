@@ -34,6 +34,12 @@ struct AvailableInputs {
   std::optional<InputRef> samples;
 };
 
+// `key` given as an endpoint table ({endpoint = "http://...", name = ..., tokenizer = ...}),
+// read and marked as consumed; nothing when the key is absent or holds a path.
+std::optional<endpoint::EndpointConfig> readEndpointModel(TomlTableReader& table,
+                                                          std::string_view key,
+                                                          const RunDefaults& run);
+
 PretrainBaseStage readPretrainBaseTable(TomlTableReader& table, const RunDefaults& run,
                                         AvailableInputs& available);
 SearchStage readSearchTable(TomlTableReader& table, const RunDefaults& run,

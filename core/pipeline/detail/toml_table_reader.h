@@ -47,6 +47,9 @@ class TomlTableReader {
   // The node itself (null when absent), marked as read; for values of several shapes.
   const toml::node* node(std::string_view key);
   bool has(std::string_view key) const { return table_.contains(key); }
+  // The node under `key` (null when absent) without reading it: to choose how to read a key that
+  // takes several shapes.
+  const toml::node* peek(std::string_view key) const { return table_.get(key); }
 
   // Rejects every key that no read above consumed, naming it and the keys this table knows.
   void finish() const;

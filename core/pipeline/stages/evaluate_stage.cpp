@@ -3,11 +3,12 @@
 // collects every graded sample with its trace statistics (plain generation format: what the
 // analyze stage imports), and the run store's samples table holds them too (sample_records.h).
 #include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "core/base/atomic_file.h"
 #include "core/math/dataset_loader.h"
-#include "core/model/language_model.h"
+#include "core/endpoint/model_source.h"
 #include "core/pipeline/run_layout.h"
 #include "core/pipeline/stages/pass_rates.h"
 #include "core/pipeline/stages/sample_records.h"
@@ -82,7 +83,7 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     const EvaluateModel& modelConfig = config.models[m];
-    std::optional<model::LanguageModel> model;
+    std::unique_ptr<model::Sampler> model;
     std::optional<tokenizer::Tokenizer> tokenizer;
     for (std::size_t d = 0; d < datasets.size(); ++d) {
       const LoadedDataset& dataset = datasets[d];
@@ -90,9 +91,16 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
       const fs::path samplesFile = unitFile(context.folder, m, d, ".jsonl");
       const std::int64_t unitTotal = std::int64_t(dataset.problems.size()) * perProblem;
       if (!fs::exists(resultFile)) {
-        const fs::path& folder = context.input("model:" + modelConfig.label);
-        if (!model) model = model::LanguageModel::load(folder, context.device);
-        if (!tokenizer) tokenizer = tokenizer::Tokenizer::fromDirectory(folder);
+        if (!model) {
+          endpoint::ModelSource source{.folder = {}, .endpoint = modelConfig.endpoint};
+          if (!source.endpoint) source.folder = context.input("model:" + modelConfig.label);
+          if (source.endpoint && context.rankZero) {
+            context.log(modelConfig.label + ": " + endpoint::describeEndpointConfig(*source.endpoint));
+          }
+          model = endpoint::openSampler(source, context.device);
+          tokenizer = tokenizer::Tokenizer::fromDirectory(
+              source.endpoint ? context.input("tokenizer:" + modelConfig.label) : source.folder);
+        }
         // Every rank of a data-parallel run samples its share; each gets the whole result.
         train::EvaluationOptions options = config.options;
         options.shardAcrossRanks = true;

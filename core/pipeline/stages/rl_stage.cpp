@@ -7,7 +7,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/math/dataset_loader.h"
-#include "core/model/language_model.h"
+#include "core/endpoint/model_source.h"
 #include "core/pipeline/stages/sample_records.h"
 #include "core/pipeline/stages/stages.h"
 #include "core/pipeline/stages/trainer_folder.h"
@@ -42,9 +42,13 @@ std::vector<double> promptPassRates(const RlStage& config,
   curation.estimate.temperature = config.options.temperature;
   curation.estimate.seed = config.options.seed;
   curation.estimate.shardAcrossRanks = true;  // ranks of a data-parallel run share the sampling
-  auto policy = model::LanguageModel::load(context.input("model"), context.device);
-  auto tokenizer = tokenizer::Tokenizer::fromDirectory(context.input("model"));
-  auto curated = train::curatePrompts(policy, tokenizer, prompts, verifier, curation,
+  // The starting policy estimates the rates, here or on a server that serves the same weights.
+  endpoint::ModelSource source{.folder = {}, .endpoint = config.curationEndpoint};
+  if (!source.endpoint) source.folder = context.input("model");
+  auto policy = endpoint::openSampler(source, context.device);
+  auto tokenizer = tokenizer::Tokenizer::fromDirectory(
+      source.endpoint ? context.input("curation-tokenizer") : source.folder);
+  auto curated = train::curatePrompts(*policy, tokenizer, prompts, verifier, curation,
                                       [&](const train::EvaluationProgress& progress) {
                                         context.throwIfStopped();
                                         context.progress(progress.done, progress.total, "curation");

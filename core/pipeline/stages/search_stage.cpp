@@ -7,7 +7,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/math/dataset_loader.h"
-#include "core/model/language_model.h"
+#include "core/endpoint/model_source.h"
 #include "core/pipeline/run_layout.h"
 #include "core/pipeline/stages/stages.h"
 #include "core/search/mcts_job.h"
@@ -33,16 +33,22 @@ std::string fraction(int part, int whole) {
   return buffer;
 }
 
+// The policy: the run's model folder, or the endpoint the config names.
+endpoint::ModelSource modelSource(const SearchStage& config, StageContext& context) {
+  if (config.endpoint) return {.folder = {}, .endpoint = config.endpoint};
+  return {.folder = context.input("model"), .endpoint = std::nullopt};
+}
+
 // pass@1 of the policy alone over every searched problem, in fixed chunks so the result does not
 // depend on how often the stage was interrupted.
 int countPolicyCorrect(const SearchStage& config, const std::vector<math::Problem>& problems,
                        const math::Verifier& verifier, StageContext& context) {
-  const fs::path& modelFolder = context.input("model");
+  const endpoint::ModelSource source = modelSource(config, context);
   auto tokenizer = tokenizer::Tokenizer::fromDirectory(
-      context.inputs.contains("tokenizer") ? context.input("tokenizer") : modelFolder);
-  auto model = model::LanguageModel::load(modelFolder, context.device);
+      context.inputs.contains("tokenizer") ? context.input("tokenizer") : source.folder);
+  auto model = endpoint::openSampler(source, context.device);
   search::LanguageModelPolicy policy(
-      model, tokenizer,
+      *model, tokenizer,
       search::LanguageModelPolicyOptions{.stepDelimiter = config.mcts.stepDelimiter});
   int correct = 0;
   for (std::size_t first = 0; first < problems.size(); first += kPassChunk) {
@@ -62,7 +68,12 @@ int countPolicyCorrect(const SearchStage& config, const std::vector<math::Proble
 void runSearchStage(const SearchStage& config, StageContext& context) {
   search::SearchJob job;
   job.dataset = context.input("dataset");
-  job.model = context.input("model");
+  const endpoint::ModelSource source = modelSource(config, context);
+  if (source.endpoint && context.rankZero) {
+    context.log("policy: " + endpoint::describeEndpointConfig(*source.endpoint));
+  }
+  job.model = source.folder;
+  job.endpoint = source.endpoint;
   if (context.inputs.contains("tokenizer")) job.tokenizer = context.input("tokenizer");
   job.runId = context.stage.runId;
   job.stage = context.stage.kind;
