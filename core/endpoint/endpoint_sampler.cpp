@@ -33,29 +33,10 @@ tokenizer::Tokenizer loadTokenizer(const EndpointConfig& config) {
 // The engine's checks (LanguageModel::generate), so that a bad request fails before it is sent.
 void validate(const std::vector<std::vector<std::int32_t>>& prompts,
               const model::GenerationOptions& options) {
-  if (options.maxNewTokens < 1) throw UsageError("max new tokens must be at least 1");
-  if (options.temperature < 0) throw UsageError("temperature must not be negative");
-  if (!(options.topP > 0 && options.topP <= 1)) throw UsageError("top-p must be in (0, 1]");
-  if (options.topK < 0) throw UsageError("top-k must not be negative");
+  model::checkGenerationRequest(prompts, options);
   for (std::size_t i = 0; i < prompts.size(); ++i) {
-    if (prompts[i].empty()) throw UsageError("prompt " + std::to_string(i) + " has no tokens");
     for (std::int32_t id : prompts[i]) {
       if (id < 0) throw UsageError("prompt " + std::to_string(i) + " holds a negative token id");
-    }
-  }
-  if (!options.rowSeeds.empty() && options.rowSeeds.size() != prompts.size()) {
-    throw UsageError("rowSeeds has " + std::to_string(options.rowSeeds.size()) + " seeds for " +
-                     std::to_string(prompts.size()) + " prompts");
-  }
-  if (!options.rowMaxNewTokens.empty()) {
-    if (options.rowMaxNewTokens.size() != prompts.size()) {
-      throw UsageError("rowMaxNewTokens has " + std::to_string(options.rowMaxNewTokens.size()) +
-                       " limits for " + std::to_string(prompts.size()) + " prompts");
-    }
-    for (std::size_t i = 0; i < prompts.size(); ++i) {
-      if (options.rowMaxNewTokens[i] < 1) {
-        throw UsageError("rowMaxNewTokens[" + std::to_string(i) + "] must be at least 1");
-      }
     }
   }
 }

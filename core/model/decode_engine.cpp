@@ -38,10 +38,7 @@ void checkRequest(const DecodeRequest& request, const ModelConfig& config, int64
                        ", outside the vocabulary of " + std::to_string(config.vocabSize));
     }
   }
-  if (options.maxNewTokens < 1) throw UsageError("max new tokens must be at least 1");
-  if (options.temperature < 0) throw UsageError("temperature must not be negative");
-  if (!(options.topP > 0 && options.topP <= 1)) throw UsageError("top-p must be in (0, 1]");
-  if (options.topK < 0) throw UsageError("top-k must not be negative");
+  checkSamplingOptions(options);
   if (!options.stopStrings.empty() && !options.decode) {
     throw UsageError("stop strings need a decode function (a tokenizer)");
   }

@@ -4,7 +4,6 @@
 // from that prompt's own generator.
 #include <algorithm>
 #include <memory>
-#include <optional>
 #include <span>
 
 #include "core/base/error.h"
@@ -271,28 +270,9 @@ void generateBatch(detail::LlamaModel& module, const torch::Device& device,
 
 std::vector<Generation> LanguageModel::generate(const std::vector<std::vector<int32_t>>& prompts,
                                                 const GenerationOptions& options) const {
-  if (options.maxNewTokens < 1) throw UsageError("max new tokens must be at least 1");
-  if (options.temperature < 0) throw UsageError("temperature must not be negative");
-  if (!(options.topP > 0 && options.topP <= 1)) throw UsageError("top-p must be in (0, 1]");
-  if (options.topK < 0) throw UsageError("top-k must not be negative");
+  checkGenerationRequest(prompts, options);
   if (!options.stopStrings.empty() && !options.decode) {
     throw UsageError("stop strings need a decode function (a tokenizer)");
-  }
-  for (std::size_t i = 0; i < prompts.size(); ++i) {
-    if (prompts[i].empty()) throw UsageError("prompt " + std::to_string(i) + " has no tokens");
-  }
-  if (!options.rowMaxNewTokens.empty()) {
-    if (options.rowMaxNewTokens.size() != prompts.size()) {
-      throw UsageError("rowMaxNewTokens has " + std::to_string(options.rowMaxNewTokens.size()) +
-                       " limits for " + std::to_string(prompts.size()) + " prompts");
-    }
-    auto smallest =
-        std::min_element(options.rowMaxNewTokens.begin(), options.rowMaxNewTokens.end());
-    if (*smallest < 1) {
-      throw UsageError("rowMaxNewTokens[" +
-                       std::to_string(smallest - options.rowMaxNewTokens.begin()) +
-                       "] must be at least 1");
-    }
   }
   std::vector<int32_t> stopIds = options.stopIds;
   if (options.stopAtEos) {

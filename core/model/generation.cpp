@@ -1,6 +1,8 @@
-// Row seeds and finish-reason names (core/model/generation.h), torch-free so HTTP clients and
+// Row seeds, the sampling-option checks and finish-reason names (core/model/generation.h), torch-free so HTTP clients and
 // servers use the same derivation as the engine.
 #include "core/model/generation.h"
+
+#include "core/base/error.h"
 
 namespace astro::model {
 
@@ -12,6 +14,35 @@ std::uint64_t rowSeed(std::uint64_t seed, std::uint64_t index) {
     return value ^ (value >> 31);
   };
   return splitMix(seed ^ splitMix(index));
+}
+
+void checkSamplingOptions(const GenerationOptions& options) {
+  if (options.maxNewTokens < 1) throw UsageError("max new tokens must be at least 1");
+  if (options.temperature < 0) throw UsageError("temperature must not be negative");
+  if (!(options.topP > 0 && options.topP <= 1)) throw UsageError("top-p must be in (0, 1]");
+  if (options.topK < 0) throw UsageError("top-k must not be negative");
+}
+
+void checkGenerationRequest(const std::vector<std::vector<int32_t>>& prompts,
+                            const GenerationOptions& options) {
+  checkSamplingOptions(options);
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    if (prompts[i].empty()) throw UsageError("prompt " + std::to_string(i) + " has no tokens");
+  }
+  if (!options.rowSeeds.empty() && options.rowSeeds.size() != prompts.size()) {
+    throw UsageError("rowSeeds has " + std::to_string(options.rowSeeds.size()) + " seeds for " +
+                     std::to_string(prompts.size()) + " prompts");
+  }
+  if (options.rowMaxNewTokens.empty()) return;
+  if (options.rowMaxNewTokens.size() != prompts.size()) {
+    throw UsageError("rowMaxNewTokens has " + std::to_string(options.rowMaxNewTokens.size()) +
+                     " limits for " + std::to_string(prompts.size()) + " prompts");
+  }
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    if (options.rowMaxNewTokens[i] < 1) {
+      throw UsageError("rowMaxNewTokens[" + std::to_string(i) + "] must be at least 1");
+    }
+  }
 }
 
 std::string finishReasonName(FinishReason reason) {

@@ -46,6 +46,14 @@ struct GenerationOptions {
 // derive distinct seeds for the k copies of one prompt (rowSeed(stateSeed, copy)).
 uint64_t rowSeed(uint64_t seed, uint64_t index);
 
+// Throws UsageError for options no sampler can honour: maxNewTokens < 1, a negative temperature or
+// top-k, top-p outside (0, 1].
+void checkSamplingOptions(const GenerationOptions& options);
+// checkSamplingOptions, and for a batch: no empty prompt, rowSeeds and rowMaxNewTokens empty or
+// one per prompt, every row limit at least 1. The messages name the prompt or row.
+void checkGenerationRequest(const std::vector<std::vector<int32_t>>& prompts,
+                            const GenerationOptions& options);
+
 enum class FinishReason { kStopToken, kStopString, kLength };
 std::string finishReasonName(FinishReason reason);  // "stop_token", "stop_string", "length"
 

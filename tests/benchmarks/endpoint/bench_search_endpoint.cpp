@@ -25,6 +25,7 @@
 #include "core/search/policy_language_model.h"
 #include "core/serve/completion_server.h"
 #include "core/tokenizer/tokenizer.h"
+#include "tests/benchmarks/search/bench_problems.h"
 
 namespace {
 
@@ -60,20 +61,6 @@ BenchOptions parseArguments(int argc, char** argv) {
     else throw std::runtime_error("unknown flag " + flag);
   }
   return options;
-}
-
-std::vector<astro::math::Problem> benchProblems(int count) {
-  std::vector<astro::math::Problem> problems;
-  for (int i = 0; i < count; ++i) {
-    astro::math::Problem problem;
-    problem.id = "bench-" + std::to_string(i);
-    problem.question = "Using the numbers " + std::to_string(3 + i % 7) + ", " +
-                       std::to_string(5 + i % 5) + ", 7 and 8, reach " + std::to_string(20 + i) +
-                       ". Write one operation per step.";
-    problem.answer = std::to_string(20 + i);
-    problems.push_back(problem);
-  }
-  return problems;
 }
 
 double median(std::vector<double> values) {
@@ -143,7 +130,7 @@ int main(int argc, char** argv) {
     astro::model::initTorchRuntime(bench.threads);
     const auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(bench.tokenizer);
     const auto config = astro::model::readModelConfig(bench.config);
-    const auto problems = benchProblems(bench.trees);
+    const auto problems = astro::bench::benchProblems(bench.trees);
     astro::search::MctsOptions options;
     options.iterations = bench.iterations;
     options.maxDepth = bench.depth;

@@ -21,6 +21,7 @@
 #include "core/search/mcts.h"
 #include "core/search/policy_language_model.h"
 #include "core/tokenizer/tokenizer.h"
+#include "tests/benchmarks/search/bench_problems.h"
 
 namespace {
 
@@ -115,20 +116,6 @@ astro::model::ModelConfig tinyConfig(std::int64_t vocabSize, std::vector<std::in
   return config;
 }
 
-std::vector<astro::math::Problem> benchProblems(int count) {
-  std::vector<astro::math::Problem> problems;
-  for (int i = 0; i < count; ++i) {
-    astro::math::Problem problem;
-    problem.id = "bench-" + std::to_string(i);
-    problem.question = "Using the numbers " + std::to_string(3 + i % 7) + ", " +
-                       std::to_string(5 + i % 5) + ", 7 and 8, reach " + std::to_string(20 + i) +
-                       ". Write one operation per step.";
-    problem.answer = std::to_string(20 + i);
-    problems.push_back(problem);
-  }
-  return problems;
-}
-
 // One search with a fresh model (same seed, same weights) and policy, so neither mode finds keys
 // and values the other left in the engine's prefix store.
 Measurement measure(const std::vector<astro::math::Problem>& problems,
@@ -163,7 +150,7 @@ int main(int argc, char** argv) {
                                                  ? tinyConfig(tokenizer.vocabSize(), eos)
                                                  : astro::model::readModelConfig(bench.config);
     const astro::math::MathVerifier verifier;
-    const auto problems = benchProblems(bench.trees);
+    const auto problems = astro::bench::benchProblems(bench.trees);
 
     astro::search::MctsOptions options;
     options.iterations = bench.iterations;
