@@ -2,6 +2,7 @@
 #include "app/astro/endpoint_flags.h"
 
 #include "core/base/error.h"
+#include "core/endpoint/endpoint_url.h"
 
 namespace astro::cli {
 
@@ -39,8 +40,7 @@ std::optional<endpoint::EndpointConfig> endpointFromFlags(
                      "tokenizer.json (prompts are sent as token ids)");
   }
   endpoint::EndpointConfig config;
-  config.url = flags.url;
-  while (!config.url.empty() && config.url.back() == '/') config.url.pop_back();
+  config.url = endpoint::parseEndpointUrl(flags.url).text;  // UsageError naming a bad URL
   config.modelName = flags.servedModel;
   config.tokenizer = tokenizerFolder;
   config.apiKeyEnv = flags.apiKeyEnv;

@@ -24,9 +24,9 @@ struct EndpointFlags {
 void addEndpointFlags(CLI::App* command, EndpointFlags& flags);
 
 // The endpoint the flags name (nullopt without --endpoint), its prompts encoded with the
-// tokenizer in `tokenizerFolder`. Throws UsageError for --endpoint without --served-model or a
-// tokenizer folder.
-std::optional<endpoint::EndpointConfig> endpointFromFlags(const EndpointFlags& flags,
-                                                          const std::filesystem::path& tokenizerFolder);
+// tokenizer in `tokenizerFolder`. Throws UsageError for a malformed URL, or --endpoint without
+// --served-model or a tokenizer folder.
+std::optional<endpoint::EndpointConfig> endpointFromFlags(
+    const EndpointFlags& flags, const std::filesystem::path& tokenizerFolder);
 
 }  // namespace astro::cli

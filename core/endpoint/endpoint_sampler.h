@@ -41,7 +41,7 @@ class EndpointSampler final : public model::Sampler {
   std::vector<model::Generation> generate(const std::vector<std::vector<std::int32_t>>& prompts,
                                           const model::GenerationOptions& options) const override;
 
-  std::string describe() const override;  // "endpoint URL (NAME)"
+  std::string describe() const;  // "endpoint URL (NAME)"
   EndpointCounters counters() const;
   const EndpointConfig& config() const;
   const tokenizer::Tokenizer& tokenizer() const;

@@ -10,11 +10,6 @@ std::filesystem::path ModelSource::tokenizerFolder() const {
   return endpoint ? endpoint->tokenizer : folder;
 }
 
-std::string ModelSource::describe() const {
-  return endpoint ? "endpoint " + endpoint->url + " (" + endpoint->modelName + ")"
-                  : "model " + folder.string();
-}
-
 std::unique_ptr<model::Sampler> openSampler(const ModelSource& source, const std::string& device) {
   if (source.endpoint) return std::make_unique<EndpointSampler>(*source.endpoint);
   return std::make_unique<model::LanguageModel>(model::LanguageModel::load(source.folder, device));

@@ -20,8 +20,6 @@ struct ModelSource {
 
   // The folder holding tokenizer.json: the endpoint's tokenizer, else `folder`.
   std::filesystem::path tokenizerFolder() const;
-  // "model FOLDER" or "endpoint URL (NAME)", for messages.
-  std::string describe() const;
 };
 
 // Loads the checkpoint onto `device` ("cpu", "cuda[:N]") or connects to the endpoint (no request

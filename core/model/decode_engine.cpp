@@ -169,6 +169,10 @@ DecodeEngineStats DecodeEngine::stats() const {
   return impl_->stats;
 }
 
+int64_t DecodeEngine::maxContextTokens() const { return impl_->maxContext; }
+
+int32_t DecodeEngine::vocabSize() const { return int32_t(impl_->config.vocabSize); }
+
 void DecodeEngine::Impl::run() {
   at::init_num_threads();  // this thread's OpenMP team follows initTorchRuntime's count
   c10::InferenceMode inference;

@@ -66,6 +66,9 @@ class DecodeEngine {
   // callbacks runs after cancel returns. Unknown or finished ids are ignored.
   void cancel(uint64_t id);
   DecodeEngineStats stats() const;
+  // What submit checks a request against: the longest prompt + maxNewTokens, the vocabulary size.
+  int64_t maxContextTokens() const;
+  int32_t vocabSize() const;
 
  private:
   struct Impl;

@@ -60,7 +60,6 @@ LanguageModel LanguageModel::load(const std::filesystem::path& folder, const std
   impl->device = parseDevice(device);
   impl->module = detail::loadLlamaModel(folder, impl->device, computeType(impl->device));
   impl->module->eval();
-  impl->origin = folder.string();
   return LanguageModel(std::move(impl));
 }
 
@@ -80,10 +79,6 @@ void LanguageModel::save(const std::filesystem::path& folder) const {
 }
 
 const ModelConfig& LanguageModel::config() const { return impl_->module->config(); }
-
-std::string LanguageModel::describe() const {
-  return impl_->origin.empty() ? "random-init model" : "model " + impl_->origin;
-}
 
 std::vector<float> LanguageModel::logits(std::span<const int32_t> ids) const {
   if (ids.empty()) throw UsageError("logits: no token ids given");

@@ -36,7 +36,6 @@ class LanguageModel final : public Sampler {
   // sequences leave the batch as they finish. Throws UsageError for empty prompts or bad ids.
   std::vector<Generation> generate(const std::vector<std::vector<int32_t>>& prompts,
                                    const GenerationOptions& options) const override;
-  std::string describe() const override;  // "model FOLDER" (or "random-init model")
 
   // log p(ids[t] | ids[<t]) for t = 1 .. n-1 (teacher forcing, one forward pass).
   std::vector<float> score(std::span<const int32_t> ids) const;

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "core/model/generation.h"
@@ -22,10 +21,6 @@ class Sampler {
   // astro::Error when the model cannot be reached.
   virtual std::vector<Generation> generate(const std::vector<std::vector<int32_t>>& prompts,
                                            const GenerationOptions& options) const = 0;
-
-  // Where the tokens come from, for messages and logs: "model runs/base" or
-  // "endpoint http://gpu-node:8000/v1 (Llama-3.1-70B-Instruct)".
-  virtual std::string describe() const = 0;
 };
 
 }  // namespace astro::model

@@ -105,7 +105,7 @@ void handleCompletion(const CompletionHandlerContext& context, Endpoint endpoint
     int64_t promptTokens = plan.promptTokens;
     auto responseContext =
         ResponseContext::forRequest(parsed, context.tokenizer, context.modelName);
-    auto job = std::make_shared<CompletionJob>(context.backend, std::move(plan));
+    auto job = std::make_shared<CompletionJob>(context.engine, std::move(plan));
     if (parsed.stream) {
       answerStream(context, std::move(job), std::move(responseContext), promptTokens, response);
     } else {

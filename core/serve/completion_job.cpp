@@ -35,8 +35,8 @@ struct CompletionJob::State {
   }
 };
 
-CompletionJob::CompletionJob(DecodeBackend& backend, CompletionPlan plan)
-    : backend_(backend), state_(std::make_shared<State>()) {
+CompletionJob::CompletionJob(model::DecodeEngine& engine, CompletionPlan plan)
+    : engine_(engine), state_(std::make_shared<State>()) {
   state_->choices.resize(plan.choices.size());
   state_->open = plan.choices.size();
   for (std::size_t index = 0; index < plan.choices.size(); ++index) {
@@ -67,7 +67,7 @@ CompletionJob::CompletionJob(DecodeBackend& backend, CompletionPlan plan)
           true);
     };
     try {
-      requestIds_.push_back(backend_.submit(std::move(request)));
+      requestIds_.push_back(engine_.submit(std::move(request)));
     } catch (const ApiError&) {
       cancel();
       throw;
@@ -108,7 +108,7 @@ void CompletionJob::cancel() {
     if (state_->cancelled || state_->open == 0) return;
     state_->cancelled = true;
   }
-  for (uint64_t id : requestIds_) backend_.cancel(id);
+  for (uint64_t id : requestIds_) engine_.cancel(id);
 }
 
 }  // namespace astro::serve

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/serve/completion_plan.h"
-#include "core/serve/decode_backend.h"
+#include "core/model/decode_engine.h"
 
 namespace astro::serve {
 
@@ -25,9 +25,9 @@ struct ChoiceProgress {
 
 class CompletionJob {
  public:
-  // Submits every choice of `plan`; if the backend refuses one, cancels those submitted and
+  // Submits every choice of `plan`; if the engine refuses one, cancels those submitted and
   // throws ApiError (400) with its message.
-  CompletionJob(DecodeBackend& backend, CompletionPlan plan);
+  CompletionJob(model::DecodeEngine& engine, CompletionPlan plan);
   ~CompletionJob();
   CompletionJob(const CompletionJob&) = delete;
   CompletionJob& operator=(const CompletionJob&) = delete;
@@ -44,7 +44,7 @@ class CompletionJob {
 
  private:
   struct State;
-  DecodeBackend& backend_;
+  model::DecodeEngine& engine_;
   std::shared_ptr<State> state_;  // shared with the engine's callbacks
   std::vector<uint64_t> requestIds_;
 };

@@ -41,9 +41,12 @@ void setError(httplib::Response& response, int status, const std::string& messag
 }  // namespace
 
 struct CompletionServer::Impl {
-  Impl(DecodeBackend& backend, tokenizer::Tokenizer tokenizer, CompletionServerOptions options)
+  Impl(model::DecodeEngine& engine, tokenizer::Tokenizer tokenizer,
+       CompletionServerOptions options)
       : options(std::move(options)),
-        handlerContext{backend, std::move(tokenizer), this->options.modelName, this->options.limits,
+        handlerContext{engine, std::move(tokenizer), this->options.modelName,
+                       ServeLimits{.contextTokens = engine.maxContextTokens(),
+                                   .vocabSize = engine.vocabSize()},
                        stopping} {}
 
   void setUp();
@@ -69,7 +72,7 @@ std::string CompletionServer::Impl::modelsBody() const {
                                   {"object", "model"},
                                   {"created", created},
                                   {"owned_by", "astro"},
-                                  {"max_model_len", options.limits.contextTokens}};
+                                  {"max_model_len", handlerContext.limits.contextTokens}};
   nlohmann::ordered_json body = {{"object", "list"}, {"data", {model}}};
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -144,12 +147,9 @@ void CompletionServer::Impl::setUp() {
       });
 }
 
-CompletionServer::CompletionServer(DecodeBackend& backend, tokenizer::Tokenizer tokenizer,
+CompletionServer::CompletionServer(model::DecodeEngine& engine, tokenizer::Tokenizer tokenizer,
                                    CompletionServerOptions options)
-    : impl_(std::make_unique<Impl>(backend, std::move(tokenizer), std::move(options))) {
-  if (impl_->options.limits.contextTokens < 2 || impl_->options.limits.vocabSize < 1) {
-    throw UsageError("the server needs the model's context length and vocabulary size");
-  }
+    : impl_(std::make_unique<Impl>(engine, std::move(tokenizer), std::move(options))) {
   if (impl_->options.httpThreads < 1) throw UsageError("the server needs at least one thread");
   impl_->setUp();
 }

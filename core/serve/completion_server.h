@@ -1,5 +1,6 @@
 // `astro serve`'s HTTP front: an OpenAI-compatible server (GET /v1/models, POST /v1/completions
-// and /v1/chat/completions, streamed or not, GET /health) over a DecodeBackend. Each connection
+// and /v1/chat/completions, streamed or not, GET /health) over the continuous-batching
+// DecodeEngine, whose context length and vocabulary bound the requests. Each connection
 // has a thread of its own (a pool of httpThreads); the requests of all connections meet in the
 // engine's batch. Errors come back in OpenAI's shape: 400 naming the field, 401 without the API
 // key, 404 for unknown routes and models, 413 for bodies over the limit. cpp-httplib stays
@@ -10,15 +11,13 @@
 #include <memory>
 #include <string>
 
-#include "core/serve/completion_plan.h"
-#include "core/serve/decode_backend.h"
+#include "core/model/decode_engine.h"
 #include "core/tokenizer/tokenizer.h"
 
 namespace astro::serve {
 
 struct CompletionServerOptions {
   std::string modelName;  // what /v1/models lists and requests may name
-  ServeLimits limits;
   std::string apiKey;  // empty: no key asked for
   std::size_t maxBodyBytes = std::size_t(8) << 20;
   // Connections served at once; a streaming client holds one for its whole response.
@@ -27,8 +26,8 @@ struct CompletionServerOptions {
 
 class CompletionServer {
  public:
-  // Borrows `backend`, which must outlive the server.
-  CompletionServer(DecodeBackend& backend, tokenizer::Tokenizer tokenizer,
+  // Borrows `engine`, which must outlive the server.
+  CompletionServer(model::DecodeEngine& engine, tokenizer::Tokenizer tokenizer,
                    CompletionServerOptions options);
   ~CompletionServer();
   CompletionServer(const CompletionServer&) = delete;

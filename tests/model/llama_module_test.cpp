@@ -7,11 +7,13 @@
 #include "core/model/detail/decode_attention.h"
 #include "core/model/detail/inference_kernels.h"
 #include "core/model/runtime.h"
+#include "tests/model/reference_attention.h"
 
 using namespace astro::model;
 using astro::model::detail::ForwardInput;
 using astro::model::detail::KvCache;
 using astro::model::detail::LlamaModel;
+using astro::test::maxDifference;
 
 namespace {
 
@@ -31,10 +33,6 @@ torch::Tensor ids(std::vector<int64_t> values) { return torch::tensor(values).un
 
 torch::Tensor positions(int64_t start, int64_t count) {
   return torch::arange(start, start + count).unsqueeze(0);
-}
-
-double maxDifference(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a - b).abs().max().item<double>();
 }
 
 }  // namespace
@@ -101,11 +99,7 @@ class LlamaModuleTest : public QObject {
       float scale = 0.3f;
       auto context = astro::model::detail::decodeAttention(queries, keys, values, bias, scale);
       // Reference: keys and values repeated per query head, plain softmax attention.
-      auto repeatedKeys = keys.repeat_interleave(heads / kvHeads, 1);      // [B, H, S, D]
-      auto repeatedValues = values.repeat_interleave(heads / kvHeads, 1);  // [B, H, S, D]
-      auto scores = torch::matmul(queries.unsqueeze(2), repeatedKeys.transpose(2, 3)) * scale +
-                    bias.unsqueeze(1).unsqueeze(1);  // [B, H, 1, S]
-      auto expected = torch::matmul(torch::softmax(scores, -1), repeatedValues).squeeze(2);
+      auto expected = astro::test::referenceDecodeAttention(queries, keys, values, bias, scale);
       QVERIFY2(maxDifference(context, expected) < 1e-5, qPrintable(QString::number(dim)));
     }
   }

@@ -9,9 +9,11 @@
 #include "core/model/detail/prefill.h"
 #include "core/model/detail/prefix_store.h"
 #include "core/model/runtime.h"
+#include "tests/model/reference_attention.h"
 
 using namespace astro::model;
 using astro::model::detail::decodeAttention;
+using astro::test::maxDifference;
 using astro::model::detail::ForwardInput;
 using astro::model::detail::KvCache;
 using astro::model::detail::LlamaModel;
@@ -20,10 +22,6 @@ using astro::model::detail::SharedKeys;
 namespace {
 
 constexpr float kHidden = std::numeric_limits<float>::lowest();
-
-double maxDifference(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a - b).abs().max().item<double>();
-}
 
 LlamaModel smallModel() {
   LlamaModel model(parseModelConfig(R"({"architectures": ["LlamaForCausalLM"], "vocab_size": 50,
@@ -80,11 +78,7 @@ class SharedPrefixTest : public QObject {
       auto copied = decodeAttention(queries, keys, values, bias, scale);
       QVERIFY2(maxDifference(context, copied) < 1e-6, qPrintable(QString::number(dim)));
       // And plain softmax attention.
-      auto repeatedKeys = keys.repeat_interleave(heads / kvHeads, 1);      // [B, H, S, D]
-      auto repeatedValues = values.repeat_interleave(heads / kvHeads, 1);  // [B, H, S, D]
-      auto scores = torch::matmul(queries.unsqueeze(2), repeatedKeys.transpose(2, 3)) * scale +
-                    bias.unsqueeze(1).unsqueeze(1);  // [B, H, 1, S]
-      auto expected = torch::matmul(torch::softmax(scores, -1), repeatedValues).squeeze(2);
+      auto expected = astro::test::referenceDecodeAttention(queries, keys, values, bias, scale);
       QVERIFY2(maxDifference(context, expected) < 1e-5, qPrintable(QString::number(dim)));
     }
   }

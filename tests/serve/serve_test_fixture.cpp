@@ -41,13 +41,10 @@ InProcessServer::InProcessServer(const std::filesystem::path& dir,
                                  serve::CompletionServerOptions options, int64_t maxBatch)
     : model_(model::LanguageModel::load(dir)),
       tokenizer_(tokenizer::Tokenizer::fromDirectory(dir)) {
-  int64_t context = model_.config().maxPositionEmbeddings;
   engine_ = std::make_unique<model::DecodeEngine>(
-      model_, model::DecodeEngineOptions{.maxBatchRows = maxBatch, .maxContextTokens = context});
-  backend_ = std::make_unique<serve::DecodeEngineBackend>(*engine_);
+      model_, model::DecodeEngineOptions{.maxBatchRows = maxBatch});
   if (options.modelName.empty()) options.modelName = "tiny";
-  options.limits = {.contextTokens = context, .vocabSize = int32_t(model_.config().vocabSize)};
-  server_ = std::make_unique<serve::CompletionServer>(*backend_, tokenizer_, options);
+  server_ = std::make_unique<serve::CompletionServer>(*engine_, tokenizer_, options);
   port_ = server_->bind("127.0.0.1", 0);
   thread_ = std::make_unique<std::thread>([this] { server_->serve(); });
 }

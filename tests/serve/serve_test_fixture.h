@@ -47,7 +47,6 @@ class InProcessServer {
   model::LanguageModel model_;
   tokenizer::Tokenizer tokenizer_;
   std::unique_ptr<model::DecodeEngine> engine_;
-  std::unique_ptr<serve::DecodeEngineBackend> backend_;
   std::unique_ptr<serve::CompletionServer> server_;
   int port_ = 0;
   std::unique_ptr<std::thread> thread_;

@@ -99,15 +99,11 @@ void runServe(const ServeOptions& options) {
   auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(tokenizerDir);
   astro::model::initTorchRuntime(options.threads);
   auto model = astro::model::LanguageModel::load(folder, options.device);
-  int64_t contextTokens = model.config().maxPositionEmbeddings;
-  astro::model::DecodeEngine engine(
-      model, {.maxBatchRows = options.maxBatch, .maxContextTokens = contextTokens});
-  astro::serve::DecodeEngineBackend backend(engine);
+  astro::model::DecodeEngine engine(model, {.maxBatchRows = options.maxBatch});
   std::string name = options.servedModelName.empty() ? folderName(folder) : options.servedModelName;
   astro::serve::CompletionServer server(
-      backend, tokenizer,
+      engine, tokenizer,
       {.modelName = name,
-       .limits = {.contextTokens = contextTokens, .vocabSize = int32_t(model.config().vocabSize)},
        .apiKey = apiKey,
        .maxBodyBytes = options.maxBodyBytes,
        .httpThreads = options.httpThreads});

@@ -12,7 +12,6 @@ struct LanguageModel::Impl {
   detail::LlamaModel module{nullptr};
   torch::Device device{torch::kCPU};
   detail::PrefixStore prefixStore;  // used by generate() with GenerationOptions::reusePrefixes
-  std::string origin;               // for describe(): the folder it was loaded from, or empty
 };
 
 namespace detail {

@@ -6,9 +6,9 @@
 #include <atomic>
 #include <string>
 
+#include "core/model/decode_engine.h"
 #include "core/serve/completion_plan.h"
 #include "core/serve/completion_request.h"
-#include "core/serve/decode_backend.h"
 #include "core/tokenizer/tokenizer.h"
 
 namespace httplib {
@@ -19,10 +19,10 @@ struct Response;
 namespace astro::serve::detail {
 
 struct CompletionHandlerContext {
-  DecodeBackend& backend;
+  model::DecodeEngine& engine;
   tokenizer::Tokenizer tokenizer;
   std::string modelName;
-  ServeLimits limits;
+  ServeLimits limits;  // the engine's
   const std::atomic<bool>& stopping;  // set when the server stops
 };
 

@@ -97,13 +97,10 @@ Measurement searchThroughServer(const astro::model::ModelConfig& config,
                                 const astro::search::MctsOptions& options, int inFlight) {
   const auto model = astro::model::LanguageModel::randomInit(config, 1);
   astro::model::DecodeEngine engine(model, {.maxBatchRows = 256});
-  astro::serve::DecodeEngineBackend backend(engine);
   astro::serve::CompletionServerOptions serverOptions;
   serverOptions.modelName = "bench";
-  serverOptions.limits = {.contextTokens = config.maxPositionEmbeddings,
-                          .vocabSize = int32_t(config.vocabSize)};
   serverOptions.httpThreads = std::max(64, inFlight + 8);
-  astro::serve::CompletionServer server(backend, tokenizer, serverOptions);
+  astro::serve::CompletionServer server(engine, tokenizer, serverOptions);
   const int port = server.bind("127.0.0.1", 0);
   std::thread serving([&] { server.serve(); });
   astro::endpoint::EndpointConfig endpoint;
