@@ -15,11 +15,12 @@ std::int64_t requestMaxTokens(const model::GenerationOptions& options, std::size
 
 std::string completionRequestBody(const std::string& modelName,
                                   std::span<const std::int32_t> prompt,
-                                  const model::GenerationOptions& options, std::size_t row) {
+                                  const model::GenerationOptions& options, std::size_t row,
+                                  std::size_t choices) {
   nlohmann::json body = {
       {"model", modelName},
       {"prompt", std::vector<std::int32_t>(prompt.begin(), prompt.end())},
-      {"n", 1},
+      {"n", choices},
       {"max_tokens", requestMaxTokens(options, row)},
       {"temperature", options.temperature},
       {"top_p", options.topP},

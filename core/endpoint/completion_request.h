@@ -1,6 +1,7 @@
-// The /v1/completions request for one prompt row: the prompt as token ids, n = 1 and the row's own
-// seed, so that a server following the rule "choice j of a request with seed s samples with
-// seed s + j" (vLLM, `astro serve`) draws the row exactly as the built-in engine does.
+// The /v1/completions request for `choices` consecutive prompt rows that share one prompt and
+// consecutive seeds (a single row: choices = 1): the prompt as token ids, n = choices and the first
+// row's seed, so that a server following the rule "choice j of a request with seed s samples with
+// seed s + j" (vLLM, `astro serve`) draws every row exactly as the built-in engine does.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +23,7 @@ std::int64_t requestMaxTokens(const model::GenerationOptions& options, std::size
 // accepts only that range; `astro serve` reads it back as those 64 bits.
 std::string completionRequestBody(const std::string& modelName,
                                   std::span<const std::int32_t> prompt,
-                                  const model::GenerationOptions& options, std::size_t row);
+                                  const model::GenerationOptions& options, std::size_t row,
+                                  std::size_t choices = 1);
 
 }  // namespace astro::endpoint

@@ -83,18 +83,9 @@ model::FinishReason finishReason(const json& choice, const std::vector<std::int3
                             " (expected \"stop\" or \"length\")");
 }
 
-}  // namespace
-
-model::Generation parseCompletionResponse(std::string_view body, const ResponseContext& context) {
-  json response = json::parse(body, nullptr, false);
-  if (response.is_discarded()) {
-    throw ResponseFormatError("the body is not JSON: " + serverErrorMessage(body));
-  }
-  if (!response.is_object() || !response.contains("choices") || !response["choices"].is_array() ||
-      response["choices"].empty() || !response["choices"][0].is_object()) {
-    throw ResponseFormatError("the body has no choices: " + serverErrorMessage(body));
-  }
-  const json& choice = response["choices"][0];
+// One choice: ids from the logprobs' entries, else token_ids, else by encoding the text.
+model::Generation parseChoice(const json& choice, const std::string& where,
+                              const ResponseContext& context) {
   const json logprobs = choice.contains("logprobs") ? choice["logprobs"] : json();
   model::Generation generation;
   std::optional<std::vector<float>> values = logprobValues(logprobs);
@@ -109,7 +100,7 @@ model::Generation parseCompletionResponse(std::string_view body, const ResponseC
     generation.ids = context.tokenizer->encode(choice["text"].get<std::string>());
     fromText = true;
   } else {
-    throw ResponseFormatError("choices[0] has neither token ids nor text");
+    throw ResponseFormatError(where + " has neither token ids nor text");
   }
   if (context.wantLogprobs) {
     if (!values || values->size() != generation.ids.size()) {
@@ -122,6 +113,53 @@ model::Generation parseCompletionResponse(std::string_view body, const ResponseC
   }
   generation.finishReason = finishReason(choice, generation.ids, context);
   return generation;
+}
+
+// The choice's place: its "index" when it has one (servers may list choices in the order they
+// finished), else its place in the array.
+std::size_t choiceIndex(const json& choice, std::size_t position, std::size_t choices) {
+  auto found = choice.find("index");
+  if (found == choice.end()) return position;
+  if (!found->is_number_integer() || found->get<std::int64_t>() < 0 ||
+      found->get<std::int64_t>() >= static_cast<std::int64_t>(choices)) {
+    throw ResponseFormatError("choices[" + std::to_string(position) + "].index is " +
+                              found->dump() + " (expected 0 to " + std::to_string(choices - 1) +
+                              ")");
+  }
+  return static_cast<std::size_t>(found->get<std::int64_t>());
+}
+
+}  // namespace
+
+std::vector<model::Generation> parseCompletionResponse(std::string_view body,
+                                                       const ResponseContext& context,
+                                                       std::size_t choices) {
+  json response = json::parse(body, nullptr, false);
+  if (response.is_discarded()) {
+    throw ResponseFormatError("the body is not JSON: " + serverErrorMessage(body));
+  }
+  if (!response.is_object() || !response.contains("choices") || !response["choices"].is_array() ||
+      response["choices"].empty()) {
+    throw ResponseFormatError("the body has no choices: " + serverErrorMessage(body));
+  }
+  const json& list = response["choices"];
+  if (list.size() != choices) {
+    throw ResponseFormatError("the body has " + std::to_string(list.size()) + " choices for n = " +
+                              std::to_string(choices));
+  }
+  std::vector<model::Generation> generations(choices);
+  std::vector<bool> seen(choices, false);
+  for (std::size_t position = 0; position < choices; ++position) {
+    const std::string where = "choices[" + std::to_string(position) + "]";
+    if (!list[position].is_object()) throw ResponseFormatError(where + " is not an object");
+    std::size_t index = choiceIndex(list[position], position, choices);
+    if (seen[index]) {
+      throw ResponseFormatError("two choices have index " + std::to_string(index));
+    }
+    seen[index] = true;
+    generations[index] = parseChoice(list[position], where, context);
+  }
+  return generations;
 }
 
 std::string serverErrorMessage(std::string_view body) {

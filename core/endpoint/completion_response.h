@@ -1,6 +1,7 @@
-// Reading a /v1/completions response into a model::Generation: token ids from the logprobs'
-// "token_id:N" entries (return_tokens_as_token_ids), else from choices[0].token_ids, else by
-// encoding the text; logprobs, and the finish reason in the engine's terms.
+// Reading a /v1/completions response into one model::Generation per choice (in the order of their
+// "index"): token ids from the logprobs' "token_id:N" entries (return_tokens_as_token_ids), else
+// from the choice's token_ids, else by encoding the text; logprobs, and the finish reason in the
+// engine's terms.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +28,12 @@ struct ResponseContext {
   bool wantLogprobs = false;
 };
 
-// Throws ResponseFormatError as above, and astro::Error when the server returned no token ids
-// (text only, and logprobs were asked for but do not match its encoding) or no logprobs.
-model::Generation parseCompletionResponse(std::string_view body, const ResponseContext& context);
+// Throws ResponseFormatError as above or when the body does not hold exactly `choices` choices
+// with distinct indices, and astro::Error when the server returned no token ids (text only, and
+// logprobs were asked for but do not match its encoding) or no logprobs.
+std::vector<model::Generation> parseCompletionResponse(std::string_view body,
+                                                       const ResponseContext& context,
+                                                       std::size_t choices = 1);
 
 // The server's own words from an error body ({"error": {"message": ...}}, {"message": ...}), or
 // the start of the body itself; one line, at most ~300 characters.

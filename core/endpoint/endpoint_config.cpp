@@ -23,7 +23,8 @@ std::string describeEndpointConfig(const EndpointConfig& config) {
                      config.tokenizer.string() + ", timeout " +
                      formatSeconds(config.requestTimeoutSeconds) + ", connect timeout " +
                      formatSeconds(config.connectTimeoutSeconds) + ", " +
-                     std::to_string(config.maxInFlight) + " in flight, " +
+                     std::to_string(config.maxInFlight) + " in flight, n up to " +
+                     std::to_string(config.maxChoicesPerRequest) + " per request, " +
                      std::to_string(config.maxAttempts) + " attempts";
   text += config.apiKeyEnv.empty() ? ", no API key" : ", API key from $" + config.apiKeyEnv;
   return text;

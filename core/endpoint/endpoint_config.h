@@ -17,6 +17,10 @@ struct EndpointConfig {
   double requestTimeoutSeconds = 600;  // longest silence from the server within one request
   double connectTimeoutSeconds = 10;
   int maxInFlight = 32;              // concurrent requests (one keep-alive connection each)
+  // Consecutive rows with one prompt and consecutive seeds (the k samples of one state, see
+  // model::copySeed) travel as one request with n up to this many; 1: one request per row, for
+  // servers that refuse n > 1 (llama.cpp's server).
+  int maxChoicesPerRequest = 16;
   int maxAttempts = 6;               // per request, the first included
   double firstBackoffSeconds = 0.5;  // doubled after each failed attempt, with jitter
   double maxBackoffSeconds = 30;

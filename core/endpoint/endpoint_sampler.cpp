@@ -1,5 +1,7 @@
-// Generation through an OpenAI-compatible server (endpoint_sampler.h): workers that each hold a
-// keep-alive connection take rows in order and send them with retries (endpoint_retry.h).
+// Generation through an OpenAI-compatible server (endpoint_sampler.h): the rows are cut into
+// requests (requestUnits: the k copies of one prompt with consecutive seeds go together as n = k),
+// and workers that each hold a keep-alive connection take the requests in order and send them with
+// retries (endpoint_retry.h).
 #include "core/endpoint/endpoint_sampler.h"
 
 #include <algorithm>
@@ -39,6 +41,34 @@ void validate(const std::vector<std::vector<std::int32_t>>& prompts,
       if (id < 0) throw UsageError("prompt " + std::to_string(i) + " holds a negative token id");
     }
   }
+}
+
+// Consecutive rows [first, first + count) sent as one request with n = count.
+struct RequestUnit {
+  std::size_t first = 0;
+  std::size_t count = 1;
+};
+
+// Row r + 1 joins row r's request when it repeats its prompt and token limit with the next seed
+// (model::copySeed), which is what n = count with the first row's seed draws on a server that
+// gives choice j the seed s + j; at most maxChoices rows a request.
+std::vector<RequestUnit> requestUnits(const std::vector<std::vector<std::int32_t>>& prompts,
+                                      const model::GenerationOptions& options, int maxChoices) {
+  std::vector<RequestUnit> units;
+  for (std::size_t row = 0; row < prompts.size(); ++row) {
+    if (!units.empty()) {
+      RequestUnit& last = units.back();
+      const std::size_t previous = row - 1;
+      if (static_cast<int>(last.count) < maxChoices && prompts[row] == prompts[previous] &&
+          requestSeed(options, row) == requestSeed(options, previous) + 1 &&
+          requestMaxTokens(options, row) == requestMaxTokens(options, previous)) {
+        ++last.count;
+        continue;
+      }
+    }
+    units.push_back({.first = row, .count = 1});
+  }
+  return units;
 }
 
 }  // namespace
@@ -91,7 +121,8 @@ struct EndpointSampler::Impl {
   }
 
   std::optional<AttemptFailure> attempt(EndpointConnection& connection, const std::string& body,
-                                        const ResponseContext& context, model::Generation& out) {
+                                        const ResponseContext& context, std::size_t choices,
+                                        std::vector<model::Generation>& out) {
     ++requests;
     bytesSent += static_cast<std::int64_t>(body.size());
     HttpExchange exchange = connection.post("/completions", body);
@@ -104,7 +135,7 @@ struct EndpointSampler::Impl {
                             .retryAfterSeconds = exchange.retryAfterSeconds};
     }
     try {
-      out = parseCompletionResponse(exchange.body, context);
+      out = parseCompletionResponse(exchange.body, context, choices);
     } catch (const ResponseFormatError& error) {
       return AttemptFailure{.cause = std::string("HTTP 200 but ") + error.what()};
     } catch (const Error& error) {
@@ -113,15 +144,18 @@ struct EndpointSampler::Impl {
     return std::nullopt;
   }
 
-  model::Generation sendRow(EndpointConnection& connection, const std::vector<std::int32_t>& prompt,
-                            const model::GenerationOptions& options, std::size_t row,
-                            const ResponseContext& context, const std::atomic<bool>& abandon) {
-    const std::string body = completionRequestBody(config.modelName, prompt, options, row);
-    model::Generation generation;
+  std::vector<model::Generation> send(EndpointConnection& connection,
+                                      const std::vector<std::int32_t>& prompt,
+                                      const model::GenerationOptions& options, RequestUnit unit,
+                                      const ResponseContext& context,
+                                      const std::atomic<bool>& abandon) {
+    const std::string body =
+        completionRequestBody(config.modelName, prompt, options, unit.first, unit.count);
+    std::vector<model::Generation> generations;
     runWithRetries("endpoint " + url.text + ": POST /completions", retry,
-                   [&] { return attempt(connection, body, context, generation); },
+                   [&] { return attempt(connection, body, context, unit.count, generations); },
                    {.onRetry = [this] { ++retries; }, .abandon = &abandon});
-    return generation;
+    return generations;
   }
 };
 
@@ -149,6 +183,8 @@ std::vector<model::Generation> EndpointSampler::generate(
     for (std::int32_t id : impl_->tokenizer.stopIds()) context.stopIds.push_back(id);
   }
 
+  const std::vector<RequestUnit> units =
+      requestUnits(prompts, options, impl_->config.maxChoicesPerRequest);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex errorMutex;
@@ -157,9 +193,13 @@ std::vector<model::Generation> EndpointSampler::generate(
     try {
       std::unique_ptr<EndpointConnection> connection = impl_->borrow();
       while (!failed.load()) {
-        std::size_t row = next++;
-        if (row >= prompts.size()) break;
-        results[row] = impl_->sendRow(*connection, prompts[row], options, row, context, failed);
+        std::size_t index = next++;
+        if (index >= units.size()) break;
+        const RequestUnit unit = units[index];
+        std::vector<model::Generation> generations =
+            impl_->send(*connection, prompts[unit.first], options, unit, context, failed);
+        std::move(generations.begin(), generations.end(),
+                  results.begin() + std::ptrdiff_t(unit.first));
       }
       impl_->giveBack(std::move(connection));
     } catch (...) {
@@ -170,7 +210,7 @@ std::vector<model::Generation> EndpointSampler::generate(
       }
     }
   };
-  std::size_t workers = std::min<std::size_t>(prompts.size(), impl_->config.maxInFlight);
+  std::size_t workers = std::min<std::size_t>(units.size(), impl_->config.maxInFlight);
   std::vector<std::jthread> threads;
   for (std::size_t i = 1; i < workers; ++i) threads.emplace_back(work);
   work();           // the calling thread is one of the workers

@@ -1,6 +1,7 @@
 // An OpenAI-compatible /v1/completions server (vLLM, SGLang, llama.cpp server, `astro serve`) as a
-// model::Sampler: one request per prompt row with that row's seed, many in flight at once, with
-// timeouts and retries, results in prompt order (issue #20, docs/serving.md).
+// model::Sampler: one request per prompt row with that row's seed, or per run of rows that repeat
+// one prompt with consecutive seeds (n = their count), many in flight at once, with timeouts and
+// retries, results in prompt order (issue #20, docs/serving.md).
 #pragma once
 
 #include <cstdint>
@@ -34,9 +35,11 @@ class EndpointSampler final : public model::Sampler {
   EndpointSampler(const EndpointSampler&) = delete;
   EndpointSampler& operator=(const EndpointSampler&) = delete;
 
-  // One POST {url}/completions per prompt (n = 1, the row's seed and token limit), up to
-  // config.maxInFlight at once. The first row that fails for good stops the others and is thrown:
-  // astro::Error "endpoint URL: POST /completions failed after N attempts: <cause>".
+  // One POST {url}/completions per prompt (n = 1, the row's seed and token limit), or per run
+  // of up to config.maxChoicesPerRequest consecutive rows with the same prompt and limit and
+  // seeds s, s + 1, ... (n = the run's length, seed s), up to config.maxInFlight at once. The
+  // first request that fails for good stops the others and is thrown: astro::Error
+  // "endpoint URL: POST /completions failed after N attempts: <cause>".
   // Thread-safe; concurrent calls share the pool of connections.
   std::vector<model::Generation> generate(const std::vector<std::vector<std::int32_t>>& prompts,
                                           const model::GenerationOptions& options) const override;

@@ -64,6 +64,7 @@ void checkRequest(const DecodeRequest& request, const ModelConfig& config, int64
 DecodeEngineOptions checked(DecodeEngineOptions options) {
   if (options.maxBatchRows < 1) throw UsageError("maxBatchRows must be at least 1");
   if (options.maxContextTokens < 0) throw UsageError("maxContextTokens must not be negative");
+  if (options.prefixStoreBytes < 0) throw UsageError("prefixStoreBytes must not be negative");
   return options;
 }
 
@@ -87,7 +88,7 @@ struct DecodeEngine::Impl {
         options(options),
         maxContext(options.maxContextTokens > 0 ? options.maxContextTokens
                                                 : model.config().maxPositionEmbeddings),
-        batch(model.impl().module, model.impl().device) {}
+        batch(model.impl().module, model.impl().device, options.prefixStoreBytes) {}
 
   void run();
   void dropCancelled();
@@ -217,10 +218,14 @@ void DecodeEngine::Impl::admitQueued() {
   }
   if (joining.empty()) return;
   bool running = batch.liveRows() > 0;
+  int64_t promptTokens = 0;
+  for (const detail::BatchRow& row : joining) promptTokens += int64_t(row.request.prompt.size());
   try {
-    batch.admit(std::move(joining));
+    int64_t stored = batch.admit(std::move(joining));
     std::lock_guard lock(mutex);
     if (running) ++stats.joins;
+    stats.promptTokens += promptTokens;
+    stats.storedPromptTokens += stored;
     stats.live = batch.liveRows();
   } catch (const std::exception& error) {
     std::lock_guard callbacks(callbackMutex);

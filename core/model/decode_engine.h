@@ -38,6 +38,10 @@ struct DecodeEngineOptions {
   int64_t maxBatchRows = 64;  // live rows decoded together; more wait in the queue
   // Longest prompt + maxNewTokens a request may ask for; 0: the model's max_position_embeddings.
   int64_t maxContextTokens = 0;
+  // Keys and values of finished requests kept for later prompts that start with them (least
+  // recently used dropped beyond this many bytes; 0: none kept). Logits then equal a fresh
+  // prefill up to float rounding, as with GenerationOptions::reusePrefixes.
+  int64_t prefixStoreBytes = int64_t(256) << 20;
 };
 
 struct DecodeEngineStats {
@@ -47,6 +51,10 @@ struct DecodeEngineStats {
   int64_t tokens = 0;        // tokens drawn since start
   int64_t largestBatch = 0;  // most rows one step decoded
   int64_t joins = 0;         // prefills merged into a batch that was already decoding
+  int64_t promptTokens = 0;        // prompt tokens of admitted requests
+  // Prompt tokens copied from the prefix store instead of computed (once per distinct prompt of
+  // an admission: identical prompts admitted together are prefilled once).
+  int64_t storedPromptTokens = 0;
 };
 
 class DecodeEngine {

@@ -16,6 +16,10 @@ std::uint64_t rowSeed(std::uint64_t seed, std::uint64_t index) {
   return splitMix(seed ^ splitMix(index));
 }
 
+std::uint64_t copySeed(std::uint64_t stateSeed, std::uint64_t copy) {
+  return rowSeed(stateSeed, 0) + copy;  // wraps modulo 2^64, as the servers' seed + j does
+}
+
 void checkSamplingOptions(const GenerationOptions& options) {
   if (options.maxNewTokens < 1) throw UsageError("max new tokens must be at least 1");
   if (options.temperature < 0) throw UsageError("temperature must not be negative");

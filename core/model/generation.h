@@ -42,9 +42,15 @@ struct GenerationOptions {
   int64_t prefixStoreBytes = int64_t(256) << 20;
 };
 
-// The seed of the prompt at `index` when GenerationOptions::rowSeeds is empty; also a way to
-// derive distinct seeds for the k copies of one prompt (rowSeed(stateSeed, copy)).
+// The seed of the prompt at `index` when GenerationOptions::rowSeeds is empty.
 uint64_t rowSeed(uint64_t seed, uint64_t index);
+
+// The seed of copy `copy` of the k samples of one prompt drawn from one state seed: consecutive
+// seeds first + copy, first = rowSeed(stateSeed, 0). Consecutive because that is the rule vLLM
+// (v1/engine/parallel_sampling.py: child j of a request with seed s gets seed s + j) and
+// `astro serve` apply to the n choices of one request, so the k copies can travel as one request
+// with n = k and seed `first` and still draw what k separate rows draw here.
+uint64_t copySeed(uint64_t stateSeed, uint64_t copy);
 
 // Throws UsageError for options no sampler can honour: maxNewTokens < 1, a negative temperature or
 // top-k, top-p outside (0, 1].

@@ -152,7 +152,13 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const Rotary& rotar
                     .view({batch, heads_, time, keyCount})    // [B, H, T, S]
                     .to(torch::kFloat32);
   if (mask.defined()) scores = scores + mask;
-  auto probabilities = torch::softmax(scores, -1).to(values.scalar_type());
+  torch::Tensor probabilities;
+  if (inferenceKernelsApply(scores) && scores.is_contiguous()) {
+    softmaxInPlace(scores);  // a temporary of this pass: prefill's [B, H, T, S] scores
+    probabilities = scores.to(values.scalar_type());
+  } else {
+    probabilities = torch::softmax(scores, -1).to(values.scalar_type());
+  }
   auto context = torch::matmul(probabilities.view({batch, kvHeads_, groups * time, keyCount}),
                                values)  // [B, KV, G*T, D]
                      .view({batch, heads_, time, headDim_})

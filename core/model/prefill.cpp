@@ -32,6 +32,21 @@ struct PromptPlan {
   int64_t suffix() const { return int64_t(tokens->size()) - stored.length; }
 };
 
+// Zeroes slots [0, count) of cache row `row` ([rows, kvHeads, slots, dim]): a memset per kv head
+// where the slots are contiguous floats, instead of three tensor ops per layer and row.
+void zeroSlots(const torch::Tensor& cache, int64_t row, int64_t count) {
+  const int64_t dim = cache.size(3);
+  if (cache.scalar_type() != torch::kFloat32 || !cache.device().is_cpu() || cache.stride(3) != 1 ||
+      cache.stride(2) != dim) {
+    cache[row].narrow(1, 0, count).zero_();
+    return;
+  }
+  float* data = cache.data_ptr<float>() + row * cache.stride(0);
+  for (int64_t head = 0; head < cache.size(1); ++head) {
+    std::fill_n(data + head * cache.stride(1), count * dim, 0.0f);
+  }
+}
+
 // One forward pass over plans [first, first + rows): the suffixes, left-padded to the longest of
 // them, into `part` (a view of the batch cache whose first `part.length` slots hold the stored
 // prefixes, right-aligned). Returns their logits [rows, vocab].
@@ -52,16 +67,27 @@ torch::Tensor prefillRun(LlamaModel& module, const torch::Device& device,
     positions[r].narrow(0, pad, length).copy_(torch::arange(stored, stored + length, torch::kLong));
     if (int64_t gap = prefixSlots - stored; gap > 0) {
       for (auto* tensors : {&part.keys, &part.values}) {
-        for (auto& tensor : *tensors) tensor[r].narrow(1, 0, gap).zero_();
+        for (auto& tensor : *tensors) zeroSlots(tensor, r, gap);
       }
     }
     if (stored > 0) {
       const StoredSequence& sequence = *plan.stored.sequence;
       for (std::size_t layer = 0; layer < part.keys.size(); ++layer) {
-        sequence.copyTo(
-            layer, stored,
-            part.keys[layer][r].narrow(1, prefixSlots - stored, stored).transpose(0, 1),
-            part.values[layer][r].narrow(1, prefixSlots - stored, stored).transpose(0, 1));
+        // Row r's slots from prefixSlots - stored on, as [token, kv head, dim].
+        auto slots = [&](const torch::Tensor& cache) {
+          return TokenSlots{cache.data_ptr<float>() + r * cache.stride(0) +
+                                (prefixSlots - stored) * cache.stride(2),
+                            cache.stride(2), cache.stride(1)};
+        };
+        const torch::Tensor &keys = part.keys[layer], &values = part.values[layer];
+        const bool raw = keys.scalar_type() == torch::kFloat32 && keys.device().is_cpu() &&
+                         keys.stride(3) == 1 && values.stride(3) == 1 &&
+                         copyTokens(sequence, layer, stored, slots(keys), slots(values));
+        if (!raw) {
+          sequence.copyTo(layer, stored,
+                          keys[r].narrow(1, prefixSlots - stored, stored).transpose(0, 1),
+                          values[r].narrow(1, prefixSlots - stored, stored).transpose(0, 1));
+        }
       }
       part.keyBias[r].narrow(0, prefixSlots - stored, stored).fill_(0.0f);
     }
@@ -103,6 +129,7 @@ Prefill prefillPrompts(LlamaModel& module, const torch::Device& device,
   std::vector<PromptPlan> plans;
   std::vector<std::size_t> distinctOf(prompts.size());
   std::unordered_map<std::string_view, std::size_t> seen;
+  int64_t storedTokens = 0;
   for (std::size_t i = 0; i < prompts.size(); ++i) {
     auto [it, added] = seen.try_emplace(bytesOf(*prompts[i]), plans.size());
     if (added || !options.sharePrompts) {
@@ -115,6 +142,7 @@ Prefill prefillPrompts(LlamaModel& module, const torch::Device& device,
     // At least the last token goes through the model: its logits start the generation.
     for (PromptPlan& plan : plans) {
       plan.stored = options.store->longestMatch(*plan.tokens, int64_t(plan.tokens->size()) - 1);
+      storedTokens += plan.stored.length;
     }
   }
   // Longest suffix first (ties in prompt order), so each run takes neighbours of similar length.
@@ -152,6 +180,7 @@ Prefill prefillPrompts(LlamaModel& module, const torch::Device& device,
   }
 
   Prefill prefill;
+  prefill.storedTokens = storedTokens;
   // With a shared prefix the distinct prompts' cache is the prefix: it needs no free slots.
   prefill.cache = KvCache::allocate(module->config(), int64_t(sorted.size()),
                                     filled + (options.sharePrefix ? 0 : options.newTokens),

@@ -34,6 +34,46 @@ void StoredSequence::copyTo(std::size_t layer, int64_t length, const torch::Tens
   }
 }
 
+namespace {
+
+bool fitsTokenCopy(const torch::Tensor& tensor) {
+  return tensor.device().is_cpu() && tensor.scalar_type() == torch::kFloat32 && tensor.dim() == 3 &&
+         tensor.stride(2) == 1;
+}
+
+// Tokens [0, length) of `from` ([tokens, heads, dim]) into `to`.
+void copyTokenRows(const torch::Tensor& from, int64_t length, TokenSlots to) {
+  const int64_t heads = from.size(1), dim = from.size(2);
+  const float* source = from.data_ptr<float>();
+  for (int64_t token = 0; token < length; ++token) {
+    for (int64_t head = 0; head < heads; ++head) {
+      std::copy_n(source + token * from.stride(0) + head * from.stride(1), dim,
+                  to.data + token * to.tokenStride + head * to.headStride);
+    }
+  }
+}
+
+}  // namespace
+
+bool copyTokens(const StoredSequence& sequence, std::size_t layer, int64_t length,
+                TokenSlots keysOut, TokenSlots valuesOut) {
+  // Check the whole chain first, so a refusal copies nothing.
+  for (const StoredSequence* link = &sequence; link; link = link->head.get()) {
+    if (!fitsTokenCopy(link->keys[layer]) || !fitsTokenCopy(link->values[layer])) return false;
+  }
+  int64_t fromHead = sequence.head ? std::min(length, sequence.headLength) : 0;
+  if (fromHead > 0) copyTokens(*sequence.head, layer, fromHead, keysOut, valuesOut);
+  if (int64_t own = length - fromHead; own > 0) {
+    auto shift = [&](TokenSlots slots) {
+      return TokenSlots{slots.data + fromHead * slots.tokenStride, slots.tokenStride,
+                        slots.headStride};
+    };
+    copyTokenRows(sequence.keys[layer], own, shift(keysOut));
+    copyTokenRows(sequence.values[layer], own, shift(valuesOut));
+  }
+  return true;
+}
+
 PrefixMatch PrefixStore::longestMatch(std::span<const int32_t> tokens, int64_t limit) {
   std::lock_guard lock(mutex_);
   PrefixMatch best;

@@ -142,13 +142,14 @@ model::GenerationOptions LanguageModelPolicy::generationOptions(double temperatu
   generation.maxNewTokens = maxNewTokens;
   generation.temperature = temperature;
   generation.topP = options_.topP;
-  // Every row samples from its own seed: copy `copy` of a state from rowSeed(state.seed, copy).
+  // Every row samples from its own seed: copy `copy` of a state from copySeed(state.seed, copy).
   // So a state's steps depend on its own seed only, never on the states batched with it (how
-  // many trees share a round, or which problems a rank was given).
+  // many trees share a round, or which problems a rank was given), and a served policy can send
+  // the copies as one request with n = k (core/endpoint/endpoint_sampler.h).
   generation.rowSeeds.reserve(states.size() * static_cast<std::size_t>(rowsPerState));
   for (const PolicyState& state : states) {
     for (int copy = 0; copy < rowsPerState; ++copy) {
-      generation.rowSeeds.push_back(model::rowSeed(state.seed, static_cast<std::uint64_t>(copy)));
+      generation.rowSeeds.push_back(model::copySeed(state.seed, static_cast<std::uint64_t>(copy)));
     }
   }
   generation.stopAtEos = true;

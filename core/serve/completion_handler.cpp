@@ -100,7 +100,7 @@ void handleCompletion(const CompletionHandlerContext& context, Endpoint endpoint
                          context.modelName + "'",
                      "model", "model_not_found");
     }
-    uint64_t seed = parsed.seed.value_or(randomSeed());
+    uint64_t seed = parsed.seed ? *parsed.seed : randomSeed();  // random_device only when needed
     CompletionPlan plan = planCompletion(parsed, context.tokenizer, context.limits, seed);
     int64_t promptTokens = plan.promptTokens;
     auto responseContext =

@@ -83,8 +83,10 @@ std::vector<model::Generation> generateRows(
     const int greedy = rows[r].sample < 0 ? 1 : 0;
     mine[greedy].push_back(r);
     prompts[greedy].push_back(problemPrompts[rows[r].problem]);
-    seeds[greedy].push_back(model::rowSeed(model::rowSeed(options.seed, rows[r].problem),
-                                           std::uint64_t(rows[r].sample)));
+    // A problem's samples are copies of one prompt (model::copySeed): a server gets them as one
+    // request with n = samples.
+    seeds[greedy].push_back(model::copySeed(model::rowSeed(options.seed, rows[r].problem),
+                                            std::uint64_t(rows[r].sample)));
   }
   model::GenerationOptions generation;
   generation.maxNewTokens = options.maxNewTokens;

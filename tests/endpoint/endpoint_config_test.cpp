@@ -39,7 +39,7 @@ class EndpointConfigTest : public QObject {
         "model = { endpoint = \"http://gpu-node:8000/v1/\", name = \"Llama-3.1-70B\", "
         "tokenizer = \"tok/llama\", api_key_env = \"VLLM_KEY\", timeout = 120, "
         "connect_timeout = 3.5, max_in_flight = 64, max_attempts = 2, first_backoff = 1, "
-        "max_backoff = 8 }\n");
+        "max_backoff = 8, max_choices_per_request = 1 }\n");
     QCOMPARE(config.url, std::string("http://gpu-node:8000/v1"));
     QCOMPARE(config.modelName, std::string("Llama-3.1-70B"));
     QCOMPARE(config.tokenizer, std::filesystem::path("/data/conf/tok/llama"));
@@ -50,6 +50,7 @@ class EndpointConfigTest : public QObject {
     QCOMPARE(config.maxAttempts, 2);
     QCOMPARE(config.firstBackoffSeconds, 1.0);
     QCOMPARE(config.maxBackoffSeconds, 8.0);
+    QCOMPARE(config.maxChoicesPerRequest, 1);
   }
 
   void read_defaultsAndAbsoluteTokenizer() {
@@ -59,6 +60,7 @@ class EndpointConfigTest : public QObject {
     QCOMPARE(config.requestTimeoutSeconds, 600.0);
     QCOMPARE(config.maxInFlight, 32);
     QCOMPARE(config.maxAttempts, 6);
+    QCOMPARE(config.maxChoicesPerRequest, 16);
     QVERIFY(config.apiKeyEnv.empty());
   }
 
@@ -90,6 +92,12 @@ class EndpointConfigTest : public QObject {
     QVERIFY2(range.starts_with("conf/pipeline.toml:2: field 'search.model.max_in_flight': 0 is "
                                "out of range"),
              range.c_str());
+    std::string choices = parseError(
+        "[search]\nmodel = { endpoint = \"http://h/v1\", name = \"m\", tokenizer = \"t\", "
+        "max_choices_per_request = 65 }");
+    QVERIFY2(choices.starts_with("conf/pipeline.toml:2: field "
+                                 "'search.model.max_choices_per_request': 65 is out of range"),
+             choices.c_str());
   }
 
   void badUrl_namesKey() {

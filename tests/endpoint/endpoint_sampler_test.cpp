@@ -127,6 +127,85 @@ class EndpointSamplerTest : public QObject {
     QCOMPARE(bodies[1]["max_tokens"].get<int>(), 6);
   }
 
+  // The k copies of one state (consecutive seeds, model::copySeed) go as one request with n = k
+  // and the first copy's seed; the server's choice j (seed s + j, listed in any order) fills row
+  // first + j, so every row gets what a request of its own would have drawn.
+  void generate_sendsTheCopiesOfOnePromptAsOneRequest() {
+    FakeOpenAiServer server;
+    EndpointSampler sampler(configFor(server.url()));
+    std::vector<std::vector<std::int32_t>> prompts;
+    GenerationOptions options{.maxNewTokens = 5, .temperature = 1, .returnLogprobs = true};
+    for (std::uint64_t copy = 0; copy < 4; ++copy) {
+      prompts.push_back({3, 40, 7});
+      options.rowSeeds.push_back(astro::model::copySeed(21, copy));
+    }
+    for (std::uint64_t copy = 0; copy < 3; ++copy) {
+      prompts.push_back({1, 41});
+      options.rowSeeds.push_back(astro::model::copySeed(22, copy));
+    }
+    prompts.push_back({1, 41});  // the same prompt, a seed that does not continue the run
+    options.rowSeeds.push_back(astro::model::copySeed(23, 0));
+    auto results = sampler.generate(prompts, options);
+    for (std::size_t row = 0; row < prompts.size(); ++row) {
+      auto expected = astro::test::fakeCompletion(
+          prompts[row], static_cast<std::int64_t>(options.rowSeeds[row]), 5);
+      QCOMPARE(results[row].ids, expected.ids);
+      QCOMPARE(results[row].logprobs, expected.logprobs);
+    }
+    auto bodies = server.completionBodies();
+    std::sort(bodies.begin(), bodies.end(),
+              [](const auto& a, const auto& b) { return a["n"] > b["n"]; });
+    QCOMPARE(bodies.size(), std::size_t(3));
+    QCOMPARE(bodies[0]["n"].get<int>(), 4);
+    QCOMPARE(bodies[0]["seed"].get<std::uint64_t>(), astro::model::copySeed(21, 0));
+    QCOMPARE(bodies[1]["n"].get<int>(), 3);
+    QCOMPARE(bodies[2]["n"].get<int>(), 1);
+    QCOMPARE(sampler.counters().requests, 3);
+  }
+
+  void generate_maxChoicesPerRequestSplitsRuns() {
+    FakeOpenAiServer server;
+    EndpointConfig config = configFor(server.url());
+    config.maxChoicesPerRequest = 3;
+    EndpointSampler sampler(config);
+    GenerationOptions options{.maxNewTokens = 3, .temperature = 1};
+    std::vector<std::vector<std::int32_t>> prompts(7, {3, 9});
+    for (std::uint64_t copy = 0; copy < 7; ++copy) {
+      options.rowSeeds.push_back(astro::model::copySeed(5, copy));
+    }
+    auto results = sampler.generate(prompts, options);
+    for (std::size_t row = 0; row < prompts.size(); ++row) {
+      auto seed = static_cast<std::int64_t>(options.rowSeeds[row]);
+      QCOMPARE(results[row].ids, astro::test::fakeCompletion(prompts[row], seed, 3).ids);
+    }
+    QCOMPARE(sampler.counters().requests, 3);  // 3 + 3 + 1
+    config.maxChoicesPerRequest = 1;  // servers that refuse n > 1
+    EndpointSampler oneByOne(config);
+    QCOMPARE(oneByOne.generate(prompts, options)[6].ids, results[6].ids);
+    QCOMPARE(oneByOne.counters().requests, 7);
+  }
+
+  void wrongChoiceCount_retriedThenError() {
+    FakeOpenAiServer server;
+    server.setScript([](int, const httplib::Request&, httplib::Response& response) {
+      response.set_content(R"({"choices": [{"index": 0, "text": "a", "finish_reason": "stop",
+                              "token_ids": [5]}]})",
+                           "application/json");
+      return true;
+    });
+    EndpointConfig config = configFor(server.url());
+    config.maxAttempts = 2;
+    EndpointSampler sampler(config);
+    GenerationOptions options{.maxNewTokens = 2,
+                              .temperature = 1,
+                              .rowSeeds = {astro::model::copySeed(1, 0),
+                                           astro::model::copySeed(1, 1)}};
+    std::string message = errorOf([&] { sampler.generate({{3}, {3}}, options); });
+    QVERIFY2(contains(message, "failed after 2 attempts: HTTP 200 but the body has 1 choices for "
+                               "n = 2"),
+             message.c_str());
+  }
+
   void generate_greedyDefaultsLeaveOptionalFieldsOut() {
     FakeOpenAiServer server;
     EndpointSampler sampler(configFor(server.url()));

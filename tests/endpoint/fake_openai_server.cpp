@@ -111,22 +111,30 @@ void FakeOpenAiServer::answerCompletion(const httplib::Request& request,
                                         httplib::Response& response) {
   nlohmann::json body = nlohmann::json::parse(request.body);
   auto prompt = body.at("prompt").get<std::vector<std::int32_t>>();
-  FakeCompletion completion = fakeCompletion(prompt, body.at("seed").get<std::int64_t>(),
-                                             body.at("max_tokens").get<std::int64_t>());
-  nlohmann::json tokens = nlohmann::json::array();
-  for (std::int32_t id : completion.ids) tokens.push_back("token_id:" + std::to_string(id));
-  nlohmann::json choice = {
-      {"index", 0}, {"text", "fake text"}, {"finish_reason", completion.finishReason}};
-  if (tokenIds_) {
-    choice["logprobs"] = {{"tokens", tokens}, {"token_logprobs", completion.logprobs}};
-  } else {
-    choice["logprobs"] = {{"tokens", nlohmann::json::array({"fake", " text", "!"})},
-                          {"token_logprobs", {-1.0, -2.0, -3.0}}};
+  const std::int64_t n = body.value("n", 1);
+  // Choice j samples with seed + j (vLLM's rule for n > 1); listed last first, as a server that
+  // lists choices in the order they finished may, so clients must go by "index".
+  nlohmann::json choices = nlohmann::json::array();
+  for (std::int64_t j = n - 1; j >= 0; --j) {
+    auto seed = static_cast<std::int64_t>(body.at("seed").get<std::uint64_t>() + std::uint64_t(j));
+    FakeCompletion completion =
+        fakeCompletion(prompt, seed, body.at("max_tokens").get<std::int64_t>());
+    nlohmann::json tokens = nlohmann::json::array();
+    for (std::int32_t id : completion.ids) tokens.push_back("token_id:" + std::to_string(id));
+    nlohmann::json choice = {
+        {"index", j}, {"text", "fake text"}, {"finish_reason", completion.finishReason}};
+    if (tokenIds_) {
+      choice["logprobs"] = {{"tokens", tokens}, {"token_logprobs", completion.logprobs}};
+    } else {
+      choice["logprobs"] = {{"tokens", nlohmann::json::array({"fake", " text", "!"})},
+                            {"token_logprobs", {-1.0, -2.0, -3.0}}};
+    }
+    choices.push_back(std::move(choice));
   }
   nlohmann::json answer = {{"id", "cmpl-fake"},
                            {"object", "text_completion"},
                            {"model", body.at("model")},
-                           {"choices", nlohmann::json::array({choice})}};
+                           {"choices", choices}};
   response.set_content(answer.dump(), "application/json");
 }
 

@@ -228,6 +228,35 @@ class DecodeEngineTest : public QObject {
 
   // Stop ids, stop strings, the config's eos, per-row and overall token limits end where generate
   // ends, with its finish reasons, all decoded in one batch.
+  // A request whose prompt extends a finished one (an MCTS child after its parent) copies that
+  // sequence's keys and values from the engine's prefix store and computes only the rest; its
+  // tokens equal generate's fresh prefill (greedy on peaked logits; logprobs within 1e-4). With
+  // the store off, nothing is copied.
+  void extendingAFinishedRequest_prefillsOnlyTheRest() {
+    auto model = LanguageModel::randomInit(tinyConfig(), 13);
+    const GenerationOptions greedy{.maxNewTokens = 10, .rowSeeds = {1}, .returnLogprobs = true};
+    const std::vector<int32_t> parent = counting(9, 40);
+    for (int64_t budget : {int64_t(256) << 20, int64_t(0)}) {
+      DecodeEngine engine(model, {.prefixStoreBytes = budget});
+      auto first = std::make_shared<Outcome>();
+      engine.submit(requestFor(parent, greedy, first));
+      first->waitEnd();
+      std::vector<int32_t> child = parent;
+      child.insert(child.end(), first->finished->ids.begin(), first->finished->ids.end());
+      for (int32_t id : counting(3, 5)) child.push_back(id);
+      Case next = caseFor(model, child, greedy);
+      auto second = std::make_shared<Outcome>();
+      engine.submit(requestFor(child, greedy, second));
+      second->waitEnd();
+      compareToExpected(*second, next.expected);
+      DecodeEngineStats stats = engine.stats();
+      QCOMPARE(stats.promptTokens, int64_t(parent.size() + child.size()));
+      // The parent's prompt and all its tokens but the last (never fed through the model).
+      const auto parentSequence = int64_t(parent.size() + first->finished->ids.size() - 1);
+      QCOMPARE(stats.storedPromptTokens, budget > 0 ? parentSequence : int64_t(0));
+    }
+  }
+
   void stopRules_matchGenerate() {
     auto prompt = counting(9, 10);
     auto free = sampled(5, 40);

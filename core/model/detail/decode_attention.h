@@ -21,6 +21,10 @@ struct SharedKeys {
   const std::vector<int64_t>* rowGroup = nullptr;  // [B]
 };
 
+// Softmax over the last dimension of `scores` (CPU float32, contiguous), in place; entries of
+// -inf or the float minimum come out 0 unless the whole row is such. AVX2 where the CPU has it.
+void softmaxInPlace(torch::Tensor& scores);
+
 // queries [B, H, D] (any strides), keys and values [B, KV, S, D] with unit stride in D (cache
 // views), keyBias [B, S] additive float32, scale applied to the scores. Returns the context
 // [B, H, D]: softmax(scale * q.k + bias) over the S slots, times the values. Query head h reads

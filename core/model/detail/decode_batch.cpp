@@ -1,7 +1,8 @@
 // The running batch of continuous batching (detail/decode_batch.h). A step is: draw a token for
 // every live row (rows with the same temperature, top-p and top-k sample together, each from its
 // own generator), apply the stop rules, drop done rows in bulk, and run one decode forward pass
-// over the rest. Joining rows are prefilled on their own and merged into the cache between steps.
+// over the rest. Joining rows are prefilled on their own (from the prefix store where a finished
+// row's sequence starts their prompt) and merged into the cache between steps.
 #include "core/model/detail/decode_batch.h"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "core/model/detail/prefill.h"
 #include "core/model/detail/sampling.h"
 #include "core/model/detail/stop_rules.h"
+#include "core/model/detail/stored_rows.h"
 
 namespace astro::model::detail {
 
@@ -38,8 +40,8 @@ std::vector<int64_t> liveIndices(const std::vector<BatchRow>& rows) {
 
 }  // namespace
 
-DecodeBatch::DecodeBatch(LlamaModel module, torch::Device device)
-    : module_(std::move(module)), device_(device) {}
+DecodeBatch::DecodeBatch(LlamaModel module, torch::Device device, int64_t prefixStoreBytes)
+    : module_(std::move(module)), device_(device), prefixStoreBytes_(prefixStoreBytes) {}
 
 BatchRow DecodeBatch::makeRow(uint64_t id, DecodeRequest request) const {
   const GenerationOptions& options = request.options;
@@ -64,8 +66,8 @@ int64_t DecodeBatch::liveRows() const {
   return std::count_if(rows_.begin(), rows_.end(), [](const BatchRow& row) { return !row.done; });
 }
 
-void DecodeBatch::admit(std::vector<BatchRow>&& joining) {
-  if (joining.empty()) return;
+int64_t DecodeBatch::admit(std::vector<BatchRow>&& joining) {
+  if (joining.empty()) return 0;
   std::vector<const std::vector<int32_t>*> prompts;
   for (const BatchRow& row : joining) prompts.push_back(&row.request.prompt);
   std::vector<int64_t> kept = liveIndices(rows_);
@@ -73,12 +75,14 @@ void DecodeBatch::admit(std::vector<BatchRow>&& joining) {
   // Alone, the prefilled cache is the batch's (as generate allocates it); otherwise the merge
   // allocates the joined cache and the prefill needs no free slots.
   Prefill prefill =
-      prefillPrompts(module_, device_, prompts, {.newTokens = kept.empty() ? freeSlots : 0});
+      prefillPrompts(module_, device_, prompts,
+                     {.newTokens = kept.empty() ? freeSlots : 0,
+                      .store = prefixStoreBytes_ > 0 ? &store_ : nullptr});
   if (kept.empty()) {
     cache_ = std::move(prefill.cache);
     logits_ = prefill.logits;
     rows_ = std::move(joining);
-    return;
+    return prefill.storedTokens;
   }
   KvCache merged = mergeKvCaches(cache_, kept, prefill.cache, freeSlots);
   auto keptLogits = logits_.index_select(0, torch::tensor(kept, torch::kLong).to(device_));
@@ -88,6 +92,7 @@ void DecodeBatch::admit(std::vector<BatchRow>&& joining) {
   for (int64_t i : kept) rows.push_back(std::move(rows_[std::size_t(i)]));
   for (BatchRow& row : joining) rows.push_back(std::move(row));
   rows_ = std::move(rows);
+  return prefill.storedTokens;
 }
 
 std::vector<RowDraw> DecodeBatch::draw() {
@@ -99,41 +104,45 @@ std::vector<RowDraw> DecodeBatch::draw() {
   }
   liveLogits = liveLogits.to(torch::kCPU);
 
-  // Rows that shape their distribution alike sample together: [live] int64 tokens.
+  // Rows that shape their distribution alike sample together: [live] int64 tokens, and each
+  // token's log-probability (computed for the groups where a row asked for it).
   auto tokens = torch::empty({int64_t(live.size())}, torch::kLong);
+  std::vector<float> logprobs(live.size());
   std::map<std::tuple<double, double, int64_t>, std::vector<int64_t>> groups;
-  bool anyLogprobs = false;
   for (std::size_t i = 0; i < live.size(); ++i) {
     const GenerationOptions& options = rows_[std::size_t(live[i])].request.options;
     groups[{options.temperature, options.topP, options.topK}].push_back(int64_t(i));
-    anyLogprobs = anyLogprobs || options.returnLogprobs;
   }
+  std::vector<float> groupLogprobs;
   for (const auto& [settings, members] : groups) {
     const GenerationOptions& options =
         rows_[std::size_t(live[std::size_t(members[0])])].request.options;
     std::vector<at::Generator*> generators;
+    bool wantLogprobs = false;
     for (int64_t i : members) {
       BatchRow& row = rows_[std::size_t(live[std::size_t(i)])];
       if (!row.generator.empty()) generators.push_back(&row.generator.front());
+      wantLogprobs = wantLogprobs || row.request.options.returnLogprobs;
     }
     auto index = torch::tensor(members, torch::kLong);
     auto groupLogits =
         members.size() == live.size() ? liveLogits : liveLogits.index_select(0, index);
-    tokens.index_copy_(0, index, sampleNextTokens(groupLogits, options, generators));
-  }
-  torch::Tensor logprobs;  // [live] float32
-  if (anyLogprobs) {
-    logprobs =
-        torch::log_softmax(liveLogits, -1).gather(1, tokens.unsqueeze(1)).squeeze(1).contiguous();
+    groupLogprobs.assign(wantLogprobs ? members.size() : 0, 0.0f);
+    tokens.index_copy_(0, index, sampleNextTokens(groupLogits, options, generators, groupLogprobs));
+    for (std::size_t j = 0; j < groupLogprobs.size(); ++j) {
+      logprobs[std::size_t(members[j])] = groupLogprobs[j];
+    }
   }
 
   std::vector<RowDraw> draws;
+  std::vector<int64_t> finishedRows;  // for the prefix store
+  std::vector<std::vector<int32_t>> finishedTokens;
   for (std::size_t i = 0; i < live.size(); ++i) {
     BatchRow& row = rows_[std::size_t(live[i])];
     RowDraw draw{.row = std::size_t(live[i]), .token = int32_t(tokens.data_ptr<int64_t>()[i])};
     row.generation.ids.push_back(draw.token);
     if (row.request.options.returnLogprobs) {
-      draw.logprob = logprobs.data_ptr<float>()[i];
+      draw.logprob = logprobs[i];
       row.generation.logprobs.push_back(draw.logprob);
     }
     row.token = draw.token;
@@ -144,7 +153,17 @@ std::vector<RowDraw> DecodeBatch::draw() {
     } catch (const std::exception& error) {
       draw.error = std::string("stop strings: ") + error.what();
     }
+    if (draw.finish && prefixStoreBytes_ > 0) {
+      // What the row's cache holds: the prompt and every drawn token but the newest (not fed).
+      finishedRows.push_back(int64_t(draw.row));
+      finishedTokens.push_back(row.request.prompt);
+      finishedTokens.back().insert(finishedTokens.back().end(), row.generation.ids.begin(),
+                                   row.generation.ids.end() - 1);
+    }
     draws.push_back(std::move(draw));
+  }
+  if (!finishedRows.empty()) {
+    storeRows(cache_, finishedRows, std::move(finishedTokens), store_, prefixStoreBytes_);
   }
   return draws;
 }

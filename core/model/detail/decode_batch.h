@@ -1,7 +1,9 @@
 // The running batch of the continuous-batching DecodeEngine (decode_engine.h): one row per request,
 // one KV cache for all rows, and each row's next-token logits. Requests join by prefill and a
 // cache merge (detail/kv_cache_merge.h), draw one token per step from their own generator, and
-// leave when done. Used by the engine thread only; callbacks and locking are the engine's.
+// leave when done, their keys and values kept in the batch's prefix store so that a later request
+// extending a finished one (an MCTS child's prompt is its parent's plus one step) prefills only the
+// rest. Used by the engine thread only; callbacks and locking are the engine's.
 #pragma once
 
 #include <ATen/core/Generator.h>
@@ -14,6 +16,7 @@
 
 #include "core/model/decode_engine.h"
 #include "core/model/detail/llama_module.h"
+#include "core/model/detail/prefix_store.h"
 
 namespace astro::model::detail {
 
@@ -42,15 +45,18 @@ struct RowDraw {
 
 class DecodeBatch {
  public:
-  DecodeBatch(LlamaModel module, torch::Device device);
+  // prefixStoreBytes: the store's budget (0: no store, every prompt prefilled in full).
+  DecodeBatch(LlamaModel module, torch::Device device, int64_t prefixStoreBytes);
 
   // A row for `request` (checked by DecodeEngine::submit) before it joins.
   BatchRow makeRow(uint64_t id, DecodeRequest request) const;
   // Prefills the rows' prompts and merges their keys and values into the batch (taking the rows).
   // Throws when the prefill or the merge fails; the batch and `joining` are then unchanged.
-  void admit(std::vector<BatchRow>&& joining);
+  // Returns how many prompt tokens came from the prefix store.
+  int64_t admit(std::vector<BatchRow>&& joining);
   // Draws the next token of every live row, appends it to the row's generation and applies the
-  // stop rules (the caller marks finished rows done). Throws when sampling fails.
+  // stop rules (the caller marks finished rows done), and stores finished rows. Throws when
+  // sampling fails.
   std::vector<RowDraw> draw();
   // Drops done rows (when a quarter of the rows are done, or all), then feeds every remaining
   // row's newest token through the model. Throws when the forward pass fails.
@@ -69,6 +75,8 @@ class DecodeBatch {
   std::vector<BatchRow> rows_;
   KvCache cache_;
   torch::Tensor logits_;  // [rows, vocab] float32: each row's next-token logits
+  const int64_t prefixStoreBytes_;
+  PrefixStore store_;
 };
 
 }  // namespace astro::model::detail

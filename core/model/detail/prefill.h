@@ -14,6 +14,7 @@ namespace astro::model::detail {
 struct Prefill {
   KvCache cache;         // one row per prompt: every prompt ends at slot `length`
   torch::Tensor logits;  // [prompts, vocab] float32: the next-token logits after each prompt
+  int64_t storedTokens = 0;  // prompt tokens copied from the prefix store, not computed
 };
 
 class PrefixStore;

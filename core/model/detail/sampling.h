@@ -20,8 +20,11 @@ std::vector<at::Generator> rowGenerators(std::size_t prompts, const GenerationOp
 
 // Next token per row from logits [rows, vocab] (float32, CPU): argmax at temperature 0, otherwise
 // one draw per row, from generators[row], of the temperature-scaled distribution restricted to
-// the top-k and top-p tokens. Returns [rows] int64.
+// the top-k and top-p tokens. Returns [rows] int64. With `logprobs` (one per row), also writes
+// each drawn token's log-probability under the unshaped distribution (log_softmax of the logits,
+// what GenerationOptions::returnLogprobs reports).
 torch::Tensor sampleNextTokens(const torch::Tensor& logits, const GenerationOptions& options,
-                               std::span<at::Generator* const> generators);
+                               std::span<at::Generator* const> generators,
+                               std::span<float> logprobs = {});
 
 }  // namespace astro::model::detail

@@ -2,7 +2,10 @@
 // LanguageModel::generate) against the same search with the policy behind a loopback HTTP server
 // (EndpointSampler -> `astro serve`'s CompletionServer -> DecodeEngine), same random-init model,
 // same problems, same budgets: what serving costs a search (issue #20 asks for within 20%).
-// Prints both sides, median of --repeats, and the ratio served / in-process.
+// Prints the sides, median of --repeats, and the ratios served / in-process: served as the client
+// sends it (the k copies of one prompt as one request, n = k) and with one request per row (n = 1,
+// max_choices_per_request = 1), and the CPU time per simulation of each (client, server and engine
+// threads together: what serving costs on one machine).
 //   bench_search_endpoint [--trees 16] [--iterations 4] [--children 4] [--depth 4]
 //                         [--step-tokens 12] [--repeats 3] [--threads 0]
 //                         [--config resources/world/models/tiny.json]
@@ -14,6 +17,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <sys/resource.h>
 
 #include "core/base/blas_kernels.h"
 #include "core/endpoint/endpoint_sampler.h"
@@ -63,6 +68,14 @@ BenchOptions parseArguments(int argc, char** argv) {
   return options;
 }
 
+// CPU seconds this process has used (every thread: client, server and engine alike).
+double processCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   return values[values.size() / 2];
@@ -70,6 +83,7 @@ double median(std::vector<double> values) {
 
 struct Measurement {
   double seconds = 0;
+  double cpuSeconds = 0;
   astro::search::MctsStats stats;
   double simulationsPerSecond() const { return stats.simulations / seconds; }
 };
@@ -80,11 +94,13 @@ Measurement searchWith(const astro::model::Sampler& sampler,
                        const astro::search::MctsOptions& options) {
   const astro::math::MathVerifier verifier;
   astro::search::LanguageModelPolicy policy(sampler, tokenizer);
+  const double cpuStart = processCpuSeconds();
   const auto start = std::chrono::steady_clock::now();
   const auto result = astro::search::searchBatch(problems, policy, verifier, options);
   Measurement measurement;
   measurement.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  measurement.cpuSeconds = processCpuSeconds() - cpuStart;
   measurement.stats = result.stats;
   return measurement;
 }
@@ -94,7 +110,8 @@ Measurement searchThroughServer(const astro::model::ModelConfig& config,
                                 const astro::tokenizer::Tokenizer& tokenizer,
                                 const fs::path& tokenizerFolder,
                                 const std::vector<astro::math::Problem>& problems,
-                                const astro::search::MctsOptions& options, int inFlight) {
+                                const astro::search::MctsOptions& options, int inFlight,
+                                int maxChoicesPerRequest) {
   const auto model = astro::model::LanguageModel::randomInit(config, 1);
   astro::model::DecodeEngine engine(model, {.maxBatchRows = 256});
   astro::serve::CompletionServerOptions serverOptions;
@@ -108,6 +125,7 @@ Measurement searchThroughServer(const astro::model::ModelConfig& config,
   endpoint.modelName = "bench";
   endpoint.tokenizer = tokenizerFolder;
   endpoint.maxInFlight = inFlight;
+  endpoint.maxChoicesPerRequest = maxChoicesPerRequest;
   Measurement measurement;
   {
     astro::endpoint::EndpointSampler sampler(endpoint, tokenizer);
@@ -115,6 +133,13 @@ Measurement searchThroughServer(const astro::model::ModelConfig& config,
   }
   server.stop();
   serving.join();
+  const astro::model::DecodeEngineStats stats = engine.stats();
+  std::printf("    engine: %lld steps, %lld tokens, %lld joins, largest batch %lld rows, "
+              "%lld of %lld prompt tokens from its prefix store\n",
+              static_cast<long long>(stats.steps), static_cast<long long>(stats.tokens),
+              static_cast<long long>(stats.joins), static_cast<long long>(stats.largestBatch),
+              static_cast<long long>(stats.storedPromptTokens),
+              static_cast<long long>(stats.promptTokens));
   return measurement;
 }
 
@@ -143,23 +168,37 @@ int main(int argc, char** argv) {
                 bench.config.c_str(), static_cast<long long>(config.parameterCount()),
                 bench.trees, bench.iterations, bench.children, bench.depth, bench.stepTokens,
                 inFlight, bench.repeats);
-    std::vector<double> local, served;
+    std::vector<double> local, served, perRow, localCpu, servedCpu, perRowCpu;
     for (int repeat = 0; repeat < bench.repeats; ++repeat) {
       const auto model = astro::model::LanguageModel::randomInit(config, 1);
       const Measurement inProcess = searchWith(model, tokenizer, problems, options);
       const Measurement throughServer = searchThroughServer(config, tokenizer, bench.tokenizer,
-                                                            problems, options, inFlight);
-      if (inProcess.stats.simulations != throughServer.stats.simulations) {
-        throw std::runtime_error("the two sides ran different budgets");
+                                                            problems, options, inFlight, 16);
+      // The same search with one request per row (n = 1), as before copies went together.
+      const Measurement rowByRow = searchThroughServer(config, tokenizer, bench.tokenizer,
+                                                       problems, options, inFlight, 1);
+      if (inProcess.stats.simulations != throughServer.stats.simulations ||
+          inProcess.stats.simulations != rowByRow.stats.simulations) {
+        throw std::runtime_error("the sides ran different budgets");
       }
       local.push_back(inProcess.simulationsPerSecond());
       served.push_back(throughServer.simulationsPerSecond());
-      std::printf("  run %d: in-process %.1f sims/s, through the server %.1f sims/s\n",
-                  repeat + 1, local.back(), served.back());
+      perRow.push_back(rowByRow.simulationsPerSecond());
+      perRowCpu.push_back(1e3 * rowByRow.cpuSeconds / rowByRow.stats.simulations);
+      localCpu.push_back(1e3 * inProcess.cpuSeconds / inProcess.stats.simulations);
+      servedCpu.push_back(1e3 * throughServer.cpuSeconds / throughServer.stats.simulations);
+      std::printf("  run %d: in-process %.1f sims/s, through the server %.1f sims/s "
+                  "(one request per row: %.1f)\n",
+                  repeat + 1, local.back(), served.back(), perRow.back());
     }
-    std::printf("%-34s %12s %12s %8s\n", "metric", "served", "in-process", "ratio");
-    std::printf("%-34s %12.1f %12.1f %7.2fx\n", "simulations/s (median)", median(served),
-                median(local), median(served) / median(local));
+    std::printf("%-32s %10s %12s %12s %8s %8s\n", "metric", "served", "served n=1",
+                "in-process", "ratio", "n=1");
+    std::printf("%-32s %10.1f %12.1f %12.1f %7.2fx %7.2fx\n", "simulations/s (median)",
+                median(served), median(perRow), median(local), median(served) / median(local),
+                median(perRow) / median(local));
+    std::printf("%-32s %10.2f %12.2f %12.2f %7.2fx %7.2fx\n", "CPU ms per simulation (median)",
+                median(servedCpu), median(perRowCpu), median(localCpu),
+                median(servedCpu) / median(localCpu), median(perRowCpu) / median(localCpu));
     return 0;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "bench_search_endpoint: %s\n", error.what());
