@@ -2,7 +2,7 @@
 
 #include "core/base/error.h"
 #include "core/base/workspace_paths.h"
-#include "core/train/verifier_choice.h"
+#include "core/domain/domain_registry.h"
 
 namespace astro::cli {
 
@@ -36,7 +36,7 @@ RunSamples loadRunSamples(store::Workspace& workspace, std::int64_t runId, bool 
         problems.push_back(
             {.id = sample.problemId, .question = sample.prompt, .answer = sample.goldAnswer});
       }
-      verifier = train::chooseVerifier(problems, "auto");
+      verifier = domain::resolveDomain(domain::kAutoDomain, problems).makeVerifier();
       result.imported.run.verifier = verifier->name();
     }
     analysis::ImportResult part = analysis::importGenerations(path, verifier.get());

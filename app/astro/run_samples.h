@@ -1,6 +1,6 @@
 // The evaluation samples of a native pipeline run, for `astro analyze --run ID`: every
 // samples.jsonl its evaluate stages recorded as artifacts, graded again by the verifier their
-// problems call for (countdown for the miniature world's puzzles, math otherwise), and the phrase
+// problems call for (the domain `auto` resolves to, core/domain/domain_registry.h), and the phrase
 // set its linearize stage rendered traces with, so the exact detector parses them back.
 #pragma once
 

@@ -8,6 +8,7 @@
 #include "core/analysis/exact_detector.h"
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/domain/countdown_domain.h"
 #include "core/experiment/detail/experiment_context.h"
 #include "core/math/dataset_loader.h"
 #include "core/search/mcts_job.h"
@@ -112,7 +113,7 @@ std::pair<int, int> runSearch(const MiniatureOptions& options, const fs::path& b
     job.dataset = baseDir / "data" / "train.jsonl";
     job.model = baseDir / "model";
     job.out = searchDir / "trees.jsonl";
-    job.verifier = "countdown";
+    job.verifier = domain::CountdownDomain::kName;  // the world's own puzzles
     job.device = options.rl.device;
     job.limit = options.searchProblems;
     job.passSamples = 0;

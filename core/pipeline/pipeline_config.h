@@ -104,7 +104,7 @@ struct EvaluateStage {
 struct AnalyzeStage {
   InputRef samples;
   std::optional<InputRef> phrases;  // exact detector's phrase set; default: linearize's
-  std::string verifier = "auto";    // grades the samples: auto, math, countdown
+  std::string verifier = "auto";    // grades the samples: "auto" or a registered domain
   std::string detector = "exact";   // "exact" (traces in astro's phrase set) or "heuristic"
   int bootstrap = 1000;
   std::uint64_t seed = 20250701;

@@ -16,7 +16,7 @@
 #include "core/math/verifier.h"
 #include "core/search/policy.h"
 #include "core/search/self_evaluation.h"
-#include "core/search/step_validator.h"
+#include "core/domain/step_validator.h"
 #include "core/search/tree.h"
 
 namespace astro::search {
@@ -53,10 +53,11 @@ struct MctsOptions {
   // verdict only when all selfEvaluation.votes judgments of the policy call the reasoning valid.
   // Off (votes = 0) by default and for the miniature world (self_evaluation.h).
   SelfEvaluationOptions selfEvaluation;
-  // Judge every proposed step with the world's step validator before it enters the tree, where
-  // the world has one (the countdown world; search jobs install it): invalid steps are dropped at
-  // expansion and end a rollout there. Not in the paper, whose steps are free text; our choice
-  // for checkable worlds (docs/mcts.md), so wrong arithmetic never reaches an ASTRO trace.
+  // Judge every proposed step with the domain's step validator before it enters the tree, where
+  // the domain has one (Domain::makeStepValidator; search jobs install it): invalid steps are
+  // dropped at expansion and end a rollout there. Not in the paper, whose steps are free text;
+  // our choice for checkable worlds (docs/mcts.md), so wrong arithmetic never reaches an ASTRO
+  // trace.
   bool validateSteps = true;
 
   // Throws UsageError naming the field when a value is out of range.
@@ -87,7 +88,7 @@ struct MctsCallbacks {
   const std::atomic<bool>* stop = nullptr;
   // Judges proposed steps (MctsOptions::validateSteps decides whether a job installs one);
   // nullptr: every step is kept. Borrowed for the call.
-  const StepValidator* validator = nullptr;
+  const domain::StepValidator* validator = nullptr;
 };
 
 struct MctsResult {

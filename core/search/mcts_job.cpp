@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include "core/base/error.h"
+#include "core/domain/domain_registry.h"
 #include "core/endpoint/endpoint_config_toml.h"
 
 namespace astro::search {
@@ -76,6 +77,11 @@ SearchJob readSearchJob(const std::filesystem::path& tomlFile) {
   reader.read("run", job.runId);
   reader.read("stage", job.stage);
   reader.read("verifier", job.verifier);
+  if (const domain::DomainRegistry& domains = domain::domainRegistry();
+      !domains.isChoice(job.verifier)) {
+    reader.fail(*reader.table().get("verifier"), "verifier",
+                "\"" + job.verifier + "\" is not one of " + domains.quotedChoices());
+  }
   reader.read("device", job.device);
   reader.readInt("limit", job.limit);
   reader.readInt("pass_samples", job.passSamples);

@@ -34,7 +34,7 @@ struct SearchJob {
   std::filesystem::path workspace;
   std::int64_t runId = 0;
   std::string stage = "search";
-  std::string verifier = "auto";  // "auto" (countdown when the problems are), "math", "countdown"
+  std::string verifier = "auto";  // "auto" or a registered domain (core/domain/domain_registry.h)
   std::string device = "cpu";
   int limit = 0;        // first N problems only; 0: all
   int passSamples = 4;  // single samples per searched problem for pass@1; 0: none
@@ -56,6 +56,7 @@ SearchJob readSearchJob(const std::filesystem::path& tomlFile);
 
 struct SearchJobSummary {
   int problems = 0;
+  std::string domain;  // the problems' domain, whose verifier and step validator the search used
   ResumableSearchSummary search;
   int treesStored = 0;  // in `out` (or the run's stage) after the run, all runs together
   int treesSolved = 0;  // of those, trees holding a correct terminal

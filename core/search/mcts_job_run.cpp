@@ -1,6 +1,7 @@
-// runSearchJob (mcts_job.h): loads the dataset, tokenizer and model, picks the verifier, runs the
-// resumable batched search into the tree store (a JSONL file or a run), then estimates the
-// policy's pass@1; in a sharded job each rank does both for its share (sharded_search.h).
+// runSearchJob (mcts_job.h): loads the dataset, tokenizer and model, resolves the problems'
+// domain (its verifier and step validator, core/domain/domain_registry.h), runs the resumable
+// batched search into the tree store (a JSONL file or a run), then estimates the policy's pass@1;
+// in a sharded job each rank does both for its share (sharded_search.h).
 #include <memory>
 #include <optional>
 #include <tuple>
@@ -8,10 +9,9 @@
 
 #include "core/base/error.h"
 #include "core/dist/dist_environment.h"
+#include "core/domain/domain_registry.h"
 #include "core/math/dataset_loader.h"
-#include "core/math/math_verifier.h"
 #include "core/endpoint/model_source.h"
-#include "core/search/countdown_step_validator.h"
 #include "core/search/mcts_job.h"
 #include "core/search/policy_language_model.h"
 #include "core/search/sharded_search.h"
@@ -20,22 +20,10 @@
 #include "core/search/tree_store_run.h"
 #include "core/store/workspace.h"
 #include "core/tokenizer/tokenizer.h"
-#include "core/world/countdown_verifier.h"
 
 namespace astro::search {
 
 namespace {
-
-std::unique_ptr<math::Verifier> makeVerifier(const std::string& name,
-                                             const std::vector<math::Problem>& problems) {
-  const bool countdown = !problems.empty() && (problems.front().source == "countdown" ||
-                                               problems.front().id.starts_with("countdown"));
-  if (name == "countdown" || (name == "auto" && countdown)) {
-    return std::make_unique<world::CountdownVerifier>();
-  }
-  if (name == "math" || name == "auto") return std::make_unique<math::MathVerifier>();
-  throw UsageError("verifier: '" + name + "' is not one of auto, math, countdown");
-}
 
 bool sharded(const SearchJob& job) {
   return job.shardAcrossRanks && dist::distEnvironmentFromProcess().distributed();
@@ -52,7 +40,8 @@ SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore* store,
   if (job.model.empty() && !job.endpoint) throw UsageError("search: no model folder given");
   std::vector<math::Problem> problems = math::loadDataset(job.dataset).problems;
   if (job.limit > 0 && static_cast<int>(problems.size()) > job.limit) problems.resize(job.limit);
-  const auto verifier = makeVerifier(job.verifier, problems);
+  const domain::Domain& problemDomain = domain::resolveDomain(job.verifier, problems);
+  const auto verifier = problemDomain.makeVerifier();
   const endpoint::ModelSource source{.folder = job.model, .endpoint = job.endpoint};
   const auto tokenizer = tokenizer::Tokenizer::fromDirectory(
       job.tokenizer.empty() ? source.tokenizerFolder() : job.tokenizer);
@@ -62,15 +51,14 @@ SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore* store,
 
   SearchJobSummary summary;
   summary.problems = static_cast<int>(problems.size());
+  summary.domain = problemDomain.name();
   std::vector<math::Problem> searched;
   MctsCallbacks callbacks;
   callbacks.onProgress = onProgress;
   callbacks.stop = stop;
-  // The countdown world's steps are checkable one by one (MctsOptions::validateSteps).
-  const CountdownStepValidator countdownSteps;
-  if (job.mcts.validateSteps && dynamic_cast<const world::CountdownVerifier*>(verifier.get())) {
-    callbacks.validator = &countdownSteps;
-  }
+  // A domain whose steps are checkable one by one has a validator (MctsOptions::validateSteps).
+  const auto stepValidator = job.mcts.validateSteps ? problemDomain.makeStepValidator() : nullptr;
+  callbacks.validator = stepValidator.get();
   callbacks.onTreeFinished = [&](std::size_t index, const SearchTree&) {
     searched.push_back(problems[index]);
   };

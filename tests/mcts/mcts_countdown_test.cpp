@@ -3,7 +3,7 @@
 // terminal it reports is one the world's own verifier accepts.
 #include <QtTest>
 
-#include "core/search/countdown_step_validator.h"
+#include "core/domain/countdown_step_validator.h"
 #include "core/search/mcts.h"
 #include "core/search/policy_callback.h"
 #include "core/world/countdown_generator.h"
@@ -103,7 +103,7 @@ class MctsCountdownTest : public QObject {
     options.iterations = 16;
     options.treesPerBatch = kPuzzles;
     options.seed = 3;
-    const CountdownStepValidator validator;
+    const astro::domain::CountdownStepValidator validator;
     MctsCallbacks callbacks;
     callbacks.validator = &validator;
     const MctsResult result = searchBatch(problems, policy, verifier, options, callbacks);

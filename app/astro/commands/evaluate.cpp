@@ -18,8 +18,10 @@
 #include "app/astro/command_registry.h"
 #include "app/astro/endpoint_flags.h"
 #include "app/astro/rank_launch.h"
+#include "app/astro/verifier_flag.h"
 #include "core/base/error.h"
 #include "core/dist/dist_environment.h"
+#include "core/domain/domain_registry.h"
 #include "core/math/dataset_loader.h"
 #include "core/endpoint/model_source.h"
 #include "core/pipeline/run_layout.h"
@@ -28,7 +30,6 @@
 #include "core/train/checkpoint_sweep.h"
 #include "core/train/evaluation.h"
 #include "core/train/evaluation_records.h"
-#include "core/train/verifier_choice.h"
 
 namespace {
 
@@ -161,7 +162,7 @@ void runEvaluate(EvaluateCommand& c) {
   auto loaded = astro::math::loadDataset(c.dataset);
   auto problems = loaded.problems;
   if (c.limit > 0 && std::size_t(c.limit) < problems.size()) problems.resize(std::size_t(c.limit));
-  auto verifier = astro::train::chooseVerifier(problems, c.verifier);
+  auto verifier = astro::domain::resolveDomain(c.verifier, problems).makeVerifier();
   if (c.options.samplesPerProblem > 1) c.options.reportPassAtK = {1, c.options.samplesPerProblem};
   if (!c.sweep.empty()) return runSweep(c, problems, *verifier);
 
@@ -222,8 +223,7 @@ const astro::cli::CommandRegistration kEvaluate{
       command->add_option("--max-new-tokens", c->options.maxNewTokens)->capture_default_str();
       command->add_option("--seed", c->options.seed)->capture_default_str();
       command->add_option("--limit", c->limit, "Evaluate only the first N problems");
-      command->add_option("--verifier", c->verifier, "auto, math or countdown")
-          ->capture_default_str();
+      astro::cli::addVerifierFlag(command, c->verifier);
       command->add_option("--device", c->device, "cpu or cuda")->capture_default_str();
       command->add_flag("!--no-greedy", c->options.greedy, "Skip the greedy answer");
       command->add_option("--samples-out", c->samplesOut,

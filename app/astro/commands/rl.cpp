@@ -6,13 +6,14 @@
 
 #include "app/astro/command_registry.h"
 #include "app/astro/rank_launch.h"
+#include "app/astro/verifier_flag.h"
 #include "core/base/error.h"
+#include "core/domain/domain_registry.h"
 #include "core/math/dataset_loader.h"
 #include "core/model/language_model.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/grpo_trainer.h"
 #include "core/train/prompt_curation.h"
-#include "core/train/verifier_choice.h"
 
 namespace {
 
@@ -36,7 +37,7 @@ void runRl(RlCommand& c) {
   o.referenceModel = c.reference;
   o.aggregation = astro::train::parseLossAggregation(c.aggregation);
   auto problems = astro::math::loadDataset(c.dataset).problems;
-  auto verifier = astro::train::chooseVerifier(problems, c.verifier);
+  auto verifier = astro::domain::resolveDomain(c.verifier, problems).makeVerifier();
   if (c.curate) {
     auto policy = astro::model::LanguageModel::load(c.model, o.device);
     auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(c.model);
@@ -102,7 +103,7 @@ const astro::cli::CommandRegistration kRl{"42-rl", [](CLI::App& root) {
   rl->add_option("--min-pass-rate", c->curation.minPassRate)->capture_default_str();
   rl->add_option("--max-pass-rate", c->curation.maxPassRate)->capture_default_str();
   rl->add_flag("!--no-curation", c->curate, "Use every prompt");
-  rl->add_option("--verifier", c->verifier, "auto, math or countdown")->capture_default_str();
+  astro::cli::addVerifierFlag(rl, c->verifier);
   rl->add_option("--device", o.device)->capture_default_str();
   rl->add_option("--adam-eps", o.epsilon, "AdamW epsilon")->capture_default_str();
   rl->add_option("--precision", c->precision,

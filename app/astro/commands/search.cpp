@@ -13,6 +13,7 @@
 #include "app/astro/command_registry.h"
 #include "app/astro/endpoint_flags.h"
 #include "app/astro/rank_launch.h"
+#include "app/astro/verifier_flag.h"
 #include "core/base/error.h"
 #include "core/dist/dist_environment.h"
 #include "core/model/runtime.h"
@@ -88,7 +89,7 @@ std::filesystem::path rankLogFolder(const astro::search::SearchJob& job) {
 
 void printSummary(const astro::search::SearchJob& job, const std::string& destination,
                   const astro::search::SearchJobSummary& summary) {
-  std::printf("problems            %d\n", summary.problems);
+  std::printf("problems            %d (domain %s)\n", summary.problems, summary.domain.c_str());
   std::printf("already stored      %d\n", summary.search.alreadyStored);
   std::printf("searched now        %d (solved %d)\n", summary.search.searched,
               summary.search.solved);
@@ -197,9 +198,7 @@ void addSearchCommand(CLI::App& root) {
                       "Create a run with this name and store finished trees in it");
   command->add_option("--stage", job.stage, "Stage name the trees are stored under")
       ->capture_default_str();
-  command->add_option("--verifier", job.verifier, "auto, math or countdown")
-      ->check(CLI::IsMember({"auto", "math", "countdown"}))
-      ->capture_default_str();
+  astro::cli::addVerifierFlag(command, job.verifier);
   command->add_option("--device", job.device, "cpu or cuda[:N]")->capture_default_str();
   command->add_option("--limit", job.limit, "Search the first N problems only (0: all)")
       ->check(CLI::Range(0, 100000000));

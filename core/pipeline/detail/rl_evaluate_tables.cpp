@@ -149,7 +149,7 @@ RlStage readRlTable(TomlTableReader& table, const RunDefaults& run, AvailableInp
     requiredAt(table, "dataset", "required: no earlier stage provides training problems");
   }
   table.integer("limit", stage.limit, 0, kMaxCount);
-  table.text("verifier", stage.verifier, {"auto", "math", "countdown"});
+  readVerifier(table, stage.verifier);
   table.boolean("curate", stage.curate);
   table.real("min_pass_rate", stage.curation.minPassRate, 0.0, 1.0);
   table.real("max_pass_rate", stage.curation.maxPassRate, 0.0, 1.0);
@@ -204,7 +204,7 @@ EvaluateStage readEvaluateTable(TomlTableReader& table, const RunDefaults& run,
   stage.models = readModels(table, run, available);
   stage.datasets = readDatasets(table, run, available);
   table.integer("limit", stage.limit, 0, kMaxCount);
-  table.text("verifier", stage.verifier, {"auto", "math", "countdown"});
+  readVerifier(table, stage.verifier);
   train::EvaluationOptions& options = stage.options;
   if (run.seed) options.seed = *run.seed;
   table.seed("seed", options.seed);
@@ -249,7 +249,7 @@ AnalyzeStage readAnalyzeTable(TomlTableReader& table, const RunDefaults& run,
     stage.phrases = available.phrases;
   }
   table.text("detector", stage.detector, {"exact", "heuristic"});
-  table.text("verifier", stage.verifier, {"auto", "math", "countdown"});
+  readVerifier(table, stage.verifier);
   table.integer("bootstrap", stage.bootstrap, 1, 1'000'000);
   if (run.seed) stage.seed = *run.seed;
   table.seed("seed", stage.seed);

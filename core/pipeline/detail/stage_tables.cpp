@@ -3,6 +3,7 @@
 #include "core/pipeline/detail/stage_tables.h"
 
 #include "core/base/error.h"
+#include "core/domain/domain_registry.h"
 #include "core/endpoint/endpoint_config_toml.h"
 #include "core/world/countdown_generator.h"
 #include "core/world/world_resources.h"
@@ -40,6 +41,10 @@ void checkAtTable(const TomlTableReader& table, Check check) {
 }
 
 }  // namespace
+
+void readVerifier(TomlTableReader& table, std::string& verifier) {
+  table.text("verifier", verifier, domain::domainRegistry().choices());
+}
 
 std::optional<endpoint::EndpointConfig> readEndpointModel(TomlTableReader& table,
                                                           std::string_view key,
@@ -117,7 +122,7 @@ SearchStage readSearchTable(TomlTableReader& table, const RunDefaults& run,
   } else if (table.has("tokenizer")) {
     table.fail("tokenizer", "a served model names its tokenizer inside `model = {...}`");
   }
-  table.text("verifier", stage.verifier, {"auto", "math", "countdown"});
+  readVerifier(table, stage.verifier);
   table.integer("limit", stage.limit, 0, kMaxCount);
   table.integer("pass_samples", stage.passSamples, 0, 4096);
   search::MctsOptions& mcts = stage.mcts;

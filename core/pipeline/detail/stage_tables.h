@@ -40,6 +40,9 @@ std::optional<endpoint::EndpointConfig> readEndpointModel(TomlTableReader& table
                                                           std::string_view key,
                                                           const RunDefaults& run);
 
+// `verifier`: "auto" or a name in the domain registry (core/domain/domain_registry.h).
+void readVerifier(TomlTableReader& table, std::string& verifier);
+
 PretrainBaseStage readPretrainBaseTable(TomlTableReader& table, const RunDefaults& run,
                                         AvailableInputs& available);
 SearchStage readSearchTable(TomlTableReader& table, const RunDefaults& run,

@@ -51,16 +51,15 @@ SchemaRecording::~SchemaRecording() { recordingKeys = nullptr; }
 
 void TomlTableReader::describe(std::string_view key, std::string type, std::string defaultValue,
                                std::optional<double> min, std::optional<double> max,
-                               std::initializer_list<std::string_view> choices) const {
+                               const std::vector<std::string>& choices) const {
   if (recordingKeys == nullptr) return;
   ConfigKey described{.table = tableName_,
                       .key = std::string(key),
                       .type = std::move(type),
                       .min = min,
                       .max = max,
-                      .choices = {},
+                      .choices = choices,
                       .defaultValue = std::move(defaultValue)};
-  for (std::string_view choice : choices) described.choices.emplace_back(choice);
   recordingKeys->push_back(std::move(described));
 }
 
@@ -154,6 +153,11 @@ void TomlTableReader::boolean(std::string_view key, bool& target) {
 
 void TomlTableReader::text(std::string_view key, std::string& target,
                            std::initializer_list<std::string_view> allowed) {
+  text(key, target, std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+void TomlTableReader::text(std::string_view key, std::string& target,
+                           const std::vector<std::string>& allowed) {
   describe(key, "text", tomlString(target), {}, {}, allowed);
   const toml::node* found = find(key);
   if (found == nullptr) return;
@@ -162,9 +166,9 @@ void TomlTableReader::text(std::string_view key, std::string& target,
   if (allowed.size() > 0) {
     bool ok = false;
     std::string choices;
-    for (std::string_view choice : allowed) {
+    for (const std::string& choice : allowed) {
       ok = ok || value == choice;
-      choices += (choices.empty() ? "\"" : ", \"") + std::string(choice) + "\"";
+      choices += (choices.empty() ? "\"" : ", \"") + choice + "\"";
     }
     if (!ok) failAt(*found, key, "\"" + value + "\" is not one of " + choices);
   }

@@ -41,6 +41,8 @@ class TomlTableReader {
   // A string; when `allowed` is not empty it must be one of them.
   void text(std::string_view key, std::string& target,
             std::initializer_list<std::string_view> allowed = {});
+  // The same with choices known at run time (a registry's names).
+  void text(std::string_view key, std::string& target, const std::vector<std::string>& allowed);
   // A string naming a file or folder, resolved against `baseDir` when relative; false if absent.
   bool path(std::string_view key, std::filesystem::path& target,
             const std::filesystem::path& baseDir);
@@ -65,7 +67,7 @@ class TomlTableReader {
   const toml::node* find(std::string_view key);
   void describe(std::string_view key, std::string type, std::string defaultValue,
                 std::optional<double> min = {}, std::optional<double> max = {},
-                std::initializer_list<std::string_view> choices = {}) const;
+                const std::vector<std::string>& choices = {}) const;
   std::string field(std::string_view key) const;
 
   const toml::table& table_;

@@ -8,9 +8,9 @@
 #include "core/analysis/heuristic_detector.h"
 #include "core/analysis/report_tables.h"
 #include "core/base/atomic_file.h"
+#include "core/domain/domain_registry.h"
 #include "core/pipeline/stages/stages.h"
 #include "core/search/phrase_set.h"
-#include "core/train/verifier_choice.h"
 
 namespace astro::pipeline {
 
@@ -26,7 +26,7 @@ std::unique_ptr<analysis::TraceDetector> makeDetector(const AnalyzeStage& config
                                          : search::defaultPhraseSet());
 }
 
-// The verifier for the samples' problems ("auto": countdown for the world's puzzles).
+// The verifier of the samples' problems' domain (core/domain/domain_registry.h).
 std::unique_ptr<math::Verifier> chooseSampleVerifier(const AnalyzeStage& config,
                                                      const analysis::ImportResult& ungraded) {
   std::vector<math::Problem> problems;
@@ -34,7 +34,7 @@ std::unique_ptr<math::Verifier> chooseSampleVerifier(const AnalyzeStage& config,
     problems.push_back(
         {.id = sample.problemId, .question = sample.prompt, .answer = sample.goldAnswer});
   }
-  return train::chooseVerifier(problems, config.verifier);
+  return domain::resolveDomain(config.verifier, problems).makeVerifier();
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/atomic_file.h"
+#include "core/domain/domain_registry.h"
 #include "core/math/dataset_loader.h"
 #include "core/endpoint/model_source.h"
 #include "core/pipeline/run_layout.h"
@@ -14,7 +15,6 @@
 #include "core/pipeline/stages/sample_records.h"
 #include "core/pipeline/stages/stages.h"
 #include "core/tokenizer/tokenizer.h"
-#include "core/train/verifier_choice.h"
 
 namespace astro::pipeline {
 
@@ -71,7 +71,7 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
     if (config.limit > 0 && loaded.problems.size() > std::size_t(config.limit)) {
       loaded.problems.resize(config.limit);
     }
-    loaded.verifier = train::chooseVerifier(loaded.problems, config.verifier);
+    loaded.verifier = domain::resolveDomain(config.verifier, loaded.problems).makeVerifier();
     completionsPerModel += std::int64_t(loaded.problems.size()) * perProblem;
     datasets.push_back(std::move(loaded));
   }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/atomic_file.h"
+#include "core/domain/domain_registry.h"
 #include "core/math/dataset_loader.h"
 #include "core/endpoint/model_source.h"
 #include "core/pipeline/stages/sample_records.h"
@@ -13,7 +14,6 @@
 #include "core/pipeline/stages/trainer_folder.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/grpo_trainer.h"
-#include "core/train/verifier_choice.h"
 
 namespace astro::pipeline {
 
@@ -98,7 +98,7 @@ std::vector<math::Problem> curate(const RlStage& config, const std::vector<math:
 void runRlStage(const RlStage& config, StageContext& context) {
   std::vector<math::Problem> prompts = math::loadDataset(context.input("dataset")).problems;
   if (config.limit > 0 && prompts.size() > std::size_t(config.limit)) prompts.resize(config.limit);
-  auto verifier = train::chooseVerifier(prompts, config.verifier);
+  auto verifier = domain::resolveDomain(config.verifier, prompts).makeVerifier();
   if (config.curate) prompts = curate(config, prompts, *verifier, context);
 
   train::GrpoOptions options = config.options;

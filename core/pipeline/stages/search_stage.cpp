@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/atomic_file.h"
+#include "core/domain/domain_registry.h"
 #include "core/math/dataset_loader.h"
 #include "core/endpoint/model_source.h"
 #include "core/pipeline/run_layout.h"
@@ -16,7 +17,6 @@
 #include "core/search/tree_store_run.h"
 #include "core/store/workspace.h"
 #include "core/tokenizer/tokenizer.h"
-#include "core/train/verifier_choice.h"
 
 namespace astro::pipeline {
 
@@ -127,7 +127,7 @@ void runSearchStage(const SearchStage& config, StageContext& context) {
                         " iterations each): trees with a correct answer " +
                         fraction(solved, treeCount);
   if (config.passSamples > 0) {
-    auto verifier = train::chooseVerifier(problems, config.verifier);
+    auto verifier = domain::resolveDomain(config.verifier, problems).makeVerifier();
     int correct = countPolicyCorrect(config, problems, *verifier, context);
     int samples = total * config.passSamples;
     double passAt1 = samples > 0 ? double(correct) / samples : 0.0;

@@ -1,7 +1,8 @@
 // Judges a proposed step in the state it was written in, before the search adds it to a tree:
-// a world whose steps are checkable on their own (the countdown world's arithmetic) can discard
+// a domain whose steps are checkable on their own (the countdown world's arithmetic) can discard
 // invalid steps early instead of spending visits on them, and its search-shaped traces then
-// wander only into honest dead ends, never into wrong arithmetic.
+// wander only into honest dead ends, never into wrong arithmetic. A Domain makes one (domain.h);
+// it lives here, below core/search, so domains do not depend on the search that uses them.
 #pragma once
 
 #include <span>
@@ -9,7 +10,7 @@
 
 #include "core/math/problem.h"
 
-namespace astro::search {
+namespace astro::domain {
 
 class StepValidator {
  public:
@@ -19,4 +20,4 @@ class StepValidator {
                        std::string_view step) const = 0;
 };
 
-}  // namespace astro::search
+}  // namespace astro::domain

@@ -1,9 +1,10 @@
-#include "core/search/countdown_step_validator.h"
+// CountdownStepValidator (countdown_step_validator.h): replays the path, then checks the step.
+#include "core/domain/countdown_step_validator.h"
 
 #include "core/world/countdown_puzzle.h"
 #include "core/world/step_checker.h"
 
-namespace astro::search {
+namespace astro::domain {
 
 bool CountdownStepValidator::accepts(const math::Problem& problem,
                                      std::span<const std::string_view> steps,
@@ -21,4 +22,4 @@ bool CountdownStepValidator::accepts(const math::Problem& problem,
   return check.kind == world::StepKind::kAnswer || check.valid;
 }
 
-}  // namespace astro::search
+}  // namespace astro::domain

@@ -1,0 +1,34 @@
+// CountdownDomain (countdown_domain.h).
+#include "core/domain/countdown_domain.h"
+
+#include "core/base/error.h"
+#include "core/domain/countdown_step_validator.h"
+#include "core/world/countdown_puzzle.h"
+#include "core/world/countdown_verifier.h"
+
+namespace astro::domain {
+
+std::string_view CountdownDomain::description() const {
+  return "the built-in miniature world's countdown puzzles, graded and stepped exactly";
+}
+
+bool CountdownDomain::claims(const math::Problem& problem) const {
+  const bool hasNumbers = problem.extra.is_object() && problem.extra.contains("numbers");
+  if (!hasNumbers) return world::parseQuestion(problem.question).has_value();
+  try {
+    world::puzzleFromProblem(problem);  // malformed numbers/target: the verifier could not grade
+    return true;
+  } catch (const ParseError&) {
+    return false;
+  }
+}
+
+std::unique_ptr<math::Verifier> CountdownDomain::makeVerifier() const {
+  return std::make_unique<world::CountdownVerifier>();
+}
+
+std::unique_ptr<StepValidator> CountdownDomain::makeStepValidator() const {
+  return std::make_unique<CountdownStepValidator>();
+}
+
+}  // namespace astro::domain
