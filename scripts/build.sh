@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Configures (once) and builds a CMake preset (default: release) incrementally.
+# Configures (once) and builds a CMake preset (default: release) incrementally; arguments after the
+# preset go to `cmake --build` (scripts/run.sh builds `--target astro astro-studio` only).
+# Usage: scripts/build.sh [PRESET] [CMAKE_BUILD_ARGS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-release}

@@ -13,6 +13,7 @@ packages=(
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libpcre2-dev libicu-dev libcpp-httplib-dev
   clang libclang-rt-14-dev
   xvfb xauth xfonts-base fonts-dejavu-core
+  librsvg2-bin lintian desktop-file-utils appstream
   python3-torch python3-numpy python3-scipy
   openssh-client openssh-server tar
   slurmctld slurmd slurm-client munge
