@@ -1,6 +1,5 @@
 #include "gui/main_window.h"
 
-#include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -22,6 +21,7 @@
 #include "core/remote/host_profile.h"
 #include "core/search/render_trace.h"
 #include "gui/charts/charts_view.h"
+#include "gui/compare/compare_view.h"
 #include "gui/hosts/hosts_dialog.h"
 #include "gui/launch/cli_launch_target.h"
 #include "gui/launch/launch_view.h"
@@ -63,6 +63,9 @@ MainWindow::MainWindow(QString workspaceDir, QWidget* parent)
   views_->addTab(chartsView_, tr("&Charts"));
   views_->addTab(samplesView_, tr("&Samples"));
   views_->addTab(launchView_, tr("&Launch"));
+  // The runs selected in the side panel (two or more) side by side.
+  compareView_ = new CompareView(views_);
+  views_->addTab(compareView_, tr("Co&mpare"));
   workspaceLabel_ = new QLabel(tr("Workspace: %1").arg(workspaceDir_), this);
   statusBar()->addPermanentWidget(workspaceLabel_);
   buildPanels();
@@ -116,6 +119,18 @@ MainWindow::MainWindow(QString workspaceDir, QWidget* parent)
   connect(treeView_, &TreeView::treeLoadFailed, this,
           [this](const QString& message) { showError(tr("Open Tree"), message); });
   connect(launchView_, &LaunchView::hostsRequested, this, &MainWindow::openHostsDialog);
+  // Exports run on the pool with progress and Cancel in their view; the outcome lands here.
+  auto reportExport = [this](const QString& title) {
+    return [this, title](const QString& path, const QString& error) {
+      if (error.isEmpty()) {
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+      } else {
+        showError(title, tr("%1 not written: %2").arg(path, error));
+      }
+    };
+  };
+  connect(treeView_, &TreeView::exportFinished, this, reportExport(tr("Export Tree")));
+  connect(traceView_, &TraceView::exportFinished, this, reportExport(tr("Export Step Graph")));
 
   mirrors_ = new MirrorReattach(astroCliPath(), this);
   connect(mirrors_, &MirrorReattach::mirrorsStarted, this,
@@ -224,13 +239,7 @@ void MainWindow::buildMenus() {
     exportMenu->addAction(name.toUpper() + QStringLiteral("…"), this, [this, format, name] {
       QString path = QFileDialog::getSaveFileName(this, tr("Export Tree"), QString(),
                                                   QStringLiteral("*.%1").arg(name));
-      if (path.isEmpty()) return;
-      try {
-        treeView_->exportGraph(format, path);
-        statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
-      } catch (const std::exception& error) {
-        showError(tr("Export Tree"), QString::fromUtf8(error.what()));
-      }
+      if (!path.isEmpty()) treeView_->exportGraph(format, path);  // on the pool; see below
     });
   }
   QMenu* exportStepsMenu = file->addMenu(tr("Export &Step Graph"));
@@ -240,13 +249,7 @@ void MainWindow::buildMenus() {
     exportStepsMenu->addAction(name.toUpper() + QStringLiteral("…"), this, [this, format, name] {
       QString path = QFileDialog::getSaveFileName(this, tr("Export Step Graph"), QString(),
                                                   QStringLiteral("*.%1").arg(name));
-      if (path.isEmpty()) return;
-      try {
-        traceView_->exportGraph(format, path);
-        statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
-      } catch (const std::exception& error) {
-        showError(tr("Export Step Graph"), QString::fromUtf8(error.what()));
-      }
+      if (!path.isEmpty()) traceView_->exportGraph(format, path);
     });
   }
   file->addSeparator();
@@ -257,6 +260,7 @@ void MainWindow::buildMenus() {
   for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
   QMenu* tools = menuBar()->addMenu(tr("&Tools"));
   tools->addAction(tr("&Hosts…"), this, &MainWindow::openHostsDialog);
+  tools->addAction(tr("&Compare Runs"), this, [this] { views_->setCurrentWidget(compareView_); });
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Astro Studio"), this, [this] {
     QMessageBox::about(this, tr("About Astro Studio"),
@@ -299,6 +303,7 @@ void MainWindow::openWorkspace(const QString& dir) {
       [folder](std::int64_t runId) { return readRunContents(folder, runId); });
   logPanel_->setWorkspace(folder);
   chartsView_->setWorkspace(folder);
+  compareView_->setWorkspace(folder);
   overview_->clear();
   treeView_->showRun(folder, 0);
   traceView_->showRun(folder, 0);
@@ -381,6 +386,7 @@ void MainWindow::onRunSelectionChanged() {
   std::int64_t runId = current.isValid() ? current.data(WorkspaceModel::kRunIdRole).toLongLong()
                                          : (runIds.empty() ? 0 : runIds.front());
   chartsView_->setRuns(runIds);
+  compareView_->setRuns(runIds);
   if (runId == currentRunId_ || runId == 0) return;
   currentRunId_ = runId;
   std::filesystem::path folder = workspaceDir_.toStdString();
@@ -445,11 +451,10 @@ void MainWindow::openTreeDialog() {
   treeView_->openFile(path);
 }
 
+// A status line, not a modal box: the failed action's view shows the error where its data would
+// be (tree, trace, export), the status line names it with the action.
 void MainWindow::showError(const QString& title, const QString& message) {
-  statusBar()->showMessage(message, 10000);
-  if (QApplication::platformName() != QLatin1String("offscreen")) {
-    QMessageBox::warning(this, title, message);
-  }
+  statusBar()->showMessage(tr("%1: %2").arg(title, message), 15000);
 }
 
 bool MainWindow::saveScreenshot(const QString& path) { return grab().save(path, "PNG"); }

@@ -1,8 +1,9 @@
 // The studio's main window: workspace side panel (runs and their stages, filterable; Fetch on the
 // checkpoints of a mirrored run that are still on its host), log panel fed by the selected run's
-// event log, views in tabs (overview, search tree, trace, charts, samples, launch), the Hosts
-// dialog (Tools > Hosts…); it restores its layout and the last workspace and run with QSettings,
-// and re-attaches the mirrors of the workspace's remote runs when it opens one.
+// event log, views in tabs (overview, search tree, trace, charts, samples, launch, compare: the
+// selected runs side by side), the Hosts dialog (Tools > Hosts…); it restores its layout and
+// the last workspace and run with QSettings, and re-attaches the mirrors of the workspace's remote
+// runs when it opens one.
 #pragma once
 
 #include <QMainWindow>
@@ -24,6 +25,7 @@ namespace astro::gui {
 
 class ArtifactFetch;
 class ChartsView;
+class CompareView;
 class EventLogPanel;
 class HostsDialog;
 class LaunchView;
@@ -59,6 +61,7 @@ class MainWindow : public QMainWindow {
   ChartsView* chartsView() const { return chartsView_; }
   SamplesView* samplesView() const { return samplesView_; }
   LaunchView* launchView() const { return launchView_; }
+  CompareView* compareView() const { return compareView_; }
   HostsDialog* hostsDialog() const;  // null until first opened
   MirrorReattach* mirrorReattach() const { return mirrors_; }
   ArtifactFetch* artifactFetch() const { return fetch_; }
@@ -104,6 +107,7 @@ class MainWindow : public QMainWindow {
   ChartsView* chartsView_ = nullptr;
   SamplesView* samplesView_ = nullptr;
   LaunchView* launchView_ = nullptr;
+  CompareView* compareView_ = nullptr;
   QPointer<HostsDialog> hostsDialog_;
   MirrorReattach* mirrors_ = nullptr;
   ArtifactFetch* fetch_ = nullptr;

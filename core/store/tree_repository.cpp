@@ -172,6 +172,26 @@ void bindFilterValues(detail::Statement& statement, const std::vector<FilterValu
   }
 }
 
+std::string orderBy(const TreeOrder& order) {
+  const char* direction = order.descending ? " DESC" : " ASC";
+  const std::string wrong = "(terminal_count - correct_count)";
+  switch (order.key) {
+    case TreeSortKey::kStored:
+      return std::string("id") + direction;
+    case TreeSortKey::kNodes:
+      return std::string("node_count") + direction + ", " + wrong + direction + ", id";
+    case TreeSortKey::kDepth:
+      return std::string("max_depth") + direction + ", id";
+    case TreeSortKey::kTerminals:
+      return std::string("terminal_count") + direction + ", id";
+    case TreeSortKey::kCorrect:
+      return std::string("correct_count") + direction + ", id";
+    case TreeSortKey::kWrong:
+      return wrong + direction + ", id";
+  }
+  return "id";
+}
+
 }  // namespace
 
 TreeSummary TreeRepository::save(const NewTree& tree) {
@@ -251,6 +271,22 @@ std::vector<TreeSummary> TreeRepository::listMatching(std::int64_t runId,
                                     " FROM trees WHERE " + where + " AND id > ?2 ORDER BY id " +
                                     "LIMIT " + std::to_string(limit < 0 ? -1 : limit));
   select.bindInteger(1, runId).bindInteger(2, afterId);
+  bindFilterValues(select, values);
+  std::vector<TreeSummary> summaries;
+  while (select.step()) summaries.push_back(readSummary(select));
+  return summaries;
+}
+
+std::vector<TreeSummary> TreeRepository::listSorted(std::int64_t runId, const TreeFilter& filter,
+                                                    const TreeOrder& order, std::int64_t offset,
+                                                    std::int64_t limit) {
+  std::vector<FilterValue> values;
+  const std::string where = buildWhere(filter, values);
+  auto select = connection_.prepare(std::string("SELECT ") + kSummaryColumns +
+                                    " FROM trees WHERE " + where + " ORDER BY " + orderBy(order) +
+                                    " LIMIT " + std::to_string(limit < 0 ? -1 : limit) +
+                                    " OFFSET " + std::to_string(std::max<std::int64_t>(0, offset)));
+  select.bindInteger(1, runId);  // ?2 unused, as in countMatching
   bindFilterValues(select, values);
   std::vector<TreeSummary> summaries;
   while (select.step()) summaries.push_back(readSummary(select));

@@ -88,6 +88,16 @@ struct TreeFilter {
   std::string text{};  // case-insensitive (ASCII) substring of the problem id or problem text
 };
 
+// The order of a sorted page: by one of the counts (wrong = terminals - correct), ties by id.
+// kNodes descending breaks ties by most wrong terminals first: the largest, most contested tree
+// leads.
+enum class TreeSortKey { kStored, kNodes, kDepth, kTerminals, kCorrect, kWrong };
+struct TreeOrder {
+  TreeSortKey key = TreeSortKey::kStored;
+  bool descending = false;
+  bool operator==(const TreeOrder&) const = default;
+};
+
 class TreeRepository {
  public:
   explicit TreeRepository(detail::Connection& connection) : connection_(connection) {}
@@ -112,6 +122,11 @@ class TreeRepository {
   std::vector<TreeSummary> listMatching(std::int64_t runId, const TreeFilter& filter,
                                         std::int64_t afterId = 0, std::int64_t limit = -1);
   std::int64_t countMatching(std::int64_t runId, const TreeFilter& filter);
+  // Offset pages of the trees that match `filter` in `order` (the problems table sorted by a
+  // column); a tree stored meanwhile may shift the rows after it.
+  std::vector<TreeSummary> listSorted(std::int64_t runId, const TreeFilter& filter,
+                                      const TreeOrder& order, std::int64_t offset,
+                                      std::int64_t limit);
   // Distinct non-empty subjects and non-zero levels of a run's trees, ascending (filter boxes).
   std::vector<std::string> subjects(std::int64_t runId);
   std::vector<int> levels(std::int64_t runId);

@@ -12,6 +12,7 @@
 #include <QXYSeries>
 
 #include "core/base/error.h"
+#include "gui/charts/chart_text.h"
 #include "gui/common/value_table_model.h"
 
 namespace astro::gui {
@@ -25,22 +26,6 @@ QSizeF logicalSize(const ChartExportOptions& options) {
   return QSizeF(options.pixels.width() * scale, options.pixels.height() * scale);
 }
 
-// Lays the chart out at `size`, paints it into `painter`'s `target`, then restores its size.
-void paintChart(QChart* chart, QPainter& painter, const QSizeF& size, const QRectF& target) {
-  QSizeF original = chart->size();
-  QPointF position = chart->pos();
-  chart->setPos(0, 0);
-  chart->resize(size);
-  // Qt Charts lays out on the next event otherwise; the export must see the new geometry now.
-  chart->layout()->activate();
-  painter.setRenderHint(QPainter::Antialiasing);
-  painter.setRenderHint(QPainter::TextAntialiasing);
-  chart->scene()->render(&painter, target, QRectF(QPointF(0, 0), size));
-  chart->resize(original);
-  chart->setPos(position);
-  chart->layout()->activate();
-}
-
 void requireChart(QChart* chart, const QString& path) {
   if (!chart || !chart->scene()) {
     throw Error(path.toStdString() + ": the chart is not shown in a view, nothing to export");
@@ -48,6 +33,23 @@ void requireChart(QChart* chart, const QString& path) {
 }
 
 }  // namespace
+
+void paintChart(QChart* chart, QPainter& painter, const QSizeF& size, const QRectF& target) {
+  QSizeF original = chart->size();
+  QPointF position = chart->pos();
+  chart->setPos(0, 0);
+  chart->resize(size);
+  rewrapChartTexts(chart);  // titles and legends wrap for the figure's width, not the view's
+  // Qt Charts lays out on the next event otherwise; the export must see the new geometry now.
+  chart->layout()->activate();
+  painter.setRenderHint(QPainter::Antialiasing);
+  painter.setRenderHint(QPainter::TextAntialiasing);
+  chart->scene()->render(&painter, target, QRectF(QPointF(0, 0), size));
+  chart->resize(original);
+  chart->setPos(position);
+  rewrapChartTexts(chart);
+  chart->layout()->activate();
+}
 
 void exportChartPng(QChart* chart, const QString& path, const ChartExportOptions& options) {
   requireChart(chart, path);
@@ -71,7 +73,7 @@ void exportChartSvg(QChart* chart, const QString& path, const ChartExportOptions
   generator.setSize(size.toSize());
   generator.setViewBox(QRectF(QPointF(0, 0), size));
   generator.setResolution(static_cast<int>(kLogicalDpi));
-  generator.setTitle(chart->title());
+  generator.setTitle(plainTitle(chart));
   {
     QPainter painter;
     if (!painter.begin(&generator)) throw Error(path.toStdString() + ": cannot write the SVG file");
@@ -88,7 +90,7 @@ void exportChartPdf(QChart* chart, const QString& path, const ChartExportOptions
       QPageSize(QSizeF(size.width() * 72.0 / kLogicalDpi, size.height() * 72.0 / kLogicalDpi),
                 QPageSize::Point));
   writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-  writer.setTitle(chart->title());
+  writer.setTitle(plainTitle(chart));
   QPainter painter;
   if (!painter.begin(&writer)) throw Error(path.toStdString() + ": cannot write the PDF file");
   // Vector output: the chart's text and lines stay paths and glyphs, scaled to the page.

@@ -10,6 +10,9 @@
 #include <vector>
 
 class QChart;
+class QPainter;
+class QRectF;
+class QSizeF;
 
 namespace astro::gui {
 
@@ -17,6 +20,8 @@ struct ChartSeriesData {
   QString name;
   std::vector<QPointF> points;
 };
+
+enum class ChartFormat { kPng, kSvg, kPdf, kCsv };
 
 struct ChartExportOptions {
   QSize pixels{1950, 1200};  // 6.5 x 4 inches at 300 DPI: one column-width figure
@@ -28,6 +33,9 @@ void exportChartSvg(QChart* chart, const QString& path, const ChartExportOptions
 void exportChartPdf(QChart* chart, const QString& path, const ChartExportOptions& options = {});
 void exportSeriesCsv(const std::vector<ChartSeriesData>& series, const QString& path,
                      const QString& xName, const QString& yName);
+// Lays the chart out at logical `size`, paints it into `painter`'s `target` rectangle, then
+// restores its size (figures made of several charts paint each into its cell).
+void paintChart(QChart* chart, QPainter& painter, const QSizeF& size, const QRectF& target);
 // The points of every QXYSeries in the chart.
 std::vector<ChartSeriesData> chartSeriesData(QChart* chart);
 

@@ -1,45 +1,56 @@
+// The Charts tab (charts_view.h).
 #include "gui/charts/charts_view.h"
 
 #include <QChart>
-#include <QChartView>
-#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLineSeries>
-#include <QListView>
-#include <QLogValueAxis>
 #include <QMenu>
-#include <QMessageBox>
-#include <QScatterSeries>
-#include <QSlider>
 #include <QSpinBox>
-#include <QSplitter>
-#include <QStandardItemModel>
+#include <QTabWidget>
 #include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
-#include <QValueAxis>
+#include <QXYSeries>
 #include <cmath>
-#include <set>
 
+#include "gui/charts/chart_text.h"
 #include "gui/charts/checkpoint_charts.h"
+#include "gui/charts/curves_panel.h"
+#include "gui/common/error_label.h"
+#include "gui/workspace/workspace_data.h"
 
 namespace astro::gui {
 namespace {
 
-// Curves a training run usually wants first (ASTRO's figures: loss, reward, response length and
-// backtracks over RL steps).
-bool shownByDefault(const QString& name) {
-  // The checkpoint charts show evaluation metrics.
-  if (name.startsWith(QLatin1String("eval/")) || isCheckpointMetric(name.toStdString())) {
-    return false;
+struct CheckpointSeries {
+  std::vector<MetricSeries> series;
+  QString error;
+};
+
+// The runs' checkpoint metrics (eval/*, analyze and evaluate stages' per-checkpoint values).
+CheckpointSeries readCheckpointSeries(const std::filesystem::path& folder,
+                                      const std::vector<std::int64_t>& runIds) {
+  try {
+    std::vector<std::string> names;
+    for (auto& name : readMetricNames(folder, runIds)) {
+      if (isCheckpointMetric(name)) names.push_back(std::move(name));
+    }
+    return {.series = readMetricSeries(folder, runIds, names)};
+  } catch (const std::exception& error) {
+    return {.error = QObject::tr("Cannot read the runs' evaluation metrics: %1")
+                         .arg(QString::fromUtf8(error.what()))};
   }
-  for (const char* word : {"loss", "reward", "length", "backtrack"}) {
-    if (name.contains(QLatin1String(word))) return true;
-  }
-  return false;
+}
+
+QChart* addChartView(QWidget* parent, QHBoxLayout* row, const char* name) {
+  auto* chart = new QChart();
+  auto* view = new WrappingChartView(chart, parent);
+  view->setObjectName(name);
+  view->setMinimumWidth(260);
+  row->addWidget(view, 1);  // equal room for the three
+  return chart;
 }
 
 }  // namespace
@@ -47,41 +58,50 @@ bool shownByDefault(const QString& name) {
 ChartsView::ChartsView(QWidget* parent) : QWidget(parent) {
   setObjectName("chartsView");
   auto* layout = new QVBoxLayout(this);
+  tabs_ = new QTabWidget(this);
+  tabs_->setObjectName("chartTabs");
+  tabs_->setDocumentMode(true);
+  layout->addWidget(tabs_, 1);
+  curves_ = new CurvesPanel(tabs_);
+  connect(curves_, &CurvesPanel::curvesUpdated, this, &ChartsView::curvesUpdated);
+  tabs_->addTab(curves_, tr("Training curves"));
+  tabs_->addTab(buildCheckpointTab(), tr("Checkpoints"));
+  drawCheckpointCharts();
+}
+
+QWidget* ChartsView::buildCheckpointTab() {
+  auto* tab = new QWidget(tabs_);
+  auto* layout = new QVBoxLayout(tab);
   auto* controls = new QHBoxLayout();
   layout->addLayout(controls);
-  controls->addWidget(new QLabel(tr("EMA"), this));
-  smoothingSlider_ = new QSlider(Qt::Horizontal, this);
-  smoothingSlider_->setObjectName("emaSlider");
-  smoothingSlider_->setRange(0, 99);
-  smoothingSlider_->setValue(static_cast<int>(smoothing_ * 100));
-  smoothingSlider_->setMaximumWidth(160);
-  connect(smoothingSlider_, &QSlider::valueChanged, this,
-          [this](int value) { setSmoothing(value / 100.0); });
-  controls->addWidget(smoothingSlider_);
-  logToggle_ = new QCheckBox(tr("Log y axis"), this);
-  connect(logToggle_, &QCheckBox::toggled, this, &ChartsView::setLogAxis);
-  controls->addWidget(logToggle_);
+  controls->addWidget(new QLabel(tr("Benchmark"), tab));
+  benchmarkBox_ = new QComboBox(tab);
+  benchmarkBox_->setObjectName("benchmarkBox");
+  benchmarkBox_->setEnabled(false);
+  benchmarkBox_->setMinimumContentsLength(12);
+  connect(benchmarkBox_, &QComboBox::activated, this,
+          [this](int index) { setBenchmark(benchmarkBox_->itemData(index).toString()); });
+  controls->addWidget(benchmarkBox_);
   controls->addSpacing(20);
-  controls->addWidget(new QLabel(tr("Export px"), this));
-  exportWidth_ = new QSpinBox(this);
+  controls->addWidget(new QLabel(tr("Export px"), tab));
+  exportWidth_ = new QSpinBox(tab);
   exportWidth_->setRange(200, 12000);
   exportWidth_->setValue(ChartExportOptions{}.pixels.width());
-  exportHeight_ = new QSpinBox(this);
+  exportHeight_ = new QSpinBox(tab);
   exportHeight_->setRange(150, 12000);
   exportHeight_->setValue(ChartExportOptions{}.pixels.height());
-  exportDpi_ = new QSpinBox(this);
+  exportDpi_ = new QSpinBox(tab);
   exportDpi_->setRange(72, 1200);
   exportDpi_->setValue(ChartExportOptions{}.dpi);
   exportDpi_->setSuffix(tr(" dpi"));
   controls->addWidget(exportWidth_);
-  controls->addWidget(new QLabel(QStringLiteral("×"), this));
+  controls->addWidget(new QLabel(QStringLiteral("×"), tab));
   controls->addWidget(exportHeight_);
   controls->addWidget(exportDpi_);
-  for (auto [which, title] : {std::pair{Which::kCorrelation, tr("Export correlation")},
+  for (auto [which, title] : {std::pair{Which::kCorrelation, tr("Export backtracks")},
                               std::pair{Which::kLength, tr("Export length")},
-                              std::pair{Which::kAccuracy, tr("Export accuracy")},
-                              std::pair{Which::kCurves, tr("Export curves")}}) {
-    auto* button = new QToolButton(this);
+                              std::pair{Which::kAccuracy, tr("Export accuracy")}}) {
+    auto* button = new QToolButton(tab);
     button->setText(title);
     button->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(button);
@@ -94,141 +114,59 @@ ChartsView::ChartsView(QWidget* parent) : QWidget(parent) {
     button->setMenu(menu);
     controls->addWidget(button);
   }
-  controls->addSpacing(20);
-  controls->addWidget(new QLabel(tr("Benchmark"), this));
-  benchmarkBox_ = new QComboBox(this);
-  benchmarkBox_->setObjectName("benchmarkBox");
-  benchmarkBox_->setEnabled(false);
-  benchmarkBox_->setMinimumContentsLength(12);
-  connect(benchmarkBox_, &QComboBox::activated, this,
-          [this](int index) { setBenchmark(benchmarkBox_->itemData(index).toString()); });
-  controls->addWidget(benchmarkBox_);
   controls->addStretch(1);
-
-  auto* splitter = new QSplitter(Qt::Horizontal, this);
-  layout->addWidget(splitter, 1);
-  metricNames_ = new QStandardItemModel(this);
-  auto* names = new QListView(splitter);
-  names->setObjectName("metricNames");
-  names->setModel(metricNames_);
-  connect(metricNames_, &QStandardItemModel::itemChanged, this, [this] {
-    if (!updatingNames_) loadCurves();
-  });
-  auto* charts = new QSplitter(Qt::Vertical, splitter);
-  auto* checkpoints = new QSplitter(Qt::Horizontal, charts);
-  correlation_ = new QChart();
-  correlationView_ = new QChartView(correlation_, checkpoints);
-  correlationView_->setObjectName("correlationChart");
-  correlationView_->setRenderHint(QPainter::Antialiasing);
-  length_ = new QChart();
-  auto* lengthView = new QChartView(length_, checkpoints);
-  lengthView->setObjectName("lengthChart");
-  lengthView->setRenderHint(QPainter::Antialiasing);
-  accuracy_ = new QChart();
-  auto* accuracyView = new QChartView(accuracy_, checkpoints);
-  accuracyView->setObjectName("accuracyChart");
-  accuracyView->setRenderHint(QPainter::Antialiasing);
-  curves_ = new QChart();
-  curves_->setTitle(tr("Training curves"));
-  curvesView_ = new QChartView(curves_, charts);
-  curvesView_->setObjectName("curvesChart");
-  curvesView_->setRenderHint(QPainter::Antialiasing);
-  curvesView_->setRubberBand(QChartView::RectangleRubberBand);
-  splitter->setStretchFactor(0, 1);
-  splitter->setStretchFactor(1, 4);
-  splitter->setSizes({180, 1000});
-  status_ = new QLabel(this);
+  error_ = createErrorLabel(tab, "checkpointError");
+  layout->addWidget(error_);
+  auto* row = new QHBoxLayout();
+  layout->addLayout(row, 1);
+  correlation_ = addChartView(tab, row, "correlationChart");
+  length_ = addChartView(tab, row, "lengthChart");
+  accuracy_ = addChartView(tab, row, "accuracyChart");
+  status_ = new QLabel(tab);
+  status_->setObjectName("checkpointStatus");
+  status_->setWordWrap(true);
   layout->addWidget(status_);
-  drawCheckpointCharts();
-  drawCurves();
+  return tab;
 }
 
 void ChartsView::setWorkspace(std::filesystem::path folder) {
-  workspace_ = std::move(folder);
+  workspace_ = folder;
+  runIds_.clear();
+  curves_->setWorkspace(std::move(folder));
   setRuns({});
 }
 
 void ChartsView::setRuns(std::vector<std::int64_t> runIds) {
-  runIds_ = std::move(runIds);
-  auto folder = workspace_;
-  auto ids = runIds_;
-  namesJobs_.start(
-      [folder, ids](const std::atomic<bool>&) {
-        try {
-          return readMetricNames(folder, ids);
-        } catch (const std::exception&) {
-          return std::vector<std::string>{};
-        }
-      },
-      [this](std::vector<std::string> names) {
-        allNames_ = names;
-        std::set<QString> checked;
-        for (int row = 0; row < metricNames_->rowCount(); ++row) {
-          auto* item = metricNames_->item(row);
-          if (item->checkState() == Qt::Checked) checked.insert(item->text());
-        }
-        bool keep = !checked.empty();
-        updatingNames_ = true;
-        metricNames_->clear();
-        for (const auto& name : names) {
-          QString text = QString::fromStdString(name);
-          auto* item = new QStandardItem(text);
-          item->setCheckable(true);
-          item->setEditable(false);
-          bool on = keep ? checked.count(text) > 0 : shownByDefault(text);
-          item->setCheckState(on ? Qt::Checked : Qt::Unchecked);
-          metricNames_->appendRow(item);
-        }
-        updatingNames_ = false;
-        loadCurves();
-      });
+  runIds_ = runIds;
+  curves_->setRuns(std::move(runIds));
+  loadCheckpointMetrics();
 }
 
-void ChartsView::loadCurves() {
-  std::vector<std::string> names;
-  for (int row = 0; row < metricNames_->rowCount(); ++row) {
-    auto* item = metricNames_->item(row);
-    if (item->checkState() == Qt::Checked) names.push_back(item->text().toStdString());
-  }
-  // The correlation chart pairs the eval metrics whether or not their curves are shown.
-  std::vector<std::string> wanted = names;
-  for (const auto& name : allNames_) {
-    if (isCheckpointMetric(name) && std::find(wanted.begin(), wanted.end(), name) == wanted.end())
-      wanted.push_back(name);
-  }
+void ChartsView::loadCheckpointMetrics() {
   auto folder = workspace_;
   auto ids = runIds_;
-  seriesJobs_.start(
-      [folder, ids, wanted](const std::atomic<bool>&) {
-        try {
-          return readMetricSeries(folder, ids, wanted);
-        } catch (const std::exception&) {
-          return std::vector<MetricSeries>{};
-        }
-      },
-      [this, names](std::vector<MetricSeries> series) {
-        auto points = pointsFromMetrics(series);
+  metricJobs_.start(
+      [folder, ids](const std::atomic<bool>&) { return readCheckpointSeries(folder, ids); },
+      [this](CheckpointSeries read) {
+        showCheckpointError(read.error);
+        if (!read.error.isEmpty()) return;
+        auto points = pointsFromMetrics(read.series);
         if (!points.empty() || pointsSource_.startsWith(QLatin1String("runs"))) {
           setCheckpointPoints({.source = tr("runs' eval metrics"), .points = points});
         }
-        std::set<std::string> shown(names.begin(), names.end());
-        std::erase_if(series, [&](const MetricSeries& one) { return !shown.count(one.name); });
-        series_ = std::move(series);
-        drawCurves();
       });
 }
 
-void ChartsView::setSmoothing(double smoothing) {
-  smoothing_ = std::clamp(smoothing, 0.0, 0.99);
-  drawCurves();
+void ChartsView::showCheckpointError(const QString& text) {
+  checkpointError_ = text;
+  setErrorText(error_, text);
 }
 
-void ChartsView::setLogAxis(bool on) {
-  logAxis_ = on;
-  drawCurves();
-}
+void ChartsView::setSmoothing(double smoothing) { curves_->setSmoothing(smoothing); }
 
-int ChartsView::curveCount() const { return static_cast<int>(curves_->series().size()); }
+void ChartsView::setLogAxis(bool on) { curves_->setLogY(on); }
+
+int ChartsView::curveCount() const { return curves_->lineCount(); }
 
 QChart* ChartsView::chart(Which which) const {
   switch (which) {
@@ -241,7 +179,7 @@ QChart* ChartsView::chart(Which which) const {
     case Which::kCurves:
       break;
   }
-  return curves_;
+  return nullptr;
 }
 
 void ChartsView::attachTooltip(QXYSeries* series, const QString& xName, const QString& yName) {
@@ -265,86 +203,13 @@ void ChartsView::attachTooltip(QXYSeries* series, const QString& xName, const QS
           });
 }
 
-void ChartsView::drawCurves() {
-  curves_->removeAllSeries();
-  for (auto* axis : curves_->axes()) {
-    curves_->removeAxis(axis);
-    delete axis;
-  }
-  auto* x = new QValueAxis();
-  x->setTitleText(tr("step"));
-  x->setLabelFormat("%g");
-  QAbstractAxis* y = nullptr;
-  if (logAxis_) {
-    auto* logY = new QLogValueAxis();
-    logY->setBase(10);
-    logY->setLabelFormat("%g");
-    y = logY;
-  } else {
-    y = new QValueAxis();
-  }
-  y->setTitleText(tr("value"));
-  curves_->addAxis(x, Qt::AlignBottom);
-  curves_->addAxis(y, Qt::AlignLeft);
-  double minX = 0, maxX = 1, minY = 0, maxY = 1;
-  bool first = true;
-  int skippedNonPositive = 0;
-  for (const auto& one : series_) {
-    auto* line = new QLineSeries();
-    line->setName(QStringLiteral("%1 · %2").arg(QString::fromStdString(one.runName),
-                                                QString::fromStdString(one.name)));
-    std::vector<double> values;
-    for (const auto& point : one.points) values.push_back(point.value);
-    auto smoothed = exponentialMovingAverage(values, smoothing_);
-    QList<QPointF> points;
-    for (std::size_t i = 0; i < one.points.size(); ++i) {
-      double value = smoothed[i];
-      if (logAxis_ && value <= 0) {
-        ++skippedNonPositive;
-        continue;
-      }
-      double step = static_cast<double>(one.points[i].step);
-      points.append(QPointF(step, value));
-      minX = first ? step : std::min(minX, step);
-      maxX = first ? step : std::max(maxX, step);
-      minY = first ? value : std::min(minY, value);
-      maxY = first ? value : std::max(maxY, value);
-      first = false;
-    }
-    line->replace(points);
-    curves_->addSeries(line);
-    line->attachAxis(x);
-    line->attachAxis(y);
-    attachTooltip(line, tr("step"), QString::fromStdString(one.name));
-  }
-  if (maxX <= minX) maxX = minX + 1;
-  if (maxY <= minY) maxY = minY + (logAxis_ ? minY : 1.0);
-  x->setRange(minX, maxX);
-  x->applyNiceNumbers();
-  if (logAxis_) {
-    y->setRange(minY, maxY);
-  } else {
-    double pad = (maxY - minY) * 0.05;
-    // Non-negative data (losses, lengths) keeps its axis from dipping below zero.
-    double low = minY >= 0 && minY - pad < 0 ? 0.0 : minY - pad;
-    y->setRange(low, maxY + pad);
-    static_cast<QValueAxis*>(y)->applyNiceNumbers();
-  }
-  QString text = series_.empty() ? tr("Select runs in the workspace panel and metrics on the left.")
-                                 : tr("%1 curves, EMA %2").arg(series_.size()).arg(smoothing_);
-  if (skippedNonPositive > 0) {
-    text += tr("; %1 values ≤ 0 left out on the log axis").arg(skippedNonPositive);
-  }
-  status_->setText(text);
-  Q_EMIT curvesUpdated();
-}
-
 void ChartsView::setCheckpointPoints(const CheckpointPoints& points) {
   if (!points.error.isEmpty()) {
-    status_->setText(points.error);
-    QMessageBox::warning(this, tr("Import generations"), points.error);
+    showCheckpointError(points.error);  // where the charts are, not in a modal box
+    tabs_->setCurrentIndex(1);
     return;
   }
+  showCheckpointError({});
   points_ = points.points;
   pointsSource_ = points.source;
   auto names = benchmarksOf(points_);
@@ -387,7 +252,8 @@ void ChartsView::drawCheckpointCharts() {
     }
   }
   correlationLegend_ =
-      drawFitChart(correlation_, xs, ys, tr("mean backtracks per sample"),
+      drawFitChart(correlation_, xs, ys,
+                   {.title = tr("mean backtracks per sample"), .quantity = tr("backtracks")},
                    tr("Backtracks vs accuracy across checkpoints (%1)").arg(source), hook);
   xs.clear();
   ys.clear();
@@ -397,9 +263,11 @@ void ChartsView::drawCheckpointCharts() {
       ys.push_back(point.accuracy);
     }
   }
-  lengthLegend_ = drawFitChart(length_, xs, ys, tr("mean tokens per sample"),
+  lengthLegend_ = drawFitChart(length_, xs, ys,
+                               {.title = tr("mean tokens per sample"), .quantity = tr("length")},
                                tr("Length vs accuracy across checkpoints (%1)").arg(source), hook);
   drawAccuracy(shown);
+  status_->setText(tr("%1 checkpoints of %2").arg(shown.size()).arg(source));
   Q_EMIT correlationUpdated();
 }
 
@@ -429,6 +297,10 @@ void ChartsView::importGenerations(const QString& path) {
 
 void ChartsView::exportChart(Which which, Format format, const QString& path,
                              const ChartExportOptions& options) {
+  if (which == Which::kCurves) {
+    curves_->exportFigure(format, path, options);
+    return;
+  }
   QChart* target = chart(which);
   switch (format) {
     case Format::kPng:
@@ -440,22 +312,13 @@ void ChartsView::exportChart(Which which, Format format, const QString& path,
     case Format::kPdf:
       exportChartPdf(target, path, options);
       break;
-    case Format::kCsv:
-      switch (which) {
-        case Which::kCorrelation:
-          exportSeriesCsv(chartSeriesData(target), path, tr("mean_backtracks"), tr("accuracy"));
-          break;
-        case Which::kLength:
-          exportSeriesCsv(chartSeriesData(target), path, tr("mean_tokens"), tr("accuracy"));
-          break;
-        case Which::kAccuracy:
-          exportSeriesCsv(chartSeriesData(target), path, tr("checkpoint"), tr("accuracy"));
-          break;
-        case Which::kCurves:
-          exportSeriesCsv(chartSeriesData(target), path, tr("step"), tr("value"));
-          break;
-      }
+    case Format::kCsv: {
+      QString x = which == Which::kCorrelation ? tr("mean_backtracks")
+                  : which == Which::kLength    ? tr("mean_tokens")
+                                               : tr("checkpoint");
+      exportSeriesCsv(chartSeriesData(target), path, x, tr("accuracy"));
       break;
+    }
   }
 }
 
@@ -471,7 +334,7 @@ void ChartsView::exportDialog(Which which, Format format) {
                  .dpi = exportDpi_->value()});
     status_->setText(tr("Wrote %1").arg(path));
   } catch (const std::exception& error) {
-    QMessageBox::warning(this, tr("Export chart"), QString::fromUtf8(error.what()));
+    showCheckpointError(QString::fromUtf8(error.what()));
   }
 }
 

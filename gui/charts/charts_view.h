@@ -1,9 +1,10 @@
-// Charts: backtracks vs accuracy and length (mean tokens) vs accuracy across checkpoints, each with
-// the fitted line and Pearson r, its 95% interval and p in the legend
-// (core/analysis/correlation.h), and accuracy per checkpoint (one line per run), for the benchmark
-// chosen in the benchmark box; training curves of the selected runs from the MetricRepository
-// (several runs overlaid) with EMA smoothing and a log-axis toggle; tooltips with exact values.
-// Data is read on worker threads; every chart exports PNG/SVG/PDF/CSV.
+// The Charts tab: training curves of the selected runs as small multiples (CurvesPanel, one
+// chart per metric grouped by stage), and the checkpoint charts side by side with equal room:
+// backtracks vs accuracy and length (mean tokens) vs accuracy across checkpoints, each with its
+// fitted line and a Pearson legend in the figure's words ("r = -0.71, 95% CI [-0.98, 0.64],
+// n = 5"; core/analysis/correlation.h), and accuracy per checkpoint (one line per run), for the
+// benchmark chosen in the benchmark box. Data is read on worker threads; every chart exports
+// PNG/SVG/PDF/CSV.
 #pragma once
 
 #include <QWidget>
@@ -16,23 +17,21 @@
 #include "gui/common/job_tracker.h"
 
 class QChart;
-class QChartView;
-class QCheckBox;
 class QComboBox;
 class QLabel;
-class QListView;
-class QSlider;
-class QStandardItemModel;
 class QSpinBox;
+class QTabWidget;
 class QXYSeries;
 
 namespace astro::gui {
+
+class CurvesPanel;
 
 class ChartsView : public QWidget {
   Q_OBJECT
  public:
   enum class Which { kCorrelation, kCurves, kLength, kAccuracy };
-  enum class Format { kPng, kSvg, kPdf, kCsv };
+  using Format = ChartFormat;
 
   explicit ChartsView(QWidget* parent = nullptr);
 
@@ -42,10 +41,12 @@ class ChartsView : public QWidget {
   void setCheckpointPoints(const CheckpointPoints& points);
   void importGenerations(const QString& path);
 
-  void setSmoothing(double smoothing);  // [0, 0.99]
-  void setLogAxis(bool on);
+  void setSmoothing(double smoothing);  // [0, 0.99], the curves' EMA
+  void setLogAxis(bool on);             // the curves' y axes
+  // The checkpoint charts; kCurves has no single chart (nullptr): see curvesPanel().
   QChart* chart(Which which) const;
-  QStandardItemModel* metricModel() const { return metricNames_; }
+  CurvesPanel* curvesPanel() const { return curves_; }
+  QTabWidget* tabs() const { return tabs_; }
   // Every point, of every benchmark; the charts show the chosen benchmark's.
   const std::vector<CheckpointPoint>& checkpointPoints() const { return points_; }
   std::vector<QString> benchmarks() const { return benchmarksOf(points_); }
@@ -54,7 +55,9 @@ class ChartsView : public QWidget {
   QComboBox* benchmarkBox() const { return benchmarkBox_; }
   QString correlationLegend() const { return correlationLegend_; }
   QString lengthLegend() const { return lengthLegend_; }
-  int curveCount() const;
+  QString checkpointError() const { return checkpointError_; }
+  int curveCount() const;  // run lines over the shown training-curve charts
+  // kCurves exports the shown training curves as one figure (PNG/SVG/PDF) or all as CSV.
   void exportChart(Which which, Format format, const QString& path,
                    const ChartExportOptions& options = {});
 
@@ -65,43 +68,36 @@ class ChartsView : public QWidget {
                        const QString& source);
 
  private:
-  void loadCurves();
-  void drawCurves();
+  QWidget* buildCheckpointTab();
+  void loadCheckpointMetrics();
   void drawCheckpointCharts();
   void drawAccuracy(const std::vector<CheckpointPoint>& points);
   std::vector<CheckpointPoint> shownPoints() const;
   void attachTooltip(QXYSeries* series, const QString& xName, const QString& yName);
   void exportDialog(Which which, Format format);
+  void showCheckpointError(const QString& text);
 
   std::filesystem::path workspace_;
   std::vector<std::int64_t> runIds_;
-  std::vector<MetricSeries> series_;
-  std::vector<std::string> allNames_;
   std::vector<CheckpointPoint> points_;
   QString pointsSource_;
   QString benchmark_;
   QString correlationLegend_;
   QString lengthLegend_;
-  double smoothing_ = 0.6;
-  bool logAxis_ = false;
+  QString checkpointError_;
+  QTabWidget* tabs_ = nullptr;
+  CurvesPanel* curves_ = nullptr;
   QChart* correlation_ = nullptr;
-  QChart* curves_ = nullptr;
   QChart* length_ = nullptr;
   QChart* accuracy_ = nullptr;
   QComboBox* benchmarkBox_ = nullptr;
-  QChartView* correlationView_ = nullptr;
-  QChartView* curvesView_ = nullptr;
-  QStandardItemModel* metricNames_ = nullptr;
-  QSlider* smoothingSlider_ = nullptr;
-  QCheckBox* logToggle_ = nullptr;
   QSpinBox* exportWidth_ = nullptr;
   QSpinBox* exportHeight_ = nullptr;
   QSpinBox* exportDpi_ = nullptr;
   QLabel* status_ = nullptr;
-  JobTracker namesJobs_{this};
-  JobTracker seriesJobs_{this};
+  QLabel* error_ = nullptr;
+  JobTracker metricJobs_{this};
   JobTracker importJobs_{this};
-  bool updatingNames_ = false;
 };
 
 }  // namespace astro::gui

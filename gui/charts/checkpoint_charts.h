@@ -17,10 +17,16 @@ namespace astro::gui {
 // Called for each series drawn, to attach tooltips: (series, x name, y name).
 using SeriesHook = std::function<void(QXYSeries*, const QString&, const QString&)>;
 
-// Scatters (xs[i], ys[i]) as "checkpoints", then the fitted line named with the legend it
-// returns: "fit; Pearson r = …, 95% CI […, …], p = …, n = …".
+struct FitAxis {
+  QString title;     // "mean backtracks per sample"
+  QString quantity;  // "backtracks", for "r undefined (no variation in backtracks)"
+};
+
+// Scatters (xs[i], ys[i]) as checkpoints, then the fitted line named with the Pearson legend it
+// returns (pearson_legend.h). Axes read at any range (axis_ticks.h); an axis whose values are all
+// equal is drawn around that value with "(all values = …)" in its title. Title and legend wrap.
 QString drawFitChart(QChart* chart, const std::vector<double>& xs, const std::vector<double>& ys,
-                     const QString& xTitle, const QString& title, const SeriesHook& hook);
+                     const FitAxis& xAxis, const QString& title, const SeriesHook& hook);
 
 // Accuracy per checkpoint: x is the step when every point has one, else the checkpoint's position
 // among all the points' checkpoints (labelled on a category axis). `runName(runId)` names lines.

@@ -1,5 +1,7 @@
 #include "gui/charts/checkpoint_points.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -98,7 +100,7 @@ std::vector<CheckpointPoint> pointsFromMetrics(const std::vector<MetricSeries>& 
     if (a.benchmark != b.benchmark) return a.benchmark < b.benchmark;
     if (a.step && b.step) return *a.step < *b.step;
     if (a.step.has_value() != b.step.has_value()) return a.step.has_value();
-    return naturalLess(a.checkpoint, b.checkpoint);
+    return checkpointLess(a.checkpoint, b.checkpoint);
   });
   return points;
 }
@@ -131,6 +133,30 @@ CheckpointPoints pointsFromGenerations(const std::filesystem::path& file) {
     result.error = QString::fromStdString(error.what());
   }
   return result;
+}
+
+namespace {
+
+// A named checkpoint's place in the pipeline: the base policy, then SFT, then RL, then the rest.
+int pipelineRank(const QString& checkpoint) {
+  const QString name = checkpoint.toLower();
+  auto names = [&](const char* stage) {
+    return QRegularExpression(QStringLiteral("(^|[^a-z])%1([^a-z]|$)").arg(QLatin1String(stage)))
+        .match(name)
+        .hasMatch();
+  };
+  if (names("base") || names("pretrain")) return 0;
+  if (names("sft")) return 1;
+  if (names("rl") || names("grpo")) return 2;
+  return 3;
+}
+
+}  // namespace
+
+bool checkpointLess(const QString& a, const QString& b) {
+  int rankA = pipelineRank(a), rankB = pipelineRank(b);
+  if (rankA != rankB) return rankA < rankB;
+  return naturalLess(a, b);
 }
 
 bool naturalLess(const QString& a, const QString& b) {

@@ -47,13 +47,16 @@ struct CheckpointPoints {
 // Whether a metric name is one of the forms above (the charts read these series).
 bool isCheckpointMetric(const std::string& name);
 // Collects the checkpoint metrics of each run into points that have an accuracy, ordered by run,
-// benchmark, then checkpoint (steps numerically, labels in natural order: "rl-20" < "rl-100").
+// benchmark, then checkpoint (steps numerically, labels by checkpointLess: base, sft, rl).
 std::vector<CheckpointPoint> pointsFromMetrics(const std::vector<MetricSeries>& series);
 // Imports, grades (math verifier) and analyses (heuristic detector) a generations JSONL file;
 // returns every benchmark's checkpoints. Never throws: errors land in `error`.
 CheckpointPoints pointsFromGenerations(const std::filesystem::path& file);
 // Natural order of checkpoint labels: digit runs compare as numbers ("rl-20" < "rl-100").
 bool naturalLess(const QString& a, const QString& b);
+// Named checkpoints in pipeline order: those naming the base policy (or pretraining), then SFT,
+// then RL (or GRPO), then the rest; naturalLess within each ("rl-20" < "rl-100").
+bool checkpointLess(const QString& a, const QString& b);
 // The benchmarks the points hold, in order of first appearance.
 std::vector<QString> benchmarksOf(const std::vector<CheckpointPoint>& points);
 

@@ -30,6 +30,7 @@ void RunFollowModel::reset(std::int64_t runId) {
   runName_.clear();
   progress_ = {};
   logLines_.clear();
+  lastError_.clear();
   metrics_.clear();
   endResetModel();
   Q_EMIT stateChanged();
@@ -77,6 +78,8 @@ void RunFollowModel::apply(const std::vector<store::Event>& events) {
         applyMetric(event);
         break;
       case store::EventKind::kError:
+        lastError_ = textOf(payload, "message");
+        break;
       case store::EventKind::kArtifact:
         break;
     }
@@ -135,6 +138,16 @@ QString RunFollowModel::progressText() const {
     text += tr(", ETA %1").arg(formatDuration(*progress_.etaSeconds));
   }
   return text;
+}
+
+RunProgressState RunFollowModel::progressState() const {
+  return {.status = status_,
+          .stage = progress_.stage,
+          .position = progress_.position,
+          .stageCount = progress_.stageCount,
+          .done = progress_.done,
+          .total = progress_.total,
+          .error = lastError_};
 }
 
 int RunFollowModel::rowCount(const QModelIndex& parent) const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/store/event_log.h"
+#include "gui/workspace/run_progress_bar.h"
 
 namespace astro::gui {
 
@@ -44,6 +45,9 @@ class RunFollowModel : public QAbstractTableModel {
   const QStringList& logLines() const { return logLines_; }
   std::optional<double> metric(const QString& name) const;
   QString progressText() const;  // "[4/7 sft] training 40/120 (33%), ETA 1 min 35 s"
+  const QString& lastError() const { return lastError_; }  // the last error event's message
+  // What the progress bar shows: the stage and its counts, "finished", or "failed: <lastError>".
+  RunProgressState progressState() const;
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -68,6 +72,7 @@ class RunFollowModel : public QAbstractTableModel {
   QString runName_;
   RunProgress progress_;
   QStringList logLines_;
+  QString lastError_;
   std::vector<LatestMetric> metrics_;  // in order of first appearance
 };
 

@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 
 #include "gui/launch/run_follow_model.h"
+#include "gui/workspace/run_progress_bar.h"
 
 namespace astro::gui {
 
@@ -22,9 +23,6 @@ RunFollowPanel::RunFollowPanel(RunFollowModel* model, QWidget* parent)
   status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   progress_ = new QProgressBar(this);
   progress_->setObjectName("launchProgress");
-  progress_->setFormat(tr("%v / %m"));
-  progress_->setRange(0, 1);
-  progress_->setValue(0);
   auto* split = new QSplitter(Qt::Horizontal, this);
   metrics_ = new QTableView(split);
   metrics_->setObjectName("launchMetrics");
@@ -55,12 +53,7 @@ QString RunFollowPanel::logText() const { return log_->toPlainText(); }
 
 void RunFollowPanel::showState() {
   status_->setText(model_->progressText());
-  const RunProgress& progress = model_->progress();
-  // QProgressBar holds ints; totals past 2^31 are shown in proportion.
-  int total = static_cast<int>(std::clamp<std::int64_t>(progress.total, 1, 1 << 30));
-  int done = static_cast<int>(std::clamp<std::int64_t>(progress.done, 0, total));
-  progress_->setRange(0, total);
-  progress_->setValue(done);
+  showRunProgress(progress_, model_->progressState());
 }
 
 }  // namespace astro::gui

@@ -1,5 +1,6 @@
-// The lower half of the Launch view: the followed run's progress (stage k/n, done/total, ETA),
-// its latest metrics and its log, all from a RunFollowModel.
+// The lower half of the Launch view: the followed run's progress (stage k/n, done/total, ETA; the
+// bar says "finished" or "failed: ..." once it ended, run_progress_bar.h), its latest metrics and
+// its log, all from a RunFollowModel.
 #pragma once
 
 #include <QWidget>

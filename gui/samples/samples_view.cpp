@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "gui/common/error_label.h"
 #include "gui/samples/group_table_model.h"
 #include "gui/samples/rollout_group_model.h"
 #include "gui/samples/run_samples.h"
@@ -122,8 +123,9 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
   connect(stored_, &StoredSampleModel::pageLoaded, this, &SamplesView::updateStatus);
   connect(stored_, &StoredSampleModel::totalChanged, this, &SamplesView::updateStatus);
   connect(stored_, &StoredSampleModel::loadFailed, this, [this](const QString& message) {
-    status_->setText(tr("Cannot read samples: %1").arg(message));
+    setErrorText(error_, tr("Cannot read samples: %1").arg(message));
   });
+  connect(stored_, &StoredSampleModel::pageLoaded, this, [this] { setErrorText(error_, {}); });
 
   table_ = makeTable(this, "samplesTable");
   table_->setModel(proxy_);
@@ -182,6 +184,8 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
   splitter->addWidget(table_);
   splitter->addWidget(lower_);
   splitter->setSizes({500, 250});
+  error_ = createErrorLabel(this, "samplesError");  // a failed read, where the rows would be
+  layout->addWidget(error_);
   layout->addWidget(splitter, 1);
   status_ = new QLabel(tr("Select a run to browse its evaluation samples and GRPO rollouts, or "
                           "File > Import Generations… to load a JSONL of model outputs."),
@@ -218,6 +222,7 @@ void SamplesView::showRun(const std::filesystem::path& folder, std::int64_t runI
   showsRun_ = true;
   folder_ = folder;
   runId_ = runId;
+  setErrorText(error_, {});
   filterDelay_->stop();
   // The filter boxes start over for each run: its checkpoints are its own.
   {
@@ -277,6 +282,11 @@ void SamplesView::applyStoreFilter() {
 
 void SamplesView::applySampleSets(RunSampleSets sets) {
   if (!showsRun_ || sets.runId != runId_) return;
+  if (!sets.error.isEmpty()) {
+    setErrorText(error_,
+                 tr("Cannot read the run's checkpoints and rollout steps: %1").arg(sets.error));
+    return;
+  }
   const QSignalBlocker blockCheckpoint(checkpoint_);
   QStringList seen;
   for (const auto& info : sets.sets) {
@@ -297,12 +307,20 @@ void SamplesView::applySampleSets(RunSampleSets sets) {
 void SamplesView::showRolloutStep(std::int64_t step) {
   const auto folder = folder_;
   const auto runId = runId_;
-  stepJob_.start([folder, runId,
-                  step](const std::atomic<bool>&) { return readRolloutStep(folder, runId, step); },
-                 [this](RolloutStep loaded) {
-                   if (!showsRun_ || loaded.runId != runId_) return;
-                   rolloutGroups_->setRollouts(loaded.step, loaded.rollouts);
-                 });
+  stepJob_.start(
+      [folder, runId, step](const std::atomic<bool>&) {
+        return readRolloutStep(folder, runId, step);
+      },
+      [this](RolloutStep loaded) {
+        if (!showsRun_ || loaded.runId != runId_) return;
+        if (!loaded.error.isEmpty()) {
+          setErrorText(
+              error_,
+              tr("Cannot read the rollouts of step %1: %2").arg(loaded.step).arg(loaded.error));
+          return;
+        }
+        rolloutGroups_->setRollouts(loaded.step, loaded.rollouts);
+      });
 }
 
 void SamplesView::updateStatus() {

@@ -87,6 +87,7 @@ class SamplesView : public QWidget {
   QComboBox* verdict_ = nullptr;
   QComboBox* step_ = nullptr;
   QLabel* status_ = nullptr;
+  QLabel* error_ = nullptr;  // a failed read, above the table
   QTimer* filterDelay_ = nullptr;
   bool showsRun_ = false;
   std::filesystem::path folder_;

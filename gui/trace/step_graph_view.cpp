@@ -7,6 +7,8 @@
 #include <QPainterPath>
 #include <algorithm>
 
+#include "gui/tree/graph_arrow.h"
+
 namespace astro::gui {
 namespace {
 
@@ -48,12 +50,10 @@ QPainterPath splinePath(const graph::LayoutEdge& edge) {
 
 }  // namespace
 
-StepGraphView::StepGraphView(QWidget* parent) : QGraphicsView(parent) {
+StepGraphView::StepGraphView(QWidget* parent) : GraphCanvas(parent) {
   setObjectName("traceStepGraph");
   setScene(new QGraphicsScene(this));
-  setRenderHint(QPainter::Antialiasing);
-  setDragMode(QGraphicsView::ScrollHandDrag);
-  setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
+  setFitZoomRange(0.5, 1.5);
 }
 
 void StepGraphView::clearGraph() {
@@ -61,6 +61,7 @@ void StepGraphView::clearGraph() {
   nodes_.clear();
   selected_ = -1;
   dashedEdges_ = 0;
+  arrowHeads_ = 0;
 }
 
 void StepGraphView::showLayout(const graph::GraphLayout& layout) {
@@ -70,6 +71,7 @@ void StepGraphView::showLayout(const graph::GraphLayout& layout) {
     if (pen.style() == Qt::DashLine) ++dashedEdges_;
     auto* item = scene()->addPath(splinePath(edge), pen);
     item->setZValue(0);
+    if (addArrowHead(item, 8.0)) ++arrowHeads_;
     item->setToolTip(QStringLiteral("#%1 %2 #%3")
                          .arg(edge.from)
                          .arg(QString::fromStdString(edge.kind))
@@ -100,6 +102,7 @@ void StepGraphView::showLayout(const graph::GraphLayout& layout) {
     nodes_[static_cast<std::size_t>(node.id)] = item;
   }
   scene()->setSceneRect(scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20));
+  fitAll();
 }
 
 QGraphicsRectItem* StepGraphView::nodeItem(int index) const {
@@ -132,7 +135,7 @@ void StepGraphView::mousePressEvent(QMouseEvent* event) {
       return;
     }
   }
-  QGraphicsView::mousePressEvent(event);
+  GraphCanvas::mousePressEvent(event);
 }
 
 }  // namespace astro::gui

@@ -1,19 +1,21 @@
 // A chain of thought's step graph (core/graph layoutStepGraph) drawn in a graphics view: one box
 // per step, coloured by role (step, reflection, backtrack, restart) with its label; "continues"
 // edges grey, "reflects" dotted, "backtracks" dashed red and "restarts" dashed violet, as Graphviz
-// routed them. Clicking a node emits stepClicked; selectStep outlines a node and scrolls to it.
+// routed them, each with an arrowhead. Zoom, pan and fit are the tree's (GraphCanvas); a fit keeps
+// the boxes readable (at least 0.5x) and a tall graph scrolls. Clicking a node emits stepClicked;
+// selectStep outlines a node and scrolls to it.
 #pragma once
 
-#include <QGraphicsView>
 #include <vector>
 
 #include "core/graph/graph_layout.h"
+#include "gui/tree/graph_canvas.h"
 
 class QGraphicsRectItem;
 
 namespace astro::gui {
 
-class StepGraphView : public QGraphicsView {
+class StepGraphView : public GraphCanvas {
   Q_OBJECT
  public:
   explicit StepGraphView(QWidget* parent = nullptr);
@@ -27,6 +29,7 @@ class StepGraphView : public QGraphicsView {
   int nodeCount() const { return static_cast<int>(nodes_.size()); }
   // Edges drawn dashed (backtracks and restarts).
   int dashedEdgeCount() const { return dashedEdges_; }
+  int arrowHeadCount() const { return arrowHeads_; }
   // The node item of step `index`, for tests; nullptr when there is none.
   QGraphicsRectItem* nodeItem(int index) const;
 
@@ -40,6 +43,7 @@ class StepGraphView : public QGraphicsView {
   std::vector<QGraphicsRectItem*> nodes_;  // by step index
   int selected_ = -1;
   int dashedEdges_ = 0;
+  int arrowHeads_ = 0;
 };
 
 }  // namespace astro::gui

@@ -10,6 +10,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "gui/common/error_label.h"
 #include "gui/samples/stored_sample_model.h"
 
 namespace astro::gui {
@@ -62,6 +63,8 @@ TraceSamplePanel::TraceSamplePanel(QWidget* parent) : QWidget(parent) {
   view_->setColumnWidth(StoredSampleModel::kCheckpoint, 70);
   view_->setColumnWidth(StoredSampleModel::kSample, 55);
   view_->setColumnWidth(StoredSampleModel::kVerdict, 60);
+  error_ = createErrorLabel(this, "traceSampleError");  // a failed read, where the rows would be
+  layout->addWidget(error_);
   layout->addWidget(view_, 1);
   status_ = new QLabel(tr("Select a run to list its samples."), this);
   status_->setObjectName("traceSampleStatus");
@@ -75,7 +78,7 @@ TraceSamplePanel::TraceSamplePanel(QWidget* parent) : QWidget(parent) {
   connect(model_, &StoredSampleModel::pageLoaded, this, &TraceSamplePanel::updateStatus);
   connect(model_, &StoredSampleModel::totalChanged, this, &TraceSamplePanel::updateStatus);
   connect(model_, &StoredSampleModel::loadFailed, this, [this](const QString& message) {
-    status_->setText(tr("Cannot read samples: %1").arg(message));
+    setErrorText(error_, tr("Cannot read samples: %1").arg(message));
   });
   connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& current) {
@@ -90,6 +93,7 @@ void TraceSamplePanel::showRun(const std::filesystem::path& folder, std::int64_t
   if (runId == 0) {
     model_->clear();
     status_->setText(tr("Select a run to list its samples."));
+    setErrorText(error_, {});
     return;
   }
   applyFilter();
@@ -105,6 +109,7 @@ void TraceSamplePanel::applyFilter() {
   filter.ungradedOnly = verdict_->currentIndex() == 3;
   filter.text = search_->text().trimmed().toStdString();
   status_->setText(tr("Reading the samples of run %1…").arg(runId_));
+  setErrorText(error_, {});
   model_->setQuery(folder_, runId_, filter);
 }
 

@@ -50,6 +50,7 @@ class TraceSamplePanel : public QWidget {
   QTimer* searchDelay_ = nullptr;
   QTableView* view_ = nullptr;
   QLabel* status_ = nullptr;
+  QLabel* error_ = nullptr;
   StoredSampleModel* model_ = nullptr;
 };
 

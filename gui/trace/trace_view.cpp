@@ -8,21 +8,28 @@
 #include <QPlainTextEdit>
 #include <QSplitter>
 #include <QTextBlock>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/heuristic_detector.h"
 #include "core/analysis/trace_stats.h"
-#include "core/base/atomic_file.h"
 #include "core/graph/graph_export.h"
 #include "core/graph/step_graph_layout.h"
 #include "core/search/phrase_set.h"
+#include "gui/common/error_label.h"
+#include "gui/common/export_progress.h"
 #include "gui/trace/step_graph_view.h"
 #include "gui/trace/step_list_model.h"
 #include "gui/trace/trace_sample_panel.h"
 
 namespace astro::gui {
 namespace {
+
+struct LaidOutSteps {
+  std::optional<graph::GraphLayout> layout;  // none when cancelled or failed
+  QString error;
+};
 
 struct DetectedTrace {
   QString title;
@@ -68,13 +75,27 @@ TraceView::TraceView(QWidget* parent) : QWidget(parent) {
   stepList_->setObjectName("traceSteps");
   stepList_->setModel(steps_);
   stepList_->setUniformItemSizes(true);
-  graphView_ = new StepGraphView(stepsAndGraph);
+  auto* graphPane = new QWidget(stepsAndGraph);
+  auto* graphLayout = new QVBoxLayout(graphPane);
+  graphLayout->setContentsMargins(0, 0, 0, 0);
+  graphLayout->setSpacing(0);
+  auto* graphTools = new QToolBar(graphPane);
+  graphTools->setObjectName("traceGraphTools");
+  graphView_ = new StepGraphView(graphPane);
+  addZoomActions(graphTools, graphView_);
+  graphLayout->addWidget(graphTools);
+  graphError_ = createErrorLabel(graphPane, "traceGraphError");
+  graphLayout->addWidget(graphError_);
+  graphLayout->addWidget(graphView_, 1);
   stepsAndGraph->setSizes({250, 450});
   connect(graphView_, &StepGraphView::stepClicked, this, &TraceView::selectStep);
   splitter->setStretchFactor(0, 2);
   splitter->setStretchFactor(1, 3);
   splitter->setStretchFactor(2, 2);
   splitter->setSizes({300, 600, 300});
+  export_ = new ExportProgress(this);
+  layout->addWidget(export_);
+  connect(export_, &ExportProgress::finished, this, &TraceView::exportFinished);
   connect(text_, &QPlainTextEdit::cursorPositionChanged, this, &TraceView::onCursorMoved);
   // The graph follows the list whoever moved it (the text, the list or a node click).
   connect(stepList_->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -156,17 +177,22 @@ void TraceView::showTrace(QString title, std::string trace, DetectorChoice detec
 void TraceView::layoutGraph(std::string trace) {
   graphView_->clearGraph();
   layoutJobs_.start(
-      [graph = graph_, trace = std::move(trace)](
-          const std::atomic<bool>& cancel) -> std::optional<graph::GraphLayout> {
+      [graph = graph_, trace = std::move(trace)](const std::atomic<bool>& cancel) {
+        LaidOutSteps result;
         try {
-          return graph::layoutStepGraph(graph, trace, {.maxStepCharacters = 48}, &cancel);
-        } catch (const std::exception&) {
-          return std::nullopt;  // a Graphviz failure leaves the text and the list usable
+          result.layout = graph::layoutStepGraph(graph, trace, {.maxStepCharacters = 48}, &cancel);
+        } catch (const std::exception& error) {
+          // A Graphviz failure leaves the text and the list usable; the graph pane says why.
+          result.error = QString::fromStdString(error.what());
         }
+        return result;
       },
-      [this](std::optional<graph::GraphLayout> layout) {
-        if (!layout) return;
-        graphView_->showLayout(*layout);
+      [this](LaidOutSteps result) {
+        setErrorText(graphError_, result.error.isEmpty()
+                                      ? QString()
+                                      : tr("Cannot lay out the step graph: %1").arg(result.error));
+        if (!result.layout) return;
+        graphView_->showLayout(*result.layout);
         graphView_->selectStep(selectedStep());
         graphReady_ = true;
         Q_EMIT graphShown();
@@ -234,10 +260,18 @@ void TraceView::selectStep(int index) { stepList_->setCurrentIndex(steps_->index
 
 QString TraceView::verdictText() const { return verdict_->text(); }
 
-void TraceView::exportGraph(graph::ExportFormat format, const QString& path) const {
-  if (!ready_) throw std::runtime_error("no trace is shown");
-  const std::string file = path.toStdString();
-  writeFileAtomically(file, graph::renderDot(graph::stepGraphToDot(graph_, trace_), format, file));
+void TraceView::exportGraph(graph::ExportFormat format, const QString& path) {
+  if (!ready_) {
+    Q_EMIT exportFinished(path, tr("no trace is shown"));
+    return;
+  }
+  QString what = tr("the step graph as %1")
+                     .arg(QString::fromStdString(graph::exportFormatName(format)).toUpper());
+  export_->start(what, path,
+                 [graph = graph_, trace = trace_, format,
+                  file = path.toStdString()](const std::atomic<bool>&) {
+                   return graph::renderDot(graph::stepGraphToDot(graph, trace), format, file);
+                 });
 }
 
 }  // namespace astro::gui

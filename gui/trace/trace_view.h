@@ -23,6 +23,7 @@ class QPlainTextEdit;
 
 namespace astro::gui {
 
+class ExportProgress;
 class StepGraphView;
 class StepListModel;
 class TraceSamplePanel;
@@ -54,12 +55,15 @@ class TraceView : public QWidget {
   void selectStep(int index);
   QString verdictText() const;
   const analysis::StepGraph& graph() const { return graph_; }
-  // Writes the shown trace's step graph as DOT, SVG, PDF or PNG (Graphviz); throws on failure.
-  void exportGraph(graph::ExportFormat format, const QString& path) const;
+  // Renders the shown trace's step graph as DOT, SVG, PDF or PNG (Graphviz) on the pool and
+  // writes `path`, with progress and Cancel below the view; exportFinished tells how it went.
+  void exportGraph(graph::ExportFormat format, const QString& path);
+  ExportProgress* exportProgress() const { return export_; }
 
  Q_SIGNALS:
   void traceShown();
   void graphShown();
+  void exportFinished(const QString& path, const QString& error);  // error empty: written
 
  private:
   void highlight();
@@ -72,6 +76,8 @@ class TraceView : public QWidget {
   QListView* stepList_ = nullptr;
   StepListModel* steps_ = nullptr;
   StepGraphView* graphView_ = nullptr;
+  ExportProgress* export_ = nullptr;
+  QLabel* graphError_ = nullptr;  // a failed layout, where the graph would be
   analysis::StepGraph graph_;
   std::string trace_;  // the text graph_'s offsets index
   bool ready_ = false;

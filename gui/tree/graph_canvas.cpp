@@ -1,8 +1,11 @@
 #include "gui/tree/graph_canvas.h"
 
+#include <QAction>
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QToolBar>
 #include <QWheelEvent>
+#include <algorithm>
 #include <cmath>
 
 namespace astro::gui {
@@ -23,12 +26,20 @@ void GraphCanvas::zoomBy(double factor) {
   scale(factor, factor);
 }
 
+void GraphCanvas::setFitZoomRange(double minimum, double maximum) {
+  minFitZoom_ = minimum;
+  maxFitZoom_ = maximum;
+}
+
 void GraphCanvas::fitAll() {
   if (!scene()) return;
-  fitInView(scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20), Qt::KeepAspectRatio);
-  // A handful of nodes would fill the screen: keep them at most at 2.5x.
-  constexpr double kMaxFitZoom = 2.5;
-  if (zoom() > kMaxFitZoom) setTransform(QTransform::fromScale(kMaxFitZoom, kMaxFitZoom));
+  QRectF bounds = scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20);
+  fitInView(bounds, Qt::KeepAspectRatio);
+  double clamped = std::clamp(zoom(), minFitZoom_, maxFitZoom_);
+  if (clamped != zoom()) {
+    setTransform(QTransform::fromScale(clamped, clamped));
+    if (clamped == minFitZoom_) centerOn(bounds.center().x(), bounds.top());  // read from the top
+  }
   autoFit_ = true;
 }
 
@@ -65,6 +76,17 @@ void GraphCanvas::keyPressEvent(QKeyEvent* event) {
   } else {
     QGraphicsView::keyPressEvent(event);
   }
+}
+
+void addZoomActions(QToolBar* tools, GraphCanvas* canvas) {
+  QAction* fit = tools->addAction(QObject::tr("Fit"), canvas, &GraphCanvas::fitAll);
+  fit->setToolTip(QObject::tr("Fit the graph in the view (F)"));
+  QAction* in =
+      tools->addAction(QObject::tr("Zoom in"), canvas, [canvas] { canvas->zoomBy(1.25); });
+  in->setToolTip(QObject::tr("Zoom in (wheel up, Ctrl++)"));
+  QAction* out =
+      tools->addAction(QObject::tr("Zoom out"), canvas, [canvas] { canvas->zoomBy(0.8); });
+  out->setToolTip(QObject::tr("Zoom out (wheel down, Ctrl+-)"));
 }
 
 }  // namespace astro::gui

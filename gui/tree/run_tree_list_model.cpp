@@ -2,6 +2,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <map>
 
 #include "gui/tree/run_trees.h"
 
@@ -20,12 +21,24 @@ void RunTreeListModel::setRun(const std::filesystem::path& folder, std::int64_t 
 void RunTreeListModel::setFilter(const store::TreeFilter& filter) {
   filter_ = filter;
   if (runId_ == 0) return;
+  dropRows();
+  requestPage(false);
+}
+
+void RunTreeListModel::setOrder(const store::TreeOrder& order) {
+  if (order == order_) return;
+  order_ = order;
+  if (runId_ == 0) return;
+  dropRows();
+  requestPage(false);
+}
+
+void RunTreeListModel::dropRows() {
   jobs_.cancelCurrent();
   beginResetModel();
   rows_.clear();
   total_ = -1;
   endResetModel();
-  requestPage(false);
 }
 
 void RunTreeListModel::clear() {
@@ -42,41 +55,50 @@ void RunTreeListModel::clear() {
 
 void RunTreeListModel::refresh() {
   if (runId_ == 0 || total_ < 0 || jobs_.isRunning()) return;
-  // Only a model that holds every matching row reads the new ones; otherwise the count grows and
-  // the view fetches them when it scrolls there.
+  // In stored order only a model that holds every matching row reads the new ones; otherwise the
+  // count grows and the view fetches them when it scrolls there. In a sorted order new trees may
+  // land anywhere: the count is read, and a changed count reads the rows again (applyPage).
   const bool caughtUp = static_cast<qint64>(rows_.size()) >= total_;
-  const auto folder = folder_;
-  const auto runId = runId_;
-  const auto filter = filter_;
-  const auto afterId = lastId();
-  const std::int64_t limit = caughtUp ? pageSize_ : 0;
-  jobs_.start(
-      [folder, runId, filter, afterId, limit](const std::atomic<bool>&) {
-        return readRunTreePage(folder, runId, filter, afterId, limit, true);
-      },
-      [this](RunTreePage page) { applyPage(std::move(page)); });
+  requestRows(cursor(), caughtUp && storedOrder() ? pageSize_ : 0, true, false);
 }
 
 void RunTreeListModel::requestPage(bool withTopics) {
+  requestRows(cursor(), pageSize_, withTopics, false);
+}
+
+void RunTreeListModel::requestRows(std::int64_t after, std::int64_t limit, bool withTopics,
+                                   bool replaces) {
   const auto folder = folder_;
   const auto runId = runId_;
   const auto filter = filter_;
-  const auto afterId = lastId();
-  const auto limit = static_cast<std::int64_t>(pageSize_);
+  const auto order = order_;
   jobs_.start(
-      [folder, runId, filter, afterId, limit, withTopics](const std::atomic<bool>&) {
-        return readRunTreePage(folder, runId, filter, afterId, limit, withTopics);
+      [folder, runId, filter, order, after, limit, withTopics, replaces](const std::atomic<bool>&) {
+        auto page = readSortedRunTreePage(folder, runId, filter, order, after, limit, withTopics);
+        page.replaces = replaces;
+        return page;
       },
       [this](RunTreePage page) { applyPage(std::move(page)); });
 }
 
 void RunTreeListModel::applyPage(RunTreePage page) {
-  if (page.runId != runId_ || page.afterId != lastId()) return;
+  if (page.runId != runId_ || !(page.order == order_)) return;
   if (!page.error.isEmpty()) {
     Q_EMIT loadFailed(page.error);
     return;
   }
+  if (page.replaces) {
+    replaceRows(std::move(page));
+    return;
+  }
+  if ((storedOrder() ? page.afterId : page.offset) != cursor()) return;  // a stale page
   const bool firstPage = total_ < 0;
+  if (!firstPage && !storedOrder() && page.total != total_) {
+    // New trees in a sorted list: read the rows held (and the new ones) again, in order.
+    const auto rows = static_cast<std::int64_t>(rows_.size());
+    requestRows(0, std::max<std::int64_t>(rows, pageSize_), true, true);
+    return;
+  }
   const bool changed = !firstPage && (page.total != total_ || page.runRunning != runRunning_ ||
                                       (page.withTopics && (page.subjects != subjects_ ||
                                                            page.levels != levels_)));
@@ -94,6 +116,37 @@ void RunTreeListModel::applyPage(RunTreePage page) {
   }
   if (firstPage || !page.trees.empty()) Q_EMIT pageLoaded(static_cast<int>(rows_.size()));
   if (changed) Q_EMIT refreshed();
+}
+
+void RunTreeListModel::replaceRows(RunTreePage page) {
+  beginResetModel();
+  rows_ = std::move(page.trees);
+  total_ = page.total;
+  runRunning_ = page.runRunning;
+  if (page.withTopics) {
+    subjects_ = std::move(page.subjects);
+    levels_ = std::move(page.levels);
+  }
+  endResetModel();
+  Q_EMIT pageLoaded(static_cast<int>(rows_.size()));
+  Q_EMIT refreshed();
+}
+
+int RunTreeListModel::rowOfTree(std::int64_t treeId) const {
+  for (std::size_t row = 0; row < rows_.size(); ++row) {
+    if (rows_[row].id == treeId) return static_cast<int>(row);
+  }
+  return -1;
+}
+
+void RunTreeListModel::sort(int column, Qt::SortOrder order) {
+  static const std::map<int, store::TreeSortKey> kKeys = {
+      {kProblemId, store::TreeSortKey::kStored}, {kCorrect, store::TreeSortKey::kCorrect},
+      {kWrong, store::TreeSortKey::kWrong},      {kNodes, store::TreeSortKey::kNodes},
+      {kDepth, store::TreeSortKey::kDepth},      {kTerminals, store::TreeSortKey::kTerminals}};
+  auto key = kKeys.find(column);
+  if (key == kKeys.end()) return;  // text columns keep the current order
+  setOrder({.key = key->second, .descending = order == Qt::DescendingOrder});
 }
 
 int RunTreeListModel::rowCount(const QModelIndex& parent) const {
@@ -125,8 +178,12 @@ QVariant RunTreeListModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::ForegroundRole && index.column() == kCorrect) {
     return QBrush(tree.stats.solved() ? QColor(30, 140, 60) : QColor(200, 40, 40));
   }
-  const bool numeric = (index.column() >= kCorrect && index.column() <= kTerminals) ||
-                       index.column() == kLevel;
+  if (role == Qt::ForegroundRole && index.column() == kWrong &&
+      tree.stats.terminals > tree.stats.correctTerminals) {
+    return QBrush(QColor(200, 40, 40));
+  }
+  const bool numeric =
+      (index.column() >= kNodes && index.column() <= kTerminals) || index.column() == kLevel;
   if (role == Qt::TextAlignmentRole && numeric) {
     return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
   }
@@ -144,6 +201,8 @@ QVariant RunTreeListModel::data(const QModelIndex& index, int role) const {
       return tree.stats.terminals;
     case kCorrect:
       return tree.stats.correctTerminals;
+    case kWrong:
+      return tree.stats.terminals - tree.stats.correctTerminals;
     case kSubject:
       return QString::fromStdString(tree.subject);
     case kLevel:
@@ -155,9 +214,16 @@ QVariant RunTreeListModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant RunTreeListModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-  static const char* kNames[] = {"Problem id", "Correct", "Nodes", "Depth",  "Terminals",
-                                 "Subject",    "Level",   "Stage", "Problem"};
+  if (orientation != Qt::Horizontal) return {};
+  if (role == Qt::ToolTipRole) {
+    return section == kProblemId ? tr("Sort: the order the trees were stored")
+           : section >= kNodes && section <= kTerminals
+               ? tr("Sort by this count over every tree of the run")
+               : QVariant();
+  }
+  if (role != Qt::DisplayRole) return {};
+  static const char* kNames[] = {"Problem id", "Nodes",   "Depth", "Correct", "Wrong",
+                                 "Terminals",  "Subject", "Level", "Stage",   "Problem"};
   return section >= 0 && section < kColumnCount ? tr(kNames[section]) : QVariant();
 }
 

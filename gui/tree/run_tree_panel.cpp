@@ -10,7 +10,9 @@
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <map>
 
+#include "gui/common/error_label.h"
 #include "gui/tree/run_tree_list_model.h"
 
 namespace astro::gui {
@@ -49,42 +51,36 @@ RunTreePanel::RunTreePanel(QWidget* parent) : QWidget(parent) {
   poll_->setInterval(2500);
 
   model_ = new RunTreeListModel(this);
-  view_ = new QTableView(this);
-  view_->setObjectName("runTreeTable");
-  view_->setModel(model_);
-  view_->setSelectionBehavior(QAbstractItemView::SelectRows);
-  view_->setSelectionMode(QAbstractItemView::SingleSelection);
-  view_->verticalHeader()->hide();
-  view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 6);
-  view_->horizontalHeader()->setStretchLastSection(true);
-  view_->setWordWrap(false);
-  view_->setColumnWidth(RunTreeListModel::kProblemId, 150);
-  for (int column : {RunTreeListModel::kCorrect, RunTreeListModel::kNodes, RunTreeListModel::kDepth,
-                     RunTreeListModel::kTerminals}) {
-    view_->setColumnWidth(column, 64);
-  }
+  buildTable();
+  error_ = createErrorLabel(this, "runTreeError");  // a failed read, where the rows would be
+  layout->addWidget(error_);
   layout->addWidget(view_, 1);
 
   connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& current) {
             if (!current.isValid()) return;
             const auto& tree = model_->summary(current.row());
+            if (tree.id == chosenTree_) return;  // the same tree, selected again after a re-sort
+            chosenTree_ = tree.id;
             Q_EMIT treeChosen(tree.id, QStringLiteral("run %1 · %2")
                                            .arg(tree.runId)
                                            .arg(QString::fromStdString(tree.problemId)));
           });
   connect(model_, &RunTreeListModel::pageLoaded, this, [this](int rows) {
+    setErrorText(error_, {});
     updateTitle();
     if (listedRun_ != model_->runId()) {
       listedRun_ = model_->runId();
       Q_EMIT runListed(listedRun_, rows, model_->totalTrees());
     }
   });
-  connect(model_, &RunTreeListModel::loadFailed, this,
-          [this](const QString& message) { title_->setText(message); });
+  connect(model_, &RunTreeListModel::loadFailed, this, [this](const QString& message) {
+    setErrorText(error_, tr("Cannot read the run's search trees: %1").arg(message));
+  });
   connect(model_, &RunTreeListModel::pageLoaded, this, [this] {
     fillTopicBoxes();
     updatePolling();
+    reselectChosenTree();
   });
   connect(model_, &RunTreeListModel::refreshed, this, [this] {
     fillTopicBoxes();
@@ -98,6 +94,42 @@ RunTreePanel::RunTreePanel(QWidget* parent) : QWidget(parent) {
   connect(search_, &QLineEdit::textChanged, searchDelay_, qOverload<>(&QTimer::start));
   connect(searchDelay_, &QTimer::timeout, this, &RunTreePanel::applyFilter);
   fillTopicBoxes();
+}
+
+// The problems table: counts fit their header, the id keeps a width the user may change, the
+// problem text takes the rest. Sorted by nodes, most first: the run opens on its largest tree.
+void RunTreePanel::buildTable() {
+  view_ = new QTableView(this);
+  view_->setObjectName("runTreeTable");
+  view_->setModel(model_);
+  view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  view_->setSelectionMode(QAbstractItemView::SingleSelection);
+  view_->verticalHeader()->hide();
+  view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 6);
+  view_->setWordWrap(false);
+  QHeaderView* header = view_->horizontalHeader();
+  header->setStretchLastSection(true);
+  header->setSectionResizeMode(QHeaderView::ResizeToContents);
+  header->setSectionResizeMode(RunTreeListModel::kProblemId, QHeaderView::Interactive);
+  header->setSectionResizeMode(RunTreeListModel::kProblem, QHeaderView::Interactive);
+  view_->setColumnWidth(RunTreeListModel::kProblemId, 90);
+  header->setSortIndicator(RunTreeListModel::kNodes, Qt::DescendingOrder);
+  view_->setSortingEnabled(true);
+  // Text columns do not sort (the model keeps its order): their header click leaves the arrow.
+  connect(header, &QHeaderView::sortIndicatorChanged, this, [this, header](int section) {
+    const auto& order = model_->order();
+    static const std::map<store::TreeSortKey, int> kColumns = {
+        {store::TreeSortKey::kStored, RunTreeListModel::kProblemId},
+        {store::TreeSortKey::kCorrect, RunTreeListModel::kCorrect},
+        {store::TreeSortKey::kWrong, RunTreeListModel::kWrong},
+        {store::TreeSortKey::kNodes, RunTreeListModel::kNodes},
+        {store::TreeSortKey::kDepth, RunTreeListModel::kDepth},
+        {store::TreeSortKey::kTerminals, RunTreeListModel::kTerminals}};
+    const int column = kColumns.at(order.key);
+    if (section == column) return;
+    const QSignalBlocker block(header);
+    header->setSortIndicator(column, order.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+  });
 }
 
 void RunTreePanel::setRefreshInterval(int milliseconds) { poll_->setInterval(milliseconds); }
@@ -147,6 +179,7 @@ void RunTreePanel::updatePolling() {
 void RunTreePanel::showRun(const std::filesystem::path& folder, std::int64_t runId) {
   if (runId == 0) {
     listedRun_ = 0;
+    chosenTree_ = 0;
     poll_->stop();
     model_->clear();
     fillTopicBoxes();
@@ -154,7 +187,9 @@ void RunTreePanel::showRun(const std::filesystem::path& folder, std::int64_t run
     return;
   }
   title_->setText(tr("Reading the trees of run %1…").arg(runId));
+  setErrorText(error_, {});
   listedRun_ = 0;
+  chosenTree_ = 0;
   poll_->stop();
   {
     // Subjects and levels belong to a run: a new run starts from "any"; solved and text stay.
@@ -170,6 +205,17 @@ void RunTreePanel::showRun(const std::filesystem::path& folder, std::int64_t run
   model_->setFilter(filter);  // no read for a cleared model: setRun reads the first page
   model_->setRun(folder, runId);
 }
+
+// A sort or a running run's re-read resets the rows: the open tree's row is selected again.
+void RunTreePanel::reselectChosenTree() {
+  if (chosenTree_ == 0 || view_->currentIndex().isValid()) return;
+  const int row = model_->rowOfTree(chosenTree_);
+  if (row < 0) return;
+  view_->selectionModel()->setCurrentIndex(
+      model_->index(row, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+QString RunTreePanel::errorText() const { return error_->text(); }
 
 std::int64_t RunTreePanel::runId() const { return model_->runId(); }
 

@@ -1,7 +1,8 @@
 // The problems panel of the tree view: the stored search trees of the selected run (run ->
-// problems list -> tree) in a lazily filled table with filters (solved, subject, level, text; run
-// in SQL); choosing a row asks for that tree. While the run is running the list polls for the
-// trees its search stage stores, keeping the selection and the scroll position.
+// problems list -> tree) in a lazily filled table with filters (solved, subject, level, text) and
+// a sort (click a count's header), both run in SQL; it starts sorted by nodes, most first, so the
+// run opens on its largest tree. Choosing a row asks for that tree. While the run is running the
+// list polls for the trees its search stage stores, keeping the selection and the scroll position.
 #pragma once
 
 #include <QWidget>
@@ -34,6 +35,7 @@ class RunTreePanel : public QWidget {
   QComboBox* subjectBox() const { return subject_; }
   QComboBox* levelBox() const { return level_; }
   QLineEdit* searchBox() const { return search_; }
+  QString errorText() const;  // a failed read of the list; empty when none
   // How often a running run's list is read again (default 2,500 ms).
   void setRefreshInterval(int milliseconds);
   bool isPolling() const;
@@ -45,12 +47,15 @@ class RunTreePanel : public QWidget {
   void runListed(qint64 runId, int rows, qint64 total);
 
  private:
+  void buildTable();
   void updateTitle();
   void applyFilter();
   void fillTopicBoxes();
   void updatePolling();
+  void reselectChosenTree();
 
   QLabel* title_ = nullptr;
+  QLabel* error_ = nullptr;
   QTableView* view_ = nullptr;
   RunTreeListModel* model_ = nullptr;
   QComboBox* solved_ = nullptr;
@@ -59,7 +64,8 @@ class RunTreePanel : public QWidget {
   QLineEdit* search_ = nullptr;
   QTimer* searchDelay_ = nullptr;
   QTimer* poll_ = nullptr;
-  qint64 listedRun_ = 0;  // the run whose first page runListed announced
+  qint64 listedRun_ = 0;   // the run whose first page runListed announced
+  qint64 chosenTree_ = 0;  // the tree treeChosen last named
 };
 
 }  // namespace astro::gui

@@ -18,13 +18,28 @@ std::optional<store::Workspace> openForReading(const std::filesystem::path& fold
 RunTreePage readRunTreePage(const std::filesystem::path& folder, std::int64_t runId,
                             const store::TreeFilter& filter, std::int64_t afterId,
                             std::int64_t limit, bool withTopics) {
-  RunTreePage page{.runId = runId, .filter = filter, .afterId = afterId, .withTopics = withTopics};
+  return readSortedRunTreePage(folder, runId, filter, {}, afterId, limit, withTopics);
+}
+
+RunTreePage readSortedRunTreePage(const std::filesystem::path& folder, std::int64_t runId,
+                                  const store::TreeFilter& filter, const store::TreeOrder& order,
+                                  std::int64_t after, std::int64_t limit, bool withTopics) {
+  const bool stored = order.key == store::TreeSortKey::kStored && !order.descending;
+  RunTreePage page{.runId = runId,
+                   .filter = filter,
+                   .order = order,
+                   .afterId = stored ? after : 0,
+                   .offset = stored ? 0 : after,
+                   .withTopics = withTopics};
   try {
     auto workspace = openForReading(folder);
     if (!workspace) return page;
     auto trees = workspace->trees();
     page.total = trees.countMatching(runId, filter);
-    if (limit != 0) page.trees = trees.listMatching(runId, filter, afterId, limit);
+    if (limit != 0) {
+      page.trees = stored ? trees.listMatching(runId, filter, after, limit)
+                          : trees.listSorted(runId, filter, order, after, limit);
+    }
     if (withTopics) {
       page.subjects = trees.subjects(runId);
       page.levels = trees.levels(runId);

@@ -18,7 +18,10 @@ namespace astro::gui {
 struct RunTreePage {
   std::int64_t runId = 0;
   store::TreeFilter filter{};
+  store::TreeOrder order{};  // kStored: keyset pages after `afterId`; else offset pages
   std::int64_t afterId = 0;  // the keyset this page was read after
+  std::int64_t offset = 0;   // the rows before this page (a sorted order)
+  bool replaces = false;     // holds every row the model held: it replaces them
   std::int64_t total = 0;    // trees of the run that match the filter, all stages
   std::vector<store::TreeSummary> trees;
   bool withTopics = false;            // subjects and levels were read too
@@ -39,6 +42,11 @@ struct LoadedRunTree {
 RunTreePage readRunTreePage(const std::filesystem::path& folder, std::int64_t runId,
                             const store::TreeFilter& filter, std::int64_t afterId,
                             std::int64_t limit, bool withTopics = false);
+// The same in `order`: kStored reads after `after` (a tree id), any other order skips `after`
+// rows.
+RunTreePage readSortedRunTreePage(const std::filesystem::path& folder, std::int64_t runId,
+                                  const store::TreeFilter& filter, const store::TreeOrder& order,
+                                  std::int64_t after, std::int64_t limit, bool withTopics = false);
 LoadedRunTree readRunTree(const std::filesystem::path& folder, std::int64_t treeId);
 
 }  // namespace astro::gui

@@ -5,14 +5,19 @@
 #include <QGraphicsSceneMouseEvent>
 #include <QGraphicsSimpleTextItem>
 #include <QPen>
+#include <QStringList>
 #include <algorithm>
 #include <cmath>
+
+#include "gui/tree/graph_arrow.h"
 
 namespace astro::gui {
 namespace {
 
-// Text on nodes and edges only where it stays readable and cheap to draw.
+// Text on nodes and edges only where it stays readable and cheap to draw; a step's first words
+// beside its node only where neighbours leave room for them.
 constexpr int kLabelNodeLimit = 300;
+constexpr int kWordsNodeLimit = 40;
 constexpr double kPathZ = 3.0;
 
 double nodeDiameter(int visits) {
@@ -28,6 +33,18 @@ QPainterPath edgePath(const graph::LayoutNode& parent, const graph::LayoutNode& 
   return path;
 }
 
+// The first `words` words of `text` on one line, at most `characters` long, "…" when cut.
+QString firstWords(const std::string& text, int words, int characters) {
+  const QStringList all = QString::fromStdString(text).simplified().split(QLatin1Char(' '));
+  QString head = all.mid(0, words).join(QLatin1Char(' '));
+  bool cut = all.size() > words;
+  if (head.size() > characters) {
+    head = head.left(characters);
+    cut = true;
+  }
+  return cut ? head + QStringLiteral("…") : head;
+}
+
 }  // namespace
 
 TreeScene::TreeScene(QObject* parent) : QGraphicsScene(parent) {
@@ -35,7 +52,7 @@ TreeScene::TreeScene(QObject* parent) : QGraphicsScene(parent) {
 }
 
 void TreeScene::showLayout(graph::GraphLayout layout, search::NodeSequence path,
-                           NodeColoring coloring) {
+                           NodeColoring coloring, const search::SearchTree* tree) {
   clear();
   nodes_.clear();
   children_.clear();
@@ -77,28 +94,7 @@ void TreeScene::showLayout(graph::GraphLayout layout, search::NodeSequence path,
     }
   }
 
-  for (const auto& node : layout_.nodes) {
-    // Large trees: diameters in screen pixels (the items ignore the zoom), a quarter the size.
-    double diameter = labels ? nodeDiameter(node.visits) : nodeDiameter(node.visits) / 4 + 2;
-    QPen outline(QColor(60, 60, 60), 0.8);
-    outline.setCosmetic(true);
-    auto* item = addEllipse(-diameter / 2, -diameter / 2, diameter, diameter, outline,
-                            QBrush(nodeColor(node)));
-    item->setPos(node.x, node.y);
-    // Large trees are seen zoomed out: their nodes keep their size in pixels so they stay dots.
-    if (!labels) item->setFlag(QGraphicsItem::ItemIgnoresTransformations);
-    item->setZValue(1);
-    item->setFlag(QGraphicsItem::ItemIsSelectable);
-    item->setData(kNodeIdKey, node.id);
-    item->setToolTip(
-        QStringLiteral("#%1  N=%2  Q=%3").arg(node.id).arg(node.visits).arg(node.value, 0, 'f', 3));
-    nodes_[node.id] = item;
-    if (labels) {
-      auto* text = new QGraphicsSimpleTextItem(QString::number(node.id), item);
-      text->setScale(0.7);
-      text->setPos(diameter / 2 + 1, -6);
-    }
-  }
+  for (const auto& node : layout_.nodes) addNode(node, labels, tree);
 
   // The linearized path in trace order: each move is an arrow between consecutive nodes, bowed
   // to the side so it stays distinct from the tree edge it follows.
@@ -119,6 +115,9 @@ void TreeScene::showLayout(graph::GraphLayout layout, search::NodeSequence path,
     if (isReturn) pen.setStyle(Qt::DashLine);
     auto* item = addPath(curve, pen);
     item->setZValue(kPathZ);
+    // Heads where a tree is seen node by node; zoomed out on a large tree they would blot it. They
+    // stop at the node's rim.
+    if (labels) addArrowHead(item, 9.0, to->second->rect().width() / 2);
     item->setToolTip(QStringLiteral("%1. %2 to #%3")
                          .arg(i)
                          .arg(QString::fromUtf8(search::moveName(path.steps[i].move).data()))
@@ -126,6 +125,37 @@ void TreeScene::showLayout(graph::GraphLayout layout, search::NodeSequence path,
     pathItems_.push_back(item);
   }
   setSceneRect(itemsBoundingRect().adjusted(-40, -40, 40, 40));
+}
+
+void TreeScene::addNode(const graph::LayoutNode& node, bool labels,
+                        const search::SearchTree* tree) {
+  // Large trees: diameters in screen pixels (the items ignore the zoom), a quarter the size.
+  double diameter = labels ? nodeDiameter(node.visits) : nodeDiameter(node.visits) / 4 + 2;
+  QPen outline(QColor(60, 60, 60), 0.8);
+  outline.setCosmetic(true);
+  auto* item = addEllipse(-diameter / 2, -diameter / 2, diameter, diameter, outline,
+                          QBrush(nodeColor(node)));
+  item->setPos(node.x, node.y);
+  // Large trees are seen zoomed out: their nodes keep their size in pixels so they stay dots.
+  if (!labels) item->setFlag(QGraphicsItem::ItemIgnoresTransformations);
+  item->setZValue(1);
+  item->setFlag(QGraphicsItem::ItemIsSelectable);
+  item->setData(kNodeIdKey, node.id);
+  const bool hasStep = tree && tree->contains(node.id) && node.id != 0;
+  const std::string& step = hasStep ? tree->node(node.id).text : tree ? tree->problem() : "";
+  QString tip =
+      QStringLiteral("#%1  N=%2  Q=%3").arg(node.id).arg(node.visits).arg(node.value, 0, 'f', 3);
+  if (!step.empty()) tip = firstWords(step, 16, 120) + QLatin1Char('\n') + tip;
+  item->setToolTip(tip);
+  nodes_[node.id] = item;
+  if (!labels) return;
+  QString label = QString::number(node.id);
+  if (layout_.shownNodes <= kWordsNodeLimit && !step.empty()) {
+    label += QStringLiteral(" ") + firstWords(step, 4, 28);
+  }
+  auto* text = new QGraphicsSimpleTextItem(label, item);
+  text->setScale(0.7);
+  text->setPos(diameter / 2 + 1, -6);
 }
 
 int TreeScene::dashedPathSegmentCount() const {

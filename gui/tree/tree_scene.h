@@ -1,7 +1,9 @@
 // The search tree drawn from a GraphLayout: nodes coloured by verdict (green correct, red wrong,
 // grey otherwise) or by Q, sized by visits; edges labelled with the child's Q on small trees; the
-// linearized path drawn over it in order, forward moves solid and backtracks/restarts dashed.
-// Double-clicking a node collapses or expands its subtree.
+// linearized path drawn over it in order as arrows, forward moves solid and backtracks/restarts
+// dashed.
+// Double-clicking a node collapses or expands its subtree. Given the tree, each node's tooltip
+// starts with its step's first words, and on small trees its label does too.
 #pragma once
 
 #include <QGraphicsScene>
@@ -12,6 +14,7 @@
 
 #include "core/graph/graph_layout.h"
 #include "core/search/linearize.h"
+#include "core/search/tree.h"
 
 class QGraphicsEllipseItem;
 class QGraphicsPathItem;
@@ -27,7 +30,9 @@ class TreeScene : public QGraphicsScene {
 
   explicit TreeScene(QObject* parent = nullptr);
 
-  void showLayout(graph::GraphLayout layout, search::NodeSequence path, NodeColoring coloring);
+  // `tree` (optional, borrowed for the call) gives the steps' words for labels and tooltips.
+  void showLayout(graph::GraphLayout layout, search::NodeSequence path, NodeColoring coloring,
+                  const search::SearchTree* tree = nullptr);
   void setColoring(NodeColoring coloring);
   void setPathVisible(bool visible);
 
@@ -49,6 +54,7 @@ class TreeScene : public QGraphicsScene {
 
  private:
   QColor nodeColor(const graph::LayoutNode& node) const;
+  void addNode(const graph::LayoutNode& node, bool labels, const search::SearchTree* tree);
   void applyVisibility();
 
   graph::GraphLayout layout_;

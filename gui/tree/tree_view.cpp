@@ -14,6 +14,8 @@
 
 #include "core/graph/tree_layout.h"
 #include "core/search/tree_json.h"
+#include "gui/common/error_label.h"
+#include "gui/common/export_progress.h"
 #include "gui/tree/graph_canvas.h"
 #include "gui/tree/run_tree_panel.h"
 #include "gui/tree/run_trees.h"
@@ -30,6 +32,7 @@ struct LoadedTrees {
 struct LaidOutTree {
   std::optional<graph::GraphLayout> layout;
   search::NodeSequence path;
+  QString pathError;  // the tree is drawn without its path
   QString error;
 };
 
@@ -50,13 +53,14 @@ LoadedTrees loadTreeFile(const QString& path) {
 }
 
 // The path drawn over the tree: ASTRO's first linearization (stream 0) with the default options
-// (arXiv 2507.00417, Algorithm 1), or nothing when the tree has no correct terminal.
-search::NodeSequence drawnPath(const search::SearchTree& tree) {
-  if (tree.correctTerminals().empty()) return {};
+// (arXiv 2507.00417, Algorithm 1), or nothing when the tree has no correct terminal. A tree the
+// linearization rejects is drawn without a path, and says why.
+void drawPath(const search::SearchTree& tree, LaidOutTree& result) {
+  if (tree.correctTerminals().empty()) return;
   try {
-    return search::linearizeOnce(tree, search::LinearizeOptions{}, 0);
-  } catch (const std::exception&) {
-    return {};
+    result.path = search::linearizeOnce(tree, search::LinearizeOptions{}, 0);
+  } catch (const std::exception& error) {
+    result.pathError = QString::fromStdString(error.what());
   }
 }
 
@@ -79,12 +83,9 @@ TreeView::TreeView(QWidget* parent) : QWidget(parent) {
   connect(coloring_, &QComboBox::currentIndexChanged, this, [this](int index) {
     scene_->setColoring(index == 0 ? NodeColoring::kCorrectness : NodeColoring::kValue);
   });
-  auto* fit = tools->addAction(tr("Fit"), this, [this] { canvas_->fitAll(); });
-  fit->setToolTip(tr("Fit the tree in the view (F)"));
-  tools->addAction(tr("Zoom in"), this, [this] { canvas_->zoomBy(1.25); })
-      ->setShortcut(QKeySequence::ZoomIn);
-  tools->addAction(tr("Zoom out"), this, [this] { canvas_->zoomBy(0.8); })
-      ->setShortcut(QKeySequence::ZoomOut);
+  canvas_ = new GraphCanvas(this);  // placed in the splitter below
+  canvas_->setObjectName("treeCanvas");
+  addZoomActions(tools, canvas_);
   auto* pathToggle = tools->addAction(tr("Path"));
   pathToggle->setCheckable(true);
   pathToggle->setChecked(true);
@@ -109,6 +110,8 @@ TreeView::TreeView(QWidget* parent) : QWidget(parent) {
     find_->selectAll();
   });
 
+  error_ = createErrorLabel(this, "treeError");
+  layout->addWidget(error_);
   auto* splitter = new QSplitter(Qt::Horizontal, this);
   layout->addWidget(splitter, 1);
   runTrees_ = new RunTreePanel(splitter);
@@ -118,8 +121,7 @@ TreeView::TreeView(QWidget* parent) : QWidget(parent) {
     openFirstRunTree_ = false;
   });
   scene_ = new TreeScene(this);
-  canvas_ = new GraphCanvas(splitter);
-  canvas_->setObjectName("treeCanvas");
+  splitter->addWidget(canvas_);
   canvas_->setScene(scene_);
   stepPanel_ = new QPlainTextEdit(splitter);
   stepPanel_->setObjectName("stepPanel");
@@ -128,13 +130,16 @@ TreeView::TreeView(QWidget* parent) : QWidget(parent) {
   splitter->setStretchFactor(0, 1);
   splitter->setStretchFactor(1, 3);
   splitter->setStretchFactor(2, 1);
-  splitter->setSizes({280, 820, 300});
+  splitter->setSizes({400, 760, 260});  // the problems table shows its counts uncut
   status_ =
       new QLabel(tr("Choose a problem of the selected run, or File > Open Tree… for a search tree "
                     "file (interchange JSON or JSONL)."),
                  this);
   status_->setObjectName("treeStatus");
   layout->addWidget(status_);
+  export_ = new ExportProgress(this);
+  layout->addWidget(export_);
+  connect(export_, &ExportProgress::finished, this, &TreeView::exportFinished);
   connect(scene_, &QGraphicsScene::selectionChanged, this, &TreeView::showSelectedNode);
 }
 
@@ -145,6 +150,12 @@ TreeView::~TreeView() {
 }
 
 void TreeView::setStatus(const QString& text) { status_->setText(text); }
+
+// A failed read or layout is shown above the canvas, where the tree would be (an empty message
+// hides it).
+void TreeView::showReadError(const QString& message) { setErrorText(error_, message); }
+
+QString TreeView::errorText() const { return error_->text(); }
 
 const search::SearchTree* TreeView::currentTree() const {
   if (!trees_ || treeIndex_ < 0 || treeIndex_ >= static_cast<int>(trees_->size())) return nullptr;
@@ -158,7 +169,7 @@ void TreeView::openFile(const QString& path) {
   loadJobs_.start([path](const std::atomic<bool>&) { return loadTreeFile(path); },
                   [this](LoadedTrees loaded) {
                     if (!loaded.error.isEmpty()) {
-                      setStatus(loaded.error);
+                      showReadError(loaded.error);
                       Q_EMIT treeLoadFailed(loaded.error);
                       return;
                     }
@@ -179,9 +190,9 @@ void TreeView::openStoredTree(qint64 treeId, const QString& label) {
   const auto folder = runFolder_;
   loadJobs_.start(
       [folder, treeId](const std::atomic<bool>&) { return readRunTree(folder, treeId); },
-      [this, label](LoadedRunTree loaded) {
+      [this, label, treeId](LoadedRunTree loaded) {
         if (!loaded.error.isEmpty() || !loaded.tree) {
-          setStatus(loaded.error);
+          showReadError(tr("Cannot read tree %1: %2").arg(treeId).arg(loaded.error));
           Q_EMIT treeLoadFailed(loaded.error);
           return;
         }
@@ -193,6 +204,7 @@ void TreeView::openStoredTree(qint64 treeId, const QString& label) {
 
 void TreeView::showTrees(std::vector<search::SearchTree> trees, const QString& label) {
   if (!showClock_.isValid()) showClock_.start();
+  showReadError({});
   trees_ = std::make_shared<const std::vector<search::SearchTree>>(std::move(trees));
   treeChooser_->clear();
   for (std::size_t i = 0; i < trees_->size(); ++i) {
@@ -234,7 +246,7 @@ void TreeView::startLayout(int nodeLimit) {
         LaidOutTree result;
         try {
           const auto& tree = (*trees)[index];
-          result.path = drawnPath(tree);
+          drawPath(tree, result);
           for (const auto& step : result.path.steps) options.linearizedPath.push_back(step.node);
           result.layout = graph::layoutTree(tree, options, &cancel);
         } catch (const std::exception& error) {
@@ -244,10 +256,13 @@ void TreeView::startLayout(int nodeLimit) {
       },
       [this](LaidOutTree result) {
         if (!result.error.isEmpty()) {
-          setStatus(result.error);
+          showReadError(tr("Cannot lay out the tree: %1").arg(result.error));
           return;
         }
         if (!result.layout) return;  // cancelled
+        showReadError(result.pathError.isEmpty()
+                          ? QString()
+                          : tr("The linearized path is not drawn: %1").arg(result.pathError));
         path_ = result.path;
         auto coloring =
             coloring_->currentIndex() == 0 ? NodeColoring::kCorrectness : NodeColoring::kValue;
@@ -261,7 +276,7 @@ void TreeView::startLayout(int nodeLimit) {
                               .arg(path_.steps.size())
                               .arg(path_.backtracks())
                               .arg(path_.restarts());
-        scene_->showLayout(std::move(*result.layout), path_, coloring);
+        scene_->showLayout(std::move(*result.layout), path_, coloring, currentTree());
         canvas_->fitAll();
         layoutReady_ = true;
         lastShowMilliseconds_ = showClock_.isValid() ? showClock_.elapsed() : -1;
@@ -321,10 +336,18 @@ bool TreeView::findNext(const QString& text) {
 }
 
 void TreeView::exportGraph(graph::ExportFormat format, const QString& path) {
-  const auto* tree = currentTree();
-  if (!tree) throw std::runtime_error("no tree is open");
-  graph::exportTree(*tree, format, path.toStdString(),
-                    {.nodeLimit = scene_->graphLayout().pruned ? kInitialNodeLimit : 0});
+  if (!currentTree()) {
+    Q_EMIT exportFinished(path, tr("no tree is open"));
+    return;
+  }
+  auto trees = trees_;
+  auto index = static_cast<std::size_t>(treeIndex_);
+  graph::TreeDotOptions options{.nodeLimit = scene_->graphLayout().pruned ? kInitialNodeLimit : 0};
+  QString what =
+      tr("the tree as %1").arg(QString::fromStdString(graph::exportFormatName(format)).toUpper());
+  export_->start(what, path, [trees, index, format, options](const std::atomic<bool>&) {
+    return graph::renderTree((*trees)[index], format, options);
+  });
 }
 
 }  // namespace astro::gui

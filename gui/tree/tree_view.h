@@ -3,7 +3,8 @@
 // files, lays them out on a worker thread with core/graph (a newer layout cancels the one
 // running), draws them with TreeScene, and shows the clicked node's step in a side panel. Large
 // trees are pruned by visits first; "Show all" lays out every node. Find (Ctrl+F) selects the
-// next node whose step contains the text.
+// next node whose step contains the text. A failed read or layout is shown in red above the
+// canvas; exports run on the pool (ExportProgress).
 #pragma once
 
 #include <QElapsedTimer>
@@ -25,6 +26,7 @@ class QPlainTextEdit;
 
 namespace astro::gui {
 
+class ExportProgress;
 class GraphCanvas;
 class RunTreePanel;
 
@@ -57,14 +59,20 @@ class TreeView : public QWidget {
   // The linearized path drawn over the tree (empty without a correct terminal).
   const search::NodeSequence& path() const { return path_; }
   QString stepText() const;
+  // The read or layout error shown above the canvas; empty when none.
+  QString errorText() const;
   void selectNode(int id);
   // Selects the next node (after the selected one) whose step contains `text`; false if none.
   bool findNext(const QString& text);
+  // Renders the open tree (pruned as drawn) with Graphviz on the pool and writes `path`, with
+  // progress and Cancel in the status line; exportFinished tells how it went.
   void exportGraph(graph::ExportFormat format, const QString& path);
+  ExportProgress* exportProgress() const { return export_; }
 
  Q_SIGNALS:
   void layoutFinished();
   void treeLoadFailed(const QString& message);
+  void exportFinished(const QString& path, const QString& error);  // error empty: written
   // The rendered chain of thought of the drawn path, for the trace view.
   void traceRequested(int treeIndex);
 
@@ -72,6 +80,7 @@ class TreeView : public QWidget {
   void startLayout(int nodeLimit);
   void showSelectedNode();
   void setStatus(const QString& text);
+  void showReadError(const QString& message);
 
   std::filesystem::path runFolder_;
   bool openFirstRunTree_ = false;  // showRun opens the first tree once the list arrives
@@ -85,6 +94,8 @@ class TreeView : public QWidget {
   QComboBox* coloring_ = nullptr;
   QLineEdit* find_ = nullptr;
   QLabel* status_ = nullptr;
+  QLabel* error_ = nullptr;
+  ExportProgress* export_ = nullptr;
   RunTreePanel* runTrees_ = nullptr;
   GraphCanvas* canvas_ = nullptr;
   TreeScene* scene_ = nullptr;

@@ -1,11 +1,16 @@
+// The log/progress dock (event_log_panel.h).
 #include "gui/workspace/event_log_panel.h"
 
-#include <QPlainTextEdit>
+#include <QLabel>
+#include <QListView>
 #include <QProgressBar>
+#include <QScrollBar>
 #include <QTimer>
 #include <QVBoxLayout>
 
-#include "gui/workspace/workspace_data.h"
+#include "gui/common/error_label.h"
+#include "gui/workspace/event_log_model.h"
+#include "gui/workspace/run_progress_bar.h"
 
 namespace astro::gui {
 
@@ -14,76 +19,85 @@ EventLogPanel::EventLogPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
   progress_ = new QProgressBar(this);
-  progress_->setFormat(tr("%v / %m"));
-  progress_->setRange(0, 1);
-  progress_->setValue(0);
-  log_ = new QPlainTextEdit(this);
-  log_->setObjectName("eventLog");
-  log_->setReadOnly(true);
-  log_->setMaximumBlockCount(20000);  // a long run's log stays cheap to show
-  log_->setFont(QFont("monospace"));
+  progress_->setObjectName("logProgress");
+  showRunProgress(progress_, {});
+  error_ = createErrorLabel(this, "eventLogError");
+  model_ = new EventLogModel(this);
+  view_ = new QListView(this);
+  view_->setObjectName("eventLog");
+  view_->setModel(model_);
+  view_->setUniformItemSizes(true);  // thousands of rows stay cheap to lay out
+  view_->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+  view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  view_->setFont(QFont(QStringLiteral("monospace")));
   layout->addWidget(progress_);
-  layout->addWidget(log_);
+  layout->addWidget(error_);
+  layout->addWidget(view_, 1);
   timer_ = new QTimer(this);
   timer_->setInterval(1000);
-  connect(timer_, &QTimer::timeout, this, &EventLogPanel::poll);
+  connect(timer_, &QTimer::timeout, model_, &EventLogModel::pollNewer);
+
+  connect(model_, &EventLogModel::progressChanged, this,
+          [this] { showRunProgress(progress_, model_->progress()); });
+  connect(model_, &EventLogModel::readErrorChanged, this, [this](const QString& message) {
+    setErrorText(error_,
+                 message.isEmpty() ? QString() : tr("Cannot read the event log: %1").arg(message));
+  });
+  connect(model_, &QAbstractItemModel::rowsAboutToBeInserted, this,
+          [this](const QModelIndex&, int first) {
+            const QScrollBar* bar = view_->verticalScrollBar();
+            followTail_ = first > 0 ? bar->value() >= bar->maximum() : followTail_;
+            QModelIndex top = view_->indexAt(QPoint(1, 1));
+            keepSeq_ =
+                first == 0 && top.isValid() ? top.data(EventLogModel::kSeqRole).toLongLong() : 0;
+          });
+  connect(model_, &EventLogModel::newerAppended, this, [this](int count) {
+    if (followTail_) view_->scrollToBottom();
+    Q_EMIT eventsArrived(count);
+  });
+  connect(model_, &EventLogModel::olderPrepended, this, [this] {
+    // The rows above were inserted: the row that was on top stays on top.
+    if (keepSeq_ > 0) {
+      view_->scrollTo(model_->index(static_cast<int>(keepSeq_ - model_->firstSeq())),
+                      QAbstractItemView::PositionAtTop);
+    }
+    fetchOlderAtTop();  // a short page may leave the list at its top still
+  });
+  connect(view_->verticalScrollBar(), &QScrollBar::valueChanged, this,
+          &EventLogPanel::fetchOlderAtTop);
+}
+
+void EventLogPanel::fetchOlderAtTop() {
+  const QScrollBar* bar = view_->verticalScrollBar();
+  if (bar->maximum() > 0 && bar->value() == bar->minimum()) model_->fetchOlder();
 }
 
 void EventLogPanel::setWorkspace(std::filesystem::path folder) {
-  workspace_ = std::move(folder);
-  showRun(0);
+  model_->setWorkspace(std::move(folder));
+  timer_->stop();
 }
 
 void EventLogPanel::setPollInterval(int milliseconds) { timer_->setInterval(milliseconds); }
 
-QString EventLogPanel::text() const { return log_->toPlainText(); }
+std::int64_t EventLogPanel::runId() const { return model_->runId(); }
+
+std::int64_t EventLogPanel::lastSeq() const { return model_->lastSeq(); }
+
+QString EventLogPanel::text() const { return model_->text(); }
+
+QString EventLogPanel::progressText() const { return progress_->text(); }
+
+QString EventLogPanel::errorText() const { return error_->text(); }
 
 void EventLogPanel::showRun(std::int64_t runId) {
-  if (runId == runId_ && runId != 0) return;
-  jobs_.cancelCurrent();
-  runId_ = runId;
-  lastSeq_ = 0;
-  log_->clear();
-  progress_->setRange(0, 1);
-  progress_->setValue(0);
-  if (runId_ == 0) {
+  if (runId == model_->runId() && runId != 0) return;
+  followTail_ = true;
+  model_->setRun(runId);
+  if (runId == 0) {
     timer_->stop();
-    return;
+  } else {
+    timer_->start();
   }
-  timer_->start();
-  poll();
-}
-
-void EventLogPanel::poll() {
-  if (runId_ == 0 || jobs_.isRunning()) return;  // one read in flight at a time
-  auto folder = workspace_;
-  auto runId = runId_;
-  auto since = lastSeq_;
-  jobs_.start(
-      [folder, runId, since](const std::atomic<bool>&) {
-        return readEventsSince(folder, runId, since);
-      },
-      [this](EventBatch batch) {
-        if (batch.runId != runId_) return;
-        if (!batch.error.isEmpty()) {
-          log_->appendPlainText(tr("error reading the event log: %1").arg(batch.error));
-          return;
-        }
-        if (batch.events.empty()) return;
-        QStringList lines;
-        for (const auto& event : batch.events) {
-          lines << formatEvent(event);
-          if (event.kind == store::EventKind::kProgress && event.payload.contains("total")) {
-            auto total = event.payload.value("total", 0);
-            auto done = event.payload.value("done", 0);
-            progress_->setRange(0, std::max(1, total));
-            progress_->setValue(std::clamp(done, 0, std::max(1, total)));
-          }
-        }
-        lastSeq_ = batch.events.back().seq;
-        log_->appendPlainText(lines.join('\n'));
-        Q_EMIT eventsArrived(static_cast<int>(batch.events.size()));
-      });
 }
 
 }  // namespace astro::gui

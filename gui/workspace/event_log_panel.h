@@ -1,18 +1,22 @@
-// The log/progress panel: the selected run's event log, polled by a QTimer and read on a worker
-// thread with EventLog::replay(run, lastSeq), so each poll fetches only the new events.
+// The log/progress dock: the selected run's events in a list over EventLogModel, opened at the
+// tail with older pages fetched as the list is scrolled to its top, and new events polled by a
+// QTimer (the list follows them while it is scrolled to the bottom). The progress bar shows the
+// run's current stage while it runs and "finished" or "failed: ..." once it ended; a failed read
+// is shown above the list, where the events would be.
 #pragma once
 
 #include <QWidget>
 #include <cstdint>
 #include <filesystem>
 
-#include "gui/common/job_tracker.h"
-
-class QPlainTextEdit;
+class QLabel;
+class QListView;
 class QProgressBar;
 class QTimer;
 
 namespace astro::gui {
+
+class EventLogModel;
 
 class EventLogPanel : public QWidget {
   Q_OBJECT
@@ -21,24 +25,28 @@ class EventLogPanel : public QWidget {
 
   void setWorkspace(std::filesystem::path folder);
   void showRun(std::int64_t runId);  // 0: none
-  std::int64_t runId() const { return runId_; }
-  std::int64_t lastSeq() const { return lastSeq_; }
-  QString text() const;
+  std::int64_t runId() const;
+  std::int64_t lastSeq() const;
+  QString text() const;          // the lines held (the tail and what was scrolled up to)
+  QString progressText() const;  // as the bar shows it
+  QString errorText() const;
+  EventLogModel* model() const { return model_; }
+  QListView* view() const { return view_; }
   void setPollInterval(int milliseconds);
 
  Q_SIGNALS:
   void eventsArrived(int count);
 
  private:
-  void poll();
+  void fetchOlderAtTop();
 
-  std::filesystem::path workspace_;
-  std::int64_t runId_ = 0;
-  std::int64_t lastSeq_ = 0;
-  QPlainTextEdit* log_ = nullptr;
+  EventLogModel* model_ = nullptr;
+  QListView* view_ = nullptr;
+  QLabel* error_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QTimer* timer_ = nullptr;
-  JobTracker jobs_{this};
+  bool followTail_ = true;    // the list was at its bottom before new rows came
+  std::int64_t keepSeq_ = 0;  // the top row's seq while an older page is inserted above it
 };
 
 }  // namespace astro::gui

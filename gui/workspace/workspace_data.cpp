@@ -79,16 +79,61 @@ RunOverview readRunOverview(const std::filesystem::path& folder, std::int64_t ru
   return overview;
 }
 
-EventBatch readEventsSince(const std::filesystem::path& folder, std::int64_t runId,
-                           std::int64_t sinceSeq, std::int64_t limit) {
+namespace {
+
+void readRunState(store::Workspace& workspace, EventBatch& batch) {
+  batch.run = workspace.runs().find(batch.runId);
+  if (!batch.run) return;
+  auto stages = workspace.stages().list(batch.runId);
+  batch.stageCount = static_cast<int>(stages.size());
+  for (const auto& stage : stages) {
+    if (stage.kind == batch.run->currentStage) batch.stagePosition = stage.position;
+  }
+  if (batch.run->status != store::RunStatus::kFailed) return;
+  if (auto error = workspace.events().lastOfKind(batch.runId, store::EventKind::kError)) {
+    const auto& payload = error->payload;
+    batch.lastError = payload.contains("message") && payload["message"].is_string()
+                          ? QString::fromStdString(payload["message"].get<std::string>())
+                          : QString::fromStdString(payload.dump());
+  }
+}
+
+// Opens the workspace, reads the events `read` picks and the run's state; errors land in `error`.
+template <typename Read>
+EventBatch readEvents(const std::filesystem::path& folder, std::int64_t runId, Read read) {
   EventBatch batch{.runId = runId};
   try {
     auto workspace = openForReading(folder);
-    if (workspace) batch.events = workspace->events().replay(runId, sinceSeq, limit);
+    if (!workspace) return batch;
+    batch.events = read(workspace->events());
+    readRunState(*workspace, batch);
   } catch (const std::exception& error) {
+    batch.events.clear();
     batch.error = QString::fromStdString(error.what());
   }
   return batch;
+}
+
+}  // namespace
+
+EventBatch readEventsSince(const std::filesystem::path& folder, std::int64_t runId,
+                           std::int64_t sinceSeq, std::int64_t limit) {
+  return readEvents(folder, runId,
+                    [&](store::EventLog log) { return log.replay(runId, sinceSeq, limit); });
+}
+
+EventBatch readEventTail(const std::filesystem::path& folder, std::int64_t runId,
+                         std::int64_t count) {
+  return readEvents(folder, runId, [&](store::EventLog log) { return log.last(runId, count); });
+}
+
+EventBatch readEventsBefore(const std::filesystem::path& folder, std::int64_t runId,
+                            std::int64_t beforeSeq, std::int64_t count) {
+  std::int64_t since = std::max<std::int64_t>(0, beforeSeq - 1 - count);
+  return readEvents(folder, runId, [&](store::EventLog log) {
+    return beforeSeq <= 1 ? std::vector<store::Event>{}
+                          : log.replay(runId, since, beforeSeq - 1 - since);
+  });
 }
 
 std::vector<MetricSeries> readMetricSeries(const std::filesystem::path& folder,

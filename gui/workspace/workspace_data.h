@@ -45,9 +45,15 @@ struct RunOverview {
   QString error;
 };
 
+// A read of a run's event log, with the run's state at the time of the read (for the progress
+// bar): its row, the current stage's position among its stages, and a failed run's last error.
 struct EventBatch {
   std::int64_t runId = 0;
   std::vector<store::Event> events;
+  std::optional<store::Run> run;
+  int stagePosition = 0;  // of run->currentStage among the run's stages; 0 when none
+  int stageCount = 0;
+  QString lastError;  // the message of a failed run's last error event
   QString error;
 };
 
@@ -64,6 +70,12 @@ WorkspaceSnapshot readWorkspaceSnapshot(const std::filesystem::path& folder);
 RunOverview readRunOverview(const std::filesystem::path& folder, std::int64_t runId);
 EventBatch readEventsSince(const std::filesystem::path& folder, std::int64_t runId,
                            std::int64_t sinceSeq, std::int64_t limit = 2000);
+// The run's last `count` events (what a log opens on).
+EventBatch readEventTail(const std::filesystem::path& folder, std::int64_t runId,
+                         std::int64_t count);
+// Up to `count` events just before `beforeSeq`, in seq order (the history a scroll up).
+EventBatch readEventsBefore(const std::filesystem::path& folder, std::int64_t runId,
+                            std::int64_t beforeSeq, std::int64_t count);
 // Series of `names` for each run (missing ones are skipped); throws astro::Error.
 std::vector<MetricSeries> readMetricSeries(const std::filesystem::path& folder,
                                            const std::vector<std::int64_t>& runIds,

@@ -6,6 +6,8 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <set>
 
+#include "gui/common/run_colors.h"
+
 namespace astro::gui {
 namespace {
 
@@ -43,8 +45,10 @@ WorkspaceModel::WorkspaceModel(QObject* parent) : QAbstractItemModel(parent) {}
 
 void WorkspaceModel::setSnapshot(WorkspaceSnapshot snapshot) {
   std::set<std::int64_t> expanded;
+  std::map<std::int64_t, std::int64_t> updated;  // by run id: when the run's row last changed
   for (std::size_t i = 0; i < runs_.size(); ++i) {
     if (fetched_[i]) expanded.insert(runs_[i].run.id);
+    updated[runs_[i].run.id] = store::toMilliseconds(runs_[i].run.updated);
   }
   beginResetModel();
   runs_ = std::move(snapshot.runs);
@@ -52,6 +56,16 @@ void WorkspaceModel::setSnapshot(WorkspaceSnapshot snapshot) {
   for (std::size_t i = 0; i < runs_.size(); ++i) fetched_[i] = expanded.count(runs_[i].run.id) > 0;
   rebuildGroups();
   endResetModel();
+  // A running run writes checkpoints and evaluations: the contents read before are read again
+  // (while it runs, and once more when its row changed, e.g. as it finished).
+  for (const auto& summary : runs_) {
+    auto before = updated.find(summary.run.id);
+    bool changed =
+        before == updated.end() || before->second != store::toMilliseconds(summary.run.updated);
+    if (summary.run.status == store::RunStatus::kRunning || changed) {
+      reloadContents(summary.run.id);
+    }
+  }
 }
 
 void WorkspaceModel::setContentsReader(ContentsReader reader) {
@@ -197,10 +211,12 @@ void WorkspaceModel::fetchMore(const QModelIndex& parent) {
 
 void WorkspaceModel::readContents(std::int64_t runId, void (WorkspaceModel::*apply)(RunContents)) {
   auto* watcher = new QFutureWatcher<RunContents>(this);
+  const std::uint64_t request = ++contentsRequests_[runId];
   connect(watcher, &QFutureWatcher<RunContents>::finished, this,
-          [this, watcher, apply, generation = readerGeneration_] {
+          [this, watcher, apply, runId, request, generation = readerGeneration_] {
             watcher->deleteLater();
-            if (generation != readerGeneration_) return;  // another workspace since
+            if (generation != readerGeneration_) return;      // another workspace since
+            if (request != contentsRequests_[runId]) return;  // a newer read of the run is due
             (this->*apply)(watcher->result());
           });
   watcher->setFuture(QtConcurrent::run([reader = reader_, runId] { return reader(runId); }));
@@ -208,6 +224,7 @@ void WorkspaceModel::readContents(std::int64_t runId, void (WorkspaceModel::*app
 
 void WorkspaceModel::reloadContents(std::int64_t runId) {
   if (!reader_ || !contents_.count(runId)) return;  // read when the run is first expanded
+  if (requested_.count(runId)) return;              // the first read is on its way
   readContents(runId, &WorkspaceModel::replaceContents);
 }
 
@@ -276,10 +293,18 @@ QVariant WorkspaceModel::data(const QModelIndex& index, int role) const {
   return childData(node.run, childrenOf(node.run)[node.child], index.column(), role);
 }
 
+QString WorkspaceModel::contentsError(std::int64_t runId) const {
+  auto found = contents_.find(runId);
+  if (found == contents_.end() || found->second.error.isEmpty()) return {};
+  return tr("Cannot read its checkpoints and evaluations: %1").arg(found->second.error);
+}
+
 QVariant WorkspaceModel::runData(const RunSummary& summary, int column, int role) const {
   const auto& run = summary.run;
   if (role == kRunIdRole) return QVariant::fromValue<qint64>(run.id);
   if (role == Qt::ForegroundRole && column == kStatus) return QBrush(statusColor(run.status));
+  // The run's colour, as its curves and comparisons draw it: a swatch before its name.
+  if (role == Qt::DecorationRole && column == kName) return runColor(run.id);
   if (role == Qt::ToolTipRole) {
     QString tip = QStringLiteral("Run %1 (%2) on %3, created %4")
                       .arg(run.id)
@@ -287,7 +312,13 @@ QVariant WorkspaceModel::runData(const RunSummary& summary, int column, int role
                            QString::fromStdString(run.host.empty() ? "local" : run.host),
                            QString::fromStdString(store::formatTimestamp(run.created)));
     if (summary.remote) tip += QLatin1Char('\n') + remoteRunLines(*summary.remote).join('\n');
+    if (QString error = contentsError(run.id); !error.isEmpty()) tip += QLatin1Char('\n') + error;
     return tip;
+  }
+  // Checkpoints and evaluations that could not be read: the run's name turns red, the tooltip
+  // says why (rather than the run looking as if it had none).
+  if (role == Qt::ForegroundRole && column == kName && !contentsError(run.id).isEmpty()) {
+    return QBrush(statusColor(store::RunStatus::kFailed));
   }
   if (role != Qt::DisplayRole) return {};
   switch (column) {

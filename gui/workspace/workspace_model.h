@@ -1,10 +1,13 @@
-// The workspace side panel's model: runs (name, status, progress, ETA), optionally grouped by kind
-// under "Native runs" and "Imported runs" rows, over a WorkspaceSnapshot read off the GUI thread.
+// The workspace side panel's model: runs (name after a swatch of the run's colour, status,
+// progress, ETA), optionally grouped by kind under "Native runs" and "Imported runs" rows, over a
+// WorkspaceSnapshot read off the GUI thread.
 // Under each run: its stages, then its checkpoints and evaluations (run_contents.h). A run's rows
 // are created only when it is expanded (canFetchMore/fetchMore): stages come with the snapshot and
 // are delivered from the event loop; checkpoints and evaluations are read on a pool thread by the
 // contents reader (when one is set), so a workspace of many runs opens at once. A run mirrored
-// from a host names it beside its status.
+// from a host names it beside its status. Each snapshot reads the contents of a running run (and
+// of one whose row changed) again, so new checkpoints and evaluations appear while it runs; a
+// newer read of a run supersedes an older one still on its way.
 #pragma once
 
 #include <QAbstractItemModel>
@@ -89,6 +92,7 @@ class WorkspaceModel : public QAbstractItemModel {
   void applyContents(RunContents contents);
   void replaceContents(RunContents contents);
   QVariant runData(const RunSummary& run, int column, int role) const;
+  QString contentsError(std::int64_t runId) const;  // empty when read, or not read yet
   QVariant childData(std::size_t run, const Child& child, int column, int role) const;
 
   std::vector<RunSummary> runs_;
@@ -100,6 +104,7 @@ class WorkspaceModel : public QAbstractItemModel {
   std::set<std::int64_t> requested_;              // runs whose rows are on their way
   ContentsReader reader_;
   std::uint64_t readerGeneration_ = 0;  // results of an older reader are dropped
+  std::map<std::int64_t, std::uint64_t> contentsRequests_;  // per run: the latest read's number
   bool grouped_ = false;
 };
 

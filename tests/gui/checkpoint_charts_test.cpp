@@ -18,6 +18,14 @@ class CheckpointChartsTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  void checkpointLess_putsNamedCheckpointsInPipelineOrder() {
+    std::vector<QString> names{"rl-100", "other", "sft", "rl", "base", "rl-20", "direct-sft"};
+    std::stable_sort(names.begin(), names.end(), astro::gui::checkpointLess);
+    const std::vector<QString> expected{"base", "direct-sft", "sft", "rl", "rl-20", "rl-100",
+                                        "other"};
+    QCOMPARE(names, expected);
+  }
+
   void pointsFromMetrics_readsAnalyzeEvaluateAndImportedNames() {
     std::vector<MetricSeries> series = {
         {.runId = 1, .name = "analyze/gsm8k/sft/accuracy", .points = {{0, 0.4}}},
@@ -36,18 +44,18 @@ class CheckpointChartsTest : public QObject {
     QVERIFY(!astro::gui::isCheckpointMetric("sft/loss"));
     auto points = astro::gui::pointsFromMetrics(series);
     QCOMPARE(points.size(), std::size_t{5});
-    // Run 1's named checkpoints in natural order; analyze's accuracy wins over nothing, pass@1
-    // stands in where analyze wrote none.
-    QCOMPARE(points[0].checkpoint, QStringLiteral("rl-20"));
-    QCOMPARE(points[1].checkpoint, QStringLiteral("rl-100"));
-    QCOMPARE(points[1].accuracy, 0.5);
-    QCOMPARE(points[1].tokens, 420.0);
-    QVERIFY(std::isnan(points[1].backtracks));
-    QCOMPARE(points[2].checkpoint, QStringLiteral("sft"));
-    QCOMPARE(points[2].benchmark, QStringLiteral("gsm8k"));
-    QCOMPARE(points[2].accuracy, 0.4);
-    QCOMPARE(points[2].backtracks, 1.5);
-    QCOMPARE(points[2].label, QStringLiteral("run 1 · sft"));
+    // Run 1's named checkpoints in pipeline order (sft before rl, "rl-20" before "rl-100");
+    // analyze's accuracy wins over nothing, pass@1 stands in where analyze wrote none.
+    QCOMPARE(points[0].checkpoint, QStringLiteral("sft"));
+    QCOMPARE(points[0].benchmark, QStringLiteral("gsm8k"));
+    QCOMPARE(points[0].accuracy, 0.4);
+    QCOMPARE(points[0].backtracks, 1.5);
+    QCOMPARE(points[0].label, QStringLiteral("run 1 · sft"));
+    QCOMPARE(points[1].checkpoint, QStringLiteral("rl-20"));
+    QCOMPARE(points[2].checkpoint, QStringLiteral("rl-100"));
+    QCOMPARE(points[2].accuracy, 0.5);
+    QCOMPARE(points[2].tokens, 420.0);
+    QVERIFY(std::isnan(points[2].backtracks));
     QCOMPARE(points[3].benchmark, QStringLiteral("math"));
     QCOMPARE(points[3].step, std::optional<std::int64_t>(100));
     QCOMPARE(points[3].tokens, 50.0);
@@ -85,7 +93,7 @@ class CheckpointChartsTest : public QObject {
     QVERIFY(view.benchmarkBox()->isEnabled());
     QCOMPARE(view.benchmarkBox()->count(), 2);
     QCOMPARE(view.benchmark(), QStringLiteral("gsm8k"));
-    QVERIFY(view.lengthLegend().startsWith("fit; Pearson r = 1.000"));
+    QVERIFY(view.lengthLegend().startsWith("r = 1.00, "));
     QVERIFY(view.lengthLegend().contains("n = 4"));
     QVERIFY(view.correlationLegend().contains("n = 4"));
     QChart* accuracy = view.chart(ChartsView::Which::kAccuracy);
@@ -99,8 +107,8 @@ class CheckpointChartsTest : public QObject {
     Q_EMIT view.benchmarkBox()->activated(1);
     QCOMPARE(updated.size(), 1);
     QCOMPARE(view.benchmark(), QStringLiteral("math"));
-    QVERIFY(view.lengthLegend().startsWith("fit; Pearson r = 1.000"));
-    QVERIFY(view.correlationLegend().startsWith("fit; Pearson r = -1.000"));
+    QVERIFY(view.lengthLegend().startsWith("r = 1.00, "));
+    QVERIFY(view.correlationLegend().startsWith("r = -1.00, "));
     QCOMPARE(accuracy->series().size(), 1);
     QVERIFY(!qobject_cast<QCategoryAxis*>(accuracy->axes(Qt::Horizontal).front()));
     auto* line = qobject_cast<QLineSeries*>(accuracy->series().front());

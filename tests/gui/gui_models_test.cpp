@@ -133,6 +133,35 @@ class GuiModelsTest : public QObject {
     unread.setSnapshot(snapshotWithTwoRuns());
     QVERIFY(unread.hasChildren(unread.index(1, 0)));  // no stages, contents not read yet
   }
+  // A running run's checkpoints and evaluations are read again with each snapshot (the side panel
+  // refreshes every few seconds), its rows replaced under the tester; a finished run's row that
+  // did not change is not read again.
+  void workspaceModel_rereadsARunningRunsContentsWithEachSnapshot() {
+    WorkspaceModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    std::atomic<int> checkpoints{1};
+    std::atomic<int> finishedReads{0};
+    model.setContentsReader([&](std::int64_t runId) {
+      astro::gui::RunContents contents{.runId = runId};
+      if (runId == 2) ++finishedReads;
+      for (int i = 0; runId == 1 && i < checkpoints; ++i) {
+        contents.checkpoints.push_back({.name = QStringLiteral("checkpoint-%1").arg(i + 1)});
+      }
+      return contents;
+    });
+    model.setSnapshot(snapshotWithTwoRuns());
+    model.fetchMore(model.index(0, 0));
+    model.fetchMore(model.index(1, 0));
+    QTRY_COMPARE(model.rowCount(model.index(0, 0)), 4);  // 3 stages, 1 checkpoint
+    QTRY_COMPARE(finishedReads.load(), 1);
+    checkpoints = 3;  // the running run wrote two more
+    model.setSnapshot(snapshotWithTwoRuns());
+    QTRY_COMPARE(model.rowCount(model.index(0, 0)), 6);
+    QCOMPARE(model.index(5, 0, model.index(0, 0)).data().toString(),
+             QStringLiteral("checkpoint checkpoint-3"));
+    QTest::qWait(20);
+    QCOMPARE(finishedReads.load(), 1);
+  }
   void workspaceModel_showsStatusProgressAndEta() {
     WorkspaceModel model;
     model.setSnapshot(snapshotWithTwoRuns());

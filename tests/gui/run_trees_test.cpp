@@ -1,19 +1,24 @@
 // The studio reading search trees from the run store: the problems list model pages lazily under
 // QAbstractItemModelTester and filters in SQL (solved, subject, level, text), the panel's filter
-// boxes drive it and a running run's list follows new trees keeping the selection, the tree view lists a run's trees and opens the first and a chosen one
-// from worker threads, the main window does it for the selected run, and `astro-studio --open-run
-// ID --view tree` draws a stored tree.
+// boxes drive it, it sorts in SQL (by nodes, most first, by default in the panel) and a running
+// run's list follows new trees keeping the selection, the tree view lists a run's trees and opens
+// the largest and a chosen one from worker threads, read errors are shown where the list would
+// be, the main window does it for the selected run, and `astro-studio --open-run ID --view tree`
+// draws a stored tree.
 #include "gui/tree/run_trees.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QGraphicsEllipseItem>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QScrollBar>
 #include <QSignalSpy>
-#include <QTableView>
 #include <QTabWidget>
+#include <QTableView>
 #include <QtTest>
 
+#include "core/base/workspace_paths.h"
 #include "core/search/tree_store_run.h"
 #include "core/store/workspace.h"
 #include "gui/main_window.h"
@@ -200,6 +205,7 @@ class RunTreesTest : public QObject {
     panel.resize(400, 300);
     panel.show();
     panel.setRefreshInterval(50);
+    panel.view()->sortByColumn(gui::RunTreeListModel::kProblemId, Qt::AscendingOrder);  // stored
     panel.showRun(folder, 1);
     auto* model = panel.model();
     QTRY_VERIFY(model->rowCount() > 0);
@@ -229,20 +235,102 @@ class RunTreesTest : public QObject {
     QTRY_VERIFY(!panel.isPolling());
   }
 
-  void treeView_showRun_opensTheFirstTreeThenTheChosenOne() {
+  // Trees p0..p3 have 2..5 nodes: the view opens the largest, the list sorted by nodes.
+  void treeView_showRun_opensTheLargestTreeThenTheChosenOne() {
     const auto folder = workspaceWithTrees("gui-run-trees-view", 4);
     gui::TreeView view;
     QSignalSpy laidOut(&view, &gui::TreeView::layoutFinished);
     view.showRun(folder, 1);
     QTRY_VERIFY(view.isLayoutReady());
     QVERIFY(view.currentTree() != nullptr);
-    QVERIFY(*view.currentTree() == numberedTree(0));
+    QVERIFY(*view.currentTree() == numberedTree(3));
+    QCOMPARE(problemIdsOf(*view.runTreePanel()->model()), (QStringList{"p3", "p2", "p1", "p0"}));
     QVERIFY(view.runTreePanel()->selectRow(2));
-    QTRY_VERIFY(view.currentTree() != nullptr && *view.currentTree() == numberedTree(2));
+    QTRY_VERIFY(view.currentTree() != nullptr && *view.currentTree() == numberedTree(1));
     QTRY_VERIFY(view.isLayoutReady());
-    QCOMPARE(view.path().finalNode(), 3);  // the linearized path ends at the correct terminal
+    QCOMPARE(view.path().finalNode(), 2);  // the linearized path ends at the correct terminal
     auto* chooser = view.findChild<QComboBox*>();
-    QVERIFY(chooser->currentText().startsWith("run 1 · p2"));
+    QVERIFY(chooser->currentText().startsWith("run 1 · p1"));
+    // A node's tooltip starts with its step's first words.
+    QVERIFY(view.scene()->nodeItem(1)->toolTip().startsWith("step 0\n#1"));
+  }
+
+  // Sorting runs in SQL over every tree, pages included: by nodes (ties by most wrong
+  // terminals), by wrong terminals, back to stored order; the tester watches every reset.
+  void listModel_sortsInSqlAcrossPagesUnderTheModelTester() {
+    const auto folder = workspaceWithTopics("gui-run-trees-sort");
+    gui::RunTreeListModel model(nullptr, 4);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.sort(gui::RunTreeListModel::kNodes, Qt::DescendingOrder);
+    model.setRun(folder, 1);
+    QTRY_COMPARE(model.rowCount(), 4);
+    // 6 nodes: i % 5 == 4; of those p9 and p24 hold a wrong terminal (i % 3 == 0).
+    QCOMPARE(problemIdsOf(model), (QStringList{"p9", "p24", "p4", "p14"}));
+    QTRY_VERIFY([&] {
+      if (model.canFetchMore({})) model.fetchMore({});
+      return model.rowCount() == 30;
+    }());
+    QCOMPARE(problemIdsOf(model).mid(4, 2), (QStringList{"p19", "p29"}));
+    QCOMPARE(model.index(29, gui::RunTreeListModel::kNodes).data().toInt(), 2);
+    model.sort(gui::RunTreeListModel::kWrong, Qt::DescendingOrder);
+    QTRY_COMPARE(model.rowCount(), 4);
+    QCOMPARE(problemIdsOf(model), (QStringList{"p0", "p3", "p6", "p9"}));
+    QCOMPARE(model.index(0, gui::RunTreeListModel::kWrong).data().toInt(), 1);
+    model.sort(gui::RunTreeListModel::kDepth, Qt::AscendingOrder);
+    QTRY_COMPARE(model.rowCount(), 4);
+    QCOMPARE(model.index(0, gui::RunTreeListModel::kDepth).data().toInt(), 1);
+    model.sort(gui::RunTreeListModel::kSubject, Qt::AscendingOrder);  // text: no change
+    QCOMPARE(model.order().key, store::TreeSortKey::kDepth);
+    model.sort(gui::RunTreeListModel::kProblemId, Qt::AscendingOrder);
+    QTRY_COMPARE(model.rowCount(), 4);
+    QCOMPARE(problemIdsOf(model), (QStringList{"p0", "p1", "p2", "p3"}));
+  }
+
+  // A running run's list sorted by nodes reads its rows again when trees arrive: the new largest
+  // tree lands on top and the open tree stays selected.
+  void panel_sortedRunningList_readsAgainKeepingTheSelection() {
+    const auto folder = workspaceWithTrees("gui-run-trees-live-sorted", 12);
+    auto writer = store::Workspace::open(folder);
+    writer.runs().updateStatus(1, store::RunStatus::kRunning);
+    gui::RunTreePanel panel;
+    panel.setRefreshInterval(50);
+    QSignalSpy chosen(&panel, &gui::RunTreePanel::treeChosen);
+    panel.showRun(folder, 1);
+    auto* model = panel.model();
+    QTRY_COMPARE(model->rowCount(), 12);
+    QCOMPARE(panel.view()->horizontalHeader()->sortIndicatorSection(),
+             int(gui::RunTreeListModel::kNodes));
+    QVERIFY(panel.selectRow(3));
+    const qint64 treeId = model->index(3, 0).data(gui::RunTreeListModel::kTreeIdRole).toLongLong();
+    QCOMPARE(chosen.size(), 1);
+    search::SearchTree big = numberedTree(4);
+    big.addChild(0, "one more step", 0.1);
+    writer.trees().save(search::toNewTree(big, 1, "search", "big"));
+    QTRY_COMPARE(model->rowCount(), 13);
+    QCOMPARE(model->index(0, gui::RunTreeListModel::kProblemId).data().toString(),
+             QStringLiteral("big"));
+    QTRY_COMPARE(panel.view()->currentIndex().data(gui::RunTreeListModel::kTreeIdRole).toLongLong(),
+                 treeId);
+    QCOMPARE(chosen.size(), 1);  // the open tree was not asked for again
+  }
+
+  // A corrupt workspace file: the list says why where its rows would be, and the tree view does
+  // for a tree it cannot read; neither shows an empty list as if nothing were stored.
+  void corruptStore_showsTheReadErrorWhereTheDataWouldBe() {
+    const auto folder = workspaceWithTrees("gui-run-trees-corrupt", 3);
+    {
+      QFile database(QString::fromStdString(workspaceDatabasePath(folder).string()));
+      QVERIFY(database.open(QIODevice::WriteOnly | QIODevice::Truncate));
+      database.write(QByteArray(4096, 'x'));  // a truncated and overwritten file
+    }
+    gui::TreeView view;
+    view.showRun(folder, 1);
+    QTRY_VERIFY(!view.runTreePanel()->errorText().isEmpty());
+    QVERIFY(view.runTreePanel()->errorText().startsWith("Cannot read the run's search trees:"));
+    QSignalSpy failed(&view, &gui::TreeView::treeLoadFailed);
+    view.openStoredTree(1, "p0");
+    QTRY_COMPARE(failed.size(), 1);
+    QVERIFY(view.errorText().startsWith("Cannot read tree 1:"));
   }
 
   void mainWindow_selectingARun_listsItsTrees() {

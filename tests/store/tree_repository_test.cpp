@@ -196,6 +196,37 @@ class TreeRepositoryTest : public QObject {
     QCOMPARE(trees.levels(run.id), (std::vector<int>{1, 2, 3, 4, 5}));
   }
 
+  // Sorted pages (the studio's problems table): by a count, ties by the tie-break the order
+  // names and then by id, filtered, paged by offset.
+  void listSorted_ordersByCountsAndPagesByOffset() {
+    auto workspace = Workspace::open(astro::test::freshTempDir("trees-sorted"));
+    auto run = workspace.runs().create({.name = "search"});
+    NewTree small = sampleTree(run.id, "small");
+    small.nodes.resize(4);  // the root, two steps and the correct terminal
+    NewTree wrong = sampleTree(run.id, "wrong");
+    wrong.nodes[3].correct = false;  // as large as "big", one more wrong terminal
+    workspace.trees().saveAll(std::vector{small, sampleTree(run.id, "big"), wrong});
+    auto trees = workspace.trees();
+    auto ids = [](const std::vector<TreeSummary>& page) {
+      std::vector<std::string> names;
+      for (const auto& tree : page) names.push_back(tree.problemId);
+      return names;
+    };
+    const TreeOrder largest{.key = TreeSortKey::kNodes, .descending = true};
+    QCOMPARE(ids(trees.listSorted(run.id, {}, largest, 0, -1)),
+             (std::vector<std::string>{"wrong", "big", "small"}));
+    QCOMPARE(ids(trees.listSorted(run.id, {}, largest, 1, 1)), std::vector<std::string>{"big"});
+    QCOMPARE(ids(trees.listSorted(run.id, {.solved = true}, largest, 0, 10)),
+             (std::vector<std::string>{"big", "small"}));
+    QCOMPARE(ids(trees.listSorted(run.id, {}, {.key = TreeSortKey::kWrong}, 0, -1)),
+             (std::vector<std::string>{"small", "big", "wrong"}));
+    QCOMPARE(ids(trees.listSorted(run.id, {}, {.key = TreeSortKey::kStored}, 0, -1)),
+             (std::vector<std::string>{"small", "big", "wrong"}));
+    QCOMPARE(ids(trees.listSorted(run.id, {}, {.key = TreeSortKey::kCorrect, .descending = true},
+                                  0, -1)),
+             (std::vector<std::string>{"small", "big", "wrong"}));
+  }
+
   void find_byProblem_returnsThatTree() {
     auto workspace = Workspace::open(astro::test::freshTempDir("trees-find"));
     auto run = workspace.runs().create({.name = "search"});

@@ -1,0 +1,144 @@
+// Export of several charts as one figure (figure_export.h).
+#include "gui/charts/figure_export.h"
+
+#include <QChart>
+#include <QFontMetricsF>
+#include <QImage>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSvgGenerator>
+#include <cmath>
+
+#include "core/base/error.h"
+
+namespace astro::gui {
+namespace {
+
+constexpr double kLogicalDpi = 96.0;
+constexpr double kLegendHeight = 30.0;
+constexpr double kHeaderHeight = 28.0;
+
+int rowsOf(const FigureGroup& group, int columns) {
+  int count = static_cast<int>(group.charts.size());
+  return (count + columns - 1) / columns;
+}
+
+void paintLegend(QPainter& painter, const std::vector<FigureLegendEntry>& legend, double width) {
+  QFont font = painter.font();
+  font.setPixelSize(13);
+  painter.setFont(font);
+  QFontMetricsF metrics(font);
+  double x = 8;
+  for (const auto& entry : legend) {
+    double textWidth = metrics.horizontalAdvance(entry.name);
+    if (x + 22 + textWidth > width && x > 8) break;  // what does not fit is named in the charts
+    painter.fillRect(QRectF(x, kLegendHeight / 2 - 2, 16, 4), entry.color);
+    painter.setPen(Qt::black);
+    painter.drawText(QRectF(x + 20, 0, textWidth + 2, kLegendHeight), Qt::AlignVCenter, entry.name);
+    x += 20 + textWidth + 18;
+  }
+}
+
+// Paints the whole figure at its natural size into `painter` (already scaled to the device).
+void paintFigure(QPainter& painter, const std::vector<FigureGroup>& groups,
+                 const std::vector<FigureLegendEntry>& legend, const FigureLayout& layout) {
+  QSizeF size = figureSize(groups, layout);
+  painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
+  paintLegend(painter, legend, size.width());
+  double top = kLegendHeight;
+  for (const auto& group : groups) {
+    QFont font = painter.font();
+    font.setPixelSize(15);
+    font.setBold(true);
+    painter.setFont(font);
+    painter.setPen(Qt::black);
+    painter.drawText(QRectF(8, top, size.width() - 16, kHeaderHeight), Qt::AlignVCenter,
+                     group.title);
+    top += kHeaderHeight;
+    for (std::size_t i = 0; i < group.charts.size(); ++i) {
+      int column = static_cast<int>(i) % layout.columns;
+      int row = static_cast<int>(i) / layout.columns;
+      QRectF cell(QPointF(column * layout.cell.width(), top + row * layout.cell.height()),
+                  layout.cell);
+      paintChart(group.charts[i], painter, layout.cell, cell);
+    }
+    top += rowsOf(group, layout.columns) * layout.cell.height();
+  }
+}
+
+void requireCharts(const std::vector<FigureGroup>& groups, const QString& path) {
+  for (const auto& group : groups) {
+    for (auto* chart : group.charts) {
+      if (!chart || !chart->scene()) {
+        throw Error(path.toStdString() + ": a chart of the figure is not shown in a view");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+QSizeF figureSize(const std::vector<FigureGroup>& groups, const FigureLayout& layout) {
+  double height = kLegendHeight;
+  for (const auto& group : groups) {
+    height += kHeaderHeight + rowsOf(group, layout.columns) * layout.cell.height();
+  }
+  return QSizeF(layout.columns * layout.cell.width(), height);
+}
+
+void exportFigure(const std::vector<FigureGroup>& groups,
+                  const std::vector<FigureLegendEntry>& legend, ChartFormat format,
+                  const QString& path, const ChartExportOptions& options,
+                  const FigureLayout& layout) {
+  requireCharts(groups, path);
+  QSizeF size = figureSize(groups, layout);
+  QPainter painter;
+  switch (format) {
+    case ChartFormat::kPng: {
+      QImage image(options.pixels, QImage::Format_ARGB32_Premultiplied);
+      image.fill(Qt::white);
+      int dotsPerMeter = static_cast<int>(options.dpi / 0.0254 + 0.5);
+      image.setDotsPerMeterX(dotsPerMeter);
+      image.setDotsPerMeterY(dotsPerMeter);
+      painter.begin(&image);
+      double scale =
+          std::min(options.pixels.width() / size.width(), options.pixels.height() / size.height());
+      painter.translate((options.pixels.width() - size.width() * scale) / 2,
+                        (options.pixels.height() - size.height() * scale) / 2);
+      painter.scale(scale, scale);
+      paintFigure(painter, groups, legend, layout);
+      painter.end();
+      if (!image.save(path, "PNG")) throw Error(path.toStdString() + ": cannot write the PNG file");
+      return;
+    }
+    case ChartFormat::kSvg: {
+      QSvgGenerator generator;
+      generator.setFileName(path);
+      generator.setSize(size.toSize());
+      generator.setViewBox(QRectF(QPointF(0, 0), size));
+      generator.setResolution(static_cast<int>(kLogicalDpi));
+      if (!painter.begin(&generator))
+        throw Error(path.toStdString() + ": cannot write the SVG file");
+      paintFigure(painter, groups, legend, layout);
+      painter.end();
+      return;
+    }
+    case ChartFormat::kPdf: {
+      QPdfWriter writer(path);
+      writer.setResolution(options.dpi);
+      writer.setPageSize(
+          QPageSize(QSizeF(size.width() * 72.0 / kLogicalDpi, size.height() * 72.0 / kLogicalDpi),
+                    QPageSize::Point));
+      writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+      if (!painter.begin(&writer)) throw Error(path.toStdString() + ": cannot write the PDF file");
+      painter.scale(writer.width() / size.width(), writer.height() / size.height());
+      paintFigure(painter, groups, legend, layout);
+      painter.end();
+      return;
+    }
+    case ChartFormat::kCsv:
+      throw Error(path.toStdString() + ": a figure exports as PNG, SVG or PDF; CSV is per chart");
+  }
+}
+
+}  // namespace astro::gui
