@@ -1,5 +1,7 @@
+// Chart exports (chart_export.h): paint now into an image or an in-memory SVG/PDF, encode later.
 #include "gui/charts/chart_export.h"
 
+#include <QBuffer>
 #include <QChart>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
@@ -7,10 +9,10 @@
 #include <QLocale>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QSvgGenerator>
 #include <QXYSeries>
 
+#include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "gui/charts/chart_text.h"
 #include "gui/common/value_table_model.h"
@@ -51,70 +53,109 @@ void paintChart(QChart* chart, QPainter& painter, const QSizeF& size, const QRec
   chart->layout()->activate();
 }
 
-void exportChartPng(QChart* chart, const QString& path, const ChartExportOptions& options) {
+ChartFile pngFile(QImage image, const QString& path) {
+  return [image = std::move(image), name = path.toStdString()] {
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    if (!image.save(&buffer, "PNG")) throw Error(name + ": cannot encode the PNG image");
+    return bytes.toStdString();
+  };
+}
+
+void setPdfPage(QPdfWriter& writer, const QSizeF& logical, int dpi) {
+  writer.setResolution(dpi);
+  writer.setPageSize(QPageSize(
+      QSizeF(logical.width() * 72.0 / kLogicalDpi, logical.height() * 72.0 / kLogicalDpi),
+      QPageSize::Point));
+  writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+}
+
+ChartFile paintChartFile(QChart* chart, ChartFormat format, const ChartExportOptions& options,
+                         const QString& path) {
   requireChart(chart, path);
-  QImage image(options.pixels, QImage::Format_ARGB32_Premultiplied);
-  image.fill(Qt::white);
-  int dotsPerMeter = static_cast<int>(options.dpi / 0.0254 + 0.5);
-  image.setDotsPerMeterX(dotsPerMeter);
-  image.setDotsPerMeterY(dotsPerMeter);
-  {
-    QPainter painter(&image);
-    paintChart(chart, painter, logicalSize(options), QRectF(QPointF(0, 0), options.pixels));
+  const QSizeF size = logicalSize(options);
+  const std::string name = path.toStdString();
+  QByteArray bytes;  // SVG and PDF: painted straight into memory
+  QBuffer buffer(&bytes);
+  buffer.open(QIODevice::WriteOnly);
+  switch (format) {
+    case ChartFormat::kPng: {
+      QImage image(options.pixels, QImage::Format_ARGB32_Premultiplied);
+      image.fill(Qt::white);
+      int dotsPerMeter = static_cast<int>(options.dpi / 0.0254 + 0.5);
+      image.setDotsPerMeterX(dotsPerMeter);
+      image.setDotsPerMeterY(dotsPerMeter);
+      {
+        QPainter painter(&image);
+        paintChart(chart, painter, size, QRectF(QPointF(0, 0), options.pixels));
+      }
+      return pngFile(std::move(image), path);
+    }
+    case ChartFormat::kSvg: {
+      QSvgGenerator generator;
+      generator.setOutputDevice(&buffer);
+      generator.setSize(size.toSize());
+      generator.setViewBox(QRectF(QPointF(0, 0), size));
+      generator.setResolution(static_cast<int>(kLogicalDpi));
+      generator.setTitle(plainTitle(chart));
+      QPainter painter;
+      if (!painter.begin(&generator)) throw Error(name + ": cannot paint the SVG drawing");
+      paintChart(chart, painter, size, QRectF(QPointF(0, 0), size));
+      painter.end();
+      break;
+    }
+    case ChartFormat::kPdf: {
+      QPdfWriter writer(&buffer);
+      setPdfPage(writer, size, options.dpi);
+      writer.setTitle(plainTitle(chart));
+      QPainter painter;
+      if (!painter.begin(&writer)) throw Error(name + ": cannot paint the PDF document");
+      // Vector output: the chart's text and lines stay paths and glyphs, scaled to the page.
+      paintChart(chart, painter, size, QRectF(0, 0, writer.width(), writer.height()));
+      painter.end();
+      break;
+    }
+    case ChartFormat::kCsv:
+      return seriesCsvFile(chartSeriesData(chart), QStringLiteral("x"), QStringLiteral("y"));
   }
-  if (!image.save(path, "PNG")) throw Error(path.toStdString() + ": cannot write the PNG file");
+  return [text = bytes.toStdString()] { return text; };
+}
+
+ChartFile seriesCsvFile(std::vector<ChartSeriesData> series, QString xName, QString yName) {
+  return [series = std::move(series), xName = std::move(xName), yName = std::move(yName)] {
+    QString csv = QStringLiteral("series,%1,%2\r\n").arg(csvField(xName), csvField(yName));
+    for (const auto& one : series) {
+      for (const auto& point : one.points) {
+        csv += QStringLiteral("%1,%2,%3\r\n")
+                   .arg(csvField(one.name),
+                        QString::number(point.x(), 'g', QLocale::FloatingPointShortest),
+                        QString::number(point.y(), 'g', QLocale::FloatingPointShortest));
+      }
+    }
+    return csv.toUtf8().toStdString();
+  };
+}
+
+void writeChartFile(const QString& path, const ChartFile& file) {
+  writeFileAtomically(path.toStdString(), file());
+}
+
+void exportChartPng(QChart* chart, const QString& path, const ChartExportOptions& options) {
+  writeChartFile(path, paintChartFile(chart, ChartFormat::kPng, options, path));
 }
 
 void exportChartSvg(QChart* chart, const QString& path, const ChartExportOptions& options) {
-  requireChart(chart, path);
-  QSizeF size = logicalSize(options);
-  QSvgGenerator generator;
-  generator.setFileName(path);
-  generator.setSize(size.toSize());
-  generator.setViewBox(QRectF(QPointF(0, 0), size));
-  generator.setResolution(static_cast<int>(kLogicalDpi));
-  generator.setTitle(plainTitle(chart));
-  {
-    QPainter painter;
-    if (!painter.begin(&generator)) throw Error(path.toStdString() + ": cannot write the SVG file");
-    paintChart(chart, painter, size, QRectF(QPointF(0, 0), size));
-  }
+  writeChartFile(path, paintChartFile(chart, ChartFormat::kSvg, options, path));
 }
 
 void exportChartPdf(QChart* chart, const QString& path, const ChartExportOptions& options) {
-  requireChart(chart, path);
-  QSizeF size = logicalSize(options);
-  QPdfWriter writer(path);
-  writer.setResolution(options.dpi);
-  writer.setPageSize(
-      QPageSize(QSizeF(size.width() * 72.0 / kLogicalDpi, size.height() * 72.0 / kLogicalDpi),
-                QPageSize::Point));
-  writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-  writer.setTitle(plainTitle(chart));
-  QPainter painter;
-  if (!painter.begin(&writer)) throw Error(path.toStdString() + ": cannot write the PDF file");
-  // Vector output: the chart's text and lines stay paths and glyphs, scaled to the page.
-  paintChart(chart, painter, size, QRectF(0, 0, writer.width(), writer.height()));
-  painter.end();
+  writeChartFile(path, paintChartFile(chart, ChartFormat::kPdf, options, path));
 }
 
 void exportSeriesCsv(const std::vector<ChartSeriesData>& series, const QString& path,
                      const QString& xName, const QString& yName) {
-  QSaveFile file(path);
-  if (!file.open(QIODevice::WriteOnly)) {
-    throw Error(path.toStdString() + ": cannot write: " + file.errorString().toStdString());
-  }
-  QString csv = QStringLiteral("series,%1,%2\r\n").arg(csvField(xName), csvField(yName));
-  for (const auto& one : series) {
-    for (const auto& point : one.points) {
-      csv += QStringLiteral("%1,%2,%3\r\n")
-                 .arg(csvField(one.name),
-                      QString::number(point.x(), 'g', QLocale::FloatingPointShortest),
-                      QString::number(point.y(), 'g', QLocale::FloatingPointShortest));
-    }
-  }
-  file.write(csv.toUtf8());
-  if (!file.commit()) throw Error(path.toStdString() + ": cannot write the CSV file");
+  writeChartFile(path, seriesCsvFile(series, xName, yName));
 }
 
 std::vector<ChartSeriesData> chartSeriesData(QChart* chart) {

@@ -126,6 +126,16 @@ QWidget* ChartsView::buildCheckpointTab() {
   status_->setObjectName("checkpointStatus");
   status_->setWordWrap(true);
   layout->addWidget(status_);
+  exports_ = new ExportProgress(tab);
+  layout->addWidget(exports_);
+  connect(exports_, &ExportProgress::finished, this,
+          [this](const QString& path, const QString& error) {
+            if (error.isEmpty()) {
+              status_->setText(tr("Wrote %1").arg(path));
+            } else {
+              showCheckpointError(error);
+            }
+          });
   return tab;
 }
 
@@ -295,31 +305,20 @@ void ChartsView::importGenerations(const QString& path) {
       });
 }
 
+ChartFile ChartsView::chartFile(Which which, Format format, const QString& path,
+                                const ChartExportOptions& options) {
+  if (which == Which::kCurves) return curves_->figureFile(format, path, options);
+  QChart* target = chart(which);
+  if (format != Format::kCsv) return paintChartFile(target, format, options, path);
+  QString x = which == Which::kCorrelation ? tr("mean_backtracks")
+              : which == Which::kLength    ? tr("mean_tokens")
+                                           : tr("checkpoint");
+  return seriesCsvFile(chartSeriesData(target), x, tr("accuracy"));
+}
+
 void ChartsView::exportChart(Which which, Format format, const QString& path,
                              const ChartExportOptions& options) {
-  if (which == Which::kCurves) {
-    curves_->exportFigure(format, path, options);
-    return;
-  }
-  QChart* target = chart(which);
-  switch (format) {
-    case Format::kPng:
-      exportChartPng(target, path, options);
-      break;
-    case Format::kSvg:
-      exportChartSvg(target, path, options);
-      break;
-    case Format::kPdf:
-      exportChartPdf(target, path, options);
-      break;
-    case Format::kCsv: {
-      QString x = which == Which::kCorrelation ? tr("mean_backtracks")
-                  : which == Which::kLength    ? tr("mean_tokens")
-                                               : tr("checkpoint");
-      exportSeriesCsv(chartSeriesData(target), path, x, tr("accuracy"));
-      break;
-    }
-  }
+  writeChartFile(path, chartFile(which, format, path, options));
 }
 
 void ChartsView::exportDialog(Which which, Format format) {
@@ -329,10 +328,10 @@ void ChartsView::exportDialog(Which which, Format format) {
                                               tr(kFilters[static_cast<int>(format)]));
   if (path.isEmpty()) return;
   try {
-    exportChart(which, format, path,
-                {.pixels = QSize(exportWidth_->value(), exportHeight_->value()),
-                 .dpi = exportDpi_->value()});
-    status_->setText(tr("Wrote %1").arg(path));
+    ChartFile file = chartFile(which, format, path,
+                               {.pixels = QSize(exportWidth_->value(), exportHeight_->value()),
+                                .dpi = exportDpi_->value()});
+    exports_->start(tr("chart"), path, [file](const std::atomic<bool>&) { return file(); });
   } catch (const std::exception& error) {
     showCheckpointError(QString::fromUtf8(error.what()));
   }

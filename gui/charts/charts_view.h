@@ -14,6 +14,7 @@
 
 #include "gui/charts/chart_export.h"
 #include "gui/charts/checkpoint_points.h"
+#include "gui/common/export_progress.h"
 #include "gui/common/job_tracker.h"
 
 class QChart;
@@ -58,8 +59,13 @@ class ChartsView : public QWidget {
   QString checkpointError() const { return checkpointError_; }
   int curveCount() const;  // run lines over the shown training-curve charts
   // kCurves exports the shown training curves as one figure (PNG/SVG/PDF) or all as CSV.
+  // Painted now, encoded when the file is called (on the pool from the Export menus).
+  ChartFile chartFile(Which which, Format format, const QString& path,
+                      const ChartExportOptions& options = {});
+  // chartFile, written to `path` here.
   void exportChart(Which which, Format format, const QString& path,
                    const ChartExportOptions& options = {});
+  ExportProgress* exportProgress() const { return exports_; }
 
  Q_SIGNALS:
   void curvesUpdated();
@@ -95,6 +101,7 @@ class ChartsView : public QWidget {
   QSpinBox* exportHeight_ = nullptr;
   QSpinBox* exportDpi_ = nullptr;
   QLabel* status_ = nullptr;
+  ExportProgress* exports_ = nullptr;  // checkpoint chart files encoded and written on the pool
   QLabel* error_ = nullptr;
   JobTracker metricJobs_{this};
   JobTracker importJobs_{this};

@@ -119,7 +119,7 @@ void CurvesGrid::passSome() {
     if (!chart) {
       chart = new MetricChart(plot.metric, this);
       chart->hide();
-      connect(chart, &MetricChart::exported, this, &CurvesGrid::chartExported);
+      connect(chart, &MetricChart::exportRequested, this, &CurvesGrid::chartExportRequested);
       connect(chart, &MetricChart::exportFailed, this, &CurvesGrid::chartExportFailed);
       charts_[plot.metric] = chart;
     }

@@ -44,7 +44,8 @@ class CurvesGrid : public QWidget {
 
  Q_SIGNALS:
   void applied();
-  void chartExported(const QString& path);
+  void chartExportRequested(const QString& what, const QString& path,
+                            const astro::gui::ChartFile& file);
   void chartExportFailed(const QString& message);
 
  protected:

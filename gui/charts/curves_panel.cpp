@@ -44,9 +44,15 @@ CurvesPanel::CurvesPanel(QWidget* parent) : QWidget(parent) {
   scroll_->setWidget(grid_);
   layout->addWidget(scroll_, 1);
   connect(grid_, &CurvesGrid::applied, this, &CurvesPanel::applied);
-  connect(grid_, &CurvesGrid::chartExported, this,
-          [this](const QString& path) { status_->setText(tr("Wrote %1").arg(path)); });
+  connect(grid_, &CurvesGrid::chartExportRequested, this,
+          [this](const QString& what, const QString& path, const ChartFile& file) {
+            exports_->start(what, path, [file](const std::atomic<bool>&) { return file(); });
+          });
   connect(grid_, &CurvesGrid::chartExportFailed, status_, &QLabel::setText);
+  connect(exports_, &ExportProgress::finished, this,
+          [this](const QString& path, const QString& error) {
+            status_->setText(error.isEmpty() ? tr("Wrote %1").arg(path) : error);
+          });
   updateStatus();
 }
 
@@ -101,6 +107,8 @@ void CurvesPanel::buildToolbar() {
   status_ = new QLabel(this);
   status_->setObjectName("curvesStatus");
   bar->addWidget(status_, 2);
+  exports_ = new ExportProgress(this);
+  bar->addWidget(exports_, 2);
 }
 
 void CurvesPanel::setWorkspace(std::filesystem::path folder) {
@@ -271,11 +279,21 @@ QSize CurvesPanel::figurePixels(int dpi) const {
   return (size * (dpi / 96.0)).toSize();
 }
 
-void CurvesPanel::exportFigure(ChartFormat format, const QString& path,
-                               const ChartExportOptions& options) {
+ChartFile CurvesPanel::figureFile(ChartFormat format, const QString& path,
+                                  const ChartExportOptions& options) {
   if (format == ChartFormat::kCsv) {
-    exportCsv(path);
-    return;
+    std::vector<ChartSeriesData> series;
+    for (const auto& metric : grid_->visibleMetrics()) {
+      for (const auto& line : grid_->chartFor(metric)->plot().lines) {
+        ChartSeriesData one{.name = line.runName + QStringLiteral(" · ") + metric};
+        for (std::size_t i = 0; i < line.curve->steps.size(); ++i) {
+          one.points.emplace_back(static_cast<double>(line.curve->steps[i]),
+                                  line.curve->values[i]);
+        }
+        series.push_back(std::move(one));
+      }
+    }
+    return seriesCsvFile(std::move(series), tr("step"), tr("value"));
   }
   std::vector<FigureLegendEntry> legend;
   if (data_) {
@@ -287,22 +305,16 @@ void CurvesPanel::exportFigure(ChartFormat format, const QString& path,
     }
   }
   auto groups = grid_->figureGroups();
-  gui::exportFigure(groups, legend, format, path, options, layoutFor(groups, grid_->columns()));
+  return paintFigureFile(groups, legend, format, path, options,
+                         layoutFor(groups, grid_->columns()));
 }
 
-void CurvesPanel::exportCsv(const QString& path) {
-  std::vector<ChartSeriesData> series;
-  for (const auto& metric : grid_->visibleMetrics()) {
-    for (const auto& line : grid_->chartFor(metric)->plot().lines) {
-      ChartSeriesData one{.name = line.runName + QStringLiteral(" · ") + metric};
-      for (std::size_t i = 0; i < line.curve->steps.size(); ++i) {
-        one.points.emplace_back(static_cast<double>(line.curve->steps[i]), line.curve->values[i]);
-      }
-      series.push_back(std::move(one));
-    }
-  }
-  exportSeriesCsv(series, path, tr("step"), tr("value"));
+void CurvesPanel::exportFigure(ChartFormat format, const QString& path,
+                               const ChartExportOptions& options) {
+  writeChartFile(path, figureFile(format, path, options));
 }
+
+void CurvesPanel::exportCsv(const QString& path) { exportFigure(ChartFormat::kCsv, path, {}); }
 
 void CurvesPanel::exportFigureDialog(ChartFormat format) {
   static const char* kFilters[] = {"PNG image (*.png)", "SVG drawing (*.svg)",
@@ -312,8 +324,9 @@ void CurvesPanel::exportFigureDialog(ChartFormat format) {
   if (path.isEmpty()) return;
   try {
     constexpr int kDpi = 300;
-    exportFigure(format, path, {.pixels = figurePixels(kDpi), .dpi = kDpi});
-    status_->setText(tr("Wrote %1").arg(path));
+    ChartFile file = figureFile(format, path, {.pixels = figurePixels(kDpi), .dpi = kDpi});
+    exports_->start(tr("training curves"), path,
+                    [file](const std::atomic<bool>&) { return file(); });
   } catch (const std::exception& error) {
     status_->setText(QString::fromUtf8(error.what()));
   }

@@ -15,6 +15,7 @@
 
 #include "gui/charts/chart_export.h"
 #include "gui/charts/curve_plots.h"
+#include "gui/common/export_progress.h"
 #include "gui/common/job_tracker.h"
 
 class QCheckBox;
@@ -59,10 +60,14 @@ class CurvesPanel : public QWidget {
   MetricChart* chart(const QString& metric) const;
   const MetricPlots* plots() const { return plots_.get(); }
 
-  // The shown charts as one figure (PNG fills options.pixels; SVG/PDF at the natural size).
+  // The shown charts as one figure (PNG fills options.pixels; SVG/PDF at the natural size), or
+  // for kCsv every shown line's raw points (series "run · metric", step, value): painted now,
+  // encoded when the file is called (on the pool from the Export figure menu).
+  ChartFile figureFile(ChartFormat format, const QString& path, const ChartExportOptions& options);
+  // figureFile, written to `path` here.
   void exportFigure(ChartFormat format, const QString& path, const ChartExportOptions& options);
-  // Every shown line's raw points: series "run · metric", step, value.
   void exportCsv(const QString& path);
+  ExportProgress* exportProgress() const { return exports_; }
   // The figure's natural size at `dpi` (what the Export figure button writes).
   QSize figurePixels(int dpi) const;
 
@@ -95,6 +100,7 @@ class CurvesPanel : public QWidget {
   QCheckBox* logToggle_ = nullptr;
   QLabel* legend_ = nullptr;
   QLabel* status_ = nullptr;
+  ExportProgress* exports_ = nullptr;  // chart and figure files encoded and written on the pool
   QLabel* errorLabel_ = nullptr;
   QScrollArea* scroll_ = nullptr;
   CurvesGrid* grid_ = nullptr;

@@ -1,6 +1,7 @@
 // Export of several charts as one figure (figure_export.h).
 #include "gui/charts/figure_export.h"
 
+#include <QBuffer>
 #include <QChart>
 #include <QFontMetricsF>
 #include <QImage>
@@ -86,12 +87,16 @@ QSizeF figureSize(const std::vector<FigureGroup>& groups, const FigureLayout& la
   return QSizeF(layout.columns * layout.cell.width(), height);
 }
 
-void exportFigure(const std::vector<FigureGroup>& groups,
-                  const std::vector<FigureLegendEntry>& legend, ChartFormat format,
-                  const QString& path, const ChartExportOptions& options,
-                  const FigureLayout& layout) {
+ChartFile paintFigureFile(const std::vector<FigureGroup>& groups,
+                          const std::vector<FigureLegendEntry>& legend, ChartFormat format,
+                          const QString& path, const ChartExportOptions& options,
+                          const FigureLayout& layout) {
   requireCharts(groups, path);
-  QSizeF size = figureSize(groups, layout);
+  const QSizeF size = figureSize(groups, layout);
+  const std::string name = path.toStdString();
+  QByteArray bytes;  // SVG and PDF: painted straight into memory
+  QBuffer buffer(&bytes);
+  buffer.open(QIODevice::WriteOnly);
   QPainter painter;
   switch (format) {
     case ChartFormat::kPng: {
@@ -108,37 +113,39 @@ void exportFigure(const std::vector<FigureGroup>& groups,
       painter.scale(scale, scale);
       paintFigure(painter, groups, legend, layout);
       painter.end();
-      if (!image.save(path, "PNG")) throw Error(path.toStdString() + ": cannot write the PNG file");
-      return;
+      return pngFile(std::move(image), path);
     }
     case ChartFormat::kSvg: {
       QSvgGenerator generator;
-      generator.setFileName(path);
+      generator.setOutputDevice(&buffer);
       generator.setSize(size.toSize());
       generator.setViewBox(QRectF(QPointF(0, 0), size));
       generator.setResolution(static_cast<int>(kLogicalDpi));
-      if (!painter.begin(&generator))
-        throw Error(path.toStdString() + ": cannot write the SVG file");
+      if (!painter.begin(&generator)) throw Error(name + ": cannot paint the SVG drawing");
       paintFigure(painter, groups, legend, layout);
       painter.end();
-      return;
+      break;
     }
     case ChartFormat::kPdf: {
-      QPdfWriter writer(path);
-      writer.setResolution(options.dpi);
-      writer.setPageSize(
-          QPageSize(QSizeF(size.width() * 72.0 / kLogicalDpi, size.height() * 72.0 / kLogicalDpi),
-                    QPageSize::Point));
-      writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-      if (!painter.begin(&writer)) throw Error(path.toStdString() + ": cannot write the PDF file");
+      QPdfWriter writer(&buffer);
+      setPdfPage(writer, size, options.dpi);
+      if (!painter.begin(&writer)) throw Error(name + ": cannot paint the PDF document");
       painter.scale(writer.width() / size.width(), writer.height() / size.height());
       paintFigure(painter, groups, legend, layout);
       painter.end();
-      return;
+      break;
     }
     case ChartFormat::kCsv:
-      throw Error(path.toStdString() + ": a figure exports as PNG, SVG or PDF; CSV is per chart");
+      throw Error(name + ": a figure exports as PNG, SVG or PDF; CSV is per chart");
   }
+  return [text = bytes.toStdString()] { return text; };
+}
+
+void exportFigure(const std::vector<FigureGroup>& groups,
+                  const std::vector<FigureLegendEntry>& legend, ChartFormat format,
+                  const QString& path, const ChartExportOptions& options,
+                  const FigureLayout& layout) {
+  writeChartFile(path, paintFigureFile(groups, legend, format, path, options, layout));
 }
 
 }  // namespace astro::gui

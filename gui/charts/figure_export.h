@@ -29,6 +29,12 @@ struct FigureLayout {
   QSizeF cell{340, 230};  // logical pixels (1/96 inch) per chart
 };
 
+// Paints the figure now (GUI thread) as PNG, SVG or PDF; the bytes come when the file is called.
+ChartFile paintFigureFile(const std::vector<FigureGroup>& groups,
+                          const std::vector<FigureLegendEntry>& legend, ChartFormat format,
+                          const QString& path, const ChartExportOptions& options = {},
+                          const FigureLayout& layout = {});
+// paintFigureFile, written to `path` here.
 void exportFigure(const std::vector<FigureGroup>& groups,
                   const std::vector<FigureLegendEntry>& legend, ChartFormat format,
                   const QString& path, const ChartExportOptions& options = {},

@@ -257,6 +257,11 @@ QString MetricChart::describePoint(int lineIndex, double x) const {
 
 void MetricChart::exportTo(ChartFormat format, const QString& path,
                            const ChartExportOptions& options) {
+  writeChartFile(path, exportFile(format, path, options));
+}
+
+ChartFile MetricChart::exportFile(ChartFormat format, const QString& path,
+                                  const ChartExportOptions& options) {
   if (format == ChartFormat::kCsv) {
     std::vector<ChartSeriesData> series;
     for (const auto& line : plot_.lines) {
@@ -271,8 +276,7 @@ void MetricChart::exportTo(ChartFormat format, const QString& path,
       series.push_back(std::move(raw));
       if (options_.smoothing > 0) series.push_back(std::move(ema));
     }
-    exportSeriesCsv(series, path, tr("step"), metric_);
-    return;
+    return seriesCsvFile(std::move(series), tr("step"), metric_);
   }
   // The figure names its runs; the small chart on screen leaves that to the panel's legend.
   chart_->legend()->setAlignment(Qt::AlignBottom);
@@ -281,19 +285,7 @@ void MetricChart::exportTo(ChartFormat format, const QString& path,
     QChart* chart;
     ~HideLegend() { chart->legend()->hide(); }
   } hide{chart_};
-  switch (format) {
-    case ChartFormat::kPng:
-      exportChartPng(chart_, path, options);
-      break;
-    case ChartFormat::kSvg:
-      exportChartSvg(chart_, path, options);
-      break;
-    case ChartFormat::kPdf:
-      exportChartPdf(chart_, path, options);
-      break;
-    case ChartFormat::kCsv:
-      break;
-  }
+  return paintChartFile(chart_, format, options, path);
 }
 
 void MetricChart::exportDialog(ChartFormat format) {
@@ -304,8 +296,7 @@ void MetricChart::exportDialog(ChartFormat format) {
                                               tr(kFilters[static_cast<int>(format)]));
   if (path.isEmpty()) return;
   try {
-    exportTo(format, path);
-    Q_EMIT exported(path);
+    Q_EMIT exportRequested(metric_, path, exportFile(format, path));
   } catch (const std::exception& error) {
     Q_EMIT exportFailed(QString::fromUtf8(error.what()));
   }

@@ -36,12 +36,17 @@ class MetricChart : public QWidget {
   // The tooltip text for the point of run line `line` nearest to `x` ("run · step · value").
   QString describePoint(int line, double x) const;
 
-  // PNG/SVG/PDF of the chart with its run legend; CSV of every run's raw and smoothed values at
-  // full resolution. Throws astro::Error naming the file.
+  // PNG/SVG/PDF of the chart with its run legend, painted now; CSV of every run's raw and
+  // smoothed values at full resolution. Throws astro::Error naming `path`.
+  ChartFile exportFile(ChartFormat format, const QString& path,
+                       const ChartExportOptions& options = {});
+  // exportFile, written to `path` here.
   void exportTo(ChartFormat format, const QString& path, const ChartExportOptions& options = {});
 
  Q_SIGNALS:
-  void exported(const QString& path);
+  // The user chose a file in the chart's Export menu: the file is painted, encoding and writing
+  // are for the panel's ExportProgress (the pool).
+  void exportRequested(const QString& what, const QString& path, const astro::gui::ChartFile& file);
   void exportFailed(const QString& message);
 
  private:

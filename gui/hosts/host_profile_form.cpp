@@ -222,13 +222,30 @@ void HostProfileForm::save() {
   remote::HostProfile written;
   try {
     written = profile();
-    remote::HostRegistry(folder_).save(written, editing_);
   } catch (const std::exception& error) {
     showError(QString::fromUtf8(error.what()));
     return;
   }
-  Q_EMIT saved(QString::fromStdString(written.name));
-  accept();
+  // The file is written on the pool; the form stays open, Save disabled, until it is.
+  saveButton_->setEnabled(false);
+  saveJobs_.start(
+      [folder = folder_, written, editing = editing_](const std::atomic<bool>&) -> QString {
+        try {
+          remote::HostRegistry(folder).save(written, editing);
+        } catch (const std::exception& error) {
+          return QString::fromUtf8(error.what());
+        }
+        return {};
+      },
+      [this, name = written.name](const QString& error) {
+        saveButton_->setEnabled(true);
+        if (!error.isEmpty()) {
+          showError(error);
+          return;
+        }
+        Q_EMIT saved(QString::fromStdString(name));
+        accept();
+      });
 }
 
 }  // namespace astro::gui

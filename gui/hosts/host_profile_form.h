@@ -3,7 +3,8 @@
 // an SSH profile), partition, nodes, GPUs per node, CPUs per task, memory, time limit, account,
 // QoS and extra #SBATCH lines. Each edit is checked by core's validateProfile and the error shown
 // under the form (Save stays disabled until it passes); Save writes the profile with
-// HostRegistry::save, and a refusal (a profile of that name exists) is shown the same way.
+// HostRegistry::save on the pool, and a refusal (a profile of that name exists) is shown the same
+// way.
 #pragma once
 
 #include <QDialog>
@@ -11,6 +12,7 @@
 #include <optional>
 
 #include "core/remote/host_profile.h"
+#include "gui/common/job_tracker.h"
 
 class QComboBox;
 class QLabel;
@@ -48,6 +50,7 @@ class HostProfileForm : public QDialog {
 
   std::filesystem::path folder_;
   bool editing_ = false;
+  JobTracker saveJobs_{this};  // the profile's file is written on the pool
   QLineEdit* name_ = nullptr;
   QComboBox* kind_ = nullptr;
   QLineEdit* workspace_ = nullptr;

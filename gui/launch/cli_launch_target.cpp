@@ -4,12 +4,14 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
-#include <QFile>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <optional>
 
+#include "core/base/atomic_file.h"
 #include "gui/launch/detached_command.h"
 #include "gui/launch/local_run_event_source.h"
 
@@ -84,15 +86,37 @@ QStringList CliLaunchTarget::startArguments(const QString& configPath,
 }
 
 void CliLaunchTarget::start(const LaunchRequest& request) {
-  QString stem = launchFileStem(request.name);
-  QDir().mkpath(launchFolder());
-  QString configPath = QDir(launchFolder()).filePath(stem + QStringLiteral(".toml"));
-  QFile config(configPath);
-  if (!config.open(QIODevice::WriteOnly) || config.write(request.configText.toUtf8()) < 0) {
-    Q_EMIT startFailed(tr("cannot write %1: %2").arg(configPath, config.errorString()), request);
-    return;
-  }
-  config.close();
+  const QString stem = launchFileStem(request.name);
+  const QString folder = launchFolder();
+  const QString configPath = QDir(folder).filePath(stem + QStringLiteral(".toml"));
+  // The config is written on the pool (a slow or full disk must not freeze the window); the
+  // worker starts once it is on disk. Every launch gets its own watcher: none supersedes another.
+  auto* written = new QFutureWatcher<QString>(this);
+  connect(written, &QFutureWatcher<QString>::finished, this,
+          [this, written, request, configPath, stem] {
+            written->deleteLater();
+            const QString error = written->result();
+            if (!error.isEmpty()) {
+              Q_EMIT startFailed(error, request);
+              return;
+            }
+            startWorker(request, configPath, stem);
+          });
+  written->setFuture(QtConcurrent::run(
+      [folder, configPath, text = request.configText.toStdString()]() -> QString {
+        try {
+          QDir().mkpath(folder);
+          writeFileAtomically(configPath.toStdString(), text);
+        } catch (const std::exception& error) {
+          return QStringLiteral("cannot write %1: %2")
+              .arg(configPath, QString::fromUtf8(error.what()));
+        }
+        return {};
+      }));
+}
+
+void CliLaunchTarget::startWorker(const LaunchRequest& request, const QString& configPath,
+                                  const QString& stem) {
   QString error;
   DetachedCommand* command = startDetachedAstro(
       cliPath_, workspace_, runArguments(configPath, request), stem, this, &error);

@@ -47,6 +47,8 @@ class CliLaunchTarget : public LaunchTarget {
   virtual RunningFilter runningFilter() const = 0;
 
  private:
+  // Starts `astro run` on the written config (on the GUI thread, after the pool wrote it).
+  void startWorker(const LaunchRequest& request, const QString& configPath, const QString& stem);
   QStringList runArguments(const QString& configPath, const LaunchRequest& request) const;
   void runCommand(const QString& verb, std::int64_t runId);
 

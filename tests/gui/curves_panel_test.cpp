@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QScrollArea>
+#include <QThread>
 #include <QtTest>
 
 #include "core/base/workspace_paths.h"
@@ -18,6 +19,7 @@
 #include "gui/charts/checkpoint_points.h"
 #include "gui/charts/curve_plots.h"
 #include "gui/charts/metric_chart.h"
+#include "gui/common/export_progress.h"
 #include "gui/common/run_colors.h"
 #include "tests/support/test_support.h"
 
@@ -224,6 +226,35 @@ class CurvesPanelTest : public QObject {
     QString text = panel->chart("rl/reward")->describePoint(1, 3.2);
     QVERIFY2(text.startsWith("knob-run (run 2)\nstep 3\nrl/reward = 0.6 (EMA 0.6: "),
              qPrintable(text));
+  }
+
+  // What the Export menus do: the chart or figure is painted on the GUI thread, then encoded and
+  // written by the panel's ExportProgress on a pool thread; the status line names the file.
+  void exportMenus_encodeAndWriteOnThePool() {
+    auto panel = openPanel();
+    QTemporaryDir dir;
+    QString path = dir.filePath("reward.png");
+    gui::ChartFile painted =
+        panel->chart("rl/reward")->exportFile(gui::ChartFormat::kPng, path,
+                                              {.pixels = QSize(650, 400), .dpi = 100});
+    std::atomic<bool> encodedOffGuiThread{false};
+    QSignalSpy finished(panel->exportProgress(), &gui::ExportProgress::finished);
+    panel->exportProgress()->start("rl/reward", path, [&](const std::atomic<bool>&) {
+      encodedOffGuiThread = QThread::currentThread() != qApp->thread();
+      return painted();
+    });
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished[0][1].toString(), QString());
+    QVERIFY(encodedOffGuiThread);
+    QCOMPARE(QImage(path).size(), QSize(650, 400));
+    QCOMPARE(panel->findChild<QLabel*>("curvesStatus")->text(), QStringLiteral("Wrote ") + path);
+
+    QString figure = dir.filePath("figure.svg");
+    gui::ChartFile whole = panel->figureFile(gui::ChartFormat::kSvg, figure, {});
+    QVERIFY(!QFile::exists(figure));  // painted, nothing written yet
+    gui::writeChartFile(figure, whole);
+    QFile svg(figure);
+    QVERIFY(svg.open(QIODevice::ReadOnly) && svg.readAll().contains("knob-run"));
   }
 
   void export_oneChartAndTheWholePanel() {
