@@ -63,6 +63,22 @@ ChartFile pngFile(QImage image, const QString& path) {
   };
 }
 
+void setSvgCanvas(QSvgGenerator& generator, QIODevice* device, const QSizeF& logical) {
+  generator.setOutputDevice(device);
+  generator.setSize(logical.toSize());
+  generator.setViewBox(QRectF(QPointF(0, 0), logical));
+  generator.setResolution(static_cast<int>(kLogicalDpi));
+}
+
+QImage blankImage(const ChartExportOptions& options) {
+  QImage image(options.pixels, QImage::Format_ARGB32_Premultiplied);
+  image.fill(Qt::white);
+  int dotsPerMeter = static_cast<int>(options.dpi / 0.0254 + 0.5);
+  image.setDotsPerMeterX(dotsPerMeter);
+  image.setDotsPerMeterY(dotsPerMeter);
+  return image;
+}
+
 void setPdfPage(QPdfWriter& writer, const QSizeF& logical, int dpi) {
   writer.setResolution(dpi);
   writer.setPageSize(QPageSize(
@@ -81,11 +97,7 @@ ChartFile paintChartFile(QChart* chart, ChartFormat format, const ChartExportOpt
   buffer.open(QIODevice::WriteOnly);
   switch (format) {
     case ChartFormat::kPng: {
-      QImage image(options.pixels, QImage::Format_ARGB32_Premultiplied);
-      image.fill(Qt::white);
-      int dotsPerMeter = static_cast<int>(options.dpi / 0.0254 + 0.5);
-      image.setDotsPerMeterX(dotsPerMeter);
-      image.setDotsPerMeterY(dotsPerMeter);
+      QImage image = blankImage(options);
       {
         QPainter painter(&image);
         paintChart(chart, painter, size, QRectF(QPointF(0, 0), options.pixels));
@@ -94,10 +106,7 @@ ChartFile paintChartFile(QChart* chart, ChartFormat format, const ChartExportOpt
     }
     case ChartFormat::kSvg: {
       QSvgGenerator generator;
-      generator.setOutputDevice(&buffer);
-      generator.setSize(size.toSize());
-      generator.setViewBox(QRectF(QPointF(0, 0), size));
-      generator.setResolution(static_cast<int>(kLogicalDpi));
+      setSvgCanvas(generator, &buffer, size);
       generator.setTitle(plainTitle(chart));
       QPainter painter;
       if (!painter.begin(&generator)) throw Error(name + ": cannot paint the SVG drawing");

@@ -16,7 +16,9 @@
 class QChart;
 class QImage;
 class QPainter;
+class QIODevice;
 class QPdfWriter;
+class QSvgGenerator;
 class QRectF;
 class QSizeF;
 
@@ -49,6 +51,10 @@ void writeChartFile(const QString& path, const ChartFile& file);
 ChartFile pngFile(QImage image, const QString& path);
 // A PDF page of `logical` size (1/96 inch units) at `dpi`, no margins.
 void setPdfPage(QPdfWriter& writer, const QSizeF& logical, int dpi);
+// An SVG canvas of `logical` size (1/96 inch units) written to `device`.
+void setSvgCanvas(QSvgGenerator& generator, QIODevice* device, const QSizeF& logical);
+// A white image of options.pixels that records options.dpi, for a PNG export to paint on.
+QImage blankImage(const ChartExportOptions& options);
 
 void exportChartPng(QChart* chart, const QString& path, const ChartExportOptions& options = {});
 void exportChartSvg(QChart* chart, const QString& path, const ChartExportOptions& options = {});

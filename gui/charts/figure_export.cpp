@@ -15,7 +15,6 @@
 namespace astro::gui {
 namespace {
 
-constexpr double kLogicalDpi = 96.0;
 constexpr double kLegendHeight = 30.0;
 constexpr double kHeaderHeight = 28.0;
 
@@ -100,11 +99,7 @@ ChartFile paintFigureFile(const std::vector<FigureGroup>& groups,
   QPainter painter;
   switch (format) {
     case ChartFormat::kPng: {
-      QImage image(options.pixels, QImage::Format_ARGB32_Premultiplied);
-      image.fill(Qt::white);
-      int dotsPerMeter = static_cast<int>(options.dpi / 0.0254 + 0.5);
-      image.setDotsPerMeterX(dotsPerMeter);
-      image.setDotsPerMeterY(dotsPerMeter);
+      QImage image = blankImage(options);
       painter.begin(&image);
       double scale =
           std::min(options.pixels.width() / size.width(), options.pixels.height() / size.height());
@@ -117,10 +112,7 @@ ChartFile paintFigureFile(const std::vector<FigureGroup>& groups,
     }
     case ChartFormat::kSvg: {
       QSvgGenerator generator;
-      generator.setOutputDevice(&buffer);
-      generator.setSize(size.toSize());
-      generator.setViewBox(QRectF(QPointF(0, 0), size));
-      generator.setResolution(static_cast<int>(kLogicalDpi));
+      setSvgCanvas(generator, &buffer, size);
       if (!painter.begin(&generator)) throw Error(name + ": cannot paint the SVG drawing");
       paintFigure(painter, groups, legend, layout);
       painter.end();
