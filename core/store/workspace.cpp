@@ -108,7 +108,7 @@ Workspace Workspace::open(const std::filesystem::path& folder, const WorkspaceOp
   } else {
     // WAL: readers never block the writer nor it them. synchronous=NORMAL in WAL loses no
     // committed transaction on a process crash (only, at worst, the last ones on power loss).
-    std::string mode = connection.queryText("PRAGMA journal_mode = WAL");
+    std::string mode = connection.queryTextRetryingBusy("PRAGMA journal_mode = WAL");
     if (mode != "wal") throw Error(file + ": cannot switch to WAL mode (still '" + mode + "')");
     connection.executeScript("PRAGMA synchronous = NORMAL");
     detail::migrateToLatest(connection);

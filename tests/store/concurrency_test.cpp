@@ -7,6 +7,9 @@
 #include <string>
 #include <thread>
 
+#include "core/base/workspace_paths.h"
+#include "core/store/detail/schema.h"
+#include "core/store/detail/sqlite.h"
 #include "core/store/workspace.h"
 #include "tests/support/test_support.h"
 
@@ -83,6 +86,33 @@ class ConcurrencyTest : public QObject {
     QCOMPARE(workspace.schemaVersion(), Workspace::latestSchemaVersion());
     QCOMPARE(workspace.runs().list().size(), std::size_t{4});
     QCOMPARE(workspace.checkIntegrity(), std::string("ok"));
+  }
+
+  // Switching a new database to WAL reads page 1, then asks for the write lock from inside that
+  // read, where SQLite does not call the busy handler: while another opener held the write lock
+  // for its own switch, open failed at once, whatever the busy timeout (seen in CI). Open now
+  // waits for the other connection to let go.
+  void openWhileAnotherConnectionWritesTheNewFile_waitsForIt() {
+    auto folder = astro::test::freshTempDir("store-open-while-written");
+    const auto database = astro::workspaceDatabasePath(folder);
+    detail::Connection writer(database, {});
+    // A file that is not empty (SQLite holds no lock on an empty one) and still in rollback mode,
+    // as another opener leaves it just before its own switch to WAL.
+    writer.executeScript("PRAGMA application_id = " + std::to_string(detail::kApplicationId));
+    writer.executeScript("BEGIN IMMEDIATE");  // holds the RESERVED (write) lock
+    std::thread release([&writer] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      writer.executeScript("COMMIT");
+    });
+    try {
+      auto workspace = Workspace::open(folder);
+      release.join();
+      QCOMPARE(workspace.schemaVersion(), Workspace::latestSchemaVersion());
+      QCOMPARE(workspace.connection().queryText("PRAGMA journal_mode"), std::string("wal"));
+    } catch (const std::exception& error) {
+      release.join();
+      QFAIL(error.what());
+    }
   }
 
   void twoProcessesAppendingEvents_loseNothingAndKeepSeqGapFree() {

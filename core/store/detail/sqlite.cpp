@@ -1,6 +1,9 @@
 // RAII SQLite connection, cached statements and transactions for the run store (detail/sqlite.h).
 #include "core/store/detail/sqlite.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "core/base/error.h"
 
 namespace astro::store::detail {
@@ -138,6 +141,26 @@ std::string Connection::queryText(const std::string& sql) {
   StatementHandle statement = compile(sql, 0);
   Statement once(*this, statement.get());
   return once.step() ? once.text(0) : std::string();
+}
+
+std::string Connection::queryTextRetryingBusy(const std::string& sql) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline = Clock::now() + busyTimeout_;
+  std::chrono::milliseconds pause{2};
+  for (;;) {
+    StatementHandle statement = compile(sql, 0);
+    int code = sqlite3_step(statement.get());
+    if (code == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(statement.get(), 0);
+      return text ? reinterpret_cast<const char*>(text) : std::string();
+    }
+    if (code == SQLITE_DONE) return {};
+    if ((code & 0xff) != SQLITE_BUSY || Clock::now() >= deadline) {
+      fail(code, "run '" + sql.substr(0, 60) + "'");
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds{50});
+  }
 }
 
 std::int64_t Connection::queryInteger(const std::string& sql) {

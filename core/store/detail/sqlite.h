@@ -86,6 +86,11 @@ class Connection {
   // First column of the first row of a one-off query, as text (pragmas that report a value).
   std::string queryText(const std::string& sql);
   std::int64_t queryInteger(const std::string& sql);
+  // queryText for a statement that asks for the write lock from inside its own read, where SQLite
+  // returns SQLITE_BUSY at once instead of calling the busy handler (PRAGMA journal_mode = WAL on
+  // a new file while another opener switches it). Retries with a growing pause, up to the busy
+  // timeout in all.
+  std::string queryTextRetryingBusy(const std::string& sql);
 
   std::int64_t lastInsertRowId() const;
   std::int64_t changes() const;
