@@ -65,7 +65,10 @@ Json armDetails(const ArmResults& arm, const train::EvaluationResult& base) {
           {"checkpoints", checkpoints},
           {"pearson",
            {{"backtracks", correlationJson(arm.correlations.backtracks)},
-            {"length", correlationJson(arm.correlations.length)}}}};
+            {"length", correlationJson(arm.correlations.length)}}},
+          {"pearson_step_trend_removed",
+           {{"backtracks", correlationJson(arm.correlations.backtracksDetrended)},
+            {"length", correlationJson(arm.correlations.lengthDetrended)}}}};
 }
 
 std::string fixed(double value, int digits = 3) { return analysis::formatNumber(value, digits); }
@@ -116,6 +119,9 @@ Json miniatureReportJson(const MiniatureResults& r) {
        {{"backtracks", correlationJson(r.astro.correlations.backtracks)},
         {"length", correlationJson(r.astro.correlations.length)},
         {"checkpoints", "astro: the SFT model and every RL checkpoint"}}},
+      {"pearson_step_trend_removed",
+       {{"backtracks", correlationJson(r.astro.correlations.backtracksDetrended)},
+        {"length", correlationJson(r.astro.correlations.lengthDetrended)}}},
       {"pearson_by_arm",
        {{"astro",
          {{"backtracks", correlationJson(r.astro.correlations.backtracks)},
@@ -228,6 +234,15 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
   for (const auto& [label, set] : sets) {
     md += std::string("| ") + label + " | backtracks " + correlationCells(set->backtracks) + "\n";
     md += std::string("| ") + label + " | length " + correlationCells(set->length) + "\n";
+  }
+  md +=
+      "\nThe same with each variable's linear trend in the training step removed (both can rise "
+      "with training alone; t test with n - 3 df, Fisher interval with 1 / sqrt(n - 4)):\n\n"
+      "| checkpoints | variable | n | r | 95% CI (Fisher z) | p |\n|---|---|---|---|---|---|\n";
+  for (const auto& [label, set] : sets) {
+    md += std::string("| ") + label + " | backtracks " +
+          correlationCells(set->backtracksDetrended) + "\n";
+    md += std::string("| ") + label + " | length " + correlationCells(set->lengthDetrended) + "\n";
   }
 
   double astroRl = r.astro.rl().passAt1, directRl = r.direct.rl().passAt1;

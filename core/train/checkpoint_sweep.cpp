@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "core/analysis/partial_correlation.h"
 #include "core/analysis/trace_detector.h"
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
@@ -142,14 +143,17 @@ std::vector<SweepPoint> sweepCheckpoints(const std::vector<SweepCheckpoint>& che
 }
 
 SweepCorrelations correlateSweep(const std::vector<SweepPoint>& points, bool countRestarts) {
-  std::vector<double> accuracy, backtracks, length;
+  std::vector<double> accuracy, backtracks, length, steps;
   for (const auto& point : points) {
+    steps.push_back(point.checkpoint.step);
     accuracy.push_back(point.evaluation.passAt1);
     backtracks.push_back(point.evaluation.meanBacktracks +
                          (countRestarts ? point.evaluation.meanRestarts : 0.0));
     length.push_back(point.evaluation.meanCompletionTokens);
   }
-  return {analysis::pearson(backtracks, accuracy), analysis::pearson(length, accuracy)};
+  return {analysis::pearson(backtracks, accuracy), analysis::pearson(length, accuracy),
+          analysis::detrendedPearson(backtracks, accuracy, steps),
+          analysis::detrendedPearson(length, accuracy, steps)};
 }
 
 }  // namespace astro::train

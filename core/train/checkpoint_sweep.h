@@ -60,9 +60,14 @@ std::vector<SweepPoint> sweepCheckpoints(const std::vector<SweepCheckpoint>& che
 // Across the points: Pearson r (Fisher 95% interval, p) of mean backtracks and of mean
 // completion tokens against pass@1. r is NaN when a variable is constant or n < 2. With
 // `countRestarts`, restarts (returns to the problem) count as backtracks.
+// Pearson r with accuracy across the points, and the same after removing each variable's linear
+// trend in the checkpoint step (analysis::detrendedPearson): backtracks, length and accuracy can
+// all rise with training without being tied to one another (issue #21).
 struct SweepCorrelations {
   analysis::Correlation backtracks;
   analysis::Correlation length;
+  analysis::Correlation backtracksDetrended;
+  analysis::Correlation lengthDetrended;
 };
 SweepCorrelations correlateSweep(const std::vector<SweepPoint>& points, bool countRestarts = false);
 

@@ -7,6 +7,8 @@
 #include "core/analysis/bootstrap.h"
 #include "core/analysis/correlation.h"
 #include "core/analysis/incomplete_beta.h"
+#include "core/analysis/paired_bootstrap.h"
+#include "core/analysis/partial_correlation.h"
 #include "core/base/error.h"
 
 using namespace astro::analysis;
@@ -122,6 +124,78 @@ class StatisticsTest : public QObject {
     Interval a = bootstrapMean(small), b = bootstrapMean(large);
     double ratio = (a.high - a.low) / (b.high - b.low);
     QVERIFY2(ratio > 3.4 && ratio < 4.6, qPrintable(QString::number(ratio)));
+  }
+  void detrendedPearson_matchesNumpyResidualsAndScipy() {
+    // Both rise with the step (raw r = 0.82, what the paper would report), but around that
+    // trend they move against each other.
+    const std::vector<double> steps = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    const std::vector<double> backtracks = {0.10, 0.35, 0.30, 0.62, 0.55, 0.90, 0.82, 1.15, 1.10};
+    const std::vector<double> accuracy = {0.24, 0.22, 0.31, 0.29, 0.38, 0.35, 0.45, 0.41, 0.52};
+    VERIFY_NEAR(pearson(backtracks, accuracy).r, 0.81838637414744708);
+    Correlation c = detrendedPearson(backtracks, accuracy, steps);
+    QCOMPARE(c.n, std::size_t(9));
+    VERIFY_NEAR(c.r, -0.97920533370759755);
+    QVERIFY2(near(c.pValue, 2.2130838011001015e-05, 1e-8), qPrintable(QString::number(c.pValue)));
+    VERIFY_NEAR(c.ciLow, -0.99636617924440141);
+    VERIFY_NEAR(c.ciHigh, -0.88564408552806062);
+  }
+  void detrendedPearson_undefinedCases() {
+    // A constant trend explains nothing; a variable that is a line in the trend has no residual.
+    QVERIFY(std::isnan(detrendedPearson({1, 2, 3, 4, 5}, {2, 1, 4, 3, 5}, {7, 7, 7, 7, 7}).r));
+    QVERIFY(std::isnan(detrendedPearson({1, 3, 5, 7, 9}, {2, 1, 4, 3, 5}, {0, 1, 2, 3, 4}).r));
+    Correlation four = detrendedPearson({1, 3, 2, 5}, {2, 1, 4, 3}, {0, 1, 2, 3});
+    QVERIFY(!std::isnan(four.r) && !std::isnan(four.pValue));
+    QVERIFY(std::isnan(four.ciLow));  // the interval needs n >= 5
+    QVERIFY_THROWS_EXCEPTION(astro::Error, detrendedPearson({1, 2, 3}, {1, 2, 3}, {1, 2}));
+  }
+  void pairedBootstrap_identicalArms_giveZero_andAShiftGivesTheShift() {
+    PairedScores same{.a = {0.1, 0.5, 0.9, 0.3}, .b = {0.1, 0.5, 0.9, 0.3}};
+    PairedDifference zero = pairedBootstrapDifference({same, same, same});
+    QCOMPARE(zero.difference.low, 0.0);
+    QCOMPARE(zero.difference.high, 0.0);
+    QCOMPARE(zero.shareAtOrBelowZero, 1.0);
+    PairedScores shifted{.a = {0.35, 0.75, 1.15, 0.55}, .b = {0.1, 0.5, 0.9, 0.3}};
+    PairedDifference shift = pairedBootstrapDifference({shifted, shifted});
+    VERIFY_NEAR(shift.difference.estimate, 0.25);
+    VERIFY_NEAR(shift.difference.low, 0.25);
+    VERIFY_NEAR(shift.difference.high, 0.25);
+    QCOMPARE(shift.shareAtOrBelowZero, 0.0);
+    QCOMPARE(shift.seeds, 2);
+    QCOMPARE(shift.puzzles, 8);
+  }
+  void pairedBootstrap_pairingRemovesPuzzleDifficulty() {
+    // Puzzles range from easy to hard; arm a is 0.05 better on every one. Unpaired, the spread of
+    // difficulty would swamp 0.05; paired, the interval sits above zero.
+    PairedScores seed;
+    for (int i = 0; i < 200; ++i) {
+      double difficulty = (i % 20) / 20.0;
+      seed.b.push_back(difficulty);
+      seed.a.push_back(difficulty + ((i % 4 == 0) ? 0.0 : 0.0667));
+    }
+    PairedDifference paired = pairedBootstrapDifference({seed}, {.resamples = 1000, .seed = 5});
+    QVERIFY2(paired.difference.low > 0.03, qPrintable(QString::number(paired.difference.low)));
+    Interval unpairedA = bootstrapMean(seed.a, {.resamples = 1000, .seed = 5});
+    Interval unpairedB = bootstrapMean(seed.b, {.resamples = 1000, .seed = 5});
+    QVERIFY(unpairedA.low < unpairedB.high);  // the arms' own intervals overlap
+  }
+  void pairedBootstrap_seedSpreadWidensTheInterval() {
+    // Same puzzles, but one seed favours a and another b: the seed level must show that.
+    PairedScores up, down, flat;
+    for (int i = 0; i < 100; ++i) {
+      up.a.push_back(0.6), up.b.push_back(0.4);
+      down.a.push_back(0.4), down.b.push_back(0.6);
+      flat.a.push_back(0.5), flat.b.push_back(0.5);
+    }
+    PairedDifference mixed = pairedBootstrapDifference({up, down, flat});
+    QVERIFY(mixed.difference.low < 0 && mixed.difference.high > 0);
+    PairedDifference agreeing = pairedBootstrapDifference({up, up, up});
+    QVERIFY(agreeing.difference.low > 0.19);
+  }
+  void pairedBootstrap_rejectsUnpairedInput() {
+    QVERIFY_THROWS_EXCEPTION(astro::Error, pairedBootstrapDifference({}));
+    QVERIFY_THROWS_EXCEPTION(astro::Error,
+                             pairedBootstrapDifference({PairedScores{.a = {1, 0}, .b = {1}}}));
+    QVERIFY_THROWS_EXCEPTION(astro::Error, pairedBootstrapDifference({PairedScores{}}));
   }
   void splitMix64_matchesItsReferenceSequence() {
     // First outputs of splitmix64 seeded with 0 (Vigna's reference implementation).

@@ -70,6 +70,11 @@ class MiniatureReportTest : public QObject {
     QVERIFY(json["pearson"]["length"]["ci_low"].get<double>() <= length);
     QVERIFY(json["pearson_by_arm"]["direct"]["backtracks"]["r"].is_null());
     QCOMPARE(json["pearson_by_arm"]["pooled"]["backtracks"]["n"].get<int>(), 8);
+    // ASTRO's accuracy and backtracks are both straight lines in the step: once the trend is
+    // removed nothing is left to correlate, and the report says so (null) instead of r = 1.
+    QCOMPARE(json["pearson_step_trend_removed"]["backtracks"]["n"].get<int>(), 4);
+    QVERIFY(json["pearson_step_trend_removed"]["backtracks"]["r"].is_null());
+    QVERIFY(json["details"]["direct"]["pearson_step_trend_removed"]["length"].is_object());
     QCOMPARE(json["hypothesis"]["astro_rl_above_direct_rl"].get<bool>(), true);
     QCOMPARE(json["hypothesis"]["direct_rl_above_base"].get<bool>(), true);
     QCOMPARE(json["hypothesis"]["pearson_backtracks_above_0.8"].get<bool>(), true);
@@ -90,7 +95,8 @@ class MiniatureReportTest : public QObject {
           "## During RL (training rollouts)", "| ASTRO | 2 | -0.250 | 118.0 | 1.200 |",
           "| Direct | checkpoint-6 | 6 | 0.300 | 0.350 | 65.0 | 0.000 |",
           "| ASTRO | backtracks | 4 | 1.000 |", "| Direct | backtracks | 4 | undefined |",
-          "| both | backtracks | 8 |", "ASTRO-RL above Direct-RL: yes (0.500 vs 0.300)",
+          "| both | backtracks | 8 |", "linear trend in the training step removed",
+          "| ASTRO | backtracks | 4 | undefined |", "ASTRO-RL above Direct-RL: yes (0.500 vs 0.300)",
           "above 0.8: yes (r = 1.000, n = 4)", "| base | 200 |\n| search | 100 |"}) {
       QVERIFY2(md.find(expected) != std::string::npos, expected);
     }

@@ -50,3 +50,25 @@ for p in [0.975, 0.5, 0.001, 1e-10, 0.9999]:
     show(f"norm.ppf({p})", stats.norm.ppf(p))
 for q in [0.025, 0.5, 0.975]:
     show(f"percentile({q})", np.percentile(QUANTILE_DATA, 100 * q))
+
+# Detrended (partial) Pearson: residuals of x and y on the step by least squares, then the
+# t test with n - 3 df and the Fisher interval with standard error 1 / sqrt(n - 4).
+STEPS = [0, 1, 2, 3, 4, 5, 6, 7, 8]
+TREND_BACKTRACKS = [0.10, 0.35, 0.30, 0.62, 0.55, 0.90, 0.82, 1.15, 1.10]
+TREND_ACCURACY = [0.24, 0.22, 0.31, 0.29, 0.38, 0.35, 0.45, 0.41, 0.52]
+
+
+def residual(values, trend):
+    slope, intercept = np.polyfit(trend, values, 1)
+    return np.asarray(values) - (slope * np.asarray(trend) + intercept)
+
+
+n = len(STEPS)
+rp = stats.pearsonr(residual(TREND_BACKTRACKS, STEPS), residual(TREND_ACCURACY, STEPS)).statistic
+tp = rp * np.sqrt((n - 3) / (1 - rp * rp))
+half = stats.norm.ppf(0.975) / np.sqrt(n - 4)
+show("detrended.r", rp)
+show("detrended.p", 2 * stats.t.sf(abs(tp), n - 3))
+show("detrended.ciLow", np.tanh(np.arctanh(rp) - half))
+show("detrended.ciHigh", np.tanh(np.arctanh(rp) + half))
+show("raw_trend.r", stats.pearsonr(TREND_BACKTRACKS, TREND_ACCURACY).statistic)

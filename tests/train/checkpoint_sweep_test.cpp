@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/analysis/partial_correlation.h"
 #include "core/analysis/trace_detector.h"
 #include "core/base/error.h"
 #include "core/train/evaluation_records.h"
@@ -109,6 +110,26 @@ class CheckpointSweepTest : public QObject {
     options.evaluation.samplesPerProblem = 3;
     auto changed = train::sweepCheckpoints(checkpoints, problems, ContainsVerifier(), options);
     QVERIFY(!changed[0].reused && !changed[1].reused);
+  }
+  void correlate_alsoRemovesTheStepTrend() {
+    // Accuracy and backtracks both climb with the step, wiggling in opposite directions.
+    const double steps[] = {0, 10, 20, 30, 40, 50};
+    const double accuracy[] = {0.10, 0.18, 0.20, 0.30, 0.31, 0.41};
+    const double backtracks[] = {0.5, 0.4, 1.1, 0.9, 1.6, 1.4};
+    std::vector<train::SweepPoint> points;
+    for (int i = 0; i < 6; ++i) {
+      points.push_back(point(accuracy[i], backtracks[i], 100 + 5 * i));
+      points.back().checkpoint.step = int(steps[i]);
+    }
+    auto c = train::correlateSweep(points);
+    QVERIFY(c.backtracks.r > 0.7);
+    auto expected = analysis::detrendedPearson({0.5, 0.4, 1.1, 0.9, 1.6, 1.4},
+                                               {0.10, 0.18, 0.20, 0.30, 0.31, 0.41},
+                                               {0, 10, 20, 30, 40, 50});
+    QVERIFY(expected.r < -0.5);
+    QCOMPARE(c.backtracksDetrended.r, expected.r);
+    QCOMPARE(c.backtracksDetrended.n, std::size_t(6));
+    QVERIFY(std::isnan(c.lengthDetrended.r));  // length is a straight line in the step
   }
   void correlate_isPearsonOfMeansAgainstAccuracy() {
     std::vector<train::SweepPoint> points = {point(0.1, 0.5, 100), point(0.2, 1.0, 120),

@@ -136,7 +136,11 @@ void runSweep(EvaluateCommand& c, const std::vector<astro::math::Problem>& probl
                                    {"checkpoints", points.size()},
                                    {"pearson",
                                     {{"backtracks", correlationJson(correlations.backtracks)},
-                                     {"length", correlationJson(correlations.length)}}}};
+                                     {"length", correlationJson(correlations.length)}}},
+                                   {"pearson_step_trend_removed",
+                                    {{"backtracks",
+                                      correlationJson(correlations.backtracksDetrended)},
+                                     {"length", correlationJson(correlations.lengthDetrended)}}}};
   std::cout << report.dump() << "\n";
 }
 
