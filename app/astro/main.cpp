@@ -2,13 +2,36 @@
 // Exit codes: 0 ok, 1 the command failed, 2 bad usage. Errors go to stderr as one line.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string_view>
 
 #include "app/astro/command_registry.h"
 #include "core/base/blas_kernels.h"
 #include "core/base/error.h"
+#include "core/plugin/plugin_loader.h"
+
+namespace {
+
+// One stderr line per refused plugin, so a user whose domain is missing learns why; `astro
+// plugins` itself reports them in full.
+void warnAboutRefusedPlugins(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "plugins") return;
+  }
+  for (const astro::plugin::PluginRecord& record : astro::plugin::pluginReport()) {
+    if (record.loaded) continue;
+    std::cerr << "astro: warning: plugin " << record.path.string()
+              << " was refused: " << record.refusal << " (astro plugins lists every plugin)\n";
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   astro::restartWithFastBlasKernels(argv);
+  // Before the commands are added: their --help and --verifier choices list the plugins' domains.
+  // A bad plugin is refused and reported by `astro plugins`, never fatal.
+  astro::plugin::loadPlugins();
+  warnAboutRefusedPlugins(argc, argv);
   CLI::App app{
       "astro: Astro Studio's command line and headless worker.\n"
       "Runs the ASTRO pipeline (MCTS search, procedure cloning, SFT, GRPO, evaluation) and\n"

@@ -11,6 +11,7 @@
 
 #include "core/base/blas_kernels.h"
 #include "core/base/workspace_paths.h"
+#include "core/plugin/plugin_loader.h"
 #include "gui/main_window.h"
 #include "gui/tree/run_tree_list_model.h"
 #include "gui/tree/run_tree_panel.h"
@@ -51,6 +52,9 @@ int main(int argc, char** argv) {
   parser.addOptions({workspaceOption, quitAfterOption, openRunOption, openTreeOption, viewOption,
                      screenshotOption});
   parser.process(app);
+  // Before the window and its worker threads exist: the registries are filled on this thread
+  // only (domain_registry.h). Refused plugins are listed in Help > Plugins, never fatal.
+  astro::plugin::loadPlugins();
 
   int quitAfterMs = -1;
   if (parser.isSet(quitAfterOption)) {

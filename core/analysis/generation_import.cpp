@@ -1,3 +1,5 @@
+// Parsing a generation dump line by line through the registered formats, grading each sample, and
+// analysing the traces in parallel (generation_import.h).
 #include "core/analysis/generation_import.h"
 
 #include <algorithm>
@@ -12,111 +14,36 @@ namespace astro::analysis {
 
 namespace {
 
-using nlohmann::json;
-
-// A bad line: thrown inside the per-line parser, caught and reported by the loop.
-struct LineProblem {
-  std::string message;
-};
-
-const json* findFirst(const json& object, std::initializer_list<const char*> keys,
-                      const char** foundKey = nullptr) {
-  for (const char* key : keys) {
-    auto it = object.find(key);
-    if (it != object.end() && !it->is_null()) {
-      if (foundKey) *foundKey = key;
-      return &*it;
-    }
+// Why no format reads a line that none detects: a JSON problem, else the formats there are.
+std::string undetectedLine(std::string_view line, const GenerationReaderRegistry& registry) {
+  try {
+    if (!nlohmann::json::parse(line).is_object()) return "expected a JSON object";
+  } catch (const nlohmann::json::exception& e) {
+    return std::string("invalid JSON: ") + e.what();
   }
-  return nullptr;
+  std::string message = "no generation format reads this line (registered: ";
+  for (const std::string& name : registry.names()) {
+    message += (message.ends_with(": ") ? "" : ", ") + name;
+  }
+  message += "; a plain line has a \"prompt\", \"problem\" or \"question\" key";
+  if (!registry.contains("chat") || !registry.contains("verl")) {
+    message += "; chat and verl lines need the generation-formats plugin";
+  }
+  return message + "; `astro plugins` lists the loaded plugins)";
 }
 
-std::string textField(const json& object, std::initializer_list<const char*> keys, bool required,
-                      const char* what) {
-  const char* key = nullptr;
-  const json* value = findFirst(object, keys, &key);
-  if (!value) {
-    if (!required) return {};
-    std::string names;
-    for (const char* k : keys) names += std::string(names.empty() ? "\"" : ", \"") + k + "\"";
-    throw LineProblem{std::string("missing ") + what + " (one of " + names + ")"};
-  }
-  if (value->is_string()) return value->get<std::string>();
-  if (value->is_number()) return value->dump();
-  // verl writes ground truth as a list when a problem has several accepted answers.
-  if (value->is_array() && !value->empty() && (*value)[0].is_string()) {
-    return (*value)[0].get<std::string>();
-  }
-  throw LineProblem{std::string("field '") + key + "': expected a string, found " +
-                    value->type_name()};
-}
-
-GenerationFormat detectFormat(const json& object) {
-  if (object.contains("messages")) return GenerationFormat::kChat;
-  if (object.contains("input") && object.contains("output")) return GenerationFormat::kVerl;
-  return GenerationFormat::kPlain;
-}
-
-void readChat(const json& object, ImportedSample& sample) {
-  const json& messages = object.at("messages");
-  if (!messages.is_array()) throw LineProblem{"field 'messages': expected an array"};
-  int lastAssistant = -1;
-  for (std::size_t i = 0; i < messages.size(); ++i) {
-    const json& message = messages[i];
-    if (!message.is_object() || !message.contains("role") || !message["role"].is_string() ||
-        !message.contains("content") || !message["content"].is_string()) {
-      throw LineProblem{"field 'messages[" + std::to_string(i) +
-                        "]': expected {\"role\": string, \"content\": string}"};
-    }
-    if (message["role"] == "assistant") lastAssistant = static_cast<int>(i);
-  }
-  if (lastAssistant < 0) throw LineProblem{"field 'messages': no assistant message"};
-  sample.completion = messages[static_cast<std::size_t>(lastAssistant)]["content"];
-  for (int i = lastAssistant - 1; i >= 0; --i) {
-    if (messages[static_cast<std::size_t>(i)]["role"] == "user") {
-      sample.prompt = messages[static_cast<std::size_t>(i)]["content"];
-      break;
-    }
-  }
-}
-
-ImportedSample readSample(const json& object, GenerationFormat forced, const ImportOptions& options,
-                          const std::string& defaultBenchmark, const math::Verifier* verifier) {
-  if (!object.is_object()) throw LineProblem{"expected a JSON object"};
+ImportedSample toSample(GenerationRecord record, std::string_view format,
+                        const ImportOptions& options, const std::string& defaultBenchmark,
+                        const math::Verifier* verifier) {
   ImportedSample sample;
-  sample.format = forced == GenerationFormat::kAuto ? detectFormat(object) : forced;
-  std::optional<double> score;
-  switch (sample.format) {
-    case GenerationFormat::kChat:
-      if (!object.contains("messages")) throw LineProblem{"missing field 'messages'"};
-      readChat(object, sample);
-      break;
-    case GenerationFormat::kVerl:
-      sample.prompt = textField(object, {"input"}, true, "prompt");
-      sample.completion = textField(object, {"output"}, true, "completion");
-      if (const json* value = findFirst(object, {"score", "acc"})) {
-        if (!value->is_number() && !value->is_boolean()) {
-          throw LineProblem{"field 'score': expected a number"};
-        }
-        score = value->is_boolean() ? (value->get<bool>() ? 1.0 : 0.0) : value->get<double>();
-      }
-      break;
-    case GenerationFormat::kPlain:
-    case GenerationFormat::kAuto:
-      sample.prompt = textField(object, {"prompt", "problem", "question"}, true, "prompt");
-      sample.completion =
-          textField(object, {"completion", "response", "generation", "output"}, true, "completion");
-      break;
-  }
-  sample.goldAnswer = textField(object, {"answer", "gts", "ground_truth", "gold"}, false, "answer");
-  sample.checkpoint = textField(object, {"checkpoint", "step"}, false, "checkpoint");
-  if (sample.checkpoint.empty()) sample.checkpoint = options.checkpoint;
-  sample.benchmark = textField(object, {"benchmark", "data_source"}, false, "benchmark");
-  if (sample.benchmark.empty()) sample.benchmark = defaultBenchmark;
-  sample.problemId = textField(object, {"id", "problem_id", "unique_id", "idx"}, false, "id");
-  if (sample.problemId.empty())
-    sample.problemId = "sha256:" + sha256Hex(sample.prompt).substr(0, 16);
-
+  sample.format = std::string(format);
+  sample.prompt = std::move(record.prompt);
+  sample.completion = std::move(record.completion);
+  sample.goldAnswer = std::move(record.answer);
+  sample.checkpoint = record.checkpoint.empty() ? options.checkpoint : std::move(record.checkpoint);
+  sample.benchmark = record.benchmark.empty() ? defaultBenchmark : std::move(record.benchmark);
+  sample.problemId =
+      record.id.empty() ? "sha256:" + sha256Hex(sample.prompt).substr(0, 16) : std::move(record.id);
   if (verifier && !sample.goldAnswer.empty()) {
     math::Problem problem;
     problem.id = sample.problemId;
@@ -129,8 +56,8 @@ ImportedSample readSample(const json& object, GenerationFormat forced, const Imp
     sample.gradedBy = "verifier:" + verifier->name();
   } else {
     sample.stats.answer = lastBoxedAnswer(sample.completion);
-    if (score) {
-      sample.stats.correct = *score > 0;
+    if (record.score) {
+      sample.stats.correct = *record.score > 0;
       sample.gradedBy = "score";
     }
   }
@@ -139,31 +66,15 @@ ImportedSample readSample(const json& object, GenerationFormat forced, const Imp
 
 }  // namespace
 
-std::string_view generationFormatName(GenerationFormat format) {
-  switch (format) {
-    case GenerationFormat::kAuto:
-      return "auto";
-    case GenerationFormat::kPlain:
-      return "plain";
-    case GenerationFormat::kChat:
-      return "chat";
-    case GenerationFormat::kVerl:
-      return "verl";
-  }
-  return "auto";
-}
-
-GenerationFormat generationFormatFromName(std::string_view name) {
-  for (auto format : {GenerationFormat::kAuto, GenerationFormat::kPlain, GenerationFormat::kChat,
-                      GenerationFormat::kVerl}) {
-    if (generationFormatName(format) == name) return format;
-  }
-  throw UsageError("unknown generation format '" + std::string(name) +
-                   "' (use auto, plain, chat or verl)");
+void checkGenerationFormat(std::string_view name) {
+  if (name != kAutoGenerationFormat) generationReaderRegistry().find(name);
 }
 
 ImportResult parseGenerations(std::string_view text, const std::string& sourceName,
                               const math::Verifier* verifier, const ImportOptions& options) {
+  const GenerationReaderRegistry& registry = generationReaderRegistry();
+  const GenerationReader* forced =
+      options.format == kAutoGenerationFormat ? nullptr : &registry.find(options.format);
   ImportResult result;
   result.run.name = std::filesystem::path(sourceName).filename().string();
   result.run.sourcePath = sourceName;
@@ -182,16 +93,22 @@ ImportResult parseGenerations(std::string_view text, const std::string& sourceNa
     ++lineNumber;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     ++result.run.lines;
-    try {
-      json object = json::parse(line);
+    const GenerationReader* reader = forced ? forced : registry.detect(line);
+    std::optional<GenerationRecord> record;
+    if (reader == nullptr) {
+      result.badLines.push_back({lineNumber, undetectedLine(line, registry)});
+    } else {
+      try {
+        record = reader->read(line);
+      } catch (const Error& e) {
+        result.badLines.push_back({lineNumber, e.what()});
+      }
+    }
+    if (record) {
       ImportedSample sample =
-          readSample(object, options.format, options, defaultBenchmark, verifier);
+          toSample(std::move(*record), reader->name(), options, defaultBenchmark, verifier);
       sample.line = lineNumber;
       result.samples.push_back(std::move(sample));
-    } catch (const json::exception& e) {
-      result.badLines.push_back({lineNumber, std::string("invalid JSON: ") + e.what()});
-    } catch (const LineProblem& problem) {
-      result.badLines.push_back({lineNumber, problem.message});
     }
     if (options.maxBadLines >= 0 &&
         static_cast<std::int64_t>(result.badLines.size()) > options.maxBadLines) {

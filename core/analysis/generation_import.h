@@ -1,15 +1,11 @@
-// Importing generations of other systems (JSONL, one sample per line) as an "imported run":
-//  - plain:  {"prompt"|"problem"|"question", "completion"|"response"|"generation", "answer",
-//             optional "checkpoint"|"step", "benchmark", "id"|"problem_id"|"unique_id"}
-//  - chat:   {"messages": [{"role", "content"}, ...], "answer", ...}: the completion is the last
-//             assistant message, the prompt the last user message before it
-//  - verl:   verl's rollout/validation dump (trainer.rollout_data_dir / validation_data_dir,
-//             RayPPOTrainer._dump_generations): {"input", "output", "score", "step", optional
-//             "gts", "data_source", reward extras}; "input" is the chat-templated prompt
-// The format is detected per line unless forced. Every sample is graded with the math verifier
-// against its gold answer; a verl line without a gold answer keeps verl's verdict (score > 0).
-// Bad lines are reported with their line numbers and skipped. ImportResult is what the run store
-// persists (run metadata + samples with their statistics).
+// Importing generations of other systems (JSONL, one sample per line) as an "imported run". How
+// a line reads as prompt, completion, gold answer, checkpoint, benchmark and id is a generation
+// format (generation_reader.h): "plain" is built in; chat and verl come from the
+// generation-formats plugin (plugins/generation-formats), others from other plugins. The format
+// is detected per line ("auto") unless forced by name. Every sample is graded with the given
+// verifier against its gold answer; a line without a gold answer keeps the dump's own verdict
+// (verl's score > 0) when it has one. Bad lines are reported with their line numbers and skipped.
+// ImportResult is what the run store persists (run metadata + samples with their statistics).
 #pragma once
 
 #include <cstdint>
@@ -20,27 +16,27 @@
 #include <vector>
 
 #include "core/analysis/checkpoint_summary.h"
+#include "core/analysis/generation_reader.h"
 #include "core/analysis/trace_detector.h"
 #include "core/analysis/trace_stats.h"
 #include "core/math/verifier.h"
 
 namespace astro::analysis {
 
-enum class GenerationFormat { kAuto, kPlain, kChat, kVerl };
-std::string_view generationFormatName(GenerationFormat format);  // "auto", "plain", "chat", "verl"
-GenerationFormat generationFormatFromName(std::string_view name);  // throws astro::UsageError
+// Throws astro::UsageError, naming the choices, unless `name` is "auto" or a registered format.
+void checkGenerationFormat(std::string_view name);
 
 struct ImportOptions {
-  GenerationFormat format = GenerationFormat::kAuto;
+  std::string format = std::string(kAutoGenerationFormat);  // or a registered format's name
   std::string benchmark = {};     // used when a line names none; empty: the file's stem
   std::string checkpoint = {};    // used when a line names none
   std::int64_t maxBadLines = -1;  // stop with astro::Error after this many; -1: never
 };
 
 struct ImportedSample {
-  std::int64_t line = 0;  // 1-based line in the source file
-  GenerationFormat format = GenerationFormat::kPlain;
-  std::string problemId;  // the line's id, else "sha256:" + 16 hex of the prompt
+  std::int64_t line = 0;         // 1-based line in the source file
+  std::string format = "plain";  // the name of the format that read it
+  std::string problemId;         // the line's id, else "sha256:" + 16 hex of the prompt
   std::string prompt;
   std::string completion;
   std::string goldAnswer;  // empty when the line has none
@@ -70,7 +66,8 @@ struct ImportResult {
   std::vector<BadLine> badLines;
 };
 
-// Parses and grades `text` (the content of `sourceName`). `verifier` may be null (ungraded).
+// Parses and grades `text` (the content of `sourceName`) with generationReaderRegistry().
+// `verifier` may be null (ungraded). Throws UsageError for an unknown options.format.
 ImportResult parseGenerations(std::string_view text, const std::string& sourceName,
                               const math::Verifier* verifier, const ImportOptions& options = {});
 ImportResult importGenerations(const std::filesystem::path& path, const math::Verifier* verifier,

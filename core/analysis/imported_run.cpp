@@ -14,11 +14,11 @@ namespace {
 
 constexpr const char* kArtifactKind = "imported_samples";
 
-GenerationFormat formatFromName(const std::string& name, const std::string& where) {
-  for (auto format : {GenerationFormat::kPlain, GenerationFormat::kChat, GenerationFormat::kVerl}) {
-    if (generationFormatName(format) == name) return format;
-  }
-  throw Error(where + ": unknown format '" + name + "'");
+// The format is a label of where a sample came from: a stored run stays readable without the
+// plugin that read its source, so any non-empty name is accepted.
+std::string formatName(std::string name, const std::string& source, std::int64_t line) {
+  if (name.empty()) throw ParseError(source, line, "format", "empty format name");
+  return name;
 }
 
 }  // namespace
@@ -28,7 +28,7 @@ std::string importedSamplesToJsonl(const std::vector<ImportedSample>& samples) {
   for (const ImportedSample& s : samples) {
     nlohmann::ordered_json line = {
         {"line", s.line},
-        {"format", generationFormatName(s.format)},
+        {"format", s.format},
         {"problem_id", s.problemId},
         {"prompt", s.prompt},
         {"completion", s.completion},
@@ -70,7 +70,7 @@ std::vector<ImportedSample> importedSamplesFromJsonl(std::string_view text,
         return object.at(key);
       };
       s.line = get("line").get<std::int64_t>();
-      s.format = formatFromName(get("format").get<std::string>(), source);
+      s.format = formatName(get("format").get<std::string>(), source, lineNumber);
       s.problemId = get("problem_id").get<std::string>();
       s.prompt = get("prompt").get<std::string>();
       s.completion = get("completion").get<std::string>();

@@ -89,12 +89,46 @@ class AnalyzeCliTest : public QObject {
     QCOMPARE(result.exitCode, 1);
     QVERIFY(result.err.contains("no usable samples"));
   }
+  void analyzeVerlDump_readsThroughTheGenerationFormatsPlugin() {
+    // astro loads the build tree's plugins itself; chat and verl come from generation-formats.
+    auto dir = astro::test::freshTempDir("analyze_cli_verl");
+    QString path = QString::fromStdString((dir / "40.jsonl").string());
+    QFile file(path);
+    file.open(QIODevice::WriteOnly);
+    file.write(
+        R"({"input": "<|user|>5-2?", "output": "\\boxed{3}", "gts": "3", "score": 0.0, "step": 40, "data_source": "math500"})"
+        "\n"
+        R"({"messages": [{"role": "user", "content": "3*3?"}, {"role": "assistant", "content": "\\boxed{9}"}], "answer": "9", "step": 40, "benchmark": "math500"})"
+        "\n");
+    file.close();
+    auto result = runProgram(ASTRO_CLI_PATH, {"analyze", "--input", path, "--bootstrap", "50"});
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(result.out.startsWith("imported 2 samples from 40.jsonl (0 bad lines)"),
+             qPrintable(result.out + result.err));
+    QVERIFY2(result.out.contains(QRegularExpression("math500 +40 +2 +2 +2 +1\\.0000")),
+             qPrintable(result.out));
+    auto forced = runProgram(ASTRO_CLI_PATH, {"analyze", "--input", path, "--format", "plain"});
+    QCOMPARE(forced.exitCode, 1);  // neither line is plain
+    QVERIFY2(forced.err.contains(":1: missing prompt"), qPrintable(forced.err));
+  }
+  void analyzeUnknownFormat_isUsageErrorListingTheFormats() {
+    auto dir = astro::test::freshTempDir("analyze_cli_format");
+    QString input = writeGenerations(dir);
+    auto result = runProgram(ASTRO_CLI_PATH, {"analyze", "--input", input, "--format", "alpaca"});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(R"("auto", "plain", "chat", "verl")"), qPrintable(result.err));
+    QVERIFY2(result.err.contains("astro plugins"), qPrintable(result.err));
+  }
   void analyzeHelp_listsOptions() {
     auto result = runProgram(ASTRO_CLI_PATH, {"analyze", "--help"});
     QCOMPARE(result.exitCode, 0);
     for (const char* option : {"--input", "--csv", "--detector", "--format", "--phrases"}) {
       QVERIFY2(result.out.contains(option), option);
     }
+    // The formats registered at run time, the plugin's among them.
+    QVERIFY2(
+        result.out.simplified().contains("auto (detected per line) or one of plain, chat, verl"),
+        qPrintable(result.out));
   }
 };
 

@@ -1,5 +1,6 @@
-// Importing other systems' generations: the three formats, grading with the math verifier, bad
-// lines reported with their numbers, and imported samples analysed like native ones.
+// Importing other systems' generations: plain (built in), chat and verl (the generation-formats
+// plugin, loaded from the build tree), grading with the math verifier, bad lines reported with
+// their numbers, and imported samples analysed like native ones.
 #include "core/analysis/generation_import.h"
 
 #include <QtTest>
@@ -7,8 +8,8 @@
 #include "core/analysis/heuristic_detector.h"
 #include "core/base/error.h"
 #include "core/math/math_verifier.h"
+#include "tests/support/built_plugins.h"
 
-using astro::analysis::GenerationFormat;
 using astro::analysis::parseGenerations;
 
 class GenerationImportTest : public QObject {
@@ -17,6 +18,7 @@ class GenerationImportTest : public QObject {
   astro::math::MathVerifier verifier_;
 
  private Q_SLOTS:
+  void initTestCase() { astro::test::loadBuiltPlugins({"generation-formats"}); }
   void plainLines_areParsedAndGraded() {
     std::string text =
         R"({"problem": "1+1?", "completion": "Wait, 1+1 = 2.\n\nSo \\boxed{2}.", "answer": "2", "checkpoint": "100", "benchmark": "toy"})"
@@ -27,7 +29,7 @@ class GenerationImportTest : public QObject {
     QCOMPARE(result.samples.size(), std::size_t(2));
     QVERIFY(result.badLines.empty());
     const auto& first = result.samples[0];
-    QCOMPARE(first.format, GenerationFormat::kPlain);
+    QCOMPARE(first.format, std::string("plain"));
     QCOMPARE(first.checkpoint, std::string("100"));
     QCOMPARE(first.benchmark, std::string("toy"));
     QCOMPARE(first.stats.correct, std::optional<bool>(true));
@@ -46,7 +48,7 @@ class GenerationImportTest : public QObject {
         R"({"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "3*3?"}, {"role": "assistant", "content": "\\boxed{9}"}], "answer": "9"})";
     auto result = parseGenerations(text, "chat.jsonl", &verifier_);
     QCOMPARE(result.samples.size(), std::size_t(1));
-    QCOMPARE(result.samples[0].format, GenerationFormat::kChat);
+    QCOMPARE(result.samples[0].format, std::string("chat"));
     QCOMPARE(result.samples[0].prompt, std::string("3*3?"));
     QCOMPARE(result.samples[0].completion, std::string("\\boxed{9}"));
     QCOMPARE(result.samples[0].stats.correct, std::optional<bool>(true));
@@ -59,7 +61,7 @@ class GenerationImportTest : public QObject {
         "\n";
     auto result = parseGenerations(text, "40.jsonl", &verifier_);
     QCOMPARE(result.samples.size(), std::size_t(2));
-    QCOMPARE(result.samples[0].format, GenerationFormat::kVerl);
+    QCOMPARE(result.samples[0].format, std::string("verl"));
     QCOMPARE(result.samples[0].benchmark, std::string("math500"));
     QCOMPARE(result.samples[0].checkpoint, std::string("40"));
     QCOMPARE(result.samples[0].stats.correct, std::optional<bool>(true));  // verifier beats score
@@ -86,10 +88,47 @@ class GenerationImportTest : public QObject {
     QVERIFY(result.badLines[0].message.starts_with("invalid JSON"));
     QVERIFY(result.badLines[1].message.starts_with("missing completion"));
     QCOMPARE(result.badLines[2].message, std::string("expected a JSON object"));
-    QCOMPARE(result.badLines[3].message, std::string("field 'messages': no assistant message"));
+    QCOMPARE(result.badLines[3].message,
+             std::string("plugin generation-formats: field 'messages': no assistant message"));
     QCOMPARE(result.badLines[4].message,
              std::string("field 'completion': expected a string, found object"));
     QVERIFY(!result.samples[1].stats.correct.has_value());  // no gold answer: ungraded
+  }
+  void detection_triesPluginFormatsBeforePlain() {
+    // A verl line that also has a "prompt" extra, and a chat line with a "question" field.
+    std::string text =
+        R"({"input": "in", "output": "out", "prompt": "extra", "score": 1})"
+        "\n"
+        R"({"question": "q", "messages": [{"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}]})";
+    auto result = parseGenerations(text, "mixed.jsonl", nullptr);
+    QCOMPARE(result.samples.size(), std::size_t(2));
+    QCOMPARE(result.samples[0].format, std::string("verl"));
+    QCOMPARE(result.samples[0].prompt, std::string("in"));
+    QCOMPARE(result.samples[1].format, std::string("chat"));
+    QCOMPARE(result.samples[1].prompt, std::string("u"));
+  }
+  void forcedFormat_readsEveryLineWithIt() {
+    astro::analysis::ImportOptions options;
+    options.format = "verl";
+    std::string text = R"({"problem": "p", "completion": "c"})";
+    auto result = parseGenerations(text, "f.jsonl", nullptr, options);
+    QCOMPARE(result.badLines.size(), std::size_t(1));
+    QCOMPARE(result.badLines[0].message,
+             std::string(R"(plugin generation-formats: missing prompt (one of "input"))"));
+    options.format = "plain";
+    QCOMPARE(parseGenerations(text, "f.jsonl", nullptr, options).samples.size(), std::size_t(1));
+  }
+  void unknownFormat_isUsageErrorListingTheRegisteredOnes() {
+    astro::analysis::ImportOptions options;
+    options.format = "alpaca";
+    try {
+      parseGenerations("{}", "f.jsonl", nullptr, options);
+      QFAIL("expected a usage error");
+    } catch (const astro::UsageError& e) {
+      QVERIFY2(
+          std::string(e.what()).find(R"("auto", "plain", "chat", "verl")") != std::string::npos,
+          e.what());
+    }
   }
   void tooManyBadLines_throwsNamingFileAndLine() {
     astro::analysis::ImportOptions options;

@@ -1,10 +1,12 @@
 // Imported runs in the run store: saved with samples, statistics and metrics, read back equal.
+// The example has a verl line: the generation-formats plugin is loaded from the build tree.
 #include "core/analysis/imported_run.h"
 
 #include <QtTest>
 
 #include "core/analysis/heuristic_detector.h"
 #include "core/base/error.h"
+#include "tests/support/built_plugins.h"
 #include "tests/support/test_support.h"
 
 using namespace astro::analysis;
@@ -26,6 +28,7 @@ ImportResult importedExample() {
 class ImportedRunTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  void initTestCase() { astro::test::loadBuiltPlugins({"generation-formats"}); }
   void samplesJsonl_roundTripsEveryField() {
     ImportResult result = importedExample();
     auto back = importedSamplesFromJsonl(importedSamplesToJsonl(result.samples), "x.jsonl");

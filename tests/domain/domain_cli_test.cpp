@@ -93,7 +93,7 @@ class DomainCliTest : public QObject {
   void unknownVerifier_exits2ListingTheRegisteredNames() {
     auto result =
         runProgram(ASTRO_CLI_PATH, {"search", "--dataset", qpath(dir_ / "x.jsonl"), "--out",
-                                    qpath(dir_ / "t.jsonl"), "--verifier", "gsm8k"});
+                                    qpath(dir_ / "t.jsonl"), "--verifier", "sudoku"});
     QCOMPARE(result.exitCode, 2);
     QVERIFY2(result.err.contains("auto") && result.err.contains("math") &&
                  result.err.contains("countdown"),

@@ -1,8 +1,9 @@
 // `astro analyze --input FILE.jsonl [--save]` / `astro analyze --run ID`: import generations
-// (plain, chat or verl JSONL) and grade them with the math verifier, or read a run of the
-// workspace (an imported run, or a pipeline run's evaluation samples); detect reflections/backtracks/restarts in each trace, and print the
-// per-checkpoint table and the correlations across checkpoints; --csv DIR writes one CSV per
-// table. The logic lives in core/analysis (docs/analysis.md).
+// (plain JSONL, or a format a plugin adds: chat, verl) and grade them with the math verifier, or
+// read a run of the workspace (an imported run, or a pipeline run's evaluation samples); detect
+// reflections/backtracks/restarts in each trace, and print the per-checkpoint table and the
+// correlations across checkpoints; --csv DIR writes one CSV per table. The logic lives in
+// core/analysis (docs/analysis.md).
 #include <iostream>
 #include <memory>
 
@@ -82,7 +83,7 @@ void runAnalyze(AnalyzeOptions options) {
     }
   } else {
     astro::analysis::ImportOptions importOptions;
-    importOptions.format = astro::analysis::generationFormatFromName(options.format);
+    importOptions.format = options.format;  // checked against the registry when parsed
     importOptions.benchmark = options.benchmark;
     importOptions.checkpoint = options.checkpoint;
     imported = astro::analysis::importGenerations(
@@ -149,7 +150,8 @@ const astro::cli::CommandRegistration kAnalyze{
       analyze
           ->add_option("--input", options->input,
                        "Generations as JSONL: plain {prompt|problem, completion|response, answer, "
-                       "checkpoint|step, benchmark}, chat {messages}, or a verl rollout dump")
+                       "checkpoint|step, benchmark}, or a plugin's format (chat {messages}, a verl "
+                       "rollout dump)")
           ->check(CLI::ExistingFile);
       analyze
           ->add_option("--run", options->run,
@@ -161,8 +163,26 @@ const astro::cli::CommandRegistration kAnalyze{
           "--save", options->save,
           "Store the import as an imported run in the workspace (samples, statistics, "
           "per-checkpoint metrics)");
-      analyze->add_option("--format", options->format, "Line format: auto, plain, chat or verl")
-          ->check(CLI::IsMember({"auto", "plain", "chat", "verl"}));
+      // main() loads the plugins before the commands are added: the help lists their formats.
+      std::string formats;
+      for (const std::string& name : astro::analysis::generationReaderRegistry().names()) {
+        formats += (formats.empty() ? "" : ", ") + name;
+      }
+      analyze
+          ->add_option("--format", options->format,
+                       "Line format: auto (detected per line) or one of " + formats +
+                           " (plain is built in, the others come from loaded plugins: "
+                           "`astro plugins`)")
+          ->check(CLI::Validator(
+              [](std::string& name) {
+                try {
+                  astro::analysis::checkGenerationFormat(name);
+                  return std::string();
+                } catch (const astro::UsageError& e) {
+                  return std::string(e.what());
+                }
+              },
+              "FORMAT"));
       analyze
           ->add_option("--detector", options->detector,
                        "heuristic (free-form outputs) or exact (traces rendered by astro); default: "

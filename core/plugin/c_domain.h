@@ -1,0 +1,43 @@
+// A plugin's problem domain (AstroDomainV1, astro_plugin.h) as the host's domain::Domain: its
+// claims test, a math::Verifier over its grade function and, when it has accepts_step, a
+// StepValidator. Problems cross as C strings; nothing the plugin throws crosses back.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/domain/domain.h"
+#include "core/plugin/astro_plugin.h"
+
+namespace astro::plugin {
+
+class CDomain : public domain::Domain {
+ public:
+  // `descriptor` is copied (plugin_descriptors.h, copyDomain); its strings and context must live
+  // as long as the process (a loaded plugin is never unloaded). `pluginName` prefixes errors.
+  CDomain(const AstroDomainV1& descriptor, std::string pluginName);
+
+  std::string_view name() const override { return descriptor_.name; }
+  std::string_view description() const override;
+  // Throws astro::Error when the plugin's claims function throws.
+  bool claims(const math::Problem& problem) const override;
+  std::unique_ptr<math::Verifier> makeVerifier() const override;
+  std::unique_ptr<domain::StepValidator> makeStepValidator() const override;
+
+  // What the verifiers and validators made from this domain share with it.
+  struct Shared {
+    AstroDomainV1 descriptor;
+    std::string pluginName;
+    // Version 1 promises a plugin nothing about concurrent calls, so the host never makes two
+    // at once into one domain (evaluation grades from several threads); grading is cheap next
+    // to the generation it grades.
+    std::mutex calls;
+  };
+
+ private:
+  AstroDomainV1 descriptor_;
+  std::shared_ptr<Shared> shared_;
+};
+
+}  // namespace astro::plugin

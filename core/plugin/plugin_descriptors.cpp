@@ -1,0 +1,89 @@
+// Checks and copies of plugin descriptors (plugin_descriptors.h).
+#include "core/plugin/plugin_descriptors.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+
+namespace astro::plugin {
+
+namespace {
+
+constexpr std::size_t kMaxNameLength = 64;
+
+bool isNameCharacter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+// The smallest struct_size that still holds every member version 1 requires.
+constexpr std::size_t kMinDomainSize = offsetof(AstroDomainV1, accepts_step);
+constexpr std::size_t kMinFormatSize = sizeof(AstroGenerationFormatV1);
+
+template <typename Descriptor>
+Descriptor copyPrefix(const Descriptor& descriptor) {
+  Descriptor copy;
+  std::memset(&copy, 0, sizeof copy);
+  std::memcpy(&copy, &descriptor, std::min(descriptor.struct_size, sizeof copy));
+  copy.struct_size = sizeof copy;
+  return copy;
+}
+
+}  // namespace
+
+std::string checkName(const char* name) {
+  if (name == nullptr) return "is missing (NULL)";
+  const std::string_view text(name, strnlen(name, kMaxNameLength + 1));
+  if (text.empty()) return "is empty";
+  if (text.size() > kMaxNameLength) {
+    return "'" + std::string(text.substr(0, kMaxNameLength)) + "...' is longer than " +
+           std::to_string(kMaxNameLength) + " characters";
+  }
+  if (!std::all_of(text.begin(), text.end(), isNameCharacter)) {
+    return "'" + std::string(text) + "' has a character other than A-Z a-z 0-9 . _ -";
+  }
+  return {};
+}
+
+std::string checkDomain(const AstroDomainV1* domain) {
+  if (domain == nullptr) return "add_domain: no descriptor (NULL)";
+  if (domain->struct_size < kMinDomainSize) {
+    return "add_domain: struct_size " + std::to_string(domain->struct_size) +
+           " is smaller than AstroDomainV1's required members (" + std::to_string(kMinDomainSize) +
+           " bytes)";
+  }
+  if (std::string problem = checkName(domain->name); !problem.empty()) {
+    return "add_domain: domain name " + problem;
+  }
+  const std::string what = "add_domain: domain '" + std::string(domain->name) + "' ";
+  if (std::string_view(domain->name) == "auto") return what + "is named after the auto rule";
+  if (domain->claims == nullptr) return what + "has no claims function";
+  if (domain->grade == nullptr) return what + "has no grade function";
+  return {};
+}
+
+std::string checkFormat(const AstroGenerationFormatV1* format) {
+  if (format == nullptr) return "add_generation_format: no descriptor (NULL)";
+  if (format->struct_size < kMinFormatSize) {
+    return "add_generation_format: struct_size " + std::to_string(format->struct_size) +
+           " is smaller than AstroGenerationFormatV1 (" + std::to_string(kMinFormatSize) +
+           " bytes)";
+  }
+  if (std::string problem = checkName(format->name); !problem.empty()) {
+    return "add_generation_format: format name " + problem;
+  }
+  const std::string what = "add_generation_format: format '" + std::string(format->name) + "' ";
+  if (std::string_view(format->name) == "auto") return what + "is named after auto-detection";
+  if (format->detects == nullptr) return what + "has no detects function";
+  if (format->read == nullptr) return what + "has no read function";
+  return {};
+}
+
+AstroDomainV1 copyDomain(const AstroDomainV1& domain) { return copyPrefix(domain); }
+
+AstroGenerationFormatV1 copyFormat(const AstroGenerationFormatV1& format) {
+  return copyPrefix(format);
+}
+
+}  // namespace astro::plugin

@@ -1,0 +1,160 @@
+// The in-process host (core/plugin/plugin_host.h) without a probe in front of it: registrations
+// are staged and reach the registries only on commit, a refused name or a failed, throwing or
+// half-done registration leaves the registries as they were, and descriptors are checked.
+#include "core/plugin/plugin_host.h"
+
+#include <QtTest>
+
+#include "core/analysis/generation_reader.h"
+#include "core/domain/domain_registry.h"
+#include "core/domain/math_domain.h"
+#include "core/plugin/plugin_descriptors.h"
+
+using astro::plugin::StagingHost;
+
+namespace {
+
+int claimsAll(void*, const AstroProblem*) { return 1; }
+int gradeNothing(void*, const AstroProblem*, const char*, size_t, AstroVerdict*) { return 7; }
+int detectsNothing(void*, const char*, size_t) { return 0; }
+int readNothing(void*, const char*, size_t, AstroGenerationRecord*, char*, size_t) { return 1; }
+
+int addDomain(const AstroPluginHost* host, const char* name) {
+  AstroDomainV1 domain = {sizeof(AstroDomainV1), name,   "", nullptr, claimsAll,
+                          gradeNothing,          nullptr};
+  return host->add_domain(host, &domain);
+}
+
+int addFormat(const AstroPluginHost* host, const char* name) {
+  AstroGenerationFormatV1 format = {
+      sizeof(AstroGenerationFormatV1), name, "", nullptr, detectsNothing, readNothing};
+  return host->add_generation_format(host, &format);
+}
+
+struct Fixture {
+  astro::domain::DomainRegistry domains;
+  astro::analysis::GenerationReaderRegistry readers;
+  Fixture() { domains.addFallback(std::make_unique<astro::domain::MathDomain>()); }
+};
+
+}  // namespace
+
+class PluginHostTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void register_stagesUntilCommit() {
+    Fixture fixture;
+    StagingHost host("toy", fixture.domains, fixture.readers);
+    QCOMPARE(host.registerPlugin([](const AstroPluginHost* h) {
+      if (addDomain(h, "toy-a") != 0) return 1;
+      return addFormat(h, "toy-format");
+    }),
+             std::string());
+    QCOMPARE(host.staged(), (std::vector<std::string>{"domain:toy-a", "format:toy-format"}));
+    QCOMPARE(fixture.domains.names(), std::vector<std::string>{"math"});
+    QVERIFY(!fixture.readers.contains("toy-format"));
+    host.commit();
+    QCOMPARE(fixture.domains.names(), (std::vector<std::string>{"math", "toy-a"}));
+    QVERIFY(fixture.readers.contains("toy-format"));
+    // The host's verifier turns the plugin's non-zero grade into an ungraded verdict.
+    const auto verdict = fixture.domains.find("toy-a").makeVerifier()->grade({}, "output");
+    QVERIFY(!verdict.correct && !verdict.answerFound);
+    QCOMPARE(verdict.rule, std::string("plugin error: grade returned 7"));
+    QVERIFY(fixture.domains.find("toy-a").makeStepValidator() == nullptr);
+  }
+
+  void register_takenNameRefusesThePluginEvenIfItReturnsZero() {
+    Fixture fixture;
+    StagingHost host("toy", fixture.domains, fixture.readers);
+    QCOMPARE(host.registerPlugin([](const AstroPluginHost* h) {
+      addDomain(h, "toy-b");
+      const int refused = addDomain(h, "math");
+      return refused == 0 ? 99 : 0;  // ignores the refusal, as a careless plugin would
+    }),
+             std::string("domain 'math' is already registered"));
+    QCOMPARE(fixture.domains.names(), std::vector<std::string>{"math"});
+  }
+
+  void register_sameNameTwiceIsRefused() {
+    Fixture fixture;
+    StagingHost host("toy", fixture.domains, fixture.readers);
+    QCOMPARE(host.registerPlugin([](const AstroPluginHost* h) {
+      addFormat(h, "toy-format");
+      addFormat(h, "toy-format");
+      return 0;
+    }),
+             std::string("generation format 'toy-format' is registered twice"));
+  }
+
+  void register_failWithReasonIsTheRefusal() {
+    Fixture fixture;
+    StagingHost host("toy", fixture.domains, fixture.readers);
+    QCOMPARE(host.registerPlugin([](const AstroPluginHost* h) {
+      addDomain(h, "toy-c");
+      h->fail(h, "no model file");
+      return 1;
+    }),
+             std::string("registration failed: no model file"));
+    QCOMPARE(host.registerPlugin([](const AstroPluginHost*) { return 3; }),
+             std::string("registration failed: no model file"));
+    StagingHost silent("toy", fixture.domains, fixture.readers);
+    QCOMPARE(silent.registerPlugin([](const AstroPluginHost*) { return 3; }),
+             std::string("registration failed: astro_plugin_register returned 3 without calling "
+                         "fail()"));
+    QCOMPARE(fixture.domains.names(), std::vector<std::string>{"math"});
+  }
+
+  void register_exceptionIsCaughtAndRefuses() {
+    Fixture fixture;
+    StagingHost host("toy", fixture.domains, fixture.readers);
+    QCOMPARE(host.registerPlugin([](const AstroPluginHost* h) -> int {
+      addDomain(h, "toy-d");
+      throw std::runtime_error("out of cheese");
+    }),
+             std::string("threw a C++ exception while registering: out of cheese"));
+    QCOMPARE(fixture.domains.names(), std::vector<std::string>{"math"});
+  }
+
+  void register_malformedDescriptorsAreRefused() {
+    Fixture fixture;
+    StagingHost host("toy", fixture.domains, fixture.readers);
+    QCOMPARE(QString::fromStdString(
+                 host.registerPlugin([](const AstroPluginHost* h) { return addDomain(h, "a b"); })),
+             QString("add_domain: domain name 'a b' has a character other than A-Z a-z 0-9 "
+                     ". _ -"));
+    StagingHost autoName("toy", fixture.domains, fixture.readers);
+    QCOMPARE(autoName.registerPlugin([](const AstroPluginHost* h) { return addDomain(h, "auto"); }),
+             std::string("add_domain: domain 'auto' is named after the auto rule"));
+    StagingHost noGrade("toy", fixture.domains, fixture.readers);
+    QCOMPARE(noGrade.registerPlugin([](const AstroPluginHost* h) {
+      AstroDomainV1 domain = {
+          sizeof(AstroDomainV1), "toy-e", "", nullptr, claimsAll, nullptr, nullptr};
+      return h->add_domain(h, &domain);
+    }),
+             std::string("add_domain: domain 'toy-e' has no grade function"));
+    StagingHost tooSmall("toy", fixture.domains, fixture.readers);
+    QVERIFY(QString::fromStdString(tooSmall.registerPlugin([](const AstroPluginHost* h) {
+              AstroDomainV1 domain = {8, "toy-f", "", nullptr, claimsAll, gradeNothing, nullptr};
+              return h->add_domain(h, &domain);
+            }))
+                .startsWith(
+                    "add_domain: struct_size 8 is smaller than AstroDomainV1's required members"));
+  }
+
+  void copyDomain_olderSmallerStructHasNoStepCheck() {
+    AstroDomainV1 older = {offsetof(AstroDomainV1, accepts_step),
+                           "toy",
+                           "",
+                           nullptr,
+                           claimsAll,
+                           gradeNothing,
+                           reinterpret_cast<decltype(older.accepts_step)>(0x1)};
+    const AstroDomainV1 copy = astro::plugin::copyDomain(older);
+    QVERIFY(copy.accepts_step == nullptr);  // beyond the plugin's struct_size: absent
+    QCOMPARE(copy.struct_size, sizeof(AstroDomainV1));
+    QVERIFY(copy.grade == &gradeNothing);
+  }
+};
+
+QTEST_GUILESS_MAIN(PluginHostTest)
+#include "plugin_host_test.moc"
