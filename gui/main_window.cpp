@@ -26,6 +26,7 @@
 #include "gui/launch/cli_launch_target.h"
 #include "gui/launch/launch_view.h"
 #include "gui/launch/mirror_reattach.h"
+#include "gui/plugins/plugins_dialog.h"
 #include "gui/samples/samples_view.h"
 #include "gui/trace/trace_view.h"
 #include "gui/tree/tree_view.h"
@@ -262,6 +263,7 @@ void MainWindow::buildMenus() {
   tools->addAction(tr("&Hosts…"), this, &MainWindow::openHostsDialog);
   tools->addAction(tr("&Compare Runs"), this, [this] { views_->setCurrentWidget(compareView_); });
   QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Plugins…"), this, [this] { showPluginsDialog(this); });
   help->addAction(tr("&About Astro Studio"), this, [this] {
     QMessageBox::about(this, tr("About Astro Studio"),
                        tr("<b>Astro Studio %1</b><p>A workbench for search-taught reasoning: "

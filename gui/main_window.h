@@ -1,9 +1,9 @@
 // The studio's main window: workspace side panel (runs and their stages, filterable; Fetch on the
 // checkpoints of a mirrored run that are still on its host), log panel fed by the selected run's
 // event log, views in tabs (overview, search tree, trace, charts, samples, launch, compare: the
-// selected runs side by side), the Hosts dialog (Tools > Hosts…); it restores its layout and
-// the last workspace and run with QSettings, and re-attaches the mirrors of the workspace's remote
-// runs when it opens one.
+// selected runs side by side), the Hosts dialog (Tools > Hosts…), Help > Plugins; it restores
+// its layout and the last workspace and run with QSettings, and re-attaches the mirrors of the
+// workspace's remote runs when it opens one.
 #pragma once
 
 #include <QMainWindow>

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # packaging_deb_install_test: cpack -G DEB into a scratch folder (the build folder's own package
 # output is left alone), dpkg -i both packages, then from the installed files only: astro
-# --version, astro doctor, the tiny pipeline (tests/pipeline/data/tiny.toml), astro-studio
-# --screenshot under xvfb-run; then dpkg -r and dpkg -P, and every file dpkg -L listed must be
-# gone. Exit 77 (CTest: skipped) when not root or without dpkg. Plugins (`astro plugins`, issue
-# #22) are not checked yet: there is no plugin loader.
+# --version, astro doctor, astro plugins (the packaged plugins load), the tiny pipeline
+# (tests/pipeline/data/tiny.toml), astro-studio --screenshot under xvfb-run; then dpkg -r and
+# dpkg -P, and every file dpkg -L listed must be gone. Exit 77 (CTest: skipped) when not root or
+# without dpkg. examples/plugin-hello is built against the installed plugin SDK
+# (find_package(AstroStudio)) and loaded by the installed `astro`.
 set -euo pipefail
 if [ $# -ne 2 ]; then
   echo "usage: $0 BUILD_DIR SOURCE_DIR" >&2
@@ -81,6 +82,14 @@ mkdir -p "$work"
 cd "$work"
 installed /usr/bin/astro --version
 installed /usr/bin/astro doctor
+# The packaged plugins load from the package's plugin folder, probed by the packaged
+# astro-plugin-probe (the build tree's is hidden), and none is refused.
+unset ASTRO_PLUGIN_PATH ASTRO_PLUGIN_PROBE
+installed /usr/bin/astro plugins | tee "$scratch/plugins.txt"
+packaged_gsm8k="^  gsm8k .* /usr/lib/.*astro-studio/plugins/libastro-plugin-gsm8k.so$"
+grep -q "$packaged_gsm8k" "$scratch/plugins.txt" &&
+  grep -q " loaded, 0 refused$" "$scratch/plugins.txt" ||
+  { echo "FAIL: astro plugins did not load the packaged plugins" >&2; exit 1; }
 [ -s /usr/share/man/man1/astro.1.gz ] && [ -s /usr/share/man/man1/astro-run.1.gz ]
 command -v appstreamcli >/dev/null &&
   appstreamcli validate --no-net /usr/share/metainfo/io.github.astrostudio.AstroStudio.metainfo.xml
@@ -96,6 +105,17 @@ run_id=$(awk 'NR == 1 && $1 == "run" { print $2 }' "$work/run.log")
 installed /usr/bin/astro --workspace "$work/workspace" runs show "$run_id"
 # The presets shipped with the package check as valid.
 installed /usr/bin/astro pipeline check /usr/share/astro-studio/pipelines/miniature-quick.toml
+
+step "a plugin built against the installed SDK"
+# docs/plugins.md's example, configured with no prefix path: find_package(AstroStudio) must find
+# the package's config under /usr and the installed `astro` must load the plugin.
+cp -r "$source/examples/plugin-hello" "$work/plugin-hello"
+{ cmake -S "$work/plugin-hello" -B "$work/plugin-hello/build" &&
+  cmake --build "$work/plugin-hello/build"; } > "$work/plugin-hello.log" ||
+  { cat "$work/plugin-hello.log"; exit 1; }
+loaded='"name":"parity",.*"loaded":true,"refusal":"","registered":\["domain:parity"\]'
+ASTRO_PLUGIN_PATH="$work/plugin-hello/build" installed /usr/bin/astro plugins --json |
+  grep -q "$loaded" || { echo "FAIL: the installed astro did not load the example plugin" >&2; exit 1; }
 
 step "astro-studio --screenshot under Xvfb"
 command -v xvfb-run >/dev/null || skip "xvfb-run is not installed (the rest passed)"
