@@ -273,6 +273,13 @@ class Gsm8kPipelineTest : public QObject {
     // The analyze stage re-grades the evaluation's samples with the domain `auto` resolves for
     // their problems, and says which: the plugin's.
     QVERIFY2(run.out.contains("verifier gsm8k"), qPrintable(run.out.right(3000)));
+    // Search, RL and evaluation say which domain `auto` resolved to (stdout is the event log as
+    // JSON lines, so the message's quotes around "auto" are escaped there).
+    for (const char* line : {"domain gsm8k grades the terminals (verifier = \\\"auto\\\")",
+                             "domain gsm8k gives the rewards (verifier = \\\"auto\\\")",
+                             "domain gsm8k grades gsm8k-test (verifier = \\\"auto\\\")"}) {
+      QVERIFY2(run.out.contains(line), line);
+    }
 
     // pass@1 of each model on the GSM8K test problems.
     const fs::path results = workspace / "runs/1/5-evaluate/results.json";

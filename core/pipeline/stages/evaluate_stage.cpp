@@ -71,7 +71,11 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
     if (config.limit > 0 && loaded.problems.size() > std::size_t(config.limit)) {
       loaded.problems.resize(config.limit);
     }
-    loaded.verifier = domain::resolveDomain(config.verifier, loaded.problems).makeVerifier();
+    const domain::Domain& gradingDomain = domain::resolveDomain(config.verifier, loaded.problems);
+    context.log("domain " + std::string(gradingDomain.name()) + " grades " + dataset.label +
+                    " (verifier = \"" + config.verifier + "\")",
+                {{"domain", std::string(gradingDomain.name())}, {"dataset", dataset.label}});
+    loaded.verifier = gradingDomain.makeVerifier();
     completionsPerModel += std::int64_t(loaded.problems.size()) * perProblem;
     datasets.push_back(std::move(loaded));
   }

@@ -98,7 +98,11 @@ std::vector<math::Problem> curate(const RlStage& config, const std::vector<math:
 void runRlStage(const RlStage& config, StageContext& context) {
   std::vector<math::Problem> prompts = math::loadDataset(context.input("dataset")).problems;
   if (config.limit > 0 && prompts.size() > std::size_t(config.limit)) prompts.resize(config.limit);
-  auto verifier = domain::resolveDomain(config.verifier, prompts).makeVerifier();
+  const domain::Domain& rewardDomain = domain::resolveDomain(config.verifier, prompts);
+  context.log("domain " + std::string(rewardDomain.name()) + " gives the rewards (verifier = \"" +
+                  config.verifier + "\")",
+              {{"domain", std::string(rewardDomain.name())}});
+  auto verifier = rewardDomain.makeVerifier();
   if (config.curate) prompts = curate(config, prompts, *verifier, context);
 
   train::GrpoOptions options = config.options;

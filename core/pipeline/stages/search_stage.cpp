@@ -87,6 +87,12 @@ void runSearchStage(const SearchStage& config, StageContext& context) {
   if (config.limit > 0 && problems.size() > std::size_t(config.limit))
     problems.resize(config.limit);
   const int total = static_cast<int>(problems.size());
+  if (context.rankZero) {
+    const std::string domainName(domain::resolveDomain(config.verifier, problems).name());
+    context.log("domain " + domainName + " grades the terminals (verifier = \"" + config.verifier +
+                    "\")",
+                {{"domain", domainName}});
+  }
   const int stored = static_cast<int>(
       context.workspace.trees().count(context.stage.runId, std::string(context.stage.kind)));
   if (stored > 0) context.log("resuming the search: " + std::to_string(stored) + " trees stored");
