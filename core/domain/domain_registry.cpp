@@ -64,6 +64,14 @@ const Domain& DomainRegistry::fallback() const {
   return *fallback_;
 }
 
+std::vector<math::RecordReader> DomainRegistry::datasetReaders() const {
+  std::vector<math::RecordReader> readers;
+  for (const auto& domain : domains_) {
+    if (auto reader = domain->datasetReader()) readers.push_back(std::move(*reader));
+  }
+  return readers;
+}
+
 std::vector<std::string> DomainRegistry::names() const {
   std::vector<std::string> names;
   for (const auto& domain : domains_) names.emplace_back(domain->name());

@@ -36,6 +36,9 @@ class DomainRegistry {
   // What `auto` falls back to; throws UsageError when no fallback is registered.
   const Domain& fallback() const;
 
+  // The dataset readers of the domains that have one, in registration order.
+  std::vector<math::RecordReader> datasetReaders() const;
+
   // Registered names, in registration order.
   std::vector<std::string> names() const;
   // What a `verifier` setting may say: "auto", then names().

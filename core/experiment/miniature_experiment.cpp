@@ -9,6 +9,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/domain/countdown_domain.h"
+#include "core/domain/dataset_reading.h"
 #include "core/experiment/detail/experiment_context.h"
 #include "core/math/dataset_loader.h"
 #include "core/search/mcts_job.h"
@@ -191,8 +192,8 @@ MiniatureResults runMiniatureExperiment(MiniatureOptions options,
   results.options = options.toJson();
 
   const fs::path baseDir = runBase(options, callbacks, clock);
-  auto trainSplit = math::loadDataset(baseDir / "data" / "train.jsonl").problems;
-  auto heldOut = math::loadDataset(baseDir / "data" / "test.jsonl").problems;
+  auto trainSplit = domain::loadDataset(baseDir / "data" / "train.jsonl").problems;
+  auto heldOut = domain::loadDataset(baseDir / "data" / "test.jsonl").problems;
   if (options.heldOutLimit > 0 && heldOut.size() > std::size_t(options.heldOutLimit)) {
     heldOut.resize(std::size_t(options.heldOutLimit));
   }

@@ -15,12 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-// Thrown inside one line's parse; becomes a ParseError (strict) or a SkippedLine.
-struct RecordError {
-  std::string field;
-  std::string what;
-};
-
 const std::string& requireString(const json& record, const char* field) {
   auto found = record.find(field);
   if (found == record.end()) throw RecordError{field, "missing"};
@@ -223,6 +217,7 @@ LoadedDataset loadDataset(const std::filesystem::path& path, const LoadOptions& 
   std::string line;
   std::int64_t lineNumber = 0;
   bool anyContent = false;
+  const RecordReader* chosen = nullptr;  // the reader that detected a record, fixed from then on
   while (std::getline(in, line)) {
     ++lineNumber;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -233,6 +228,22 @@ LoadedDataset loadDataset(const std::filesystem::path& path, const LoadOptions& 
       json record = json::parse(line, nullptr, false);
       if (record.is_discarded()) throw RecordError{"", "not valid JSON"};
       if (!record.is_object()) throw RecordError{"", "expected a JSON object"};
+      if (loaded.reader.empty() && loaded.format == DatasetFormat::kAuto) {
+        for (const RecordReader& reader : options.readers) {
+          if (reader.detects(line)) {
+            loaded.reader = reader.name;
+            chosen = &reader;
+            break;
+          }
+        }
+      }
+      if (chosen != nullptr) {
+        Problem problem = chosen->read(line);
+        if (problem.id.empty()) problem.id = source + ":" + std::to_string(lineNumber);
+        problem.source = source;
+        loaded.problems.push_back(std::move(problem));
+        continue;
+      }
       DatasetFormat format = loaded.format;
       if (format == DatasetFormat::kAuto) {
         auto detected = detectFormat(record);
@@ -263,7 +274,7 @@ DatasetInfo describeDataset(const std::filesystem::path& path, const LoadedDatas
   info.name = name.empty() ? path.stem().string() : std::move(name);
   info.path = path.string();
   info.sha256 = sha256FileHex(path);
-  info.format = formatName(loaded.format);
+  info.format = loaded.reader.empty() ? formatName(loaded.format) : loaded.reader;
   info.records = static_cast<std::int64_t>(loaded.problems.size());
   return info;
 }

@@ -1,11 +1,13 @@
 // JSONL dataset loaders: MATH / MATH-500 (and MATH train, whose answer is the last \boxed{} of the
 // solution), AMC/AIME as shipped by Qwen2.5-Math, GSM8K ("#### N") and a generic
-// {"problem", "answer"} form. Malformed lines stop the load with file:line: field, or are skipped
-// and counted with LoadOptions::skipBad.
+// {"problem", "answer"} form, and any other format a problem domain reads itself (RecordReader).
+// Malformed lines stop the load with file:line: field, or are skipped and counted with
+// LoadOptions::skipBad.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,10 +23,31 @@ const char* formatName(DatasetFormat format);
 // "auto", "math", "competition" (also "amc", "aime"), "gsm8k", "generic"; nullopt otherwise.
 std::optional<DatasetFormat> parseFormatName(std::string_view name);
 
+// Thrown by a record reader for one line: the field at fault ("" for the whole line) and why.
+// loadDataset turns it into a ParseError "<file>:<line>: field '<field>': <what>" (strict) or a
+// SkippedLine (skipBad).
+struct RecordError {
+  std::string field;
+  std::string what;
+};
+
+// A dataset format from outside core/math: a problem domain's own reader
+// (domain::Domain::datasetReader, core/domain/dataset_reading.h). With the format kAuto, the
+// readers are asked in order, before the built-in formats, and the first that detects a record
+// reads every line of the file.
+struct RecordReader {
+  std::string name;  // LoadedDataset::reader and the format the store records: "gsm8k"
+  std::function<bool(std::string_view line)> detects;  // one JSONL line, a JSON object
+  // The problem in one line; throws RecordError. An empty id becomes "<source>:<line>"; the
+  // source is always the loader's.
+  std::function<Problem(std::string_view line)> read;
+};
+
 struct LoadOptions {
   bool skipBad = false;
   DatasetFormat format = DatasetFormat::kAuto;  // kAuto: detected from the first record's fields
   std::string name;                             // Problem::source; default: the file's stem
+  std::vector<RecordReader> readers;            // tried first when format is kAuto
 };
 
 struct SkippedLine {
@@ -36,6 +59,7 @@ struct LoadedDataset {
   std::vector<Problem> problems;
   std::vector<SkippedLine> skipped;
   DatasetFormat format = DatasetFormat::kAuto;  // the format used (detected or forced)
+  std::string reader;  // the RecordReader that read the file, "" when a built-in format did
 };
 
 // What the run store registers for a dataset (the lead wires it to the DatasetRepository).

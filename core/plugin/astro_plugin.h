@@ -15,7 +15,8 @@
  * valid for the call (the manifest and every descriptor's strings for the whole process: keep
  * them static). Version 1 lets a plugin add:
  *   - a problem domain: its name, which problems it claims (what `verifier = "auto"` picks), how
- *     it grades an output against a gold answer, and optionally a per-step check for search;
+ *     it grades an output against a gold answer, and optionally a per-step check for search and
+ *     a reader of its own dataset format;
  *   - a generation format for `astro analyze --import`: how one JSONL line of another system's
  *     dump reads as prompt, completion, gold answer, checkpoint, benchmark and id.
  * A new member is added only at the end of a struct, whose struct_size says how far a caller's
@@ -67,6 +68,16 @@ typedef struct AstroVerdict {
   size_t answer_offset; /* byte offset of the answer in the output */
 } AstroVerdict;
 
+/* One problem as a domain's dataset reader reads it from a JSONL record. The host zeroes it; the
+ * plugin points each field at NUL-terminated text it owns until its next call on the domain. */
+typedef struct AstroDatasetRecord {
+  const char* id;         /* NULL or "": the host names it "<file stem>:<line>" */
+  const char* question;   /* required, non-empty */
+  const char* answer;     /* required: the gold final answer, as grade will compare it */
+  const char* solution;   /* NULL: none; a worked solution, as SFT on gold solutions reads it */
+  const char* extra_json; /* NULL or a JSON object: domain fields grade will see in extra_json */
+} AstroDatasetRecord;
+
 typedef struct AstroDomainV1 {
   size_t struct_size; /* sizeof(AstroDomainV1) as the plugin was compiled */
   const char* name;   /* the registry key and `verifier = "..."` value: "gsm8k" */
@@ -82,6 +93,19 @@ typedef struct AstroDomainV1 {
   int (*accepts_step)(void* context, const AstroProblem* problem, const char* const* steps,
                       const size_t* step_sizes, size_t step_count, const char* step,
                       size_t step_size);
+  /* Added to version 1's first layout; struct_size tells the host whether a plugin has them. */
+  /* Optional dataset reader, both or neither (NULL: the domain's datasets are in a format the host
+   * reads: MATH, AMC/AIME, GSM8K or {"problem", "answer"} JSONL). When a dataset is loaded, each
+   * domain's reads_record is asked, in registration order and before the host's own formats,
+   * about the file's records until one answers 1; that domain's read_record then reads every
+   * record of the file. `record` is one JSONL line that the host has checked to be a JSON
+   * object. read_record returns 0, or non-zero after writing the faulty field's name into
+   * field[0, field_size) ("" for the whole record) and why into error[0, error_size): the host
+   * reports "<file>:<line>: field '<field>': <error>" or, when told to skip bad lines, skips it. */
+  int (*reads_record)(void* context, const char* record, size_t record_size);
+  int (*read_record)(void* context, const char* record, size_t record_size,
+                     AstroDatasetRecord* problem, char* field, size_t field_size, char* error,
+                     size_t error_size);
 } AstroDomainV1;
 
 /* One line of another system's generation dump, as a generation format reads it. The host

@@ -109,6 +109,47 @@ class CStepValidator : public domain::StepValidator {
   std::shared_ptr<CDomain::Shared> shared_;
 };
 
+// The text a C string field holds; "" for NULL.
+std::string textOf(const char* text) { return text == nullptr ? std::string() : text; }
+
+math::Problem readRecord(CDomain::Shared& shared, std::string_view line) {
+  const std::string record(line);  // NUL-terminated for a plugin that ignores the size
+  AstroDatasetRecord problem{};
+  std::array<char, 128> field{};
+  std::array<char, 1024> error{};
+  const int status = callPlugin(shared, "read_record", [&] {
+    return shared.descriptor.read_record(shared.descriptor.context, record.c_str(), record.size(),
+                                         &problem, field.data(), field.size(), error.data(),
+                                         error.size());
+  });
+  if (status != 0) {
+    std::string why(error.data(), strnlen(error.data(), error.size()));
+    if (why.empty()) why = "read_record returned " + std::to_string(status);
+    throw math::RecordError{std::string(field.data(), strnlen(field.data(), field.size())),
+                            "plugin " + shared.pluginName + ": " + why};
+  }
+  math::Problem read;
+  read.id = textOf(problem.id);
+  read.question = textOf(problem.question);
+  read.answer = textOf(problem.answer);
+  read.solution = textOf(problem.solution);
+  if (read.question.empty()) {
+    throw math::RecordError{"question", "plugin " + shared.pluginName + ": read_record gave none"};
+  }
+  if (read.answer.empty()) {
+    throw math::RecordError{"answer", "plugin " + shared.pluginName + ": read_record gave none"};
+  }
+  const std::string extra = textOf(problem.extra_json);
+  if (!extra.empty()) {
+    read.extra = nlohmann::json::parse(extra, nullptr, false);
+    if (!read.extra.is_object()) {
+      throw math::RecordError{"", "plugin " + shared.pluginName +
+                                      ": read_record's extra_json is not a JSON object"};
+    }
+  }
+  return read;
+}
+
 }  // namespace
 
 CDomain::CDomain(const AstroDomainV1& descriptor, std::string pluginName)
@@ -134,6 +175,23 @@ std::unique_ptr<math::Verifier> CDomain::makeVerifier() const {
 std::unique_ptr<domain::StepValidator> CDomain::makeStepValidator() const {
   if (descriptor_.accepts_step == nullptr) return nullptr;
   return std::make_unique<CStepValidator>(shared_);
+}
+
+std::optional<math::RecordReader> CDomain::datasetReader() const {
+  if (descriptor_.reads_record == nullptr || descriptor_.read_record == nullptr) return std::nullopt;
+  std::shared_ptr<Shared> shared = shared_;
+  return math::RecordReader{
+      .name = descriptor_.name,
+      .detects =
+          [shared](std::string_view line) {
+            const std::string record(line);
+            return callPlugin(*shared, "reads_record", [&] {
+                     return shared->descriptor.reads_record(shared->descriptor.context,
+                                                            record.c_str(), record.size());
+                   }) != 0;
+          },
+      .read = [shared](std::string_view line) { return readRecord(*shared, line); },
+  };
 }
 
 }  // namespace astro::plugin

@@ -1,6 +1,6 @@
 // A plugin's problem domain (AstroDomainV1, astro_plugin.h) as the host's domain::Domain: its
-// claims test, a math::Verifier over its grade function and, when it has accepts_step, a
-// StepValidator. Problems cross as C strings; nothing the plugin throws crosses back.
+// claims test, a math::Verifier over its grade function and, when it has them, a StepValidator
+// (accepts_step) and a dataset reader (reads_record, read_record). Problems cross as C strings; nothing the plugin throws crosses back.
 #pragma once
 
 #include <memory>
@@ -24,6 +24,8 @@ class CDomain : public domain::Domain {
   bool claims(const math::Problem& problem) const override;
   std::unique_ptr<math::Verifier> makeVerifier() const override;
   std::unique_ptr<domain::StepValidator> makeStepValidator() const override;
+  // The plugin's reads_record and read_record, when it has them; their errors name the plugin.
+  std::optional<math::RecordReader> datasetReader() const override;
 
   // What the verifiers and validators made from this domain share with it.
   struct Shared {

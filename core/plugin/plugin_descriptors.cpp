@@ -60,6 +60,12 @@ std::string checkDomain(const AstroDomainV1* domain) {
   if (std::string_view(domain->name) == "auto") return what + "is named after the auto rule";
   if (domain->claims == nullptr) return what + "has no claims function";
   if (domain->grade == nullptr) return what + "has no grade function";
+  // Members a plugin built against an earlier layout lacks read as NULL in the copy.
+  const AstroDomainV1 copy = copyDomain(*domain);
+  if ((copy.reads_record == nullptr) != (copy.read_record == nullptr)) {
+    return what + (copy.reads_record == nullptr ? "has read_record without reads_record"
+                                                : "has reads_record without read_record");
+  }
   return {};
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/base/error.h"
 #include "core/dist/dist_environment.h"
+#include "core/domain/dataset_reading.h"
 #include "core/domain/domain_registry.h"
 #include "core/math/dataset_loader.h"
 #include "core/endpoint/model_source.h"
@@ -38,7 +39,7 @@ SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore* store,
   job.mcts.validate();
   if (job.dataset.empty()) throw UsageError("search: no dataset given");
   if (job.model.empty() && !job.endpoint) throw UsageError("search: no model folder given");
-  std::vector<math::Problem> problems = math::loadDataset(job.dataset).problems;
+  std::vector<math::Problem> problems = domain::loadDataset(job.dataset).problems;
   if (job.limit > 0 && static_cast<int>(problems.size()) > job.limit) problems.resize(job.limit);
   const domain::Domain& problemDomain = domain::resolveDomain(job.verifier, problems);
   const auto verifier = problemDomain.makeVerifier();

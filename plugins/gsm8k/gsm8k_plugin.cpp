@@ -1,13 +1,14 @@
 // The GSM8K domain plugin: its manifest and its registration through the C ABI
 // (core/plugin/astro_plugin.h), the only Astro Studio header it uses. An output is graded by
 // extracting its final answer (answer_extraction.h) and comparing that number exactly
-// (exact_number.h) with the gold one (problem_claims.h). Nothing throws across the boundary:
-// every callback catches.
+// (exact_number.h) with the gold one (problem_claims.h). GSM8K files are read by its own dataset
+// reader (dataset_record.h). Nothing throws across the boundary: every callback catches.
 #include <cstring>
 #include <string_view>
 
 #include "answer_extraction.h"
 #include "astro_plugin.h"
+#include "dataset_record.h"
 #include "problem_claims.h"
 
 namespace gsm8k {
@@ -67,6 +68,42 @@ int grade(void*, const AstroProblem* problem, const char* output, std::size_t ou
   }
 }
 
+int readsRecord(void*, const char* record, std::size_t recordSize) {
+  if (record == nullptr) return 0;
+  try {
+    return isDatasetRecord(std::string_view(record, recordSize)) ? 1 : 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+// The strings handed back live here until the next call (the host never overlaps calls).
+DatasetRecord lastRecord;
+
+int readRecord(void*, const char* record, std::size_t recordSize, AstroDatasetRecord* problem,
+               char* field, std::size_t fieldSize, char* error, std::size_t errorSize) {
+  if (record == nullptr || problem == nullptr) return 1;
+  try {
+    RecordResult result = readDatasetRecord(std::string_view(record, recordSize));
+    if (!result.record) {
+      copyInto(field, fieldSize, result.problem.field);
+      copyInto(error, errorSize, result.problem.why);
+      return 1;
+    }
+    lastRecord = std::move(*result.record);
+    problem->id = lastRecord.id.c_str();
+    problem->question = lastRecord.question.c_str();
+    problem->answer = lastRecord.answer.c_str();
+    problem->solution = lastRecord.solution.c_str();
+    problem->extra_json = nullptr;
+    return 0;
+  } catch (...) {
+    copyInto(field, fieldSize, "");
+    copyInto(error, errorSize, "out of memory");
+    return 1;
+  }
+}
+
 }  // namespace
 
 }  // namespace gsm8k
@@ -92,6 +129,8 @@ extern "C" ASTRO_PLUGIN_EXPORT int astro_plugin_register(const AstroPluginHost* 
       .claims = &gsm8k::claims,
       .grade = &gsm8k::grade,
       .accepts_step = nullptr,  // GSM8K steps are free text
+      .reads_record = &gsm8k::readsRecord,
+      .read_record = &gsm8k::readRecord,
   };
   if (host->add_domain(host, &domain) != 0) {
     if (host->fail != nullptr) host->fail(host, "the host refused the domain \"gsm8k\"");

@@ -17,6 +17,27 @@ std::filesystem::path writeFile(const QString& name, const std::string& bytes) {
   return path;
 }
 
+// A domain's own format for the reader tests: {"puzzle": ..., "solution": N}; a record without a
+// numeric solution is refused naming the field.
+RecordReader puzzleReader() {
+  return RecordReader{
+      .name = "puzzles",
+      .detects = [](std::string_view line) { return line.find("\"puzzle\"") != line.npos; },
+      .read =
+          [](std::string_view line) {
+            auto record = nlohmann::json::parse(line);
+            if (!record.contains("solution") || !record["solution"].is_number_integer()) {
+              throw RecordError{"solution", "expected an integer"};
+            }
+            Problem problem;
+            problem.question = record["puzzle"].get<std::string>();
+            problem.answer = std::to_string(record["solution"].get<int>());
+            problem.source = "ignored: the loader names the source";
+            return problem;
+          },
+  };
+}
+
 QString parseErrorOf(const std::filesystem::path& path, LoadOptions options = {}) {
   try {
     loadDataset(path, options);
@@ -127,6 +148,49 @@ class DatasetLoaderTest : public QObject {
     QCOMPARE(loaded.skipped.size(), std::size_t(2));
     QCOMPARE(loaded.skipped[0].line, std::int64_t(2));
     QCOMPARE(loaded.skipped[1].line, std::int64_t(3));
+  }
+  void recordReader_readsTheFileItDetects_beforeBuiltInFormats() {
+    // The first record would also pass for the generic format ("question" + "answer").
+    auto path = writeFile("puzzles.jsonl",
+                          "{\"puzzle\": \"p1\", \"question\": \"q\", \"answer\": \"x\", "
+                          "\"solution\": 4}\n\n{\"puzzle\": \"p2\", \"solution\": 7}\n");
+    auto loaded = loadDataset(path, {.readers = {puzzleReader()}});
+    QCOMPARE(loaded.reader, std::string("puzzles"));
+    QCOMPARE(loaded.problems.size(), std::size_t(2));
+    QCOMPARE(loaded.problems[0].question, std::string("p1"));
+    QCOMPARE(loaded.problems[1].answer, std::string("7"));
+    QCOMPARE(loaded.problems[1].id, std::string("puzzles:3"));  // the line, blank lines counted
+    QCOMPARE(loaded.problems[1].source, std::string("puzzles"));
+    QCOMPARE(describeDataset(path, loaded).format, std::string("puzzles"));
+  }
+  void recordReader_notDetected_leavesTheBuiltInFormats() {
+    auto path = writeFile("plain.jsonl", "{\"problem\": \"a\", \"answer\": \"1\"}\n");
+    auto loaded = loadDataset(path, {.readers = {puzzleReader()}});
+    QCOMPARE(loaded.reader, std::string());
+    QCOMPARE(int(loaded.format), int(DatasetFormat::kGeneric));
+    QCOMPARE(describeDataset(path, loaded).format, std::string("generic"));
+  }
+  void recordReader_errorNamesFileLineAndField_orIsSkipped() {
+    auto path = writeFile("bad_puzzles.jsonl",
+                          "{\"puzzle\": \"p1\", \"solution\": 4}\n"
+                          "{\"puzzle\": \"p2\", \"solution\": \"four\"}\n"
+                          "{\"puzzle\": \"p3\", \"solution\": 5}\n");
+    QString error = parseErrorOf(path, {.readers = {puzzleReader()}});
+    QVERIFY2(error.contains("bad_puzzles.jsonl:2") && error.contains("field 'solution'") &&
+                 error.contains("expected an integer"),
+             qPrintable(error));
+    auto lenient = loadDataset(path, {.skipBad = true, .readers = {puzzleReader()}});
+    QCOMPARE(lenient.problems.size(), std::size_t(2));
+    QCOMPARE(lenient.skipped.size(), std::size_t(1));
+    QCOMPARE(lenient.skipped[0].line, std::int64_t(2));
+  }
+  void recordReader_forcedFormatSkipsReaders() {
+    auto path = writeFile("forced.jsonl",
+                          "{\"puzzle\": \"p\", \"problem\": \"a\", \"answer\": \"1\"}\n");
+    auto loaded =
+        loadDataset(path, {.format = DatasetFormat::kGeneric, .readers = {puzzleReader()}});
+    QCOMPARE(loaded.reader, std::string());
+    QCOMPARE(loaded.problems[0].question, std::string("a"));
   }
   void missingFile_isIoError() {
     QVERIFY_THROWS_EXCEPTION(astro::IoError, loadDataset("/nonexistent/x.jsonl"));

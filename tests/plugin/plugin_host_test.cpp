@@ -4,6 +4,8 @@
 #include "core/plugin/plugin_host.h"
 
 #include <QtTest>
+#include <cstdio>
+#include <string>
 
 #include "core/analysis/generation_reader.h"
 #include "core/domain/domain_registry.h"
@@ -18,6 +20,25 @@ int claimsAll(void*, const AstroProblem*) { return 1; }
 int gradeNothing(void*, const AstroProblem*, const char*, size_t, AstroVerdict*) { return 7; }
 int detectsNothing(void*, const char*, size_t) { return 0; }
 int readNothing(void*, const char*, size_t, AstroGenerationRecord*, char*, size_t) { return 1; }
+
+int readsAll(void*, const char*, size_t) { return 1; }
+// {"q": ..., "a": ...} lines where "a" is the whole record's last quoted word; refuses a line
+// with "bad" in it, naming the field.
+int readToy(void*, const char* record, size_t size, AstroDatasetRecord* problem, char* field,
+            size_t fieldSize, char* error, size_t errorSize) {
+  static std::string question;
+  const std::string line(record, size);
+  if (line.find("bad") != std::string::npos) {
+    std::snprintf(field, fieldSize, "a");
+    std::snprintf(error, errorSize, "not a toy answer");
+    return 1;
+  }
+  question = line;
+  problem->question = question.c_str();
+  problem->answer = "42";
+  problem->extra_json = "{\"toy\": true}";
+  return 0;
+}
 
 int addDomain(const AstroPluginHost* host, const char* name) {
   AstroDomainV1 domain = {sizeof(AstroDomainV1), name,   "", nullptr, claimsAll,
@@ -141,6 +162,46 @@ class PluginHostTest : public QObject {
                     "add_domain: struct_size 8 is smaller than AstroDomainV1's required members"));
   }
 
+  void register_halfADatasetReaderIsRefused() {
+    Fixture fixture;
+    StagingHost host("toy", fixture.domains, fixture.readers);
+    QCOMPARE(host.registerPlugin([](const AstroPluginHost* h) {
+      AstroDomainV1 domain = {sizeof(AstroDomainV1), "toy-r", "", nullptr, claimsAll,
+                              gradeNothing, nullptr, readsAll, nullptr};
+      return h->add_domain(h, &domain);
+    }),
+             std::string("add_domain: domain 'toy-r' has reads_record without read_record"));
+  }
+
+  void datasetReader_readsThroughThePluginAndNamesItInErrors() {
+    Fixture fixture;
+    StagingHost host("toy", fixture.domains, fixture.readers);
+    QCOMPARE(host.registerPlugin([](const AstroPluginHost* h) {
+      AstroDomainV1 domain = {sizeof(AstroDomainV1), "toy-d", "", nullptr, claimsAll,
+                              gradeNothing, nullptr, readsAll, readToy};
+      return h->add_domain(h, &domain);
+    }),
+             std::string());
+    host.commit();
+    auto reader = fixture.domains.find("toy-d").datasetReader();
+    QVERIFY(reader.has_value());
+    QCOMPARE(reader->name, std::string("toy-d"));
+    QVERIFY(reader->detects("{}"));
+    astro::math::Problem problem = reader->read("{\"q\": 1}");
+    QCOMPARE(problem.question, std::string("{\"q\": 1}"));
+    QCOMPARE(problem.answer, std::string("42"));
+    QCOMPARE(problem.extra["toy"], nlohmann::json(true));
+    try {
+      reader->read("{\"q\": \"bad\"}");
+      QFAIL("a refused record must throw");
+    } catch (const astro::math::RecordError& error) {
+      QCOMPARE(error.field, std::string("a"));
+      QCOMPARE(error.what, std::string("plugin toy: not a toy answer"));
+    }
+    // The built-in domains read no format of their own.
+    QVERIFY(!fixture.domains.find("math").datasetReader().has_value());
+  }
+
   void copyDomain_olderSmallerStructHasNoStepCheck() {
     AstroDomainV1 older = {offsetof(AstroDomainV1, accepts_step),
                            "toy",
@@ -151,6 +212,7 @@ class PluginHostTest : public QObject {
                            reinterpret_cast<decltype(older.accepts_step)>(0x1)};
     const AstroDomainV1 copy = astro::plugin::copyDomain(older);
     QVERIFY(copy.accepts_step == nullptr);  // beyond the plugin's struct_size: absent
+    QVERIFY(copy.reads_record == nullptr && copy.read_record == nullptr);
     QCOMPARE(copy.struct_size, sizeof(AstroDomainV1));
     QVERIFY(copy.grade == &gradeNothing);
   }

@@ -329,6 +329,14 @@ class Gsm8kPipelineTest : public QObject {
         QByteArray::fromStdString(kPluginFolder.string()));
     QVERIFY2(searched.exitCode == 0, qPrintable(searched.err));
     QVERIFY2(searched.out.contains("(domain gsm8k)"), qPrintable(searched.out));
+    // Every stage above read the GSM8K files with the plugin's own dataset reader: the dataset
+    // command loads them the same way and says so.
+    auto checked = runAstro(kCli, {"dataset", "check", qpath(fixtureDir / "gsm8k_train.jsonl")},
+                            QByteArray::fromStdString(kPluginFolder.string()));
+    QVERIFY2(checked.exitCode == 0, qPrintable(checked.err));
+    QJsonObject report = QJsonDocument::fromJson(checked.out.toUtf8()).object();
+    QCOMPARE(report["reader"].toString(), QString("domain gsm8k"));
+    QCOMPARE(report["format"].toString(), QString("gsm8k"));
     qInfo("with the checks: %.1f s", timer.elapsed() / 1000.0);
   }
 
@@ -344,7 +352,13 @@ class Gsm8kPipelineTest : public QObject {
     auto refused =
         runAstro(qpath(program),
                  inWorkspace(fixtureDir / "workspace-no-plugin", {"run", qpath(config)}), {});
+    // The same file still loads, with the built-in GSM8K format.
+    auto checked = runAstro(qpath(program),
+                            {"dataset", "check", qpath(fixtureDir / "gsm8k_train.jsonl")}, {});
     fs::remove_all(outside);
+    QVERIFY2(checked.exitCode == 0, qPrintable(checked.err));
+    QCOMPARE(QJsonDocument::fromJson(checked.out.toUtf8()).object()["reader"].toString(),
+             QString("built-in"));
     QVERIFY2(refused.exitCode != 0, qPrintable(refused.out));
     QVERIFY2(refused.err.contains("search.verifier") &&
                  refused.err.contains("\"gsm8k\" is not one of \"auto\", \"math\", \"countdown\""),

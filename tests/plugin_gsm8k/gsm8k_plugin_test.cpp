@@ -59,6 +59,7 @@ class Gsm8kPluginTest : public QObject {
     QCOMPARE(std::string(domain.name), std::string("gsm8k"));
     QCOMPARE(domain.struct_size, sizeof(AstroDomainV1));
     QVERIFY(domain.accepts_step == nullptr);
+    QVERIFY(domain.reads_record != nullptr && domain.read_record != nullptr);
   }
 
   // Every reference solution of the GSM8K test set is right against its own gold, and wrong
@@ -85,6 +86,84 @@ class Gsm8kPluginTest : public QObject {
       QVERIFY2(!grade(gold, wrong).correct, (id + ": " + gold).c_str());
     }
     QCOMPARE(lineNumber, 1319);
+  }
+
+  // The plugin's own dataset reader on every line of the real test set: each is detected, its
+  // gold is the text after "####", and its solution keeps the working without the calculator
+  // annotations.
+  void datasetReader_readsEveryRealTestLine() {
+    ASTRO_REQUIRE_SHARED_FILE(file, "gsm8k_test.jsonl");
+    const AstroDomainV1& domain = plugin->domain();
+    QVERIFY(domain.reads_record != nullptr && domain.read_record != nullptr);
+    std::ifstream in(file);
+    std::string line;
+    int lineNumber = 0;
+    int annotated = 0;
+    while (std::getline(in, line)) {
+      ++lineNumber;
+      const std::string where = "gsm8k_test.jsonl:" + std::to_string(lineNumber);
+      QVERIFY2(domain.reads_record(nullptr, line.c_str(), line.size()) == 1, where.c_str());
+      QJsonObject record = QJsonDocument::fromJson(QByteArray::fromStdString(line)).object();
+      const std::string solution = record["answer"].toString().toStdString();
+      const std::string gold =
+          QString::fromStdString(solution.substr(solution.rfind("####") + 4)).trimmed().toStdString();
+      AstroDatasetRecord read{};
+      char field[64] = "";
+      char error[256] = "";
+      QVERIFY2(domain.read_record(nullptr, line.c_str(), line.size(), &read, field, sizeof field,
+                                  error, sizeof error) == 0,
+               (where + ": " + error).c_str());
+      QCOMPARE(std::string(read.answer), gold);
+      QCOMPARE(std::string(read.question),
+               record["question"].toString().trimmed().toStdString());
+      const std::string readSolution = read.solution;
+      QVERIFY2(readSolution.find("<<") == std::string::npos, where.c_str());
+      QVERIFY2(readSolution.find("####") == std::string::npos, where.c_str());
+      QVERIFY(read.id == nullptr || std::string(read.id).empty());  // GSM8K lines have no id
+      if (solution.find("<<") != std::string::npos) ++annotated;
+    }
+    QCOMPARE(lineNumber, 1319);
+    QVERIFY(annotated > 1000);  // the annotations the reader drops are in most solutions
+  }
+
+  void datasetReader_refusesWithTheField() {
+    const AstroDomainV1& domain = plugin->domain();
+    struct Case {
+      const char* line;
+      int detected;
+      const char* field;
+      const char* error;
+    };
+    const Case cases[] = {
+        {R"({"question": "How many?", "answer": "2 + 2 = <<2+2=4>>4\n#### 4"})", 1, "", ""},
+        {R"({"question": "How many?", "answer": "#### five"})", 1, "answer",
+         "\"five\" after #### is not a number"},
+        {R"({"question": "How many?", "answer": "4 #### "})", 1, "answer", "empty after ####"},
+        {R"({"question": "  ", "answer": "#### 4"})", 1, "question", "empty"},
+        {R"({"question": "How many?", "answer": "#### 4", "id": [1]})", 1, "id",
+         "expected a string or integer"},
+        {R"({"problem": "MATH", "question": "q", "answer": "#### 4"})", 0, "", ""},
+        {R"({"question": "q", "answer": "4"})", 0, "", ""},
+        {R"(not json)", 0, "", "not a JSON object"},
+    };
+    for (const Case& c : cases) {
+      const std::string line = c.line;
+      QCOMPARE(domain.reads_record(nullptr, line.c_str(), line.size()), c.detected);
+      if (c.detected == 0 && std::string(c.error).empty()) continue;
+      AstroDatasetRecord read{};
+      char field[64] = "unset";
+      char error[256] = "";
+      const int status = domain.read_record(nullptr, line.c_str(), line.size(), &read, field,
+                                            sizeof field, error, sizeof error);
+      QCOMPARE(std::string(error), std::string(c.error));
+      if (std::string(c.error).empty()) {
+        QCOMPARE(status, 0);
+        QCOMPARE(std::string(read.solution), std::string("2 + 2 = 4"));
+      } else {
+        QVERIFY(status != 0);
+        QCOMPARE(std::string(field), std::string(c.field));
+      }
+    }
   }
 
   void equivalence_eachRule() {

@@ -21,6 +21,7 @@
 #include "app/astro/verifier_flag.h"
 #include "core/base/error.h"
 #include "core/dist/dist_environment.h"
+#include "core/domain/dataset_reading.h"
 #include "core/domain/domain_registry.h"
 #include "core/math/dataset_loader.h"
 #include "core/endpoint/model_source.h"
@@ -163,7 +164,7 @@ void runEvaluate(EvaluateCommand& c) {
   if (auto code = astro::cli::launchRanksIfAsked(c.ranks, rankLogFolder(c))) std::exit(*code);
   c.options.shardAcrossRanks = true;  // a no-op in a job of one process
   const bool writer = environment.isRankZero();
-  auto loaded = astro::math::loadDataset(c.dataset);
+  auto loaded = astro::domain::loadDataset(c.dataset);
   auto problems = loaded.problems;
   if (c.limit > 0 && std::size_t(c.limit) < problems.size()) problems.resize(std::size_t(c.limit));
   auto verifier = astro::domain::resolveDomain(c.verifier, problems).makeVerifier();

@@ -8,6 +8,7 @@
 #include "app/astro/rank_launch.h"
 #include "app/astro/verifier_flag.h"
 #include "core/base/error.h"
+#include "core/domain/dataset_reading.h"
 #include "core/domain/domain_registry.h"
 #include "core/math/dataset_loader.h"
 #include "core/model/language_model.h"
@@ -36,7 +37,7 @@ void runRl(RlCommand& c) {
   o.outputDir = c.out;
   o.referenceModel = c.reference;
   o.aggregation = astro::train::parseLossAggregation(c.aggregation);
-  auto problems = astro::math::loadDataset(c.dataset).problems;
+  auto problems = astro::domain::loadDataset(c.dataset).problems;
   auto verifier = astro::domain::resolveDomain(c.verifier, problems).makeVerifier();
   if (c.curate) {
     auto policy = astro::model::LanguageModel::load(c.model, o.device);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/atomic_file.h"
+#include "core/domain/dataset_reading.h"
 #include "core/domain/domain_registry.h"
 #include "core/math/dataset_loader.h"
 #include "core/endpoint/model_source.h"
@@ -67,7 +68,7 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
   const int perProblem = config.options.samplesPerProblem + (config.options.greedy ? 1 : 0);
   for (const EvaluateDataset& dataset : config.datasets) {
     LoadedDataset loaded{.config = &dataset};
-    loaded.problems = math::loadDataset(context.input("dataset:" + dataset.label)).problems;
+    loaded.problems = domain::loadDataset(context.input("dataset:" + dataset.label)).problems;
     if (config.limit > 0 && loaded.problems.size() > std::size_t(config.limit)) {
       loaded.problems.resize(config.limit);
     }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/atomic_file.h"
+#include "core/domain/dataset_reading.h"
 #include "core/domain/domain_registry.h"
 #include "core/math/dataset_loader.h"
 #include "core/endpoint/model_source.h"
@@ -96,7 +97,7 @@ std::vector<math::Problem> curate(const RlStage& config, const std::vector<math:
 }  // namespace
 
 void runRlStage(const RlStage& config, StageContext& context) {
-  std::vector<math::Problem> prompts = math::loadDataset(context.input("dataset")).problems;
+  std::vector<math::Problem> prompts = domain::loadDataset(context.input("dataset")).problems;
   if (config.limit > 0 && prompts.size() > std::size_t(config.limit)) prompts.resize(config.limit);
   const domain::Domain& rewardDomain = domain::resolveDomain(config.verifier, prompts);
   context.log("domain " + std::string(rewardDomain.name()) + " gives the rewards (verifier = \"" +

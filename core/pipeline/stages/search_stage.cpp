@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/atomic_file.h"
+#include "core/domain/dataset_reading.h"
 #include "core/domain/domain_registry.h"
 #include "core/math/dataset_loader.h"
 #include "core/endpoint/model_source.h"
@@ -83,7 +84,7 @@ void runSearchStage(const SearchStage& config, StageContext& context) {
   job.passSamples = 0;  // estimated below over every problem, not only this call's
   job.mcts = config.mcts;
 
-  std::vector<math::Problem> problems = math::loadDataset(job.dataset).problems;
+  std::vector<math::Problem> problems = domain::loadDataset(job.dataset).problems;
   if (config.limit > 0 && problems.size() > std::size_t(config.limit))
     problems.resize(config.limit);
   const int total = static_cast<int>(problems.size());
