@@ -4,6 +4,7 @@
 
 #include "core/analysis/report_tables.h"
 #include "core/base/error.h"
+#include "core/experiment/miniature_comparisons.h"
 
 namespace astro::experiment {
 
@@ -87,6 +88,29 @@ std::string correlationCells(const analysis::Correlation& c) {
 
 std::string yesNo(bool value) { return value ? "yes" : "no"; }
 
+Json comparisonJson(const Comparison& c) {
+  if (!c.result) return {{"claim", c.claim}, {"holds", false}, {"unavailable", c.unavailable}};
+  const analysis::PairedDifference& d = *c.result;
+  return {{"claim", c.claim},
+          {"difference", number(d.difference.estimate)},
+          {"ci_low", number(d.difference.low)},
+          {"ci_high", number(d.difference.high)},
+          {"share_at_or_below_zero", d.shareAtOrBelowZero},
+          {"seeds", d.seeds},
+          {"puzzles", d.puzzles},
+          {"holds", c.holds()}};
+}
+
+// "+0.030 [-0.012, 0.071], yes": the difference, its paired 95% interval, and whether it holds.
+std::string comparisonLine(const Comparison& c) {
+  if (!c.result) return "- " + c.claim + ": not computed (" + c.unavailable + ")\n";
+  const analysis::Interval& d = c.result->difference;
+  const std::string sign = d.estimate >= 0 ? "+" : "";
+  return "- " + c.claim + ": " + yesNo(c.holds()) + ", difference " + sign + fixed(d.estimate) +
+         ", 95% CI [" + fixed(d.low) + ", " + fixed(d.high) + "], " +
+         std::to_string(c.result->puzzles) + " puzzles\n";
+}
+
 }  // namespace
 
 const train::EvaluationResult& ArmResults::sft() const {
@@ -111,8 +135,20 @@ Json miniatureReportJson(const MiniatureResults& r) {
     total += value;
   }
   seconds["total"] = total;
-  double astroRl = r.astro.rl().passAt1, directRl = r.direct.rl().passAt1;
   double backtrackR = r.astro.correlations.backtracks.r;
+  Json comparisons = Json::object();
+  Json hypothesis = Json::object();
+  for (const Comparison& c : miniatureComparisons(r)) {
+    comparisons[c.key] = comparisonJson(c);
+    // "astro_rl_minus_direct_rl" -> "astro_rl_above_direct_rl"
+    std::string claim = c.key;
+    claim.replace(claim.find("_minus_"), 7, "_above_");
+    hypothesis[claim] = c.holds();
+  }
+  hypothesis["pearson_backtracks_above_0.8"] = std::isfinite(backtrackR) && backtrackR > 0.8;
+  hypothesis["rule"] =
+      "a claim holds when the 95% paired bootstrap interval of its pass@1 difference on the "
+      "held-out puzzles lies above 0";
   return {
       {"arms", arms},
       {"pearson",
@@ -132,10 +168,8 @@ Json miniatureReportJson(const MiniatureResults& r) {
         {"pooled",
          {{"backtracks", correlationJson(r.pooled.backtracks)},
           {"length", correlationJson(r.pooled.length)}}}}},
-      {"hypothesis",
-       {{"astro_rl_above_direct_rl", astroRl > directRl},
-        {"direct_rl_above_base", directRl > r.base.passAt1},
-        {"pearson_backtracks_above_0.8", std::isfinite(backtrackR) && backtrackR > 0.8}}},
+      {"hypothesis", hypothesis},
+      {"comparisons", comparisons},
       {"backtracks_count",
        "backtracks + restarts per response (returns to a step or to the problem)"},
       {"held_out_problems", r.heldOutProblems},
@@ -245,13 +279,11 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
     md += std::string("| ") + label + " | length " + correlationCells(set->lengthDetrended) + "\n";
   }
 
-  double astroRl = r.astro.rl().passAt1, directRl = r.direct.rl().passAt1;
   double backtrackR = r.astro.correlations.backtracks.r;
-  md += "\n## Hypothesis (ASTRO-RL > Direct-RL > base, r > 0.8)\n\n";
-  md += "- ASTRO-RL above Direct-RL: " + yesNo(astroRl > directRl) + " (" + fixed(astroRl) +
-        " vs " + fixed(directRl) + ")\n";
-  md += "- Direct-RL above base: " + yesNo(directRl > r.base.passAt1) + " (" + fixed(directRl) +
-        " vs " + fixed(r.base.passAt1) + ")\n";
+  md += "\n## Hypothesis\n\n"
+        "A claim holds (yes) when the 95% paired bootstrap interval of its pass@1 difference on "
+        "the same held-out puzzles lies above 0.\n\n";
+  for (const Comparison& c : miniatureComparisons(r)) md += comparisonLine(c);
   md += "- Pearson r of backtracks with accuracy (ASTRO checkpoints) above 0.8: " +
         yesNo(std::isfinite(backtrackR) && backtrackR > 0.8) + " (r = " + fixed(backtrackR) +
         ", n = " + std::to_string(r.astro.correlations.backtracks.n) + ")\n";

@@ -59,7 +59,9 @@ struct MiniatureResults {
 //  "pearson": {"backtracks", "length"} (the ASTRO arm's checkpoints, as the paper reports them:
 //  {"n", "r", "ci_low", "ci_high", "p_value"}, null where undefined), "pearson_by_arm",
 //  "details" per arm (greedy, length, backtracks per stage; RL steps; checkpoints), "search",
-//  "dataset", "hypothesis", "options", "seconds"}.
+//  "dataset", "hypothesis" (each claim true only when its paired interval is above 0),
+//  "comparisons" (miniature_comparisons.h: difference, ci_low, ci_high, share_at_or_below_zero,
+//  puzzles, holds), "options", "seconds"}.
 nlohmann::ordered_json miniatureReportJson(const MiniatureResults& results);
 
 // The tables: accuracy per arm and stage; response length and backtracks during RL; the

@@ -117,7 +117,9 @@ std::vector<SweepPoint> sweepCheckpoints(const std::vector<SweepCheckpoint>& che
       auto saved = nlohmann::json::parse(readFile(summaryFile), nullptr, false);
       if (!saved.is_discarded() && saved.value("inputs", nlohmann::json()) == inputs) {
         point.evaluation = evaluationSummaryFromJson(saved.at("summary"));
-        point.reused = true;
+        // A summary from before per-problem rates were kept is evaluated again, so every point
+        // can enter a paired comparison.
+        point.reused = point.evaluation.problemPassAt1.size() == problems.size();
       }
     }
     if (!point.reused) {

@@ -166,7 +166,10 @@ EvaluationResult evaluatePolicy(const model::Sampler& model,
     result.samples.push_back(std::move(sample));
   }
   double n = double(problems.size());
-  for (int c : correctPerProblem) result.passAt1 += double(c) / options.samplesPerProblem / n;
+  for (int c : correctPerProblem) {
+    result.problemPassAt1.push_back(double(c) / options.samplesPerProblem);
+    result.passAt1 += result.problemPassAt1.back() / n;
+  }
   result.greedyAccuracy = options.greedy ? greedyCorrect / n : 0.0;
   result.meanCompletionTokens = tokenSum / double(sampledRows);
   result.meanBacktracks = backtrackSum / double(sampledRows);

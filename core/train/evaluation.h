@@ -68,6 +68,9 @@ struct EvaluationResult {
   double meanCompletionTokens = 0;  // over the sampled (not greedy) completions, as below
   double meanBacktracks = 0;
   double meanRestarts = 0;
+  // Per problem, in the problems' order: correct samples / samples (greedy excluded). What a
+  // paired comparison of two models on the same problems resamples (analysis/paired_bootstrap.h).
+  std::vector<double> problemPassAt1;
   std::vector<EvaluationSample> samples;
 };
 

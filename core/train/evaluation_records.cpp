@@ -49,7 +49,8 @@ nlohmann::ordered_json evaluationSummaryJson(const EvaluationResult& result) {
           {"pass@k", passAtK},
           {"mean_completion_tokens", result.meanCompletionTokens},
           {"mean_backtracks", result.meanBacktracks},
-          {"mean_restarts", result.meanRestarts}};
+          {"mean_restarts", result.meanRestarts},
+          {"per_problem_pass@1", result.problemPassAt1}};
 }
 
 EvaluationResult evaluationSummaryFromJson(const nlohmann::json& json) {
@@ -63,6 +64,10 @@ EvaluationResult evaluationSummaryFromJson(const nlohmann::json& json) {
     result.meanCompletionTokens = json.at("mean_completion_tokens").get<double>();
     result.meanBacktracks = json.at("mean_backtracks").get<double>();
     result.meanRestarts = json.at("mean_restarts").get<double>();
+    // Absent from summaries written before it existed: empty (no paired comparison).
+    if (json.contains("per_problem_pass@1")) {
+      result.problemPassAt1 = json.at("per_problem_pass@1").get<std::vector<double>>();
+    }
   } catch (const std::exception& error) {  // a missing key, a wrong type, a k that is no number
     throw Error(std::string("evaluation summary: ") + error.what());
   }

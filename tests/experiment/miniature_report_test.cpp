@@ -1,19 +1,33 @@
 // The miniature experiment's report from hand-made results: report.json's shape and values
-// (null for undefined coefficients), report.md's tables, the hypothesis flags.
+// (null for undefined coefficients), report.md's tables, the hypothesis flags from paired
+// bootstrap intervals (miniature_comparisons.h).
 #include "core/experiment/miniature_report.h"
 
 #include <QtTest>
 #include <cmath>
 
+#include "core/experiment/miniature_comparisons.h"
+
 using namespace astro;
 
 namespace {
+
+constexpr int kPuzzles = 100;
+
+// Per-puzzle pass@1 whose mean is `accuracy`: puzzles [first, first + accuracy * kPuzzles) solved.
+std::vector<double> solved(double accuracy, int first = 0) {
+  std::vector<double> rates(kPuzzles, 0.0);
+  const int count = int(std::lround(accuracy * kPuzzles));
+  for (int i = 0; i < count; ++i) rates[std::size_t((first + i) % kPuzzles)] = 1.0;
+  return rates;
+}
 
 train::SweepPoint point(const char* label, int step, double accuracy, double backtracks,
                         double tokens) {
   train::SweepPoint p;
   p.checkpoint = {label, step, {}};
   p.evaluation.passAt1 = accuracy;
+  p.evaluation.problemPassAt1 = solved(accuracy);
   p.evaluation.greedyAccuracy = accuracy + 0.05;
   p.evaluation.meanBacktracks = backtracks;
   p.evaluation.meanCompletionTokens = tokens;
@@ -23,8 +37,9 @@ train::SweepPoint point(const char* label, int step, double accuracy, double bac
 experiment::MiniatureResults handMadeResults() {
   experiment::MiniatureResults r;
   r.options = {{"evaluation", {{"samples_per_problem", 4}}}};
-  r.heldOutProblems = 100;
+  r.heldOutProblems = kPuzzles;
   r.base.passAt1 = 0.1;
+  r.base.problemPassAt1 = solved(0.1);
   r.base.greedyAccuracy = 0.2;
   r.base.meanCompletionTokens = 60;
   r.searchedProblems = 128;
@@ -75,8 +90,16 @@ class MiniatureReportTest : public QObject {
     QCOMPARE(json["pearson_step_trend_removed"]["backtracks"]["n"].get<int>(), 4);
     QVERIFY(json["pearson_step_trend_removed"]["backtracks"]["r"].is_null());
     QVERIFY(json["details"]["direct"]["pearson_step_trend_removed"]["length"].is_object());
+    // ASTRO-RL solves every puzzle Direct-RL does and 20 more: the paired difference is 0.2.
     QCOMPARE(json["hypothesis"]["astro_rl_above_direct_rl"].get<bool>(), true);
     QCOMPARE(json["hypothesis"]["direct_rl_above_base"].get<bool>(), true);
+    QCOMPARE(json["hypothesis"]["astro_sft_above_base"].get<bool>(), true);
+    QCOMPARE(json["hypothesis"]["astro_rl_above_astro_sft"].get<bool>(), true);
+    const auto& versus = json["comparisons"]["astro_rl_minus_direct_rl"];
+    QVERIFY(std::abs(versus["difference"].get<double>() - 0.2) < 1e-12);
+    QVERIFY(versus["ci_low"].get<double>() > 0.1 && versus["ci_high"].get<double>() < 0.3);
+    QCOMPARE(versus["puzzles"].get<int>(), kPuzzles);
+    QCOMPARE(versus["share_at_or_below_zero"].get<double>(), 0.0);
     QCOMPARE(json["hypothesis"]["pearson_backtracks_above_0.8"].get<bool>(), true);
     QCOMPARE(json["details"]["astro"]["rl_steps"].size(), std::size_t(2));
     QCOMPARE(json["details"]["astro"]["checkpoints"][3]["checkpoint"].get<std::string>(),
@@ -96,11 +119,41 @@ class MiniatureReportTest : public QObject {
           "| Direct | checkpoint-6 | 6 | 0.300 | 0.350 | 65.0 | 0.000 |",
           "| ASTRO | backtracks | 4 | 1.000 |", "| Direct | backtracks | 4 | undefined |",
           "| both | backtracks | 8 |", "linear trend in the training step removed",
-          "| ASTRO | backtracks | 4 | undefined |", "ASTRO-RL above Direct-RL: yes (0.500 vs 0.300)",
+          "| ASTRO | backtracks | 4 | undefined |", "- ASTRO-RL > Direct-RL: yes, difference +0.200, 95% CI [",
           "above 0.8: yes (r = 1.000, n = 4)", "| base | 200 |\n| search | 100 |"}) {
       QVERIFY2(md.find(expected) != std::string::npos, expected);
     }
     QVERIFY(md.find("SFT was skipped") == std::string::npos);
+  }
+  // One puzzle more in ASTRO-RL's favour, on different puzzles: the point estimate is above,
+  // the interval is not, and the claim does not hold (the report used to say "true" here).
+  void hypothesis_pointAboveButIntervalAcrossZero_doesNotHold() {
+    auto results = handMadeResults();
+    results.astro.checkpoints.back().evaluation.passAt1 = 0.31;
+    results.astro.checkpoints.back().evaluation.problemPassAt1 = solved(0.31, 50);
+    auto json = experiment::miniatureReportJson(results);
+    const auto& versus = json["comparisons"]["astro_rl_minus_direct_rl"];
+    QVERIFY(std::abs(versus["difference"].get<double>() - 0.01) < 1e-12);
+    QVERIFY(versus["ci_low"].get<double>() < 0.0 && versus["ci_high"].get<double>() > 0.0);
+    QCOMPARE(versus["holds"].get<bool>(), false);
+    QCOMPARE(json["hypothesis"]["astro_rl_above_direct_rl"].get<bool>(), false);
+    std::string md = experiment::miniatureReportMarkdown(results);
+    QVERIFY(md.find("- ASTRO-RL > Direct-RL: no, difference +0.010, 95% CI [-") !=
+            std::string::npos);
+  }
+  // Results read back from before per-puzzle rates were kept: no comparison, said as such.
+  void hypothesis_withoutPerPuzzleRates_isNotComputed() {
+    auto results = handMadeResults();
+    results.base.problemPassAt1.clear();
+    auto json = experiment::miniatureReportJson(results);
+    QCOMPARE(json["comparisons"]["astro_sft_minus_base"]["unavailable"].get<std::string>(),
+             std::string("an evaluation kept no per-puzzle pass@1"));
+    QCOMPARE(json["hypothesis"]["astro_sft_above_base"].get<bool>(), false);
+    QCOMPARE(json["hypothesis"]["astro_rl_above_direct_rl"].get<bool>(), true);
+    const auto differentSizes = experiment::comparePassAt1(
+        "a_minus_b", "A > B", results.astro.rl(), train::EvaluationResult{.problemPassAt1 = {1.0}});
+    QVERIFY(!differentSizes.holds());
+    QCOMPARE(differentSizes.unavailable, std::string("the evaluations cover 100 and 1 puzzles"));
   }
   void markdown_saysWhenSftWasSkipped() {
     auto results = handMadeResults();

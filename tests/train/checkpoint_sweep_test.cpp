@@ -10,6 +10,7 @@
 
 #include "core/analysis/partial_correlation.h"
 #include "core/analysis/trace_detector.h"
+#include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/train/evaluation_records.h"
 #include "tests/support/test_support.h"
@@ -99,6 +100,7 @@ class CheckpointSweepTest : public QObject {
     auto first = train::sweepCheckpoints(checkpoints, problems, ContainsVerifier(), options);
     QCOMPARE(int(first.size()), 2);
     QCOMPARE(first[0].evaluation.passAt1, 0.5);  // problem a always, b never
+    QCOMPARE(first[0].evaluation.problemPassAt1, std::vector<double>({1.0, 0.0}));
     QVERIFY(!first[0].reused && !first[1].reused);
     QVERIFY(fs::exists(dir / "results" / "checkpoint-2.jsonl"));
 
@@ -106,6 +108,16 @@ class CheckpointSweepTest : public QObject {
     QVERIFY(again[0].reused && again[1].reused);
     QCOMPARE(again[1].evaluation.passAt1, first[1].evaluation.passAt1);
     QCOMPARE(again[1].evaluation.meanCompletionTokens, first[1].evaluation.meanCompletionTokens);
+    QCOMPARE(again[0].evaluation.problemPassAt1, std::vector<double>({1.0, 0.0}));
+
+    // A summary written before per-problem rates were kept is evaluated again.
+    const fs::path summary = dir / "results" / "checkpoint-1.json";
+    auto stored = nlohmann::json::parse(readFile(summary));
+    stored["summary"].erase("per_problem_pass@1");
+    writeFileAtomically(summary, stored.dump());
+    auto older = train::sweepCheckpoints(checkpoints, problems, ContainsVerifier(), options);
+    QVERIFY(!older[0].reused && older[1].reused);
+    QCOMPARE(older[0].evaluation.problemPassAt1, std::vector<double>({1.0, 0.0}));
 
     options.evaluation.samplesPerProblem = 3;
     auto changed = train::sweepCheckpoints(checkpoints, problems, ContainsVerifier(), options);
@@ -163,6 +175,7 @@ class CheckpointSweepTest : public QObject {
     result.meanCompletionTokens = 42.5;
     result.meanBacktracks = 1.25;
     result.meanRestarts = 0.5;
+    result.problemPassAt1 = {0.0, 0.25, 1.0};
     auto back = train::evaluationSummaryFromJson(
         nlohmann::json::parse(train::evaluationSummaryJson(result).dump()));
     QCOMPARE(back.passAt1, 0.25);
@@ -171,6 +184,7 @@ class CheckpointSweepTest : public QObject {
     QCOMPARE(back.meanCompletionTokens, 42.5);
     QCOMPARE(back.meanBacktracks, 1.25);
     QCOMPARE(back.meanRestarts, 0.5);
+    QCOMPARE(back.problemPassAt1, result.problemPassAt1);
     QVERIFY_THROWS_EXCEPTION(Error, train::evaluationSummaryFromJson(nlohmann::json::object()));
   }
   void records_sampleLineHoldsTraceStatistics() {

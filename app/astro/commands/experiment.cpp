@@ -69,6 +69,7 @@ void runMiniature(const MiniatureCommand& c, const CLI::App& command) {
   nlohmann::ordered_json headline = {{"arms", report["arms"]},
                                      {"pearson", report["pearson"]},
                                      {"hypothesis", report["hypothesis"]},
+                                     {"comparisons", report["comparisons"]},
                                      {"seconds", report["seconds"]["total"]},
                                      {"report", (options.outputDir / "report.json").string()}};
   std::cout << headline.dump() << "\n";
