@@ -1,4 +1,4 @@
-// pairedBootstrapDifference (paired_bootstrap.h).
+// pairedBootstrapDifference and seedPuzzleBootstrapMean (paired_bootstrap.h).
 #include "core/analysis/paired_bootstrap.h"
 
 #include <algorithm>
@@ -62,6 +62,15 @@ PairedDifference pairedBootstrapDifference(const std::vector<PairedScores>& seed
   result.difference.high = quantileOfSorted(statistics, 1 - tail);
   result.shareAtOrBelowZero = static_cast<double>(atOrBelowZero) / options.resamples;
   return result;
+}
+
+Interval seedPuzzleBootstrapMean(const std::vector<std::vector<double>>& seeds,
+                                 const BootstrapOptions& options) {
+  std::vector<PairedScores> paired;
+  for (const std::vector<double>& scores : seeds) {
+    paired.push_back({scores, std::vector<double>(scores.size(), 0.0)});
+  }
+  return pairedBootstrapDifference(paired, options).difference;
 }
 
 }  // namespace astro::analysis

@@ -33,4 +33,9 @@ struct PairedDifference {
 PairedDifference pairedBootstrapDifference(const std::vector<PairedScores>& seeds,
                                            const BootstrapOptions& options = {});
 
+// One arm's mean over seeds (each seed's puzzle mean weighing the same) with the same two-level
+// resampling: the difference from an arm that scores 0 everywhere. Throws as above.
+Interval seedPuzzleBootstrapMean(const std::vector<std::vector<double>>& seeds,
+                                 const BootstrapOptions& options = {});
+
 }  // namespace astro::analysis

@@ -5,6 +5,7 @@
 // are noise at the held-out sizes a CPU can afford.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,14 +26,29 @@ struct Comparison {
   bool holds() const { return result && result->difference.low > 0.0; }
 };
 
-// One paired comparison: `a` minus `b`, one seed. Unavailable (with the reason) when either lacks
-// per-problem rates or they cover different numbers of puzzles.
-Comparison comparePassAt1(std::string key, std::string claim, const train::EvaluationResult& a,
-                          const train::EvaluationResult& b,
+// One seed's pair of evaluations on the same puzzles: a and b of `a - b`.
+struct EvaluationPair {
+  const train::EvaluationResult* a = nullptr;
+  const train::EvaluationResult* b = nullptr;
+};
+
+// One paired comparison, `a` minus `b`, over one or more seeds (puzzles and seeds resampled).
+// Unavailable (with the reason) when an evaluation lacks per-problem rates or a pair covers
+// different numbers of puzzles.
+Comparison comparePassAt1(std::string key, std::string claim,
+                          const std::vector<EvaluationPair>& seeds,
                           const analysis::BootstrapOptions& options = {});
 
-// The four claims above, in that order.
-std::vector<Comparison> miniatureComparisons(const MiniatureResults& results,
+// The four claims above, in that order, over every seed's results.
+std::vector<Comparison> miniatureComparisons(const std::vector<const MiniatureResults*>& seeds,
                                              const analysis::BootstrapOptions& options = {});
+
+// report.json's entry: {"claim", "difference", "ci_low", "ci_high", "share_at_or_below_zero",
+// "seeds", "puzzles", "holds"}, or {"claim", "holds": false, "unavailable"}.
+nlohmann::ordered_json comparisonJson(const Comparison& comparison);
+
+// report.md's line: "- ASTRO-RL > Direct-RL: no, difference +0.010, 95% CI [-0.060, 0.080], 3
+// seeds, 300 puzzles".
+std::string comparisonLine(const Comparison& comparison);
 
 }  // namespace astro::experiment

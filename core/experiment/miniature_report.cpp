@@ -88,29 +88,6 @@ std::string correlationCells(const analysis::Correlation& c) {
 
 std::string yesNo(bool value) { return value ? "yes" : "no"; }
 
-Json comparisonJson(const Comparison& c) {
-  if (!c.result) return {{"claim", c.claim}, {"holds", false}, {"unavailable", c.unavailable}};
-  const analysis::PairedDifference& d = *c.result;
-  return {{"claim", c.claim},
-          {"difference", number(d.difference.estimate)},
-          {"ci_low", number(d.difference.low)},
-          {"ci_high", number(d.difference.high)},
-          {"share_at_or_below_zero", d.shareAtOrBelowZero},
-          {"seeds", d.seeds},
-          {"puzzles", d.puzzles},
-          {"holds", c.holds()}};
-}
-
-// "+0.030 [-0.012, 0.071], yes": the difference, its paired 95% interval, and whether it holds.
-std::string comparisonLine(const Comparison& c) {
-  if (!c.result) return "- " + c.claim + ": not computed (" + c.unavailable + ")\n";
-  const analysis::Interval& d = c.result->difference;
-  const std::string sign = d.estimate >= 0 ? "+" : "";
-  return "- " + c.claim + ": " + yesNo(c.holds()) + ", difference " + sign + fixed(d.estimate) +
-         ", 95% CI [" + fixed(d.low) + ", " + fixed(d.high) + "], " +
-         std::to_string(c.result->puzzles) + " puzzles\n";
-}
-
 }  // namespace
 
 const train::EvaluationResult& ArmResults::sft() const {
@@ -138,7 +115,7 @@ Json miniatureReportJson(const MiniatureResults& r) {
   double backtrackR = r.astro.correlations.backtracks.r;
   Json comparisons = Json::object();
   Json hypothesis = Json::object();
-  for (const Comparison& c : miniatureComparisons(r)) {
+  for (const Comparison& c : miniatureComparisons({&r})) {
     comparisons[c.key] = comparisonJson(c);
     // "astro_rl_minus_direct_rl" -> "astro_rl_above_direct_rl"
     std::string claim = c.key;
@@ -283,7 +260,7 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
   md += "\n## Hypothesis\n\n"
         "A claim holds (yes) when the 95% paired bootstrap interval of its pass@1 difference on "
         "the same held-out puzzles lies above 0.\n\n";
-  for (const Comparison& c : miniatureComparisons(r)) md += comparisonLine(c);
+  for (const Comparison& c : miniatureComparisons({&r})) md += comparisonLine(c);
   md += "- Pearson r of backtracks with accuracy (ASTRO checkpoints) above 0.8: " +
         yesNo(std::isfinite(backtrackR) && backtrackR > 0.8) + " (r = " + fixed(backtrackR) +
         ", n = " + std::to_string(r.astro.correlations.backtracks.n) + ")\n";

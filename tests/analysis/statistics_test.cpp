@@ -197,6 +197,16 @@ class StatisticsTest : public QObject {
                              pairedBootstrapDifference({PairedScores{.a = {1, 0}, .b = {1}}}));
     QVERIFY_THROWS_EXCEPTION(astro::Error, pairedBootstrapDifference({PairedScores{}}));
   }
+  void seedPuzzleBootstrapMean_isTheMeanOfSeedMeans_withEachSeedWeighingTheSame() {
+    // Seed 1: 4 puzzles, mean 0.75; seed 2: 2 puzzles, mean 0. Seeds weigh the same: 0.375.
+    astro::analysis::Interval mean = seedPuzzleBootstrapMean({{1, 1, 1, 0}, {0, 0}});
+    QCOMPARE(mean.estimate, 0.375);
+    QVERIFY(mean.low >= 0.0 && mean.low < 0.375 && mean.high > 0.375 && mean.high <= 1.0);
+    astro::analysis::Interval constant = seedPuzzleBootstrapMean({{0.5, 0.5}, {0.5}});
+    QCOMPARE(constant.low, 0.5);
+    QCOMPARE(constant.high, 0.5);
+    QVERIFY_THROWS_EXCEPTION(astro::Error, seedPuzzleBootstrapMean({{1.0}, {}}));
+  }
   void splitMix64_matchesItsReferenceSequence() {
     // First outputs of splitmix64 seeded with 0 (Vigna's reference implementation).
     SplitMix64 generator(0);

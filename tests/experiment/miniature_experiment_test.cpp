@@ -115,6 +115,53 @@ class MiniatureExperimentTest : public QObject {
     QCOMPARE(after["arms"], before["arms"]);
     QCOMPARE(after["seconds"], before["seconds"]);
   }
+  // --seeds 2: seed 1 is the run above (copied in, so it is resumed, not redone), seed 2 runs
+  // whole; the combined report gives both seeds' results and the paired comparisons over them.
+  void seeds_runEachSeedInItsFolderAndCombine() {
+    const auto out = dir_ / "xp-seeds";
+    std::filesystem::create_directories(out);
+    std::filesystem::copy(dir_ / "xp", out / "seed-1", std::filesystem::copy_options::recursive);
+    QStringList arguments = arguments_;
+    arguments[arguments.indexOf("--out") + 1] = path(out);
+    arguments << "--seeds" << "2";
+    auto result = runProgram(ASTRO_CLI_PATH, arguments, 840000);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY(result.err.contains("[seeds] seed 1 (1 of 2)"));
+    QVERIFY(result.err.contains("[seeds] seed 2 (2 of 2)"));
+    // Seed 1 pretrains nothing (resumed); seed 2 pretrains its own base.
+    const qsizetype second = result.err.indexOf("[seeds] seed 2 (2 of 2)");
+    QVERIFY(!result.err.left(second).contains("[base] step"));
+    QVERIFY(result.err.mid(second).contains("[base] step"));
+    auto single = readJson(dir_ / "xp" / "report.json");
+    auto seed1 = readJson(out / "seed-1" / "report.json");
+    QCOMPARE(seed1["arms"], single["arms"]);  // resumed: the same models and evaluations
+    QVERIFY(std::filesystem::exists(out / "seed-2" / "report.md"));
+    auto report = readJson(out / "report.json");
+    QCOMPARE(report["seeds"], nlohmann::json({1, 2}));
+    for (const char* arm : {"astro", "direct"}) {
+      for (const char* stage : {"base", "sft", "rl"}) {
+        const auto& entry = report["arms"][arm][stage];
+        QCOMPARE(entry["per_seed"].size(), std::size_t(2));
+        QVERIFY2(isRate(entry["mean"]) && isRate(entry["ci_low"]) && isRate(entry["ci_high"]),
+                 entry.dump().c_str());
+      }
+    }
+    QCOMPARE(report["arms"]["astro"]["rl"]["per_seed"][0], single["arms"]["astro"]["rl"]);
+    for (const char* claim : {"astro_sft_minus_base", "astro_rl_minus_astro_sft",
+                              "astro_rl_minus_direct_rl", "direct_rl_minus_base"}) {
+      const auto& c = report["comparisons"][claim];
+      QCOMPARE(c["seeds"].get<int>(), 2);
+      QCOMPARE(c["puzzles"].get<int>(), 8);  // 4 held-out puzzles per seed
+      QVERIFY(c["ci_low"].get<double>() <= c["difference"].get<double>());
+      QCOMPARE(report["hypothesis"][std::string(claim).replace(std::string(claim).find("_minus_"),
+                                                                7, "_above_")]
+                   .get<bool>(),
+               c["ci_low"].get<double>() > 0.0);
+    }
+    // The headline on stdout is the combined report's.
+    auto headline = nlohmann::json::parse(result.out.trimmed().split('\n').last().toStdString());
+    QCOMPARE(headline["seeds"], report["seeds"]);
+  }
   void missingOut_exitsTwo() {
     QCOMPARE(runProgram(ASTRO_CLI_PATH, {"experiment", "miniature", "--quick"}).exitCode, 2);
   }

@@ -9,6 +9,7 @@
 #include "app/astro/command_registry.h"
 #include "app/astro/world_knobs.h"
 #include "core/experiment/miniature_experiment.h"
+#include "core/experiment/miniature_seeds.h"
 #include "core/search/phrase_set.h"
 
 namespace {
@@ -18,6 +19,7 @@ struct MiniatureCommand {
   bool quick = false;
   // Overrides of the preset's budgets; applied only when given.
   std::uint64_t seed = 1;
+  int seeds = 1;
   std::string modelConfig, phrases;
   int trainProblems = 0, testProblems = 0, baseEpochs = 0, baseBatch = 0;
   int searchProblems = 0, iterations = 0, sftEpochs = 0;
@@ -61,10 +63,22 @@ astro::experiment::MiniatureOptions resolveOptions(const MiniatureCommand& c,
 
 void runMiniature(const MiniatureCommand& c, const CLI::App& command) {
   auto options = resolveOptions(c, command);
-  auto results = astro::experiment::runMiniatureExperiment(
-      options, {.log = [](const std::string& stage, const std::string& message) {
+  const astro::experiment::MiniatureCallbacks callbacks{
+      .log = [](const std::string& stage, const std::string& message) {
         std::cerr << "experiment [" << stage << "] " << message << std::endl;
-      }});
+      }};
+  if (c.seeds > 1) {
+    auto seeds = astro::experiment::runMiniatureSeeds(options, c.seeds, callbacks);
+    auto report = astro::experiment::multiSeedReportJson(seeds);
+    nlohmann::ordered_json headline = {{"seeds", report["seeds"]},
+                                       {"arms", report["arms"]},
+                                       {"hypothesis", report["hypothesis"]},
+                                       {"comparisons", report["comparisons"]},
+                                       {"report", (options.outputDir / "report.json").string()}};
+    std::cout << headline.dump() << "\n";
+    return;
+  }
+  auto results = astro::experiment::runMiniatureExperiment(options, callbacks);
   auto report = astro::experiment::miniatureReportJson(results);
   nlohmann::ordered_json headline = {{"arms", report["arms"]},
                                      {"pearson", report["pearson"]},
@@ -93,6 +107,13 @@ const astro::cli::CommandRegistration kExperiment{
       command->add_option("--out", c->out, "Output folder")->required();
       command->add_flag("--quick", c->quick, "The quick preset: checks that the loop runs");
       command->add_option("--seed", c->seed, "Seed of every part")->capture_default_str();
+      command
+          ->add_option("--seeds", c->seeds,
+                       "Run seeds SEED, SEED+1, ... each in OUT/seed-<s>/ and write the combined\n"
+                       "report (means over seeds, 95% intervals over seeds and puzzles, paired\n"
+                       "differences) to OUT/report.json and OUT/report.md")
+          ->capture_default_str()
+          ->check(CLI::Range(1, 100));
       command->add_option(
           "--model-config", c->modelConfig,
           "Base model config under resources/world/models (default: pretraining's)");

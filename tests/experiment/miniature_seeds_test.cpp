@@ -1,0 +1,79 @@
+// The multi-seed report from hand-made results (miniature_seeds.h): means over seeds with
+// intervals over seeds and puzzles, and paired claims that one lucky seed cannot carry.
+#include "core/experiment/miniature_seeds.h"
+
+#include <QtTest>
+#include <cmath>
+
+#include "core/base/error.h"
+#include "tests/experiment/hand_made_results.h"
+
+using namespace astro;
+
+namespace {
+
+// Seed 1: the hand-made results (ASTRO-RL 0.5 over Direct-RL 0.3 on the same puzzles). Seed 2:
+// ASTRO-RL at 0.3 on other puzzles than Direct-RL's, so the arms tie there.
+std::vector<experiment::SeedResults> twoSeeds() {
+  experiment::SeedResults first{1, "out/seed-1", test::handMadeResults()};
+  experiment::SeedResults second{2, "out/seed-2", test::handMadeResults()};
+  auto& rl = second.results.astro.checkpoints.back().evaluation;
+  rl.passAt1 = 0.3;
+  rl.problemPassAt1 = test::solved(0.3, 50);
+  return {first, second};
+}
+
+}  // namespace
+
+class MiniatureSeedsTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void json_meansOverSeedsWithIntervals() {
+    auto json = experiment::multiSeedReportJson(twoSeeds());
+    QCOMPARE(json["seeds"], nlohmann::ordered_json({1, 2}));
+    const auto& astroRl = json["arms"]["astro"]["rl"];
+    QCOMPARE(astroRl["per_seed"], nlohmann::ordered_json({0.5, 0.3}));
+    QVERIFY(std::abs(astroRl["mean"].get<double>() - 0.4) < 1e-12);
+    QVERIFY(astroRl["ci_low"].get<double>() < 0.4 && astroRl["ci_high"].get<double>() > 0.4);
+    QVERIFY(std::abs(json["arms"]["direct"]["rl"]["mean"].get<double>() - 0.3) < 1e-12);
+    QCOMPARE(json["arms"]["astro"]["base"]["mean"].get<double>(), 0.1);
+    QCOMPARE(json["seed_reports"][1].get<std::string>(), std::string("out/seed-2/report.json"));
+    QCOMPARE(nlohmann::ordered_json::parse(json.dump()), json);
+  }
+  // Seed 1 alone puts ASTRO-RL 0.2 above Direct-RL with an interval far from 0; with seed 2,
+  // where they tie, the difference is 0.1 and the interval, which resamples seeds, reaches 0.
+  void claims_oneLuckySeedDoesNotCarryTheClaim() {
+    auto seeds = twoSeeds();
+    auto alone = experiment::multiSeedReportJson({seeds[0], seeds[0]});
+    QCOMPARE(alone["hypothesis"]["astro_rl_above_direct_rl"].get<bool>(), true);
+    auto json = experiment::multiSeedReportJson(seeds);
+    const auto& versus = json["comparisons"]["astro_rl_minus_direct_rl"];
+    QVERIFY(std::abs(versus["difference"].get<double>() - 0.1) < 1e-12);
+    QCOMPARE(versus["seeds"].get<int>(), 2);
+    QCOMPARE(versus["puzzles"].get<int>(), 2 * test::kPuzzles);
+    QVERIFY2(versus["ci_low"].get<double>() <= 0.0, versus.dump().c_str());
+    QCOMPARE(json["hypothesis"]["astro_rl_above_direct_rl"].get<bool>(), false);
+    // The other claims hold in both seeds.
+    QCOMPARE(json["hypothesis"]["astro_sft_above_base"].get<bool>(), true);
+    QCOMPARE(json["hypothesis"]["direct_rl_above_base"].get<bool>(), true);
+  }
+  void markdown_holdsTheTables() {
+    std::string md = experiment::multiSeedReportMarkdown(twoSeeds());
+    for (const char* expected :
+         {"# The paper's tables in miniature, 2 seeds", "Seeds 1 2;", "| ASTRO | 0.100 [",
+          "| 2 | ASTRO | 0.100; 0.000 | 0.200; 0.500 | 0.300; 2.000 |",
+          "- ASTRO-RL > Direct-RL: no, difference +0.100, 95% CI [", "2 seeds, 200 puzzles"}) {
+      QVERIFY2(md.find(expected) != std::string::npos, expected);
+    }
+  }
+  void run_needsTwoSeedsAndAFolder() {
+    experiment::MiniatureOptions options;
+    options.outputDir = "unused";
+    QVERIFY_THROWS_EXCEPTION(UsageError, experiment::runMiniatureSeeds(options, 1));
+    options.outputDir.clear();
+    QVERIFY_THROWS_EXCEPTION(UsageError, experiment::runMiniatureSeeds(options, 2));
+  }
+};
+
+QTEST_GUILESS_MAIN(MiniatureSeedsTest)
+#include "miniature_seeds_test.moc"
