@@ -6,8 +6,10 @@
 //   - answer extraction is part of grading: the verifier's Verdict carries the extracted answer
 //     and its offset, which linearize (distinct wrong answers) and the samples views read;
 //   - the step delimiter ("\n\n") is one constant shared by search (MctsOptions::stepDelimiter),
-//     the trace renderer, the step splitter and the chat formats, so a domain cannot change it
-//     for search alone; it becomes a member when all four take it from here;
+//     the trace renderer (search::kStepSeparator), the reflection detector that parses rendered
+//     and generated traces (analysis::ExactDetector) and the countdown world's reference
+//     solutions, so a domain cannot change it for search alone; it becomes a member when all
+//     four take it from here;
 //   - the default phrase set (astro-default-v1) is the paper's for every domain; the countdown
 //     world's compact set is named by its pipelines (resources/phrases);
 //   - the countdown world's generator and tokenizer belong to `astro world` and the miniature

@@ -1,6 +1,7 @@
 // A plugin's problem domain (AstroDomainV1, astro_plugin.h) as the host's domain::Domain: its
 // claims test, a math::Verifier over its grade function and, when it has them, a StepValidator
-// (accepts_step) and a dataset reader (reads_record, read_record). Problems cross as C strings; nothing the plugin throws crosses back.
+// (accepts_step) and a dataset reader (reads_record, read_record). Problems cross as C strings;
+// nothing the plugin throws crosses back.
 #pragma once
 
 #include <memory>
