@@ -3,9 +3,11 @@
 // share decode steps (core/serve, core/model/decode_engine.h, docs/serving.md). Binds loopback
 // unless told otherwise; prints one "serving NAME on http://HOST:PORT/v1" line when ready;
 // SIGINT or SIGTERM stops it.
-#include <pthread.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -47,34 +49,61 @@ std::string urlHost(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
-// SIGINT and SIGTERM, blocked in every thread and taken by one waiting thread that stops the
-// server (a signal handler may not take locks).
+// SIGINT and SIGTERM stop the server. A handler only writes a byte to a pipe (async-signal-safe)
+// and one waiting thread reads it and stops the server (a handler may not take locks). A handler
+// rather than sigwait with the signals blocked: a thread started before this object (a library's
+// pool) would not block them, and the kernel may deliver SIGTERM to it, which killed the process
+// instead of stopping it (seen on a fresh Debian 12: serve_openai_node_test, CrashExit).
 class StopSignals {
  public:
   StopSignals() {
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGINT);
-    sigaddset(&signals_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+    if (::pipe2(pipe_, O_CLOEXEC) != 0) throw astro::IoError("astro serve", "pipe", errno);
+    writeEnd.store(pipe_[1]);
+    struct sigaction action {};
+    action.sa_handler = &StopSignals::onStopSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &action, &previousInt_);
+    ::sigaction(SIGTERM, &action, &previousTerm_);
   }
   void onSignal(std::function<void()> stop) {
     waiter_ = std::thread([this, stop = std::move(stop)] {
-      int signal = 0;
-      sigwait(&signals_, &signal);
+      char byte = 0;
+      while (::read(pipe_[0], &byte, 1) < 0 && errno == EINTR) {
+      }
       if (!ending_) stop();
     });
   }
   // Runs after the server is gone (it was made later): wakes the waiter without calling stop.
   ~StopSignals() {
+    ::sigaction(SIGINT, &previousInt_, nullptr);
+    ::sigaction(SIGTERM, &previousTerm_, nullptr);
     if (waiter_.joinable()) {
       ending_ = true;
-      pthread_kill(waiter_.native_handle(), SIGTERM);
+      const char byte = 'e';
+      [[maybe_unused]] ssize_t written = ::write(pipe_[1], &byte, 1);
       waiter_.join();
     }
+    writeEnd.store(-1);
+    ::close(pipe_[0]);
+    ::close(pipe_[1]);
   }
 
  private:
-  sigset_t signals_{};
+  static void onStopSignal(int) {
+    const int saved = errno;
+    const int fd = writeEnd.load();
+    const char byte = 's';
+    if (fd >= 0) {
+      [[maybe_unused]] ssize_t written = ::write(fd, &byte, 1);
+    }
+    errno = saved;
+  }
+  static_assert(std::atomic<int>::is_always_lock_free, "read from a signal handler");
+  static inline std::atomic<int> writeEnd{-1};
+  int pipe_[2] = {-1, -1};
+  struct sigaction previousInt_ {};
+  struct sigaction previousTerm_ {};
   std::atomic<bool> ending_{false};
   std::thread waiter_;
 };
@@ -94,7 +123,7 @@ void runServe(const ServeOptions& options) {
     apiKey = fromEnvironment;
   }
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up is a failed write, not a dead server
-  StopSignals stopSignals;        // before any thread starts, so all inherit the mask
+  StopSignals stopSignals;
 
   auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(tokenizerDir);
   astro::model::initTorchRuntime(options.threads);
