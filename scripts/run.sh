@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick start 1: install dependencies, build the two programs (not the tests), and run the main job
 # on the built-in default: the whole ASTRO pipeline on the miniature world
-# (resources/pipelines/miniature-quick.toml, about ten minutes on a 2-core CPU). Under a display
+# (resources/pipelines/miniature-quick.toml, 13 minutes on a fresh 2-core Debian 12). Under a display
 # the run then opens in Astro Studio; headless, its summary is printed. The workspace is
 # $ASTRO_WORKSPACE, else build/workspace.
 set -euo pipefail
