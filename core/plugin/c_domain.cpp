@@ -178,7 +178,9 @@ std::unique_ptr<domain::StepValidator> CDomain::makeStepValidator() const {
 }
 
 std::optional<math::RecordReader> CDomain::datasetReader() const {
-  if (descriptor_.reads_record == nullptr || descriptor_.read_record == nullptr) return std::nullopt;
+  if (descriptor_.reads_record == nullptr || descriptor_.read_record == nullptr) {
+    return std::nullopt;
+  }
   std::shared_ptr<Shared> shared = shared_;
   return math::RecordReader{
       .name = descriptor_.name,

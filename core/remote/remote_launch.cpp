@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -75,6 +76,39 @@ void startDetachedWorker(RemoteShell& shell, const HostProfile& profile, std::in
                  profile.astro, std::to_string(runId)});
   if (!result.ok() || result.out.find("started") == std::string::npos) {
     throw Error(shell.where() + ": could not start the worker: " + result.err.substr(0, 400));
+  }
+}
+
+// The run's row on the host as `astro runs show --json` prints it there: its status, when it was
+// last updated and by which worker. Any worker that takes the run changes it.
+std::string remoteRunState(RemoteShell& shell, const HostProfile& profile, std::int64_t runId) {
+  ProcessResult shown =
+      runAstro(shell, profile, {"runs", "show", std::to_string(runId), "--json"}, "runs show");
+  auto json = nlohmann::json::parse(shown.out, nullptr, false);
+  if (json.is_discarded() || !json.contains("run") || !json["run"].is_object() ||
+      !json["run"].contains("status")) {
+    throw Error(shell.where() + ": runs show " + std::to_string(runId) +
+                " printed no run status: " + shown.out.substr(0, 200));
+  }
+  const nlohmann::json& run = json["run"];
+  return run["status"].dump() + " " + run.value("updated", nlohmann::json()).dump() + " " +
+         run.value("worker_pid", nlohmann::json()).dump();
+}
+
+// Waits until the detached worker has taken the run, i.e. its row on the host has changed from
+// `before`: following any sooner reads the status the run stopped in and ends at once (seen on a
+// loaded 2-core host, where the worker took longer to start than the first read).
+void waitForWorkerToTakeRun(RemoteShell& shell, const HostProfile& profile, std::int64_t runId,
+                            const std::string& before) {
+  constexpr auto kPatience = std::chrono::seconds(120);
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (remoteRunState(shell, profile, runId) == before) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw Error(shell.where() + ": the worker did not take run " + std::to_string(runId) +
+                  " within " + std::to_string(kPatience.count()) + " s; see " +
+                  remoteRunFolder(profile, runId) + "/remote-worker.log there");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
 }
 
@@ -229,7 +263,10 @@ std::string resumeRemoteRun(store::Workspace& local, std::int64_t localRunId,
   RemoteRunHandle handle = openRemoteRun(local, localRunId, registry);
   requireCompatibleHost(*handle.shell, handle.profile);
   if (handle.run.kind == "ssh") {
+    const std::string before =
+        remoteRunState(*handle.shell, handle.profile, handle.run.remoteRunId);
     startDetachedWorker(*handle.shell, handle.profile, handle.run.remoteRunId);
+    waitForWorkerToTakeRun(*handle.shell, handle.profile, handle.run.remoteRunId, before);
     return "worker started on " + handle.shell->where() + "\n";
   }
   static constexpr const char* kUnmark = "rm -f \"$1/cancel-requested\"";

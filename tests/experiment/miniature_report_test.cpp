@@ -67,7 +67,8 @@ class MiniatureReportTest : public QObject {
           "| Direct | checkpoint-6 | 6 | 0.300 | 0.350 | 65.0 | 0.000 |",
           "| ASTRO | backtracks | 4 | 1.000 |", "| Direct | backtracks | 4 | undefined |",
           "| both | backtracks | 8 |", "linear trend in the training step removed",
-          "| ASTRO | backtracks | 4 | undefined |", "- ASTRO-RL > Direct-RL: yes, difference +0.200, 95% CI [",
+          "| ASTRO | backtracks | 4 | undefined |",
+          "- ASTRO-RL > Direct-RL: yes, difference +0.200, 95% CI [",
           "above 0.8: yes (r = 1.000, n = 4)", "| base | 200 |\n| search | 100 |"}) {
       QVERIFY2(md.find(expected) != std::string::npos, expected);
     }
