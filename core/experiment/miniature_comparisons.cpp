@@ -17,6 +17,14 @@ std::string fixed(double value) { return analysis::formatNumber(value, 3); }
 
 }  // namespace
 
+std::string Comparison::hypothesisKey() const {
+  std::string flag = key;
+  if (const std::size_t minus = flag.find("_minus_"); minus != std::string::npos) {
+    flag.replace(minus, 7, "_above_");
+  }
+  return flag;
+}
+
 Comparison comparePassAt1(std::string key, std::string claim,
                           const std::vector<EvaluationPair>& seeds,
                           const analysis::BootstrapOptions& options) {

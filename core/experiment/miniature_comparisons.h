@@ -24,6 +24,8 @@ struct Comparison {
   std::optional<analysis::PairedDifference> result;
   std::string unavailable;
   bool holds() const { return result && result->difference.low > 0.0; }
+  // The report's "hypothesis" flag for it: "astro_rl_above_direct_rl".
+  std::string hypothesisKey() const;
 };
 
 // One seed's pair of evaluations on the same puzzles: a and b of `a - b`.

@@ -117,10 +117,7 @@ Json miniatureReportJson(const MiniatureResults& r) {
   Json hypothesis = Json::object();
   for (const Comparison& c : miniatureComparisons({&r})) {
     comparisons[c.key] = comparisonJson(c);
-    // "astro_rl_minus_direct_rl" -> "astro_rl_above_direct_rl"
-    std::string claim = c.key;
-    claim.replace(claim.find("_minus_"), 7, "_above_");
-    hypothesis[claim] = c.holds();
+    hypothesis[c.hypothesisKey()] = c.holds();
   }
   hypothesis["pearson_backtracks_above_0.8"] = std::isfinite(backtrackR) && backtrackR > 0.8;
   hypothesis["rule"] =

@@ -104,9 +104,7 @@ Json multiSeedReportJson(const std::vector<SeedResults>& seeds) {
   Json comparisons = Json::object(), hypothesis = Json::object();
   for (const Comparison& c : miniatureComparisons(resultsOf(seeds))) {
     comparisons[c.key] = comparisonJson(c);
-    std::string claim = c.key;
-    claim.replace(claim.find("_minus_"), 7, "_above_");
-    hypothesis[claim] = c.holds();
+    hypothesis[c.hypothesisKey()] = c.holds();
   }
   hypothesis["rule"] =
       "a claim holds when the 95% interval of its pass@1 difference, resampling seeds and then "

@@ -2,6 +2,7 @@
 // problem stops the load unless skipBad, which records it and goes on.
 #include "core/math/dataset_loader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -228,13 +229,12 @@ LoadedDataset loadDataset(const std::filesystem::path& path, const LoadOptions& 
       json record = json::parse(line, nullptr, false);
       if (record.is_discarded()) throw RecordError{"", "not valid JSON"};
       if (!record.is_object()) throw RecordError{"", "expected a JSON object"};
-      if (loaded.reader.empty() && loaded.format == DatasetFormat::kAuto) {
-        for (const RecordReader& reader : options.readers) {
-          if (reader.detects(line)) {
-            loaded.reader = reader.name;
-            chosen = &reader;
-            break;
-          }
+      if (chosen == nullptr && loaded.format == DatasetFormat::kAuto) {
+        auto detecting = std::find_if(options.readers.begin(), options.readers.end(),
+                                      [&](const RecordReader& r) { return r.detects(line); });
+        if (detecting != options.readers.end()) {
+          chosen = &*detecting;
+          loaded.reader = chosen->name;
         }
       }
       if (chosen != nullptr) {

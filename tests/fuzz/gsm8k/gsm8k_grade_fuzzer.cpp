@@ -11,32 +11,11 @@
 #include <string_view>
 
 #include "astro_plugin.h"
-
-extern "C" const AstroPluginManifest* astro_plugin_manifest(void);
-extern "C" int astro_plugin_register(const AstroPluginHost* host);
+#include "registered_domain.h"
 
 namespace {
 
-const AstroDomainV1* registeredDomain = nullptr;
-
-int addDomain(const AstroPluginHost*, const AstroDomainV1* domain) {
-  registeredDomain = domain;
-  return 0;
-}
-
-const AstroDomainV1& domain() {
-  if (registeredDomain == nullptr) {
-    const AstroPluginHost host{sizeof(AstroPluginHost),
-                               ASTRO_PLUGIN_API_VERSION,
-                               "fuzz",
-                               nullptr,
-                               &addDomain,
-                               nullptr,
-                               nullptr};
-    if (astro_plugin_register(&host) != 0 || registeredDomain == nullptr) std::abort();
-  }
-  return *registeredDomain;
-}
+using gsm8k_fuzz::domain;
 
 // Grades `output`; aborts on a broken verdict. Returns whether it was right.
 bool gradeChecked(const AstroProblem& problem, std::string_view output) {

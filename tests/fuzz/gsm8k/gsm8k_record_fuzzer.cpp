@@ -10,28 +10,18 @@
 
 #include "astro_plugin.h"
 #include "exact_number.h"
-
-extern "C" int astro_plugin_register(const AstroPluginHost* host);
+#include "registered_domain.h"
 
 namespace {
 
-const AstroDomainV1* registeredDomain = nullptr;
-
-int addDomain(const AstroPluginHost*, const AstroDomainV1* domain) {
-  registeredDomain = domain;
-  return 0;
-}
-
+// The domain, checked once to have the dataset reader this target calls.
 const AstroDomainV1& domain() {
-  if (registeredDomain == nullptr) {
-    const AstroPluginHost host{sizeof(AstroPluginHost), ASTRO_PLUGIN_API_VERSION, "fuzz", nullptr,
-                               &addDomain,              nullptr,                  nullptr};
-    if (astro_plugin_register(&host) != 0 || registeredDomain == nullptr) std::abort();
-    if (registeredDomain->reads_record == nullptr || registeredDomain->read_record == nullptr) {
-      std::abort();
-    }
-  }
-  return *registeredDomain;
+  static const AstroDomainV1& registered = []() -> const AstroDomainV1& {
+    const AstroDomainV1& d = gsm8k_fuzz::domain();
+    if (d.reads_record == nullptr || d.read_record == nullptr) std::abort();
+    return d;
+  }();
+  return registered;
 }
 
 }  // namespace
