@@ -18,6 +18,7 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include "core/domain/domain_registry.h"
 #include "core/remote/host_profile.h"
 #include "core/search/render_trace.h"
 #include "gui/charts/charts_view.h"
@@ -79,10 +80,15 @@ MainWindow::MainWindow(QString workspaceDir, QWidget* parent)
       statusBar()->showMessage(tr("This tree has no correct terminal: no path to render."), 5000);
       return;
     }
-    auto rendered = search::renderTrace(*tree, treeView_->path(), search::defaultPhraseSet());
+    // In the phrases and steps of the tree's domain, which the trace view reads it back with.
+    const std::vector<math::Problem> problems = {{.question = tree->problem()}};
+    const domain::Domain& treeDomain = domain::resolveDomain(domain::kAutoDomain, problems);
+    auto rendered =
+        search::renderTrace(*tree, treeView_->path(), treeDomain.phraseSet(),
+                            {.stepDelimiter = std::string(treeDomain.stepDelimiter())});
     auto final = tree->node(treeView_->path().finalNode()).correct;
     traceView_->showTrace(tr("linearized path of the open tree"), rendered.text,
-                          DetectorChoice::kExact, final);
+                          DetectorChoice::kExact, final, tree->problem());
     views_->setCurrentWidget(traceView_);
   });
   connect(chartsView_, &ChartsView::samplesImported, samplesView_, &SamplesView::setSamples);

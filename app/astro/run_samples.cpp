@@ -31,12 +31,10 @@ RunSamples loadRunSamples(store::Workspace& workspace, std::int64_t runId, bool 
                   " is missing");
     }
     if (grade && !verifier) {
-      std::vector<math::Problem> problems;
-      for (const auto& sample : analysis::importGenerations(path, nullptr).samples) {
-        problems.push_back(
-            {.id = sample.problemId, .question = sample.prompt, .answer = sample.goldAnswer});
-      }
-      verifier = domain::resolveDomain(domain::kAutoDomain, problems).makeVerifier();
+      verifier = domain::resolveDomain(domain::kAutoDomain,
+                                       analysis::samplesProblems(
+                                           analysis::importGenerations(path, nullptr)))
+                     .makeVerifier();
       result.imported.run.verifier = verifier->name();
     }
     analysis::ImportResult part = analysis::importGenerations(path, verifier.get());

@@ -18,8 +18,10 @@ bool matchesTemplate(std::string_view text, const std::string& prefix, const std
 
 }  // namespace
 
-ExactDetector::ExactDetector(search::PhraseSet phrases) : phrases_(std::move(phrases)) {
+ExactDetector::ExactDetector(search::PhraseSet phrases, std::string stepDelimiter)
+    : phrases_(std::move(phrases)), stepDelimiter_(std::move(stepDelimiter)) {
   search::validatePhraseSet(phrases_, "phrase set '" + phrases_.id + "'");
+  search::validatePhrasesForDelimiter(phrases_, stepDelimiter_, "phrase set '" + phrases_.id + "'");
   reflectionsLongestFirst_ = phrases_.reflections;
   std::stable_sort(reflectionsLongestFirst_.begin(), reflectionsLongestFirst_.end(),
                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
@@ -35,9 +37,15 @@ ExactDetector::ExactDetector(search::PhraseSet phrases) : phrases_(std::move(phr
   }
 }
 
+std::shared_ptr<const ExactDetector> ExactDetector::forDomain(
+    const domain::Domain& domain, const std::optional<search::PhraseSet>& phrases) {
+  return std::make_shared<const ExactDetector>(phrases ? *phrases : domain.phraseSet(),
+                                               std::string(domain.stepDelimiter()));
+}
+
 StepGraph ExactDetector::detect(std::string_view trace) const {
   StepGraph graph;
-  const std::string_view separator = search::kStepSeparator;
+  const std::string_view separator = stepDelimiter_;
   std::vector<int> parentOf;  // the step each step continues from (-1: the problem)
   int resumeFrom = -1;
   std::size_t start = 0;

@@ -159,4 +159,14 @@ std::vector<AnalyzedSample> analyzeImport(ImportResult& result, const TraceDetec
   return analyzed;
 }
 
+std::vector<math::Problem> samplesProblems(const ImportResult& imported) {
+  std::vector<math::Problem> problems;
+  problems.reserve(imported.samples.size());
+  for (const ImportedSample& sample : imported.samples) {
+    problems.push_back(
+        {.id = sample.problemId, .question = sample.prompt, .answer = sample.goldAnswer});
+  }
+  return problems;
+}
+
 }  // namespace astro::analysis

@@ -66,6 +66,10 @@ struct ImportResult {
   std::vector<BadLine> badLines;
 };
 
+// The samples' problems (id, prompt as the question, gold answer), in sample order: what a
+// domain is resolved from (domain_registry.h) to grade the samples and read their traces.
+std::vector<math::Problem> samplesProblems(const ImportResult& imported);
+
 // Parses and grades `text` (the content of `sourceName`) with generationReaderRegistry().
 // `verifier` may be null (ungraded). Throws UsageError for an unknown options.format.
 ImportResult parseGenerations(std::string_view text, const std::string& sourceName,

@@ -2,9 +2,11 @@
 #include "core/domain/countdown_domain.h"
 
 #include "core/base/error.h"
+#include "core/domain/countdown_phrases.h"
 #include "core/domain/countdown_step_validator.h"
 #include "core/world/countdown_puzzle.h"
 #include "core/world/countdown_verifier.h"
+#include "core/world/reference_solution.h"
 
 namespace astro::domain {
 
@@ -30,5 +32,9 @@ std::unique_ptr<math::Verifier> CountdownDomain::makeVerifier() const {
 std::unique_ptr<StepValidator> CountdownDomain::makeStepValidator() const {
   return std::make_unique<CountdownStepValidator>();
 }
+
+std::string_view CountdownDomain::stepDelimiter() const { return world::kStepSeparator; }
+
+const search::PhraseSet& CountdownDomain::phraseSet() const { return countdownPhraseSet(); }
 
 }  // namespace astro::domain

@@ -1,7 +1,8 @@
 // The built-in miniature world (core/world, docs/world.md): countdown puzzles, graded exactly by
 // the countdown verifier, each operation step checked by CountdownStepValidator. It claims a
 // problem whose puzzle it can read: numbers and target in `extra`, or a question in the world's
-// form (world::parseQuestion), whatever the dataset file or problem ids are called.
+// form (world::parseQuestion), whatever the dataset file or problem ids are called. Its steps are
+// paragraphs, as the world's reference solutions write them (world::kStepSeparator).
 #pragma once
 
 #include "core/domain/domain.h"
@@ -16,6 +17,10 @@ class CountdownDomain : public Domain {
   bool claims(const math::Problem& problem) const override;
   std::unique_ptr<math::Verifier> makeVerifier() const override;
   std::unique_ptr<StepValidator> makeStepValidator() const override;
+  // world::kStepSeparator: what the world's reference solutions, and so its base policy, write.
+  std::string_view stepDelimiter() const override;
+  // countdown-compact-v1 (countdown_phrases.h): the world's policy learns it within the budget.
+  const search::PhraseSet& phraseSet() const override;
 };
 
 }  // namespace astro::domain

@@ -2,18 +2,17 @@
 // them and how to check a step of them. Stages and commands hold a domain name ("auto" or a
 // registered one, domain_registry.h) and never spell a domain's name or test for its types.
 //
-// Only what differs between domains today is a member:
+// Members beyond grading:
 //   - answer extraction is part of grading: the verifier's Verdict carries the extracted answer
 //     and its offset, which linearize (distinct wrong answers) and the samples views read;
-//   - the step delimiter ("\n\n") is one constant shared by search (MctsOptions::stepDelimiter),
-//     the trace renderer (search::kStepSeparator), the reflection detector that parses rendered
-//     and generated traces (analysis::ExactDetector) and the countdown world's reference
-//     solutions, so a domain cannot change it for search alone; it becomes a member when all
-//     four take it from here;
-//   - the default phrase set (astro-default-v1) is the paper's for every domain; the countdown
-//     world's compact set is named by its pipelines (resources/phrases);
-//   - the countdown world's generator and tokenizer belong to `astro world` and the miniature
-//     experiment, the world's own commands.
+//   - the step delimiter and the default phrase set together fix the text of a trace: search cuts
+//     the policy's output at the delimiter, procedure cloning joins steps and inserts phrases
+//     with them, and the exact detector splits and reads generated traces back with both. Each
+//     stage resolves its domain from its problems (`verifier`, domain_registry.h) and takes both
+//     from it, so a domain's search, linearize, RL and evaluation agree without a setting;
+//   - the countdown world's generator and tokenizer are the world's own (core/world, `astro
+//     world`, the base pretraining): their knobs are countdown's and no stage chooses a world by
+//     name, so they are not members.
 #pragma once
 
 #include <memory>
@@ -24,8 +23,13 @@
 #include "core/math/dataset_loader.h"
 #include "core/math/problem.h"
 #include "core/math/verifier.h"
+#include "core/search/phrase_set.h"
 
 namespace astro::domain {
+
+// Steps of MATH solutions are paragraphs, and ASTRO's step-wise search (Sec. 2.2) cuts each step
+// at a blank line.
+inline constexpr std::string_view kDefaultStepDelimiter = "\n\n";
 
 class Domain {
  public:
@@ -46,6 +50,14 @@ class Domain {
   // (dataset_reading.h); nullopt when its datasets come in a format core/math reads (MATH,
   // AMC/AIME, GSM8K, generic JSONL), as math's and the countdown world's do.
   virtual std::optional<math::RecordReader> datasetReader() const { return std::nullopt; }
+  // What separates two steps of a solution (never empty): search stops each proposed step at it
+  // (MctsOptions::stepDelimiter), rendered traces join steps with it and the exact detector
+  // splits on it. No phrase of phraseSet() may contain it.
+  virtual std::string_view stepDelimiter() const { return kDefaultStepDelimiter; }
+  // The reflections, returns and answer checks that procedure cloning writes and the exact
+  // detector reads back, where a stage or command names no phrase set: the paper's
+  // (astro-default-v1) unless a domain's policy is better served by its own.
+  virtual const search::PhraseSet& phraseSet() const { return search::defaultPhraseSet(); }
 };
 
 }  // namespace astro::domain

@@ -10,7 +10,9 @@
 #include "core/base/error.h"
 #include "core/domain/countdown_domain.h"
 #include "core/domain/dataset_reading.h"
+#include "core/domain/domain_registry.h"
 #include "core/experiment/detail/experiment_context.h"
+#include "core/experiment/miniature_splits.h"
 #include "core/math/dataset_loader.h"
 #include "core/search/mcts_job.h"
 #include "core/search/phrase_set.h"
@@ -183,36 +185,34 @@ MiniatureResults runMiniatureExperiment(MiniatureOptions options,
     throw UsageError("miniature experiment: an output folder is required");
   applySeed(options);
   search::validatePhraseSet(options.phrases, "miniature experiment phrases");
-  // Backtracks are counted by the exact detector over the phrases the traces were rendered with.
-  auto detector = std::make_shared<analysis::ExactDetector>(options.phrases);
+  const domain::Domain& world = domain::domainRegistry().find(domain::CountdownDomain::kName);
+  // Traces join their steps with the world's delimiter (as its search cut them), and backtracks
+  // are counted by the exact detector over the phrases and delimiter they were rendered with.
+  options.exportOptions.render.stepDelimiter = world.stepDelimiter();
+  auto detector = std::make_shared<analysis::ExactDetector>(options.phrases,
+                                                            std::string(world.stepDelimiter()));
   options.evaluation.traceDetector = detector;
+  // Returns after a wrong branch are judged by the world's verifier and step validator.
+  options.evaluation.stepValidator = world.makeStepValidator();
   fs::create_directories(options.outputDir);
   detail::StageClock clock(options.outputDir / "timings.json");
   MiniatureResults results;
   results.options = options.toJson();
 
   const fs::path baseDir = runBase(options, callbacks, clock);
-  auto trainSplit = domain::loadDataset(baseDir / "data" / "train.jsonl").problems;
-  auto heldOut = domain::loadDataset(baseDir / "data" / "test.jsonl").problems;
-  if (options.heldOutLimit > 0 && heldOut.size() > std::size_t(options.heldOutLimit)) {
-    heldOut.resize(std::size_t(options.heldOutLimit));
-  }
-  if (int(trainSplit.size()) < options.searchProblems + 1) {
-    throw UsageError("miniature experiment: " + std::to_string(trainSplit.size()) +
-                     " training puzzles leave none for RL after searching " +
-                     std::to_string(options.searchProblems));
-  }
+  MiniatureSplits splits =
+      miniatureSplits(domain::loadDataset(baseDir / "data" / "train.jsonl").problems,
+                      domain::loadDataset(baseDir / "data" / "test.jsonl").problems,
+                      options.searchProblems, options.rlPrompts, options.heldOutLimit);
+  const std::vector<math::Problem>& heldOut = splits.heldOut;
   world::CountdownVerifier verifier;
   detail::ExperimentContext context{.options = options,
                                     .callbacks = callbacks,
                                     .clock = clock,
                                     .verifier = verifier,
                                     .baseModel = baseDir / "model",
-                                    .heldOut = heldOut};
-  std::size_t firstRl = std::size_t(options.searchProblems);
-  std::size_t lastRl = std::min(trainSplit.size(), firstRl + std::size_t(options.rlPrompts));
-  context.rlPrompts.assign(trainSplit.begin() + std::ptrdiff_t(firstRl),
-                           trainSplit.begin() + std::ptrdiff_t(lastRl));
+                                    .heldOut = heldOut,
+                                    .rlPrompts = std::move(splits.rl)};
   results.heldOutProblems = int(heldOut.size());
 
   auto started = Clock::now();

@@ -1,6 +1,6 @@
 #include "core/experiment/miniature_options.h"
 
-#include "core/experiment/countdown_phrases.h"
+#include "core/domain/countdown_phrases.h"
 
 namespace astro::experiment {
 
@@ -20,7 +20,7 @@ MiniatureOptions sharedOptions() {
   // One ASTRO trace and one Direct trace per solved tree (the paper draws three search solutions
   // per problem; one keeps the two arms' example counts, and so their SFT steps, equal).
   o.exportOptions.linearize.sequencesPerTree = 1;
-  o.phrases = countdownPhraseSet();  // the paper's English costs the world's tokenizer ~10x
+  o.phrases = domain::countdownPhraseSet();  // the paper's English costs the world ~10x tokens
 
   // SFT from the base policy: a quarter of the base's from-scratch learning rate (fine-tuning
   // moves a trained model, it does not build one) and its small batches (more optimizer steps
@@ -115,7 +115,8 @@ nlohmann::ordered_json MiniatureOptions::toJson() const {
        {{"phrase_set", phrases.id},
         {"sequences_per_tree", exportOptions.linearize.sequencesPerTree},
         {"min_detours", exportOptions.linearize.minIncorrectTerminals},
-        {"max_detours", exportOptions.linearize.maxIncorrectTerminals}}},
+        {"max_detours", exportOptions.linearize.maxIncorrectTerminals},
+        {"mask_wrong_branches", exportOptions.maskWrongBranches}}},
       {"sft",
        {{"epochs", sft.epochs},
         {"learning_rate", sft.learningRate},

@@ -31,6 +31,7 @@ Json evaluationJson(const train::EvaluationResult& e) {
   json["mean_tokens"] = e.meanCompletionTokens;
   json["mean_backtracks"] = e.meanBacktracks;
   json["mean_restarts"] = e.meanRestarts;
+  json["behaviour"] = behaviourJson(e.behaviour);
   return json;
 }
 
@@ -88,7 +89,52 @@ std::string correlationCells(const analysis::Correlation& c) {
 
 std::string yesNo(bool value) { return value ? "yes" : "no"; }
 
+// "0.667 (2 of 3)", or "n/a" when there is nothing to divide by.
+std::string rateCell(int count, int total) {
+  if (total <= 0) return "n/a";
+  return fixed(double(count) / total) + " (" + std::to_string(count) + " of " +
+         std::to_string(total) + ")";
+}
+
+std::string behaviourTable(const MiniatureResults& r) {
+  std::string md =
+      "\n## Backtrack behaviour on the held-out split\n\n"
+      "A return (backtrack or restart) follows a wrong branch when the steps it abandons hold a "
+      "\\boxed{} answer the verifier grades wrong or a step the world's step validator rejects; "
+      "the recovery rate is the share of answers with a return whose final answer is correct "
+      "(docs/experiment.md).\n\n"
+      "| arm | stage | returns / answer | after a wrong branch | recovery rate |\n"
+      "|---|---|---|---|---|\n";
+  for (const auto& [name, arm] : {std::pair{"ASTRO", &r.astro}, std::pair{"Direct", &r.direct}}) {
+    const std::pair<const char*, const train::EvaluationResult*> stages[] = {
+        {"base", &r.base}, {"SFT", &arm->sft()}, {"RL", &arm->rl()}};
+    for (const auto& [stage, e] : stages) {
+      md += std::string("| ") + name + " | " + stage + " " + behaviourCells(e->behaviour) + "\n";
+    }
+  }
+  return md;
+}
+
 }  // namespace
+
+Json behaviourJson(const std::optional<analysis::BacktrackBehaviour>& behaviour) {
+  if (!behaviour) return Json();
+  return {{"returns_per_answer", number(behaviour->returnsPerAnswer())},
+          {"wrong_branch_share", number(behaviour->wrongBranchShare())},
+          {"recovery_rate", number(behaviour->recoveryRate())},
+          {"returns", behaviour->returns},
+          {"returns_after_wrong_branch", behaviour->returnsAfterWrongBranch},
+          {"answers_with_return", behaviour->answersWithReturn},
+          {"recovered_answers", behaviour->recoveredAnswers}};
+}
+
+std::string behaviourCells(const std::optional<analysis::BacktrackBehaviour>& behaviour) {
+  if (!behaviour) return "| n/a | n/a | n/a |";
+  const double perAnswer = behaviour->returnsPerAnswer();
+  return "| " + (std::isfinite(perAnswer) ? fixed(perAnswer) : std::string("n/a")) + " | " +
+         rateCell(behaviour->returnsAfterWrongBranch, behaviour->returns) + " | " +
+         rateCell(behaviour->recoveredAnswers, behaviour->answersWithReturn) + " |";
+}
 
 const train::EvaluationResult& ArmResults::sft() const {
   if (checkpoints.empty()) throw Error("miniature report: an arm without evaluated checkpoints");
@@ -205,6 +251,8 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
             " | " + fixed(results[s]->meanRestarts) + " |\n";
     }
   }
+
+  md += behaviourTable(r);
 
   md +=
       "\n## During RL (training rollouts)\n\n"

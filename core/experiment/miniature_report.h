@@ -3,9 +3,11 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/analysis/backtrack_behaviour.h"
 #include "core/train/checkpoint_sweep.h"
 #include "core/train/evaluation.h"
 
@@ -58,14 +60,25 @@ struct MiniatureResults {
 // {"arms": {"astro": {"base", "sft", "rl"}, "direct": {...}} (pass@1 on the held-out split),
 //  "pearson": {"backtracks", "length"} (the ASTRO arm's checkpoints, as the paper reports them:
 //  {"n", "r", "ci_low", "ci_high", "p_value"}, null where undefined), "pearson_by_arm",
-//  "details" per arm (greedy, length, backtracks per stage; RL steps; checkpoints), "search",
+//  "details" per arm (greedy, length, backtracks and behaviourJson per stage and checkpoint;
+//  RL steps; checkpoints), "search",
 //  "dataset", "hypothesis" (each claim true only when its paired interval is above 0),
 //  "comparisons" (miniature_comparisons.h: difference, ci_low, ci_high, share_at_or_below_zero,
 //  puzzles, holds), "options", "seconds"}.
 nlohmann::ordered_json miniatureReportJson(const MiniatureResults& results);
 
+// The behaviour of one evaluation's sampled answers (analysis/backtrack_behaviour.h):
+// {"returns_per_answer", "wrong_branch_share", "recovery_rate", "returns",
+//  "returns_after_wrong_branch", "answers_with_return", "recovered_answers"}, a rate null where
+// undefined (no returns); null as a whole when the evaluation did not keep it.
+nlohmann::ordered_json behaviourJson(const std::optional<analysis::BacktrackBehaviour>& behaviour);
+// The same as markdown cells: "| 0.750 | 0.667 (2 of 3) | 0.500 (1 of 2) |", "n/a" where
+// undefined or not kept.
+std::string behaviourCells(const std::optional<analysis::BacktrackBehaviour>& behaviour);
+
 // The tables: accuracy per arm and stage; response length and backtracks during RL; the
-// checkpoint sweep; the Pearson correlations with n and 95% intervals; the hypothesis checked.
+// checkpoint sweep; backtrack behaviour per arm and stage; the Pearson correlations with n and
+// 95% intervals; the hypothesis checked.
 std::string miniatureReportMarkdown(const MiniatureResults& results);
 
 }  // namespace astro::experiment

@@ -1,6 +1,7 @@
 #include "core/experiment/miniature_seeds.h"
 
 #include <cmath>
+#include <optional>
 
 #include "core/analysis/paired_bootstrap.h"
 #include "core/analysis/report_tables.h"
@@ -30,6 +31,9 @@ struct StageSummary {
   std::vector<double> perSeed;
   analysis::Interval interval{NAN, NAN, NAN};
   double meanBacktracks = 0;  // backtracks + restarts per response, averaged over seeds
+  // Counts summed over seeds (so seeds weigh by their answers and returns); nullopt when a seed's
+  // evaluation did not keep them.
+  std::optional<analysis::BacktrackBehaviour> behaviour = analysis::BacktrackBehaviour{};
   std::string unavailable;
 };
 
@@ -42,6 +46,11 @@ StageSummary summarize(const std::vector<SeedResults>& seeds, bool astroArm,
     const train::EvaluationResult& e = stageOf(seed.results, arm, stage);
     summary.perSeed.push_back(e.passAt1);
     summary.meanBacktracks += (e.meanBacktracks + e.meanRestarts) / double(seeds.size());
+    if (summary.behaviour && e.behaviour) {
+      *summary.behaviour += *e.behaviour;
+    } else {
+      summary.behaviour.reset();
+    }
     if (e.problemPassAt1.empty()) summary.unavailable = "an evaluation kept no per-puzzle pass@1";
     puzzles.push_back(e.problemPassAt1);
   }
@@ -92,11 +101,10 @@ Json multiSeedReportJson(const std::vector<SeedResults>& seeds) {
   for (const auto& [name, astroArm] : {std::pair{"astro", true}, std::pair{"direct", false}}) {
     for (const char* stage : kStages) {
       StageSummary s = summarize(seeds, astroArm, stage);
-      Json entry = {{"mean", number(s.interval.estimate)},
-                    {"ci_low", number(s.interval.low)},
-                    {"ci_high", number(s.interval.high)},
-                    {"per_seed", s.perSeed},
-                    {"mean_backtracks", s.meanBacktracks}};
+      Json entry = {
+          {"mean", number(s.interval.estimate)}, {"ci_low", number(s.interval.low)},
+          {"ci_high", number(s.interval.high)},  {"per_seed", s.perSeed},
+          {"mean_backtracks", s.meanBacktracks}, {"behaviour", behaviourJson(s.behaviour)}};
       if (!s.unavailable.empty()) entry["unavailable"] = s.unavailable;
       arms[name][stage] = entry;
     }
@@ -147,6 +155,17 @@ std::string multiSeedReportMarkdown(const std::vector<SeedResults>& seeds) {
         md += " | " + fixed(e.passAt1) + "; " + fixed(e.meanBacktracks + e.meanRestarts);
       }
       md += " |\n";
+    }
+  }
+  md += "\n## Backtrack behaviour, pooled over seeds\n\nReturns (backtracks and restarts) per "
+        "answer, the share that abandon a wrong branch and the recovery rate (docs/experiment.md), "
+        "from the counts of every seed's sampled answers.\n\n"
+        "| arm | stage | returns / answer | after a wrong branch | recovery rate |\n"
+        "|---|---|---|---|---|\n";
+  for (const auto& [label, astroArm] : {std::pair{"ASTRO", true}, std::pair{"Direct", false}}) {
+    for (const char* stage : kStages) {
+      md += std::string("| ") + label + " | " + stage + " " +
+            behaviourCells(summarize(seeds, astroArm, stage).behaviour) + "\n";
     }
   }
   md += "\n## Hypothesis\n\nA claim holds (yes) when the 95% interval of its paired pass@1 "

@@ -58,9 +58,13 @@ struct SearchStage {
 
 struct LinearizeStage {
   InputRef trees;
-  std::optional<InputRef> phrases;  // default: the built-in phrase set
+  std::optional<InputRef> phrases;  // default: the domain's (Domain::phraseSet)
+  // The domain whose step delimiter joins the steps and whose phrase set is the default: "auto"
+  // resolves it from the trees' problems, as the search resolved it from the dataset's.
+  std::string verifier = "auto";
   search::LinearizeOptions linearize;
   bool answerCheck = true;
+  bool maskWrongBranches = false;  // search::SftExportOptions::maskWrongBranches
 };
 
 struct SftStage {
@@ -74,6 +78,9 @@ struct RlStage {
   InputRef dataset;
   int limit = 0;  // first N prompts only
   std::string verifier = "auto";
+  // The exact detector's phrase set for the rollouts' backtracks: given, else linearize's, else
+  // the domain's (Domain::phraseSet).
+  std::optional<InputRef> phrases;
   bool curate = true;
   train::CurationOptions curation;
   // `curation_model = { endpoint = ..., name = ..., tokenizer = ... }`: a server serving the
@@ -98,12 +105,14 @@ struct EvaluateStage {
   std::vector<EvaluateDataset> datasets;
   int limit = 0;
   std::string verifier = "auto";
+  std::optional<InputRef> phrases;  // as RlStage::phrases, for the samples' backtracks
   train::EvaluationOptions options;
 };
 
 struct AnalyzeStage {
   InputRef samples;
-  std::optional<InputRef> phrases;  // exact detector's phrase set; default: linearize's
+  // Exact detector's phrase set; default: linearize's, else the domain's.
+  std::optional<InputRef> phrases;
   std::string verifier = "auto";    // grades the samples: "auto" or a registered domain
   std::string detector = "exact";   // "exact" (traces in astro's phrase set) or "heuristic"
   int bootstrap = 1000;

@@ -33,6 +33,7 @@ struct InputsOf {
   }
   Inputs operator()(const RlStage& stage) const {
     Inputs inputs = {{"model", stage.model}, {"dataset", stage.dataset}};
+    addOptional(inputs, "phrases", stage.phrases);
     if (stage.curationEndpoint) {
       inputs.emplace_back("curation-tokenizer", InputRef{.path = stage.curationEndpoint->tokenizer});
     }
@@ -50,6 +51,7 @@ struct InputsOf {
     for (const auto& dataset : stage.datasets) {
       inputs.emplace_back("dataset:" + dataset.label, dataset.dataset);
     }
+    addOptional(inputs, "phrases", stage.phrases);
     return inputs;
   }
   Inputs operator()(const AnalyzeStage& stage) const {

@@ -106,6 +106,16 @@ typedef struct AstroDomainV1 {
   int (*read_record)(void* context, const char* record, size_t record_size,
                      AstroDatasetRecord* problem, char* field, size_t field_size, char* error,
                      size_t error_size);
+  /* Optional (NULL: "\n\n", a blank line): the text between two steps of a solution. Search cuts
+   * each proposed step at it, procedure cloning joins a trace's steps with it and the detector
+   * splits generated traces on it. Must not be empty. */
+  const char* step_delimiter;
+  /* Optional (NULL: the host's astro-default-v1): the domain's phrase set as the JSON of
+   * resources/phrases/astro_default.json ({"id", "reflections", "backtracks", "restarts",
+   * "answer_checks", "final_answers"}), used wherever a run names no phrase set. No phrase may
+   * contain the step delimiter. The host checks both at registration and refuses the domain,
+   * naming the field, when either is wrong. */
+  const char* phrase_set_json;
 } AstroDomainV1;
 
 /* One line of another system's generation dump, as a generation format reads it. The host

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 #include <exception>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "core/base/error.h"
@@ -156,6 +157,19 @@ CDomain::CDomain(const AstroDomainV1& descriptor, std::string pluginName)
     : descriptor_(copyDomain(descriptor)), shared_(std::make_shared<Shared>()) {
   shared_->descriptor = descriptor_;
   shared_->pluginName = std::move(pluginName);
+  if (descriptor_.step_delimiter != nullptr) stepDelimiter_ = descriptor_.step_delimiter;
+  // checkDomain (plugin_descriptors.h) refused a descriptor whose set does not parse or holds
+  // the delimiter; a host that skipped it still gets the error here, naming the plugin.
+  if (descriptor_.phrase_set_json != nullptr) {
+    const std::string source = "plugin " + shared_->pluginName + ": phrase_set_json";
+    try {
+      phrases_ = search::phraseSetFromJson(nlohmann::json::parse(descriptor_.phrase_set_json),
+                                           source);
+    } catch (const nlohmann::json::exception& error) {
+      throw Error(source + ": " + error.what());
+    }
+    search::validatePhrasesForDelimiter(*phrases_, stepDelimiter_, source);
+  }
 }
 
 std::string_view CDomain::description() const {
@@ -175,6 +189,12 @@ std::unique_ptr<math::Verifier> CDomain::makeVerifier() const {
 std::unique_ptr<domain::StepValidator> CDomain::makeStepValidator() const {
   if (descriptor_.accepts_step == nullptr) return nullptr;
   return std::make_unique<CStepValidator>(shared_);
+}
+
+std::string_view CDomain::stepDelimiter() const { return stepDelimiter_; }
+
+const search::PhraseSet& CDomain::phraseSet() const {
+  return phrases_ ? *phrases_ : domain::Domain::phraseSet();
 }
 
 std::optional<math::RecordReader> CDomain::datasetReader() const {

@@ -1,11 +1,12 @@
 // A plugin's problem domain (AstroDomainV1, astro_plugin.h) as the host's domain::Domain: its
 // claims test, a math::Verifier over its grade function and, when it has them, a StepValidator
-// (accepts_step) and a dataset reader (reads_record, read_record). Problems cross as C strings;
-// nothing the plugin throws crosses back.
+// (accepts_step), a dataset reader (reads_record, read_record), a step delimiter and a phrase
+// set. Problems cross as C strings; nothing the plugin throws crosses back.
 #pragma once
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/domain/domain.h"
@@ -27,6 +28,9 @@ class CDomain : public domain::Domain {
   std::unique_ptr<domain::StepValidator> makeStepValidator() const override;
   // The plugin's reads_record and read_record, when it has them; their errors name the plugin.
   std::optional<math::RecordReader> datasetReader() const override;
+  // The plugin's step_delimiter and phrase_set_json, or the defaults where it gives none.
+  std::string_view stepDelimiter() const override;
+  const search::PhraseSet& phraseSet() const override;
 
   // What the verifiers and validators made from this domain share with it.
   struct Shared {
@@ -41,6 +45,8 @@ class CDomain : public domain::Domain {
  private:
   AstroDomainV1 descriptor_;
   std::shared_ptr<Shared> shared_;
+  std::string stepDelimiter_{domain::kDefaultStepDelimiter};
+  std::optional<search::PhraseSet> phrases_;
 };
 
 }  // namespace astro::plugin

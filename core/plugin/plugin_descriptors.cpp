@@ -4,7 +4,11 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <string_view>
+
+#include "core/base/error.h"
+#include "core/search/phrase_set.h"
 
 namespace astro::plugin {
 
@@ -28,6 +32,23 @@ Descriptor copyPrefix(const Descriptor& descriptor) {
   std::memcpy(&copy, &descriptor, std::min(descriptor.struct_size, sizeof copy));
   copy.struct_size = sizeof copy;
   return copy;
+}
+
+// The step delimiter and phrase set (both optional): "" or the refusal.
+std::string checkTraceText(const AstroDomainV1& domain, const std::string& what) {
+  const char* delimiter = domain.step_delimiter != nullptr ? domain.step_delimiter : "\n\n";
+  if (*delimiter == '\0') return what + "has an empty step_delimiter";
+  if (domain.phrase_set_json == nullptr) return {};
+  try {
+    const search::PhraseSet phrases =
+        search::phraseSetFromJson(nlohmann::json::parse(domain.phrase_set_json), "phrase_set_json");
+    search::validatePhrasesForDelimiter(phrases, delimiter, "phrase_set_json");
+  } catch (const nlohmann::json::exception& error) {
+    return what + "has a phrase_set_json that is not JSON: " + error.what();
+  } catch (const Error& error) {
+    return what + "has an unusable phrase set: " + error.what();
+  }
+  return {};
 }
 
 }  // namespace
@@ -66,7 +87,7 @@ std::string checkDomain(const AstroDomainV1* domain) {
     return what + (copy.reads_record == nullptr ? "has read_record without reads_record"
                                                 : "has reads_record without read_record");
   }
-  return {};
+  return checkTraceText(copy, what);
 }
 
 std::string checkFormat(const AstroGenerationFormatV1* format) {

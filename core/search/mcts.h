@@ -12,11 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "core/domain/domain.h"
+#include "core/domain/step_validator.h"
 #include "core/math/problem.h"
 #include "core/math/verifier.h"
 #include "core/search/policy.h"
 #include "core/search/self_evaluation.h"
-#include "core/domain/step_validator.h"
 #include "core/search/tree.h"
 
 namespace astro::search {
@@ -45,7 +46,8 @@ struct MctsOptions {
   // ASTRO (arXiv 2507.00417): the verifier's binary terminal reward, +1 correct / -1 otherwise.
   double correctReward = 1.0;
   double incorrectReward = -1.0;
-  std::string stepDelimiter = "\n\n";
+  // Between two steps: a search job sets its domain's (Domain::stepDelimiter) before it runs.
+  std::string stepDelimiter{domain::kDefaultStepDelimiter};
   // Trees that advance together (one policy batch holds up to this many states).
   int treesPerBatch = 16;
   std::uint64_t seed = 0;

@@ -43,12 +43,14 @@ SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore* store,
   if (job.limit > 0 && static_cast<int>(problems.size()) > job.limit) problems.resize(job.limit);
   const domain::Domain& problemDomain = domain::resolveDomain(job.verifier, problems);
   const auto verifier = problemDomain.makeVerifier();
+  MctsOptions mcts = job.mcts;
+  mcts.stepDelimiter = problemDomain.stepDelimiter();  // the domain's steps, as it renders them
   const endpoint::ModelSource source{.folder = job.model, .endpoint = job.endpoint};
   const auto tokenizer = tokenizer::Tokenizer::fromDirectory(
       job.tokenizer.empty() ? source.tokenizerFolder() : job.tokenizer);
   const auto model = endpoint::openSampler(source, job.device);
   LanguageModelPolicy policy(*model, tokenizer,
-                             LanguageModelPolicyOptions{.stepDelimiter = job.mcts.stepDelimiter});
+                             LanguageModelPolicyOptions{.stepDelimiter = mcts.stepDelimiter});
 
   SearchJobSummary summary;
   summary.problems = static_cast<int>(problems.size());
@@ -58,15 +60,15 @@ SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore* store,
   callbacks.onProgress = onProgress;
   callbacks.stop = stop;
   // A domain whose steps are checkable one by one has a validator (MctsOptions::validateSteps).
-  const auto stepValidator = job.mcts.validateSteps ? problemDomain.makeStepValidator() : nullptr;
+  const auto stepValidator = mcts.validateSteps ? problemDomain.makeStepValidator() : nullptr;
   callbacks.validator = stepValidator.get();
   callbacks.onTreeFinished = [&](std::size_t index, const SearchTree&) {
     searched.push_back(problems[index]);
   };
   if (!sharded(job)) {
-    summary.search = searchIntoStore(problems, policy, *verifier, job.mcts, *store, callbacks);
+    summary.search = searchIntoStore(problems, policy, *verifier, mcts, *store, callbacks);
   } else {
-    summary.search = searchIntoStoreAcrossRanks(problems, policy, *verifier, job.mcts, store,
+    summary.search = searchIntoStoreAcrossRanks(problems, policy, *verifier, mcts, store,
                                                 callbacks, job.device);
   }
   if (store != nullptr) std::tie(summary.treesStored, summary.treesSolved) = countStored();
@@ -74,7 +76,7 @@ SearchJobSummary runInto(const SearchJob& job, FinishedTreeStore* store,
     // Each rank samples the problems it searched (seeds from the search seed and sample index).
     summary.passSamples = static_cast<int>(searched.size()) * job.passSamples;
     summary.passCorrect =
-        countCorrectSingleSamples(searched, policy, *verifier, job.passSamples, job.mcts);
+        countCorrectSingleSamples(searched, policy, *verifier, job.passSamples, mcts);
     if (sharded(job)) {
       summary.passSamples = static_cast<int>(sumAcrossRanks(summary.passSamples, job.device));
       summary.passCorrect = static_cast<int>(sumAcrossRanks(summary.passCorrect, job.device));

@@ -131,6 +131,24 @@ void validatePhraseSet(const PhraseSet& phrases, std::string_view source) {
   }
 }
 
+void validatePhrasesForDelimiter(const PhraseSet& phrases, std::string_view stepDelimiter,
+                                 std::string_view source) {
+  if (stepDelimiter.empty()) fail(source, "step delimiter", "must not be empty");
+  const std::pair<const std::vector<std::string>*, const char*> lists[] = {
+      {&phrases.reflections, "reflections"}, {&phrases.backtracks, "backtracks"},
+      {&phrases.restarts, "restarts"},       {&phrases.answerChecks, "answer_checks"},
+      {&phrases.finalAnswers, "final_answers"}};
+  for (const auto& [list, field] : lists) {
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      if ((*list)[i].find(stepDelimiter) != std::string::npos) {
+        fail(source, std::string(field) + "[" + std::to_string(i) + "]",
+             "contains the step delimiter " + nlohmann::json(std::string(stepDelimiter)).dump() +
+                 ", which separates steps");
+      }
+    }
+  }
+}
+
 PhraseSet phraseSetFromJson(const nlohmann::json& document, std::string_view source) {
   if (!document.is_object()) {
     fail(source, "(document)", std::string("expected an object, found ") + document.type_name());

@@ -36,6 +36,12 @@ const PhraseSet& defaultPhraseSet();
 // never split a step boundary); throws astro::Error "<source>: <field>[i]: ...".
 void validatePhraseSet(const PhraseSet& phrases, std::string_view source);
 
+// Checks that no phrase contains `stepDelimiter` (a domain's, domain.h), which would split a
+// marker into two steps; throws astro::Error "<source>: <field>[i]: contains the step delimiter
+// \"\n\"" naming the first such phrase.
+void validatePhrasesForDelimiter(const PhraseSet& phrases, std::string_view stepDelimiter,
+                                 std::string_view source);
+
 // Parses and validates; a "sha256" key, when present, must match the content.
 PhraseSet phraseSetFromJson(const nlohmann::json& document, std::string_view source);
 PhraseSet loadPhraseSet(const std::filesystem::path& path);

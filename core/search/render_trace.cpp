@@ -10,10 +10,11 @@ namespace {
 // Appends pieces to the trace and records where each one lies.
 class TraceWriter {
  public:
-  explicit TraceWriter(RenderedTrace& trace) : trace_(trace) {}
+  TraceWriter(RenderedTrace& trace, std::string_view delimiter)
+      : trace_(trace), delimiter_(delimiter) {}
 
   void separate() {
-    if (!trace_.text.empty()) trace_.text += kStepSeparator;
+    if (!trace_.text.empty()) trace_.text += delimiter_;
   }
   void joinPhrase() { trace_.text += kPhraseJoiner; }
   void step(int node, std::string_view text) {
@@ -31,6 +32,7 @@ class TraceWriter {
 
  private:
   RenderedTrace& trace_;
+  std::string_view delimiter_;
 };
 
 int draw(SeededRandom& random, const std::vector<std::string>& phrases) {
@@ -88,9 +90,10 @@ RenderedTrace renderTrace(const SearchTree& tree, const NodeSequence& sequence,
     throw Error("render trace: invalid node sequence: " + *violation);
   }
   validatePhraseSet(phrases, "phrase set '" + phrases.id + "'");
+  validatePhrasesForDelimiter(phrases, options.stepDelimiter, "phrase set '" + phrases.id + "'");
   SeededRandom random(options.seed);
   RenderedTrace trace;
-  TraceWriter writer(trace);
+  TraceWriter writer(trace, options.stepDelimiter);
   for (std::size_t i = 0; i < sequence.steps.size(); ++i) {
     const SequenceStep& step = sequence.steps[i];
     const TreeNode& node = tree.node(step.node);

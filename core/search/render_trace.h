@@ -1,6 +1,7 @@
 // Rendering a node sequence as chain-of-thought text (docs/linearization.md has the grammar):
-// forward steps joined by blank lines; each return after an incorrect terminal is a reflection
-// plus a backtrack phrase naming the step returned to (or a restart phrase); the final answer
+// forward steps joined by the domain's step delimiter (a blank line by default); each return
+// after an incorrect terminal is a reflection plus a backtrack phrase naming the step returned to
+// (or a restart phrase); the final answer
 // stays in \boxed{}. Returns the byte spans of every step and inserted marker, the contract the
 // analysis detector parses against.
 #pragma once
@@ -13,14 +14,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/domain/domain.h"
 #include "core/search/linearize.h"
 #include "core/search/phrase_set.h"
 #include "core/search/tree.h"
 
 namespace astro::search {
 
-// Between rendered pieces: steps are separated as in the MCTS step format (a blank line).
-inline constexpr std::string_view kStepSeparator = "\n\n";
 // Between a reflection and the return or check phrase that follows it in the same paragraph.
 inline constexpr std::string_view kPhraseJoiner = " ";
 
@@ -54,6 +54,9 @@ struct RenderedTrace {
 
 struct RenderOptions {
   std::uint64_t seed = 0;  // which phrase of each list is drawn (uniformly)
+  // Between rendered pieces, as the search that grew the tree cut its steps: the domain's
+  // (Domain::stepDelimiter). No phrase may contain it.
+  std::string stepDelimiter{domain::kDefaultStepDelimiter};
   // After the final step, a reflection answered by an answer-check phrase: ASTRO Sec. 2.4 places
   // the reflection "immediately after the final node" too, so the model judges correctness after
   // reflecting rather than before.

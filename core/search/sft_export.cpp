@@ -1,6 +1,7 @@
 // SFT export: ASTRO and Direct chat-form examples per tree and the per-source dataset table.
 #include "core/search/sft_export.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "core/base/atomic_file.h"
@@ -72,6 +73,24 @@ nlohmann::ordered_json chatRecord(std::string_view problem, std::string_view tra
        {{{"role", "user"}, {"content", problem}}, {{"role", "assistant"}, {"content", trace}}}}};
 }
 
+nlohmann::ordered_json chatRecord(std::string_view problem, std::string_view trace,
+                                  const std::vector<ByteRange>& lossMask) {
+  nlohmann::ordered_json record = chatRecord(problem, trace);
+  record["messages"][1][kLossMaskKey] = lossMaskToJson(lossMask);
+  return record;
+}
+
+std::vector<ByteRange> wrongBranchRanges(const SearchTree& tree, const NodeSequence& sequence,
+                                         const RenderedTrace& trace) {
+  const std::vector<int> correctPath = tree.pathFromRoot(sequence.finalNode());
+  std::vector<ByteRange> ranges;
+  for (const StepSpan& step : trace.steps) {
+    if (std::find(correctPath.begin(), correctPath.end(), step.node) != correctPath.end()) continue;
+    ranges.push_back({.begin = step.begin, .end = step.end});
+  }
+  return ranges;
+}
+
 SftExporter::SftExporter(PhraseSet phrases, SftExportOptions options)
     : phrases_(std::move(phrases)), options_(std::move(options)) {
   validateOptions(options_.linearize);
@@ -97,7 +116,11 @@ void SftExporter::add(const SearchTree& tree, std::string_view source) {
   for (const NodeSequence& sequence : sequences) {
     renderOptions.seed = treeSeeds.next();
     const RenderedTrace trace = renderTrace(tree, sequence, phrases_, renderOptions);
-    astroLines_.push_back(chatRecord(tree.problem(), trace.text).dump());
+    astroLines_.push_back(
+        (options_.maskWrongBranches
+             ? chatRecord(tree.problem(), trace.text, wrongBranchRanges(tree, sequence, trace))
+             : chatRecord(tree.problem(), trace.text))
+            .dump());
     ++astroRow.trajectories;
     astroRow.backtracks += sequence.backtracks();
     astroRow.restarts += sequence.restarts();
@@ -122,6 +145,7 @@ void SftExporter::write(const std::filesystem::path& astroJsonl,
 
 nlohmann::ordered_json SftExporter::report() const {
   return {{"phrase_set", phrases_.toJson()},
+          {"step_delimiter", options_.render.stepDelimiter},
           {"astro", astroTable_.toJson()},
           {"direct", directTable_.toJson()}};
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/search/linearize.h"
+#include "core/search/loss_mask.h"
 #include "core/search/phrase_set.h"
 #include "core/search/render_trace.h"
 #include "core/search/tree.h"
@@ -41,10 +42,24 @@ struct DatasetTable {
 
 // {"messages":[{"role":"user","content": problem},{"role":"assistant","content": trace}]}
 nlohmann::ordered_json chatRecord(std::string_view problem, std::string_view trace);
+// The same with "loss_mask": [[begin, end], ...] on the assistant message (loss_mask.h).
+nlohmann::ordered_json chatRecord(std::string_view problem, std::string_view trace,
+                                  const std::vector<ByteRange>& lossMask);
+
+// The byte spans of the trace's wrong-branch steps: steps whose node is not on the path from the
+// root to the sequence's final node. Reflections, backtrack and restart phrases, answer checks
+// and the correct path's steps (also where a return re-walks them) are not among them.
+std::vector<ByteRange> wrongBranchRanges(const SearchTree& tree, const NodeSequence& sequence,
+                                         const RenderedTrace& trace);
 
 struct SftExportOptions {
   LinearizeOptions linearize;
   RenderOptions render;
+  // ASTRO records carry "loss_mask" with their wrong-branch steps, so SFT trains the reflection,
+  // the return and the correct path but not the steps that went wrong (Self-Backtracking, arXiv
+  // 2502.04404). Off by default, as in ASTRO (arXiv 2507.00417) and Physics of LMs 2.2 (arXiv
+  // 2408.16293), which train on the whole error-then-backtrack trace.
+  bool maskWrongBranches = false;
 };
 
 // Accumulates examples tree by tree; every tree draws from its own random streams (seeded from
@@ -67,7 +82,8 @@ class SftExporter {
   void write(const std::filesystem::path& astroJsonl,
              const std::filesystem::path& directJsonl) const;
 
-  // {"phrase_set": {id, sha256, lists...}, "astro": table, "direct": table}: what a run records.
+  // {"phrase_set": {id, sha256, lists...}, "step_delimiter", "astro": table, "direct": table}:
+  // what a run records.
   nlohmann::ordered_json report() const;
   // Writes astro_sft.jsonl, direct_sft.jsonl, dataset_table.json (report()) and
   // dataset_table.md (both tables) into `folder`, creating it.

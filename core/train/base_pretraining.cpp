@@ -71,6 +71,13 @@ void initialiseWorldModel(const fs::path& folder, const std::string& configName,
   }
 }
 
+world::GeneratedDataset baseDataset(const BasePretrainingOptions& options) {
+  // Test first: the train split takes ~90% of the puzzles these knobs admit, and the rest of
+  // the stream would be a held-out split of mostly repeated-number puzzles (59% vs 24%).
+  return world::generateDataset(options.seed, options.trainProblems, options.testProblems,
+                                options.generator, world::SplitOrder::kTestFirst);
+}
+
 SftOptions directSftOptions(const BasePretrainingOptions& options) {
   SftOptions sft;
   sft.initialModel = options.outputDir / "init";
@@ -99,10 +106,7 @@ BasePretrainingResult pretrainWorldBase(const BasePretrainingOptions& options,
   };
   // In a data-parallel job rank 0 writes the data and the initial model, the others wait for it.
   const dist::JobRanks ranks = dist::joinJob("cpu");
-  // Test first: the train split takes ~90% of the puzzles these knobs admit, and the rest of
-  // the stream would be a held-out split of mostly repeated-number puzzles (59% vs 24%).
-  auto dataset = world::generateDataset(options.seed, options.trainProblems, options.testProblems,
-                                        options.generator, world::SplitOrder::kTestFirst);
+  auto dataset = baseDataset(options);
   if (ranks.rankZero()) {
     fs::create_directories(options.outputDir);
     world::writeDataset(options.outputDir / "data", dataset, options.seed, options.generator,

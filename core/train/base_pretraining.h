@@ -80,6 +80,11 @@ struct BasePretrainingCallbacks {
   std::function<bool()> shouldStop;
 };
 
+// The world's puzzles for the base policy and every later stage: trainProblems and testProblems
+// puzzles from options.seed, no two alike by (sorted numbers, target) within or across the
+// splits (world::canonicalKey), the test split drawn first (pretrainWorldBase says why).
+world::GeneratedDataset baseDataset(const BasePretrainingOptions& options);
+
 // The SFT trainer's options for the base policy (data, init and checkpoints under outputDir).
 SftOptions directSftOptions(const BasePretrainingOptions& options);
 

@@ -49,6 +49,7 @@ nlohmann::json resultInputs(const SweepCheckpoint& checkpoint,
           {"problems_sha256", problemHash.finishHex()},
           {"verifier", verifier.name()},
           {"detector", options.traceDetector ? options.traceDetector->name() : "default"},
+          {"step_validator", options.stepValidator != nullptr},
           {"samples", options.samplesPerProblem},
           {"temperature", options.temperature},
           {"top_p", options.topP},
@@ -117,9 +118,10 @@ std::vector<SweepPoint> sweepCheckpoints(const std::vector<SweepCheckpoint>& che
       auto saved = nlohmann::json::parse(readFile(summaryFile), nullptr, false);
       if (!saved.is_discarded() && saved.value("inputs", nlohmann::json()) == inputs) {
         point.evaluation = evaluationSummaryFromJson(saved.at("summary"));
-        // A summary from before per-problem rates were kept is evaluated again, so every point
-        // can enter a paired comparison.
-        point.reused = point.evaluation.problemPassAt1.size() == problems.size();
+        // A summary from before per-problem rates or the backtrack behaviour were kept is
+        // evaluated again, so every point can enter a paired comparison and the behaviour table.
+        point.reused = point.evaluation.problemPassAt1.size() == problems.size() &&
+                       point.evaluation.behaviour.has_value();
       }
     }
     if (!point.reused) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/analysis/backtrack_behaviour.h"
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/trace_stats.h"
 #include "core/base/error.h"
@@ -106,6 +107,35 @@ std::vector<model::Generation> generateRows(
   return detail::gatherGenerations(*communicator, rows.size(), mine[0], std::move(generated));
 }
 
+// One generated row: its text, the verifier's verdict, the trace statistics and the returns that
+// abandon a wrong branch.
+EvaluationSample gradeRow(std::size_t problemIndex, int sampleIndex,
+                          const model::Generation& generated, const tokenizer::Tokenizer& tokenizer,
+                          const math::Problem& problem, const math::Verifier& verifier,
+                          const analysis::TraceDetector& detector,
+                          const domain::StepValidator* stepValidator) {
+  EvaluationSample sample;
+  sample.problemIndex = problemIndex;
+  sample.sampleIndex = sampleIndex;
+  sample.completion = tokenizer.decode(generated.ids, true);
+  sample.tokens = int(generated.ids.size());
+  sample.finishReason = model::finishReasonName(generated.finishReason);
+  auto verdict = verifier.grade(problem, sample.completion);
+  sample.correct = verdict.correct;
+  sample.extracted = verdict.extracted;
+  sample.rule = verdict.rule;
+  const analysis::StepGraph graph = detector.detect(sample.completion);
+  auto stats = analysis::traceStats(graph, sample.completion);
+  sample.steps = stats.steps;
+  sample.backtracks = stats.backtracks;
+  sample.restarts = stats.restarts;
+  sample.reflections = stats.reflections;
+  sample.returnsAfterWrongBranch =
+      int(analysis::judgeReturns(graph, sample.completion, problem, verifier, stepValidator)
+              .afterWrongBranch.size());
+  return sample;
+}
+
 }  // namespace
 
 EvaluationResult evaluatePolicy(const model::Sampler& model,
@@ -138,24 +168,14 @@ EvaluationResult evaluatePolicy(const model::Sampler& model,
   std::vector<int> correctPerProblem(problems.size(), 0);
   int greedyCorrect = 0;
   double tokenSum = 0, backtrackSum = 0, restartSum = 0;
+  analysis::BacktrackBehaviour behaviour;
   for (std::size_t j = 0; j < rows.size(); ++j) {
-    const model::Generation& generated = generations[j];
-    EvaluationSample sample;
-    sample.problemIndex = rows[j].problem;
-    sample.sampleIndex = rows[j].sample;
-    sample.completion = tokenizer.decode(generated.ids, true);
-    sample.tokens = int(generated.ids.size());
-    sample.finishReason = model::finishReasonName(generated.finishReason);
-    auto verdict = verifier.grade(problems[sample.problemIndex], sample.completion);
-    sample.correct = verdict.correct;
-    sample.extracted = verdict.extracted;
-    sample.rule = verdict.rule;
-    auto stats = analysis::analyzeTrace(*detector, sample.completion);
-    sample.steps = stats.steps;
-    sample.backtracks = stats.backtracks;
-    sample.restarts = stats.restarts;
-    sample.reflections = stats.reflections;
+    EvaluationSample sample =
+        gradeRow(rows[j].problem, rows[j].sample, generations[j], tokenizer,
+                 problems[rows[j].problem], verifier, *detector, options.stepValidator.get());
     if (sample.sampleIndex >= 0) {
+      behaviour.add(sample.backtracks + sample.restarts, sample.returnsAfterWrongBranch,
+                    sample.correct);
       correctPerProblem[sample.problemIndex] += sample.correct ? 1 : 0;
       tokenSum += sample.tokens;
       backtrackSum += sample.backtracks;
@@ -174,6 +194,7 @@ EvaluationResult evaluatePolicy(const model::Sampler& model,
   result.meanCompletionTokens = tokenSum / double(sampledRows);
   result.meanBacktracks = backtrackSum / double(sampledRows);
   result.meanRestarts = restartSum / double(sampledRows);
+  result.behaviour = behaviour;
   for (int k : options.reportPassAtK) {
     double sum = 0;
     for (int c : correctPerProblem) sum += passAtK(options.samplesPerProblem, c, k);

@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/analysis/backtrack_behaviour.h"
 #include "core/math/problem.h"
 #include "core/math/verifier.h"
 
@@ -22,6 +24,9 @@ class Tokenizer;
 }
 namespace astro::analysis {
 class TraceDetector;
+}
+namespace astro::domain {
+class StepValidator;
 }
 
 namespace astro::train {
@@ -35,9 +40,14 @@ struct EvaluationOptions {
   std::uint64_t seed = 0;
   int batchSize = 64;         // prompts decoded together
   std::vector<int> reportPassAtK = {1};  // extra pass@k values (k <= samplesPerProblem)
-  // Finds the steps, backtracks and restarts of each sample; null: the exact detector with the
-  // built-in phrase set (traces rendered by this project, as GRPO counts them).
+  // Finds the steps, backtracks and restarts of each sample; null: the exact detector of math's
+  // phrase set and step delimiter. Stages and commands pass their domain's
+  // (ExactDetector::forDomain), as GRPO's countBacktracks.
   std::shared_ptr<const analysis::TraceDetector> traceDetector;
+  // With the verifier, judges which returns abandon a wrong branch
+  // (analysis/backtrack_behaviour.h): the domain's step validator where it has one; null: only
+  // wrongly graded answers count.
+  std::shared_ptr<const domain::StepValidator> stepValidator;
   // Split the problems across the ranks of this process's data-parallel job (core/dist; RANK/
   // WORLD_SIZE or SLURM_*): rank r generates the problems with index i % worldSize == r, the
   // completions are all-gathered in problem order, and every rank returns the result one process
@@ -59,6 +69,7 @@ struct EvaluationSample {
   int backtracks = 0;
   int restarts = 0;
   int reflections = 0;
+  int returnsAfterWrongBranch = 0;  // backtracks + restarts that abandon a wrong branch
 };
 
 struct EvaluationResult {
@@ -71,6 +82,9 @@ struct EvaluationResult {
   // Per problem, in the problems' order: correct samples / samples (greedy excluded). What a
   // paired comparison of two models on the same problems resamples (analysis/paired_bootstrap.h).
   std::vector<double> problemPassAt1;
+  // Returns, returns after a wrong branch and recovery over the sampled answers (greedy
+  // excluded); nullopt when read from a summary written before they were kept.
+  std::optional<analysis::BacktrackBehaviour> behaviour;
   std::vector<EvaluationSample> samples;
 };
 

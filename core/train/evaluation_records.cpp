@@ -22,6 +22,7 @@ nlohmann::ordered_json evaluationSampleJson(const EvaluationSample& sample,
   line["backtracks"] = sample.backtracks;
   line["restarts"] = sample.restarts;
   line["reflections"] = sample.reflections;
+  line["returns_after_wrong_branch"] = sample.returnsAfterWrongBranch;
   return line;
 }
 
@@ -44,13 +45,21 @@ std::string evaluationSamplesJsonl(const EvaluationResult& result,
 nlohmann::ordered_json evaluationSummaryJson(const EvaluationResult& result) {
   nlohmann::ordered_json passAtK = nlohmann::ordered_json::object();
   for (auto [k, value] : result.passAtK) passAtK[std::to_string(k)] = value;
-  return {{"pass@1", result.passAt1},
-          {"greedy", result.greedyAccuracy},
-          {"pass@k", passAtK},
-          {"mean_completion_tokens", result.meanCompletionTokens},
-          {"mean_backtracks", result.meanBacktracks},
-          {"mean_restarts", result.meanRestarts},
-          {"per_problem_pass@1", result.problemPassAt1}};
+  nlohmann::ordered_json summary = {{"pass@1", result.passAt1},
+                                    {"greedy", result.greedyAccuracy},
+                                    {"pass@k", passAtK},
+                                    {"mean_completion_tokens", result.meanCompletionTokens},
+                                    {"mean_backtracks", result.meanBacktracks},
+                                    {"mean_restarts", result.meanRestarts},
+                                    {"per_problem_pass@1", result.problemPassAt1}};
+  if (const auto& b = result.behaviour) {
+    summary["behaviour"] = {{"answers", b->answers},
+                            {"returns", b->returns},
+                            {"returns_after_wrong_branch", b->returnsAfterWrongBranch},
+                            {"answers_with_return", b->answersWithReturn},
+                            {"recovered_answers", b->recoveredAnswers}};
+  }
+  return summary;
 }
 
 EvaluationResult evaluationSummaryFromJson(const nlohmann::json& json) {
@@ -67,6 +76,16 @@ EvaluationResult evaluationSummaryFromJson(const nlohmann::json& json) {
     // Absent from summaries written before it existed: empty (no paired comparison).
     if (json.contains("per_problem_pass@1")) {
       result.problemPassAt1 = json.at("per_problem_pass@1").get<std::vector<double>>();
+    }
+    // Likewise: nullopt (the reports show n/a, the checkpoint sweep evaluates again).
+    if (json.contains("behaviour")) {
+      const auto& b = json.at("behaviour");
+      result.behaviour = analysis::BacktrackBehaviour{
+          .answers = b.at("answers").get<int>(),
+          .returns = b.at("returns").get<int>(),
+          .returnsAfterWrongBranch = b.at("returns_after_wrong_branch").get<int>(),
+          .answersWithReturn = b.at("answers_with_return").get<int>(),
+          .recoveredAnswers = b.at("recovered_answers").get<int>()};
     }
   } catch (const std::exception& error) {  // a missing key, a wrong type, a k that is no number
     throw Error(std::string("evaluation summary: ") + error.what());

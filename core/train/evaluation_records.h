@@ -14,7 +14,7 @@ namespace astro::train {
 
 // {"problem_id", "prompt", "completion", "answer", "checkpoint" (when not empty), "sample"
 // (-1: greedy), "correct", "extracted", "rule", "finish_reason", "tokens", "steps",
-// "backtracks", "restarts", "reflections"}.
+// "backtracks", "restarts", "reflections", "returns_after_wrong_branch"}.
 nlohmann::ordered_json evaluationSampleJson(const EvaluationSample& sample,
                                             const math::Problem& problem,
                                             const std::string& checkpoint = {});
@@ -26,7 +26,9 @@ std::string evaluationSamplesJsonl(const EvaluationResult& result,
                                    const std::string& checkpoint = {});
 
 // {"pass@1", "greedy", "pass@k": {"1": ..}, "mean_completion_tokens", "mean_backtracks",
-// "mean_restarts"}; the samples are not part of it.
+// "mean_restarts", "per_problem_pass@1", "behaviour": {"answers", "returns",
+// "returns_after_wrong_branch", "answers_with_return", "recovered_answers"}}; the samples are not
+// part of it.
 nlohmann::ordered_json evaluationSummaryJson(const EvaluationResult& result);
 // The inverse (samples left empty); throws astro::Error naming the missing key.
 EvaluationResult evaluationSummaryFromJson(const nlohmann::json& json);

@@ -51,7 +51,8 @@ struct GrpoCallbacks {
   std::function<void(const std::vector<GrpoRollout>&)> onRollouts;
   std::function<void(const std::filesystem::path& checkpoint, int step)> onCheckpoint;
   std::function<bool()> shouldStop;
-  // Backtracks in a completion; default: the exact detector with the built-in phrase set.
+  // Backtracks in a completion; default: the exact detector of math's phrase set and step
+  // delimiter. Stages and commands pass their domain's (ExactDetector::forDomain).
   std::function<int(std::string_view)> countBacktracks;
 };
 

@@ -4,8 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/error.h"
+#include "core/search/loss_mask.h"
 #include "core/tokenizer/chat_format.h"
 #include "core/tokenizer/tokenizer.h"
+#include "core/train/response_loss_mask.h"
 
 namespace astro::train {
 
@@ -48,6 +50,26 @@ std::vector<tokenizer::ChatMessage> readMessages(const nlohmann::json& record,
   throw ParseError(file, line, "messages", "missing (expected \"messages\" or \"prompt\")");
 }
 
+// The response's masked byte ranges: the last message's "loss_mask"; none without one.
+std::vector<search::ByteRange> readResponseLossMask(const nlohmann::json& record,
+                                                    std::size_t contentBytes,
+                                                    const std::string& file, std::int64_t line) {
+  auto messages = record.find("messages");
+  if (messages == record.end()) {
+    if (record.contains(search::kLossMaskKey)) {
+      throw ParseError(file, line, search::kLossMaskKey,
+                       "belongs on the assistant message of the \"messages\" form");
+    }
+    return {};
+  }
+  const nlohmann::json& response = messages->back();
+  auto mask = response.find(search::kLossMaskKey);
+  if (mask == response.end()) return {};
+  const std::string field =
+      "messages[" + std::to_string(messages->size() - 1) + "]." + search::kLossMaskKey;
+  return search::lossMaskFromJson(*mask, contentBytes, file, line, field);
+}
+
 }  // namespace
 
 SftExample tokenizeSftRecord(const std::string& jsonLine, const tokenizer::Tokenizer& tokenizer,
@@ -62,6 +84,7 @@ SftExample tokenizeSftRecord(const std::string& jsonLine, const tokenizer::Token
   auto messages = readMessages(record, file, line);
   tokenizer::ChatMessage response = messages.back();
   messages.pop_back();
+  const auto lossMask = readResponseLossMask(record, response.content.size(), file, line);
 
   // The prompt is everything up to and including the assistant header; the response is the
   // assistant's content followed by the end-of-turn token, so the model learns to stop.
@@ -70,7 +93,8 @@ SftExample tokenizeSftRecord(const std::string& jsonLine, const tokenizer::Token
   example.sourceLine = line;
   example.ids = tokenizer.encode(prompt);
   example.isResponse.assign(example.ids.size(), 0);
-  auto responseIds = tokenizer.encode(response.content);
+  // Tokens inside the loss mask's ranges get no loss, like the prompt's.
+  auto [responseIds, trained] = tokenizeResponse(tokenizer, response.content, lossMask);
   auto stops = tokenizer.stopIds();
   if (!stops.empty()) {
     // Prefer the end-of-turn token of the chat format (<|eot_id|>, <|im_end|>) over plain EOS.
@@ -79,9 +103,10 @@ SftExample tokenizeSftRecord(const std::string& jsonLine, const tokenizer::Token
       if (auto id = tokenizer.tokenId(name)) endOfTurn = *id;
     }
     responseIds.push_back(endOfTurn);
+    trained.push_back(1);
   }
   example.ids.insert(example.ids.end(), responseIds.begin(), responseIds.end());
-  example.isResponse.insert(example.isResponse.end(), responseIds.size(), 1);
+  example.isResponse.insert(example.isResponse.end(), trained.begin(), trained.end());
   return example;
 }
 

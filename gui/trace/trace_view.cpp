@@ -14,6 +14,7 @@
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/heuristic_detector.h"
 #include "core/analysis/trace_stats.h"
+#include "core/domain/domain_registry.h"
 #include "core/graph/graph_export.h"
 #include "core/graph/step_graph_layout.h"
 #include "core/search/phrase_set.h"
@@ -64,7 +65,7 @@ TraceView::TraceView(QWidget* parent) : QWidget(parent) {
     // Completions were analysed with the exact detector when they were stored (docs/store.md).
     showTrace(
         tr("sample %1 · %2 · %3").arg(s.id).arg(QString::fromStdString(s.row.problemId), source),
-        s.row.completion, DetectorChoice::kExact, s.row.correct);
+        s.row.completion, DetectorChoice::kExact, s.row.correct, s.row.prompt);
   });
   text_ = new QPlainTextEdit(splitter);
   text_->setObjectName("traceText");
@@ -117,19 +118,23 @@ TraceView::TraceView(QWidget* parent) : QWidget(parent) {
 }
 
 void TraceView::showTrace(QString title, std::string trace, DetectorChoice detector,
-                          std::optional<bool> correct) {
+                          std::optional<bool> correct, std::string problem) {
   ready_ = false;
   graphReady_ = false;
   layoutJobs_.cancelCurrent();
   jobs_.start(
-      [title, trace = std::move(trace), detector, correct](const std::atomic<bool>&) {
+      [title, trace = std::move(trace), detector, correct,
+       problem = std::move(problem)](const std::atomic<bool>&) {
         DetectedTrace result{.title = title, .text = trace, .correct = correct};
         try {
-          std::unique_ptr<analysis::TraceDetector> chosen;
+          std::shared_ptr<const analysis::TraceDetector> chosen;
           if (detector == DetectorChoice::kExact) {
-            chosen = std::make_unique<analysis::ExactDetector>(search::defaultPhraseSet());
+            std::vector<math::Problem> problems;
+            if (!problem.empty()) problems.push_back({.question = problem});
+            chosen = analysis::ExactDetector::forDomain(
+                domain::resolveDomain(domain::kAutoDomain, problems));
           } else {
-            chosen = std::make_unique<analysis::HeuristicDetector>();
+            chosen = std::make_shared<analysis::HeuristicDetector>();
           }
           result.detector = QString::fromStdString(chosen->name());
           result.graph = chosen->detect(result.text);

@@ -35,10 +35,11 @@ class TraceView : public QWidget {
  public:
   explicit TraceView(QWidget* parent = nullptr);
 
-  // Detects the steps on a worker thread (exact: a trace this project rendered with the default
-  // phrase set; heuristic: free-form output), then shows it. `correct` is the known verdict.
+  // Detects the steps on a worker thread (exact: a trace this project rendered, read with the
+  // step delimiter and phrase set of the domain that claims `problem`, the fallback's when it is
+  // empty; heuristic: free-form output), then shows it. `correct` is the known verdict.
   void showTrace(QString title, std::string trace, DetectorChoice detector,
-                 std::optional<bool> correct);
+                 std::optional<bool> correct, std::string problem = {});
   void openTextFile(const QString& path);
   // Lists run `runId`'s stored samples beside the trace (0 clears the list).
   void showRun(const std::filesystem::path& folder, std::int64_t runId);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/search/linearize.h"
@@ -50,8 +51,11 @@ struct RenderedCase {
   search::RenderedTrace trace;
 };
 
-// `count` rendered traces with 1..3 detours, some restarts and some answer checks.
-inline std::vector<RenderedCase> renderedTraces(int count, const search::PhraseSet& phrases) {
+// `count` rendered traces with 1..3 detours, some restarts and some answer checks, steps joined
+// by `stepDelimiter`.
+inline std::vector<RenderedCase> renderedTraces(
+    int count, const search::PhraseSet& phrases,
+    std::string_view stepDelimiter = domain::kDefaultStepDelimiter) {
   std::vector<RenderedCase> cases;
   for (int i = 0; cases.size() < static_cast<std::size_t>(count); ++i) {
     search::SearchTree tree = treeWithDetours(1000 + static_cast<std::uint64_t>(i));
@@ -65,6 +69,7 @@ inline std::vector<RenderedCase> renderedTraces(int count, const search::PhraseS
     search::RenderOptions render;
     render.seed = static_cast<std::uint64_t>(i);
     render.answerCheck = i % 3 == 0;
+    render.stepDelimiter = stepDelimiter;
     search::RenderedTrace trace = search::renderTrace(tree, sequence, phrases, render);
     cases.push_back({std::move(tree), std::move(sequence), std::move(trace)});
   }

@@ -1,7 +1,8 @@
 // The `verifier` settings read through the domain registry: every pipeline table that has one
-// ([search], [rl], [evaluate], [analyze]) and a search job's TOML reject an unknown name with its
-// file, line and key and the registered names, accept every registered one, and describe the
-// registry's names as the key's choices in the schema front ends build forms from.
+// ([search], [linearize], [rl], [evaluate], [analyze]) and a search job's TOML reject an unknown
+// name with its file, line and key and the registered names, accept every registered one, and
+// describe the registry's names as the key's choices in the schema front ends build forms from.
+// The phrase set of linearize reaches the stages that read traces back.
 #include <QtTest>
 #include <algorithm>
 #include <fstream>
@@ -17,7 +18,7 @@ using namespace astro::pipeline;
 
 namespace {
 
-const std::vector<std::string> kTables{"search", "rl", "evaluate", "analyze"};
+const std::vector<std::string> kTables{"search", "linearize", "rl", "evaluate", "analyze"};
 
 // Every stage, `extra` put under the header of `table` (line 2 of that table).
 std::string configWith(const std::string& table, const std::string& extra) {
@@ -74,6 +75,31 @@ class DomainTablesTest : public QObject {
       QCOMPARE(key.defaultValue, std::string("\"auto\""));
     }
     QCOMPARE(described, int(kTables.size()));
+  }
+
+  // The stages that read traces back take linearize's phrase set, else none (the domain's).
+  void phrases_followLinearize_intoRlEvaluateAndAnalyze() {
+    const auto withSet = parsePipelineConfig(configWith("linearize", "phrases = \"set.json\"\n"),
+                                             "p.toml", "/base");
+    const auto without = parsePipelineConfig(configWith("linearize", ""), "p.toml", "/base");
+    int checked = 0;
+    for (const auto& [config, expected] :
+         {std::pair{&withSet, std::optional<std::string>("/base/set.json")},
+          std::pair{&without, std::optional<std::string>()}}) {
+      for (const StageConfig& stage : config->stages) {
+        std::optional<InputRef> phrases;
+        if (const auto* rl = std::get_if<RlStage>(&stage.parameters)) phrases = rl->phrases;
+        else if (const auto* eval = std::get_if<EvaluateStage>(&stage.parameters))
+          phrases = eval->phrases;
+        else if (const auto* analyze = std::get_if<AnalyzeStage>(&stage.parameters))
+          phrases = analyze->phrases;
+        else continue;
+        ++checked;
+        QCOMPARE(phrases.has_value(), expected.has_value());
+        if (expected) QCOMPARE(phrases->path.string(), *expected);
+      }
+    }
+    QCOMPARE(checked, 6);
   }
 
   void searchJobToml_rejectsAnUnknownVerifier() {

@@ -6,7 +6,7 @@
 
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/trace_stats.h"
-#include "core/experiment/countdown_phrases.h"
+#include "core/domain/countdown_phrases.h"
 #include "tests/analysis/rendered_traces.h"
 
 using namespace astro;
@@ -15,7 +15,7 @@ class CountdownPhrasesTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void phrases_areValidAndShort() {
-    const auto& phrases = experiment::countdownPhraseSet();
+    const auto& phrases = domain::countdownPhraseSet();
     search::validatePhraseSet(phrases, "test");
     QCOMPARE(phrases.id, std::string("countdown-compact-v1"));
     for (const auto& list : {phrases.reflections, phrases.restarts, phrases.answerChecks}) {
@@ -23,9 +23,9 @@ class CountdownPhrasesTest : public QObject {
     }
   }
   void exactDetector_countsWhatTheRendererWrote() {
-    analysis::ExactDetector detector(experiment::countdownPhraseSet());
+    analysis::ExactDetector detector(domain::countdownPhraseSet());
     int backtracks = 0, restarts = 0;
-    for (const auto& rendered : test::renderedTraces(40, experiment::countdownPhraseSet())) {
+    for (const auto& rendered : test::renderedTraces(40, domain::countdownPhraseSet())) {
       int expectedBacktracks = 0, expectedRestarts = 0;
       for (const auto& marker : rendered.trace.markers) {
         expectedBacktracks += marker.kind == search::MarkerKind::kBacktrack;
@@ -45,7 +45,7 @@ class CountdownPhrasesTest : public QObject {
     const auto file =
         std::filesystem::path(ASTRO_SOURCE_DIR) / "resources/phrases/countdown_compact.json";
     QCOMPARE(search::loadPhraseSet(file).toJson().dump(),
-             experiment::countdownPhraseSet().toJson().dump());
+             domain::countdownPhraseSet().toJson().dump());
   }
 };
 

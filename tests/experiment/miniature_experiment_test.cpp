@@ -71,6 +71,13 @@ class MiniatureExperimentTest : public QObject {
       QCOMPARE(details["checkpoints"].size(), std::size_t(3));  // SFT model + 2 RL checkpoints
       QCOMPARE(details["checkpoints"][0]["checkpoint"].get<std::string>(), std::string("start"));
       QCOMPARE(details["checkpoints"][2]["step"].get<int>(), 2);
+      // Every stage was evaluated with its backtrack behaviour kept.
+      for (const char* stage : {"base", "sft", "rl"}) {
+        const auto& behaviour = details[stage]["behaviour"];
+        QVERIFY2(behaviour.is_object(), stage);
+        QVERIFY(behaviour["returns_after_wrong_branch"].get<int>() <=
+                behaviour["returns"].get<int>());
+      }
       for (const auto& step : details["rl_steps"]) {
         QVERIFY(step["reward"].get<double>() >= -1.0 && step["reward"].get<double>() <= 1.0);
         QVERIFY(step["response_length"].get<double>() > 0.0);
@@ -100,7 +107,8 @@ class MiniatureExperimentTest : public QObject {
     std::string line;
     QVERIFY(std::getline(samples, line));
     auto sample = nlohmann::json::parse(line);
-    for (const char* key : {"completion", "correct", "tokens", "backtracks", "restarts"}) {
+    for (const char* key : {"completion", "correct", "tokens", "backtracks", "restarts",
+                            "returns_after_wrong_branch"}) {
       QVERIFY2(sample.contains(key), key);
     }
   }

@@ -105,6 +105,35 @@ class MiniatureReportTest : public QObject {
     QVERIFY(!differentSizes.holds());
     QCOMPARE(differentSizes.unavailable, std::string("the evaluations cover 100 and 1 puzzles"));
   }
+  // ASTRO-RL kept its behaviour: 6 returns in 8 answers, 4 after a wrong branch, 3 of the 5
+  // answers that returned ended correct. The others were read back without it: n/a, null.
+  void behaviour_givenPerStageOrNotAvailable() {
+    auto results = handMadeResults();
+    results.astro.checkpoints.back().evaluation.behaviour =
+        analysis::BacktrackBehaviour{.answers = 8,
+                                     .returns = 6,
+                                     .returnsAfterWrongBranch = 4,
+                                     .answersWithReturn = 5,
+                                     .recoveredAnswers = 3};
+    results.direct.checkpoints.back().evaluation.behaviour =
+        analysis::BacktrackBehaviour{.answers = 8};  // never returned: rates undefined
+    std::string md = experiment::miniatureReportMarkdown(results);
+    for (const char* expected :
+         {"## Backtrack behaviour on the held-out split",
+          "| ASTRO | RL | 0.750 | 0.667 (4 of 6) | 0.600 (3 of 5) |",
+          "| ASTRO | SFT | n/a | n/a | n/a |", "| Direct | RL | 0.000 | n/a | n/a |"}) {
+      QVERIFY2(md.find(expected) != std::string::npos, expected);
+    }
+    auto json = experiment::miniatureReportJson(results);
+    const auto& rl = json["details"]["astro"]["rl"]["behaviour"];
+    QCOMPARE(rl["returns_per_answer"].get<double>(), 0.75);
+    QCOMPARE(rl["wrong_branch_share"].get<double>(), 4.0 / 6.0);
+    QCOMPARE(rl["recovery_rate"].get<double>(), 0.6);
+    QCOMPARE(rl["recovered_answers"].get<int>(), 3);
+    QVERIFY(json["details"]["astro"]["sft"]["behaviour"].is_null());
+    QVERIFY(json["details"]["direct"]["rl"]["behaviour"]["recovery_rate"].is_null());
+    QCOMPARE(nlohmann::ordered_json::parse(json.dump()), json);
+  }
   void markdown_saysWhenSftWasSkipped() {
     auto results = handMadeResults();
     results.direct.sftSkipped = true;

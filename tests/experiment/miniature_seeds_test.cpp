@@ -66,6 +66,36 @@ class MiniatureSeedsTest : public QObject {
       QVERIFY2(md.find(expected) != std::string::npos, expected);
     }
   }
+  // Counts add over seeds; a seed without them makes the pooled behaviour unavailable.
+  void behaviour_pooledOverSeedsOrNotAvailable() {
+    auto seeds = twoSeeds();
+    seeds[0].results.astro.checkpoints.back().evaluation.behaviour =
+        analysis::BacktrackBehaviour{.answers = 8,
+                                     .returns = 2,
+                                     .returnsAfterWrongBranch = 2,
+                                     .answersWithReturn = 2,
+                                     .recoveredAnswers = 0};
+    seeds[1].results.astro.checkpoints.back().evaluation.behaviour =
+        analysis::BacktrackBehaviour{.answers = 8,
+                                     .returns = 6,
+                                     .returnsAfterWrongBranch = 3,
+                                     .answersWithReturn = 4,
+                                     .recoveredAnswers = 3};
+    seeds[1].results.direct.checkpoints.back().evaluation.behaviour =
+        analysis::BacktrackBehaviour{.answers = 8};
+    auto json = experiment::multiSeedReportJson(seeds);
+    const auto& pooled = json["arms"]["astro"]["rl"]["behaviour"];
+    QCOMPARE(pooled["returns_per_answer"].get<double>(), 0.5);     // 8 returns in 16 answers
+    QCOMPARE(pooled["wrong_branch_share"].get<double>(), 0.625);   // 5 of 8
+    QCOMPARE(pooled["recovery_rate"].get<double>(), 0.5);          // 3 of 6
+    QVERIFY(json["arms"]["direct"]["rl"]["behaviour"].is_null());  // seed 1 kept none
+    std::string md = experiment::multiSeedReportMarkdown(seeds);
+    for (const char* expected : {"## Backtrack behaviour, pooled over seeds",
+                                 "| ASTRO | rl | 0.500 | 0.625 (5 of 8) | 0.500 (3 of 6) |",
+                                 "| Direct | rl | n/a | n/a | n/a |"}) {
+      QVERIFY2(md.find(expected) != std::string::npos, expected);
+    }
+  }
   void run_needsTwoSeedsAndAFolder() {
     experiment::MiniatureOptions options;
     options.outputDir = "unused";

@@ -142,6 +142,14 @@ class PipelineConfigTest : public QObject {
              astro::train::GrpoOptions{}.promptsPerStep);
   }
 
+  void linearizeMaskWrongBranches_isOffUnlessSet() {
+    auto plain = parsePipelineConfig("[pretrain-base]\n[search]\n[linearize]\n", "p.toml", "/b");
+    QCOMPARE(parameters<LinearizeStage>(plain, StageKind::kLinearize).maskWrongBranches, false);
+    auto masked = parsePipelineConfig(
+        "[pretrain-base]\n[search]\n[linearize]\nmask_wrong_branches = true\n", "p.toml", "/b");
+    QCOMPARE(parameters<LinearizeStage>(masked, StageKind::kLinearize).maskWrongBranches, true);
+  }
+
   void runSeed_isEveryStagesDefaultSeed() {
     auto config = parsePipelineConfig("[run]\nseed = 7\n[pretrain-base]\n[search]\nseed = 9\n",
                                       "p.toml", "/b");

@@ -52,6 +52,24 @@ int addFormat(const AstroPluginHost* host, const char* name) {
   return host->add_generation_format(host, &format);
 }
 
+// What the next registerTraceText registration declares (registration functions take no
+// captures).
+const char* gDelimiter = nullptr;
+const char* gPhraseJson = nullptr;
+
+int registerTraceText(const AstroPluginHost* host) {
+  AstroDomainV1 domain = {sizeof(AstroDomainV1), "toy-t", "", nullptr, claimsAll, gradeNothing};
+  domain.step_delimiter = gDelimiter;
+  domain.phrase_set_json = gPhraseJson;
+  return host->add_domain(host, &domain);
+}
+
+// (Escaped rather than a raw string: moc reads this file and misparses raw strings with quotes.)
+constexpr const char* kLinePhrases =
+    "{\"id\": \"lines-v1\", \"reflections\": [\"Check:\"], "
+    "\"backtracks\": [\"back to \\\"{step}\\\".\"], \"restarts\": [\"from the top.\"], "
+    "\"answer_checks\": [\"fine.\"], \"final_answers\": [\"Answer: \\\\boxed{{answer}}\"]}";
+
 struct Fixture {
   astro::domain::DomainRegistry domains;
   astro::analysis::GenerationReaderRegistry readers;
@@ -202,6 +220,52 @@ class PluginHostTest : public QObject {
     QVERIFY(!fixture.domains.find("math").datasetReader().has_value());
   }
 
+  void traceText_theDelimiterAndPhraseSetReachTheDomain() {
+    Fixture fixture;
+    StagingHost host("toy", fixture.domains, fixture.readers);
+    gDelimiter = "\n";
+    gPhraseJson = kLinePhrases;
+    QCOMPARE(host.registerPlugin(registerTraceText), std::string());
+    host.commit();
+    const astro::domain::Domain& domain = fixture.domains.find("toy-t");
+    QCOMPARE(std::string(domain.stepDelimiter()), std::string("\n"));
+    QCOMPARE(domain.phraseSet().id, std::string("lines-v1"));
+    QCOMPARE(domain.phraseSet().backtracks.front(), std::string("back to \"{step}\"."));
+    // Without them: a blank line and the paper's set.
+    Fixture plain;
+    StagingHost defaults("toy", plain.domains, plain.readers);
+    gDelimiter = nullptr;
+    gPhraseJson = nullptr;
+    QCOMPARE(defaults.registerPlugin(registerTraceText), std::string());
+    defaults.commit();
+    QCOMPARE(std::string(plain.domains.find("toy-t").stepDelimiter()), std::string("\n\n"));
+    QCOMPARE(plain.domains.find("toy-t").phraseSet().id, std::string("astro-default-v1"));
+  }
+
+  void traceText_unusableOnesAreRefused_namingTheField() {
+    const std::pair<std::pair<const char*, const char*>, std::string> cases[] = {
+        {{"", nullptr}, "add_domain: domain 'toy-t' has an empty step_delimiter"},
+        {{nullptr, "{\"id\": "},
+         "add_domain: domain 'toy-t' has a phrase_set_json that is not JSON: "},
+        {{nullptr, "{\"id\": \"x\", \"reflections\": []}"},
+         "add_domain: domain 'toy-t' has an unusable phrase set: phrase_set_json: backtracks: "
+         "missing"},
+        {{" ", kLinePhrases},
+         "add_domain: domain 'toy-t' has an unusable phrase set: phrase_set_json: "
+         "backtracks[0]: contains the step delimiter \" \", which separates steps"},
+    };
+    for (const auto& [given, expected] : cases) {
+      Fixture fixture;
+      StagingHost host("toy", fixture.domains, fixture.readers);
+      gDelimiter = given.first;
+      gPhraseJson = given.second;
+      const std::string refusal = host.registerPlugin(registerTraceText);
+      QVERIFY2(refusal.starts_with(expected), refusal.c_str());
+      QVERIFY(!fixture.domains.isChoice("toy-t"));
+    }
+    gDelimiter = gPhraseJson = nullptr;
+  }
+
   void copyDomain_olderSmallerStructHasNoStepCheck() {
     AstroDomainV1 older = {offsetof(AstroDomainV1, accepts_step),
                            "toy",
@@ -213,6 +277,7 @@ class PluginHostTest : public QObject {
     const AstroDomainV1 copy = astro::plugin::copyDomain(older);
     QVERIFY(copy.accepts_step == nullptr);  // beyond the plugin's struct_size: absent
     QVERIFY(copy.reads_record == nullptr && copy.read_record == nullptr);
+    QVERIFY(copy.step_delimiter == nullptr && copy.phrase_set_json == nullptr);
     QCOMPARE(copy.struct_size, sizeof(AstroDomainV1));
     QVERIFY(copy.grade == &gradeNothing);
   }

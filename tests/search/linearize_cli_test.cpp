@@ -1,6 +1,7 @@
 // `astro linearize`: the json and text forms, the Direct baseline, marker spans, and exit codes
 // (0 ok, 1 a tree it cannot linearize, 2 bad usage).
 #include <QtTest>
+#include <nlohmann/json.hpp>
 
 #include "core/base/atomic_file.h"
 #include "core/search/tree_json.h"
@@ -154,6 +155,23 @@ class LinearizeCliTest : public QObject {
     QCOMPARE(std::count(direct.begin(), direct.end(), '\n'), 2L);
     QVERIFY(astro::readFile(out / "dataset_table.md").find("| math | 2 | 6 |") !=
             std::string::npos);
+  }
+  void maskWrongBranches_writesTheWrongStepsAsLossMask() {
+    const QString trees = writeTemp("one.jsonl", treeToJsonText(loadTree(kApples.toStdString())));
+    const auto out = astro::test::freshTempDir("linearize_cli_mask") / "sft";
+    auto result =
+        runProgram(ASTRO_CLI_PATH,
+                   {"linearize", "--trees", trees, "--out", QString::fromStdString(out.string()),
+                    "--phrases", singlePhrasesFile(), "--min-detours", "2", "--max-detours", "2",
+                    "--sequences", "1", "--mask-wrong-branches"});
+    QCOMPARE(result.exitCode, 0);
+    // kTwoDetourText: the steps of nodes 1, 3 and 4 lie off the path to the answer.
+    const auto record = nlohmann::json::parse(astro::readFile(out / "astro_sft.jsonl"));
+    QCOMPARE(record["messages"][1]["content"].get<std::string>(), std::string(kTwoDetourText));
+    QCOMPARE(record["messages"][1]["loss_mask"].dump(), std::string("[[0,49],[51,84],[215,289]]"));
+    QCOMPARE(runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--mask-wrong-branches"})
+                 .exitCode,
+             2);
   }
   void treeAndTrees_areExclusive() {
     const QString trees = writeTemp("one.jsonl", treeToJsonText(loadTree(kApples.toStdString())));

@@ -55,6 +55,40 @@ class SftExportTest : public QObject {
     QCOMPARE(direct["messages"][1]["content"].get<std::string>(),
              applesTree().node(2).text + "\n\n" + applesTree().node(5).text);
   }
+  void exporter_masksExactlyTheWrongBranchSteps() {
+    SftExportOptions options = twoDetoursOneSequence();
+    options.maskWrongBranches = true;
+    SftExporter exporter(singlePhraseSet(), options);
+    exporter.add(applesTree(), "math");
+    // The walk: 1, 3 (answer 12), restart, 2, 4 (answer 8), back to 2, 5. Nodes 1, 3 and 4 lie
+    // off the path 0-2-5; step 2 before the detour to 4 and the reflections stay trained.
+    const json astro = json::parse(exporter.astroLines()[0]);
+    const json& assistant = astro["messages"][1];
+    QCOMPARE(assistant["loss_mask"].dump(), std::string("[[0,49],[51,84],[215,289]]"));
+    const std::string trace = assistant["content"];
+    QCOMPARE(trace.substr(0, 49), applesTree().node(1).text);
+    QCOMPARE(trace.substr(51, 84 - 51), applesTree().node(3).text);
+    QCOMPARE(trace.substr(215, 289 - 215), applesTree().node(4).text);
+    QCOMPARE(trace.size(), std::size_t(576));
+    // The Direct record holds no wrong branch and no loss_mask field.
+    QVERIFY(!json::parse(exporter.directLines()[0])["messages"][1].contains("loss_mask"));
+  }
+  void exporter_writesNoLossMaskByDefault() {
+    SftExporter exporter(singlePhraseSet(), twoDetoursOneSequence());
+    exporter.add(applesTree(), "math");
+    QVERIFY(!json::parse(exporter.astroLines()[0])["messages"][1].contains("loss_mask"));
+  }
+  void wrongBranchRanges_isEmptyForTheDirectPath() {
+    const SearchTree tree = applesTree();
+    const NodeSequence direct = directSequence(tree);
+    const RenderedTrace trace = renderTrace(tree, direct, singlePhraseSet());
+    QCOMPARE(wrongBranchRanges(tree, direct, trace), std::vector<ByteRange>{});
+  }
+  void chatRecord_putsLossMaskOnTheAssistantMessage() {
+    QCOMPARE(chatRecord("q", "abcdef", {{.begin = 1, .end = 3}}).dump(),
+             std::string(R"({"messages":[{"role":"user","content":"q"},)"
+                         R"({"role":"assistant","content":"abcdef","loss_mask":[[1,3]]}]})"));
+  }
   void table_countsProblemsTrajectoriesBacktracksRestartsPerSource() {
     SftExportOptions options = twoDetoursOneSequence();
     options.linearize.sequencesPerTree = 3;

@@ -48,12 +48,12 @@ inline std::optional<ParsedTrace> parseTrace(const SearchTree& tree, const Phras
   int current = 0;
   std::size_t at = 0;
   auto boundaryAt = [&](std::size_t end) {
-    return end == text.size() || startsAt(text, end, kStepSeparator);
+    return end == text.size() || startsAt(text, end, domain::kDefaultStepDelimiter);
   };
   while (at < text.size()) {
     if (at > 0) {
-      if (!startsAt(text, at, kStepSeparator)) return std::nullopt;
-      at += kStepSeparator.size();
+      if (!startsAt(text, at, domain::kDefaultStepDelimiter)) return std::nullopt;
+      at += domain::kDefaultStepDelimiter.size();
     }
     // A reflection opens a return (backtrack, restart) or an answer check.
     const int reflection = phraseAt(text, at, phrases.reflections, [&](std::size_t end) {

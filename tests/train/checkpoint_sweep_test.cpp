@@ -119,6 +119,15 @@ class CheckpointSweepTest : public QObject {
     QVERIFY(!older[0].reused && older[1].reused);
     QCOMPARE(older[0].evaluation.problemPassAt1, std::vector<double>({1.0, 0.0}));
 
+    // So is one written before the backtrack behaviour was kept.
+    stored = nlohmann::json::parse(readFile(summary));
+    stored["summary"].erase("behaviour");
+    writeFileAtomically(summary, stored.dump());
+    auto withoutBehaviour =
+        train::sweepCheckpoints(checkpoints, problems, ContainsVerifier(), options);
+    QVERIFY(!withoutBehaviour[0].reused && withoutBehaviour[1].reused);
+    QCOMPARE(withoutBehaviour[0].evaluation.behaviour->answers, 4);  // 2 problems x 2 samples
+
     options.evaluation.samplesPerProblem = 3;
     auto changed = train::sweepCheckpoints(checkpoints, problems, ContainsVerifier(), options);
     QVERIFY(!changed[0].reused && !changed[1].reused);
@@ -185,7 +194,23 @@ class CheckpointSweepTest : public QObject {
     QCOMPARE(back.meanBacktracks, 1.25);
     QCOMPARE(back.meanRestarts, 0.5);
     QCOMPARE(back.problemPassAt1, result.problemPassAt1);
+    QVERIFY(!back.behaviour.has_value());  // none kept: none written, none read
     QVERIFY_THROWS_EXCEPTION(Error, train::evaluationSummaryFromJson(nlohmann::json::object()));
+  }
+  void records_summaryReadsBackBehaviour() {
+    train::EvaluationResult result;
+    result.behaviour = analysis::BacktrackBehaviour{.answers = 8,
+                                                    .returns = 5,
+                                                    .returnsAfterWrongBranch = 3,
+                                                    .answersWithReturn = 4,
+                                                    .recoveredAnswers = 1};
+    auto json = train::evaluationSummaryJson(result);
+    QCOMPARE(json["behaviour"]["returns_after_wrong_branch"].get<int>(), 3);
+    auto back = train::evaluationSummaryFromJson(nlohmann::json::parse(json.dump()));
+    QCOMPARE(back.behaviour, result.behaviour);
+    // A summary from before the behaviour was kept still loads, without it.
+    json.erase("behaviour");
+    QVERIFY(!train::evaluationSummaryFromJson(nlohmann::json::parse(json.dump())).behaviour);
   }
   void records_sampleLineHoldsTraceStatistics() {
     train::EvaluationResult result;
@@ -197,6 +222,7 @@ class CheckpointSweepTest : public QObject {
     sample.backtracks = 2;
     sample.restarts = 1;
     sample.reflections = 4;
+    sample.returnsAfterWrongBranch = 2;
     result.samples.push_back(sample);
     math::Problem problem{.id = "p7", .question = "q", .answer = "24"};
     auto line = nlohmann::json::parse(train::evaluationSamplesJsonl(result, {problem}, "step-3"));
@@ -207,6 +233,7 @@ class CheckpointSweepTest : public QObject {
     QCOMPARE(line["backtracks"].get<int>(), 2);
     QCOMPARE(line["restarts"].get<int>(), 1);
     QCOMPARE(line["reflections"].get<int>(), 4);
+    QCOMPARE(line["returns_after_wrong_branch"].get<int>(), 2);
     QVERIFY_THROWS_EXCEPTION(Error, train::evaluationSamplesJsonl(result, {}, ""));
   }
 };

@@ -3,6 +3,7 @@
 
 #include "core/analysis/trace_detector.h"
 #include "core/base/error.h"
+#include "core/domain/step_validator.h"
 #include "core/model/language_model.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/evaluation.h"
@@ -36,6 +37,15 @@ class FixedGraphDetector : public analysis::TraceDetector {
       graph.steps.push_back({.role = role, .reflects = role == analysis::StepRole::kBacktrack});
     }
     return graph;
+  }
+};
+
+// Rejects every step: every return abandons a wrong branch.
+class RejectingValidator : public domain::StepValidator {
+ public:
+  bool accepts(const math::Problem&, std::span<const std::string_view>,
+               std::string_view) const override {
+    return false;
   }
 };
 }  // namespace
@@ -139,6 +149,33 @@ class EvaluationTest : public QObject {
     auto plain = train::evaluatePolicy(model, tokenizer, problems, ContainsVerifier(),
                                        {.samplesPerProblem = 2, .maxNewTokens = 4});
     QCOMPARE(plain.meanBacktracks, 0.0);
+  }
+  // Each sample returns twice (FixedGraphDetector); problem 0 is always right, problem 1 never.
+  void evaluate_countsReturnsAfterWrongBranchAndRecovery() {
+    auto dir = test::freshTempDir("evaluate-behaviour");
+    test::writeTinyModel(dir);
+    auto model = model::LanguageModel::load(dir);
+    auto tokenizer = tokenizer::Tokenizer::fromDirectory(dir);
+    std::vector<math::Problem> problems(2);
+    problems[1].answer = "an answer no random model writes";
+    train::EvaluationOptions options{.samplesPerProblem = 2, .maxNewTokens = 4};
+    options.traceDetector = std::make_shared<FixedGraphDetector>();
+    options.stepValidator = std::make_shared<RejectingValidator>();
+    auto result = train::evaluatePolicy(model, tokenizer, problems, ContainsVerifier(), options);
+    for (const auto& sample : result.samples) QCOMPARE(sample.returnsAfterWrongBranch, 2);
+    // Over the 4 sampled answers (the 2 greedy ones excluded).
+    QCOMPARE(result.behaviour, (analysis::BacktrackBehaviour{.answers = 4,
+                                                             .returns = 8,
+                                                             .returnsAfterWrongBranch = 8,
+                                                             .answersWithReturn = 4,
+                                                             .recoveredAnswers = 2}));
+    QCOMPARE(result.behaviour->recoveryRate(), 0.5);
+    // Without a validator only a wrongly graded \boxed{} answer makes a branch wrong.
+    options.stepValidator = nullptr;
+    auto answersOnly =
+        train::evaluatePolicy(model, tokenizer, problems, ContainsVerifier(), options);
+    QCOMPARE(answersOnly.behaviour->returnsAfterWrongBranch, 0);
+    QCOMPARE(answersOnly.behaviour->wrongBranchShare(), 0.0);
   }
 };
 

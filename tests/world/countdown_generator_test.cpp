@@ -73,6 +73,17 @@ class CountdownGeneratorTest : public QObject {
     auto manifest = nlohmann::json::parse(astro::readFile(dir / "manifest.json"));
     QCOMPARE(manifest["split_order"].get<std::string>(), std::string("test_first"));
   }
+  // Issue #21's held-out rule: puzzles that differ only in the order of their numbers are one
+  // puzzle, so the splits are deduplicated by (sorted numbers, target).
+  void canonicalKey_ignoresNumberOrder() {
+    astro::world::CountdownPuzzle shown{{8, 3, 5}, 18, {}};
+    astro::world::CountdownPuzzle reordered{{5, 8, 3}, 18, {}};
+    QCOMPARE(astro::world::canonicalKey(shown), std::string("3, 5, 8 -> 18"));
+    QCOMPARE(astro::world::canonicalKey(reordered), astro::world::canonicalKey(shown));
+    QVERIFY(astro::world::renderQuestion(reordered) != astro::world::renderQuestion(shown));
+    reordered.target = 19;
+    QVERIFY(astro::world::canonicalKey(reordered) != astro::world::canonicalKey(shown));
+  }
   void generate_splitsNeverShareAPuzzle() {
     GeneratorOptions options;
     options.numberCount = 3;  // few distinct puzzles: collisions would show

@@ -15,6 +15,7 @@
 #include "core/analysis/imported_run.h"
 #include "core/analysis/report_tables.h"
 #include "core/base/error.h"
+#include "core/domain/domain_registry.h"
 #include "core/math/math_verifier.h"
 #include "core/search/phrase_set.h"
 #include "core/tokenizer/tokenizer.h"
@@ -42,12 +43,18 @@ struct AnalyzeOptions {
 
 constexpr std::size_t kBadLinesShown = 20;
 
-std::unique_ptr<astro::analysis::TraceDetector> makeDetector(const AnalyzeOptions& options) {
+// The exact detector reads the samples' domain's traces: its step delimiter, and its phrase set
+// unless --phrase-set (or the run's linearize stage) names one.
+std::unique_ptr<astro::analysis::TraceDetector> makeDetector(
+    const AnalyzeOptions& options, const astro::analysis::ImportResult& imported) {
   if (options.detector == "exact") {
     if (!options.phrases.empty()) throw astro::UsageError("--phrases is for --detector heuristic");
+    const astro::domain::Domain& domain = astro::domain::resolveDomain(
+        astro::domain::kAutoDomain, astro::analysis::samplesProblems(imported));
     return std::make_unique<astro::analysis::ExactDetector>(
-        options.phraseSet.empty() ? astro::search::defaultPhraseSet()
-                                  : astro::search::loadPhraseSet(options.phraseSet));
+        options.phraseSet.empty() ? domain.phraseSet()
+                                  : astro::search::loadPhraseSet(options.phraseSet),
+        std::string(domain.stepDelimiter()));
   }
   if (!options.phraseSet.empty()) throw astro::UsageError("--phrase-set is for --detector exact");
   return std::make_unique<astro::analysis::HeuristicDetector>(
@@ -90,7 +97,7 @@ void runAnalyze(AnalyzeOptions options) {
         options.input, options.noGrading ? nullptr : &verifier, importOptions);
   }
   if (options.detector.empty()) options.detector = "heuristic";
-  auto detector = makeDetector(options);
+  auto detector = makeDetector(options, imported);
   for (std::size_t i = 0; i < imported.badLines.size() && i < kBadLinesShown; ++i) {
     std::cerr << source << ":" << imported.badLines[i].line << ": "
               << imported.badLines[i].message << "\n";

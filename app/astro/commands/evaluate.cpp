@@ -19,12 +19,13 @@
 #include "app/astro/endpoint_flags.h"
 #include "app/astro/rank_launch.h"
 #include "app/astro/verifier_flag.h"
+#include "core/analysis/exact_detector.h"
 #include "core/base/error.h"
 #include "core/dist/dist_environment.h"
 #include "core/domain/dataset_reading.h"
 #include "core/domain/domain_registry.h"
-#include "core/math/dataset_loader.h"
 #include "core/endpoint/model_source.h"
+#include "core/math/dataset_loader.h"
 #include "core/pipeline/run_layout.h"
 #include "core/store/workspace.h"
 #include "core/tokenizer/tokenizer.h"
@@ -66,6 +67,13 @@ nlohmann::ordered_json summaryLine(const astro::train::EvaluationResult& result,
   line["mean_completion_tokens"] = result.meanCompletionTokens;
   line["mean_backtracks"] = result.meanBacktracks;
   line["mean_restarts"] = result.meanRestarts;
+  if (const auto& b = result.behaviour) {  // rates null where undefined (no return)
+    auto rate = [](double value) {
+      return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json();
+    };
+    line["wrong_branch_share"] = rate(b->wrongBranchShare());
+    line["recovery_rate"] = rate(b->recoveryRate());
+  }
   return line;
 }
 
@@ -167,7 +175,10 @@ void runEvaluate(EvaluateCommand& c) {
   auto loaded = astro::domain::loadDataset(c.dataset);
   auto problems = loaded.problems;
   if (c.limit > 0 && std::size_t(c.limit) < problems.size()) problems.resize(std::size_t(c.limit));
-  auto verifier = astro::domain::resolveDomain(c.verifier, problems).makeVerifier();
+  const astro::domain::Domain& domain = astro::domain::resolveDomain(c.verifier, problems);
+  auto verifier = domain.makeVerifier();
+  c.options.stepValidator = domain.makeStepValidator();  // judges returns after a wrong branch
+  c.options.traceDetector = astro::analysis::ExactDetector::forDomain(domain);  // its traces
   if (c.options.samplesPerProblem > 1) c.options.reportPassAtK = {1, c.options.samplesPerProblem};
   if (!c.sweep.empty()) return runSweep(c, problems, *verifier);
 

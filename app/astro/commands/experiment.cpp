@@ -25,6 +25,7 @@ struct MiniatureCommand {
   int searchProblems = 0, iterations = 0, sftEpochs = 0;
   int rlPrompts = 0, rlSteps = 0, promptsPerStep = 0, checkpointEvery = 0, samples = 0;
   int maxNewTokens = 0, heldOutLimit = 0;
+  bool maskWrongBranches = false;
   astro::world::GeneratorOptions generator = astro::train::BasePretrainingOptions{}.generator;
 };
 
@@ -53,6 +54,7 @@ astro::experiment::MiniatureOptions resolveOptions(const MiniatureCommand& c,
     o.evaluation.reportPassAtK = {1, c.samples};
   }
   if (given("--held-out-limit")) o.heldOutLimit = c.heldOutLimit;
+  if (c.maskWrongBranches) o.exportOptions.maskWrongBranches = true;
   if (given("--phrases")) o.phrases = astro::search::loadPhraseSet(c.phrases);
   if (given("--max-new-tokens")) {
     o.rl.maxNewTokens = o.evaluation.maxNewTokens = c.maxNewTokens;
@@ -150,6 +152,9 @@ const astro::cli::CommandRegistration kExperiment{
           ->add_option("--held-out-limit", c->heldOutLimit,
                        "Evaluate on the first N held-out puzzles (0: all)")
           ->check(CLI::Range(0, 100000));
+      command->add_flag("--mask-wrong-branches", c->maskWrongBranches,
+                        "ASTRO SFT gives no loss to the steps of wrong branches (their byte\n"
+                        "ranges go into each record's \"loss_mask\"; Self-Backtracking)");
       command
       ->add_option("--phrases", c->phrases,
                    "Reflection/backtrack phrase set JSON (default: the compact countdown set;\n"

@@ -7,13 +7,16 @@
 #include <memory>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/verifier_flag.h"
 #include "core/analysis/exact_detector.h"
 #include "core/analysis/heuristic_detector.h"
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/base/workspace_paths.h"
+#include "core/domain/domain_registry.h"
 #include "core/graph/graph_export.h"
 #include "core/graph/step_graph_layout.h"
+#include "core/search/phrase_set.h"
 #include "core/search/tree_json.h"
 #include "core/search/tree_store_run.h"
 #include "core/store/workspace.h"
@@ -25,6 +28,8 @@ struct GraphOptions {
   std::int64_t treeId = 0;
   std::string trace;
   std::string detector = "heuristic";
+  std::string verifier{astro::domain::kAutoDomain};  // --detector exact: the trace's domain
+  std::string phraseSet;                             // --detector exact: else the domain's
   std::string out;
   std::string format;  // empty: from the extension of --out
   int maxNodes = 2000;
@@ -57,8 +62,12 @@ void runGraph(const GraphOptions& options) {
     std::string trace = astro::readFile(options.trace);
     std::unique_ptr<astro::analysis::TraceDetector> detector;
     if (options.detector == "exact") {
-      detector =
-          std::make_unique<astro::analysis::ExactDetector>(astro::search::defaultPhraseSet());
+      // A bare trace names no problem: "auto" resolves to the fallback domain (math).
+      const astro::domain::Domain& domain = astro::domain::resolveDomain(options.verifier, {});
+      detector = std::make_unique<astro::analysis::ExactDetector>(
+          options.phraseSet.empty() ? domain.phraseSet()
+                                    : astro::search::loadPhraseSet(options.phraseSet),
+          std::string(domain.stepDelimiter()));
     } else {
       detector = std::make_unique<astro::analysis::HeuristicDetector>();
     }
@@ -102,8 +111,15 @@ const astro::cli::CommandRegistration kGraph{
           ->check(CLI::ExistingFile);
       graph
           ->add_option("--detector", options->detector,
-                       "--trace: heuristic, or exact (rendered with astro-default-v1)")
+                       "--trace: heuristic, or exact (rendered by astro with the domain's step "
+                       "delimiter and phrase set, or --phrase-set)")
           ->check(CLI::IsMember({"heuristic", "exact"}));
+      graph
+          ->add_option("--phrase-set", options->phraseSet,
+                       "--detector exact: the phrase set JSON the trace was rendered with")
+          ->check(CLI::ExistingFile);
+      // --detector exact: the trace's domain (auto: the fallback, as a trace names no problem).
+      astro::cli::addVerifierFlag(graph, options->verifier);
       graph->add_option("--out", options->out, "Output file")->required();
       graph->add_option("--format", options->format, "dot, svg, pdf or png (default: from --out)")
           ->check(CLI::IsMember({"dot", "svg", "pdf", "png"}));

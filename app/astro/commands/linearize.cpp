@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "app/astro/command_registry.h"
+#include "app/astro/verifier_flag.h"
 #include "core/base/error.h"
+#include "core/domain/domain_registry.h"
 #include "core/search/phrase_set.h"
 #include "core/search/render_trace.h"
 #include "core/search/sft_export.h"
@@ -27,8 +29,25 @@ struct LinearizeCommandOptions {
   bool direct = false;
   bool markers = false;
   bool noAnswerCheck = false;
+  bool maskWrongBranches = false;
+  std::string verifier{astro::domain::kAutoDomain};
   LinearizeOptions linearize;
+  std::string stepDelimiter;  // the resolved domain's
 };
+
+// The domain of the trees' problems (`--verifier`, "auto": as search resolved it), which gives
+// the step delimiter and, without --phrases, the phrase set.
+const astro::domain::Domain& treesDomain(const LinearizeCommandOptions& options) {
+  std::vector<astro::math::Problem> problems;
+  auto add = [&](const SearchTree& tree) {
+    problems.push_back({.question = tree.problem(), .answer = tree.goldAnswer()});
+  };
+  if (!options.tree.empty()) add(loadTree(options.tree));
+  for (const std::string& file : options.trees) {
+    forEachTreeJsonl(file, [&](SearchTree&& tree) { add(tree); });
+  }
+  return astro::domain::resolveDomain(options.verifier, problems);
+}
 
 void printSequence(const LinearizeCommandOptions& options, const PhraseSet& phrases) {
   const SearchTree tree = loadTree(options.tree);
@@ -37,6 +56,7 @@ void printSequence(const LinearizeCommandOptions& options, const PhraseSet& phra
   const RenderedTrace trace =
       renderTrace(tree, sequence, phrases,
                   RenderOptions{.seed = options.seed,
+                                .stepDelimiter = options.stepDelimiter,
                                 .answerCheck = !options.noAnswerCheck && !options.direct});
   if (options.format == "text") {
     std::cout << trace.text << "\n";
@@ -56,7 +76,10 @@ void printSequence(const LinearizeCommandOptions& options, const PhraseSet& phra
 void exportDataset(const LinearizeCommandOptions& options, const PhraseSet& phrases) {
   SftExportOptions exportOptions{
       .linearize = options.linearize,
-      .render = {.seed = options.seed, .answerCheck = !options.noAnswerCheck}};
+      .render = {.seed = options.seed,
+                 .stepDelimiter = options.stepDelimiter,
+                 .answerCheck = !options.noAnswerCheck},
+      .maskWrongBranches = options.maskWrongBranches};
   SftExporter exporter(phrases, exportOptions);
   for (const std::string& file : options.trees) {
     const std::string source = std::filesystem::path(file).stem().string();
@@ -80,10 +103,15 @@ void runLinearize(LinearizeCommandOptions options) {
   if (!options.trees.empty() && (options.direct || options.markers)) {
     throw astro::UsageError("linearize: --direct and --markers apply to --tree only");
   }
+  if (options.trees.empty() && options.maskWrongBranches) {
+    throw astro::UsageError("linearize: --mask-wrong-branches applies to --trees only");
+  }
   options.linearize.seed = options.seed;
   validateOptions(options.linearize);
+  const astro::domain::Domain& domain = treesDomain(options);
+  options.stepDelimiter = domain.stepDelimiter();
   const PhraseSet phrases =
-      options.phrases.empty() ? defaultPhraseSet() : loadPhraseSet(options.phrases);
+      options.phrases.empty() ? domain.phraseSet() : loadPhraseSet(options.phrases);
   if (options.trees.empty()) {
     printSequence(options, phrases);
   } else {
@@ -120,8 +148,10 @@ const astro::cli::CommandRegistration kLinearize{
           ->capture_default_str();
       command
           ->add_option("--phrases", options->phrases,
-                       "Phrase set JSON (default: the built-in astro-default-v1)")
+                       "Phrase set JSON (default: the domain's, e.g. astro-default-v1 for math)")
           ->check(CLI::ExistingFile);
+      // The trees' domain: its step delimiter joins the steps, its phrase set is the default.
+      astro::cli::addVerifierFlag(command, options->verifier);
       command->add_flag("--direct", options->direct,
                         "The Direct baseline: the path to the best correct answer, no detours");
       command->add_flag("--markers", options->markers,
@@ -131,6 +161,9 @@ const astro::cli::CommandRegistration kLinearize{
           "--no-answer-check", options->noAnswerCheck,
           "Leave out the reflection and answer check after the final step (the Direct "
           "baseline never has them)");
+      command->add_flag("--mask-wrong-branches", options->maskWrongBranches,
+                        "With --trees: ASTRO records name their wrong-branch steps in the "
+                        "assistant message's \"loss_mask\" (byte ranges SFT gives no loss)");
       command
           ->add_option("--min-detours", options->linearize.minIncorrectTerminals,
                        "Fewest incorrect terminal nodes visited")

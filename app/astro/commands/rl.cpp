@@ -7,6 +7,8 @@
 #include "app/astro/command_registry.h"
 #include "app/astro/rank_launch.h"
 #include "app/astro/verifier_flag.h"
+#include "core/analysis/exact_detector.h"
+#include "core/analysis/trace_stats.h"
 #include "core/base/error.h"
 #include "core/domain/dataset_reading.h"
 #include "core/domain/domain_registry.h"
@@ -38,7 +40,10 @@ void runRl(RlCommand& c) {
   o.referenceModel = c.reference;
   o.aggregation = astro::train::parseLossAggregation(c.aggregation);
   auto problems = astro::domain::loadDataset(c.dataset).problems;
-  auto verifier = astro::domain::resolveDomain(c.verifier, problems).makeVerifier();
+  const astro::domain::Domain& domain = astro::domain::resolveDomain(c.verifier, problems);
+  auto verifier = domain.makeVerifier();
+  // Backtracks per response in the domain's phrases and steps (what its SFT data taught).
+  const auto detector = astro::analysis::ExactDetector::forDomain(domain);
   if (c.curate) {
     auto policy = astro::model::LanguageModel::load(c.model, o.device);
     auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(c.model);
@@ -53,7 +58,8 @@ void runRl(RlCommand& c) {
     problems = curated.kept;
   }
   auto result = astro::train::runGrpo(
-      o, problems, *verifier, {.onStep = [](const astro::train::GrpoStepMetrics& m) {
+      o, problems, *verifier,
+      {.onStep = [](const astro::train::GrpoStepMetrics& m) {
         std::cout << nlohmann::json{{"step", m.step}, {"total", m.totalSteps},
                                     {"reward", m.rewardMean},
                                     {"zero_variance_groups", m.zeroVarianceGroups},
@@ -63,7 +69,10 @@ void runRl(RlCommand& c) {
                                     {"lr", m.learningRate}, {"seconds", m.seconds}}
                          .dump()
                   << std::endl;
-      }});
+      },
+       .countBacktracks = [detector](std::string_view completion) {
+         return astro::analysis::analyzeTrace(*detector, completion).backtracks;
+       }});
   std::cout << nlohmann::json{{"final_step", result.finalStep}, {"resumed", result.resumed},
                               {"model", result.finalModel.string()}}
                    .dump()

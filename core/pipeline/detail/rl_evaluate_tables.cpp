@@ -128,6 +128,14 @@ std::vector<EvaluateDataset> readDatasets(TomlTableReader& table, const RunDefau
   return datasets;
 }
 
+// `phrases = "..."`, else the linearize stage's set when there is one (nullopt: the domain's).
+std::optional<InputRef> readPhrases(TomlTableReader& table, const RunDefaults& run,
+                                    const AvailableInputs& available) {
+  fs::path phrases;
+  if (table.path("phrases", phrases, run.baseDir)) return InputRef{.path = phrases};
+  return available.phrases;
+}
+
 }  // namespace
 
 RlStage readRlTable(TomlTableReader& table, const RunDefaults& run, AvailableInputs& available) {
@@ -150,6 +158,7 @@ RlStage readRlTable(TomlTableReader& table, const RunDefaults& run, AvailableInp
   }
   table.integer("limit", stage.limit, 0, kMaxCount);
   readVerifier(table, stage.verifier);
+  stage.phrases = readPhrases(table, run, available);
   table.boolean("curate", stage.curate);
   table.real("min_pass_rate", stage.curation.minPassRate, 0.0, 1.0);
   table.real("max_pass_rate", stage.curation.maxPassRate, 0.0, 1.0);
@@ -205,6 +214,7 @@ EvaluateStage readEvaluateTable(TomlTableReader& table, const RunDefaults& run,
   stage.datasets = readDatasets(table, run, available);
   table.integer("limit", stage.limit, 0, kMaxCount);
   readVerifier(table, stage.verifier);
+  stage.phrases = readPhrases(table, run, available);
   train::EvaluationOptions& options = stage.options;
   if (run.seed) options.seed = *run.seed;
   table.seed("seed", options.seed);
@@ -242,12 +252,7 @@ AnalyzeStage readAnalyzeTable(TomlTableReader& table, const RunDefaults& run,
   } else {
     requiredAt(table, "samples", "required: give generations as JSONL, or add an [evaluate] stage");
   }
-  fs::path phrases;
-  if (table.path("phrases", phrases, run.baseDir)) {
-    stage.phrases = InputRef{.path = phrases};
-  } else {
-    stage.phrases = available.phrases;
-  }
+  stage.phrases = readPhrases(table, run, available);
   table.text("detector", stage.detector, {"exact", "heuristic"});
   readVerifier(table, stage.verifier);
   table.integer("bootstrap", stage.bootstrap, 1, 1'000'000);

@@ -158,6 +158,7 @@ LinearizeStage readLinearizeTable(TomlTableReader& table, const RunDefaults& run
     stage.phrases = InputRef{.path = phrases};
     available.phrases = stage.phrases;
   }
+  readVerifier(table, stage.verifier);
   search::LinearizeOptions& options = stage.linearize;
   readSeed(table, run, options.seed);
   table.integer("sequences_per_tree", options.sequencesPerTree, 1, 1000);
@@ -171,6 +172,7 @@ LinearizeStage readLinearizeTable(TomlTableReader& table, const RunDefaults& run
   options.returnTarget = returnTarget == "random" ? search::ReturnTarget::kRandomSharedAncestor
                                                   : search::ReturnTarget::kBranchPoint;
   table.boolean("answer_check", stage.answerCheck);
+  table.boolean("mask_wrong_branches", stage.maskWrongBranches);
   checkAtTable(table, [&] { search::validateOptions(options); });
   available.astroData = fromStage(StageKind::kLinearize, "astro");
   available.directData = fromStage(StageKind::kLinearize, "direct");

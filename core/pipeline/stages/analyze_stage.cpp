@@ -9,46 +9,42 @@
 #include "core/analysis/report_tables.h"
 #include "core/base/atomic_file.h"
 #include "core/domain/domain_registry.h"
+#include "core/pipeline/stages/stage_phrases.h"
 #include "core/pipeline/stages/stages.h"
-#include "core/search/phrase_set.h"
 
 namespace astro::pipeline {
 
 namespace {
 
-std::unique_ptr<analysis::TraceDetector> makeDetector(const AnalyzeStage& config,
-                                                      const StageContext& context) {
+std::shared_ptr<const analysis::TraceDetector> makeDetector(const AnalyzeStage& config,
+                                                            const domain::Domain& sampleDomain,
+                                                            const StageContext& context) {
   if (config.detector == "heuristic") {
-    return std::make_unique<analysis::HeuristicDetector>(analysis::defaultHeuristicPhrases());
+    return std::make_shared<analysis::HeuristicDetector>(analysis::defaultHeuristicPhrases());
   }
-  return std::make_unique<analysis::ExactDetector>(
-      context.inputs.contains("phrases") ? search::loadPhraseSet(context.input("phrases"))
-                                         : search::defaultPhraseSet());
+  return stageDetector(sampleDomain, context);
 }
 
-// The verifier of the samples' problems' domain (core/domain/domain_registry.h).
-std::unique_ptr<math::Verifier> chooseSampleVerifier(const AnalyzeStage& config,
-                                                     const analysis::ImportResult& ungraded) {
-  std::vector<math::Problem> problems;
-  for (const auto& sample : ungraded.samples) {
-    problems.push_back(
-        {.id = sample.problemId, .question = sample.prompt, .answer = sample.goldAnswer});
-  }
-  return domain::resolveDomain(config.verifier, problems).makeVerifier();
+// The samples' problems' domain (core/domain/domain_registry.h): their verifier and detector.
+const domain::Domain& chooseSampleDomain(const AnalyzeStage& config,
+                                         const analysis::ImportResult& ungraded) {
+  return domain::resolveDomain(config.verifier, analysis::samplesProblems(ungraded));
 }
 
 }  // namespace
 
 void runAnalyzeStage(const AnalyzeStage& config, StageContext& context) {
   const std::filesystem::path& samplesFile = context.input("samples");
-  auto verifier = chooseSampleVerifier(config, analysis::importGenerations(samplesFile, nullptr));
+  const domain::Domain& sampleDomain =
+      chooseSampleDomain(config, analysis::importGenerations(samplesFile, nullptr));
+  auto verifier = sampleDomain.makeVerifier();
   analysis::ImportResult imported = analysis::importGenerations(samplesFile, verifier.get());
   if (imported.samples.empty()) {
     throw Error(samplesFile.string() + ": no usable samples (" +
                 std::to_string(imported.badLines.size()) + " bad lines)");
   }
   context.throwIfStopped();
-  auto detector = makeDetector(config, context);
+  auto detector = makeDetector(config, sampleDomain, context);
   auto analyzed = analysis::analyzeImport(imported, *detector);
   auto summary =
       analysis::summarize(analyzed, {.resamples = config.bootstrap, .seed = config.seed});

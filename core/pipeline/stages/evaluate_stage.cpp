@@ -9,11 +9,12 @@
 #include "core/base/atomic_file.h"
 #include "core/domain/dataset_reading.h"
 #include "core/domain/domain_registry.h"
-#include "core/math/dataset_loader.h"
 #include "core/endpoint/model_source.h"
+#include "core/math/dataset_loader.h"
 #include "core/pipeline/run_layout.h"
 #include "core/pipeline/stages/pass_rates.h"
 #include "core/pipeline/stages/sample_records.h"
+#include "core/pipeline/stages/stage_phrases.h"
 #include "core/pipeline/stages/stages.h"
 #include "core/tokenizer/tokenizer.h"
 
@@ -27,6 +28,9 @@ struct LoadedDataset {
   const EvaluateDataset* config = nullptr;
   std::vector<math::Problem> problems;
   std::unique_ptr<math::Verifier> verifier;
+  std::shared_ptr<const analysis::ExactDetector> detector;  // the samples' backtracks
+  // Judges the steps a return abandons (EvaluationOptions::stepValidator); null: answers only.
+  std::shared_ptr<const domain::StepValidator> stepValidator;
 };
 
 // File names from positions only: labels come from the config and never name files.
@@ -77,6 +81,8 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
                     " (verifier = \"" + config.verifier + "\")",
                 {{"domain", std::string(gradingDomain.name())}, {"dataset", dataset.label}});
     loaded.verifier = gradingDomain.makeVerifier();
+    loaded.detector = stageDetector(gradingDomain, context);
+    loaded.stepValidator = gradingDomain.makeStepValidator();
     completionsPerModel += std::int64_t(loaded.problems.size()) * perProblem;
     datasets.push_back(std::move(loaded));
   }
@@ -109,6 +115,8 @@ void runEvaluateStage(const EvaluateStage& config, StageContext& context) {
         // Every rank of a data-parallel run samples its share; each gets the whole result.
         train::EvaluationOptions options = config.options;
         options.shardAcrossRanks = true;
+        options.traceDetector = dataset.detector;
+        options.stepValidator = dataset.stepValidator;
         auto result =
             train::evaluatePolicy(*model, *tokenizer, dataset.problems, *dataset.verifier,
                                   options, [&](const train::EvaluationProgress& progress) {

@@ -1,7 +1,8 @@
 // The linearize stage: procedure cloning of every search tree into ASTRO and Direct SFT data
 // (core/search/sft_export.h). It takes seconds, so an interrupted one simply runs again.
+#include "core/domain/domain_registry.h"
+#include "core/pipeline/stages/stage_phrases.h"
 #include "core/pipeline/stages/stages.h"
-#include "core/search/phrase_set.h"
 #include "core/search/sft_export.h"
 #include "core/search/tree_json.h"
 
@@ -10,15 +11,24 @@ namespace astro::pipeline {
 namespace fs = std::filesystem;
 
 void runLinearizeStage(const LinearizeStage& config, StageContext& context) {
-  search::PhraseSet phrases = context.inputs.contains("phrases")
-                                  ? search::loadPhraseSet(context.input("phrases"))
-                                  : search::defaultPhraseSet();
-  search::SftExporter exporter(
-      phrases, {.linearize = config.linearize,
-                .render = {.seed = config.linearize.seed, .answerCheck = config.answerCheck}});
   const fs::path& treesFile = context.input("trees");
-  std::int64_t trees = 0;
-  search::forEachTreeJsonl(treesFile, [&](search::SearchTree&&) { ++trees; });
+  std::vector<math::Problem> problems;  // what the domain is resolved from, as search did
+  search::forEachTreeJsonl(treesFile, [&](search::SearchTree&& tree) {
+    problems.push_back({.question = tree.problem(), .answer = tree.goldAnswer()});
+  });
+  const std::int64_t trees = static_cast<std::int64_t>(problems.size());
+  const domain::Domain& treeDomain = domain::resolveDomain(config.verifier, problems);
+  context.log("domain " + std::string(treeDomain.name()) +
+                  " gives the step delimiter and phrases (verifier = \"" + config.verifier +
+                  "\")",
+              {{"domain", std::string(treeDomain.name())}});
+  search::SftExporter exporter(
+      stagePhrases(treeDomain, context),
+      {.linearize = config.linearize,
+       .render = {.seed = config.linearize.seed,
+                  .stepDelimiter = std::string(treeDomain.stepDelimiter()),
+                  .answerCheck = config.answerCheck},
+       .maskWrongBranches = config.maskWrongBranches});
   std::int64_t done = 0;
   search::forEachTreeJsonl(treesFile, [&](search::SearchTree&& tree) {
     context.throwIfStopped();

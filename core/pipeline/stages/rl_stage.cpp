@@ -5,12 +5,14 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "core/analysis/trace_stats.h"
 #include "core/base/atomic_file.h"
 #include "core/domain/dataset_reading.h"
 #include "core/domain/domain_registry.h"
-#include "core/math/dataset_loader.h"
 #include "core/endpoint/model_source.h"
+#include "core/math/dataset_loader.h"
 #include "core/pipeline/stages/sample_records.h"
+#include "core/pipeline/stages/stage_phrases.h"
 #include "core/pipeline/stages/stages.h"
 #include "core/pipeline/stages/trainer_folder.h"
 #include "core/tokenizer/tokenizer.h"
@@ -124,8 +126,13 @@ void runRlStage(const RlStage& config, StageContext& context) {
     };
     // Every step's rollouts into the store; a step redone after a resume replaces its own.
     const std::string benchmark = context.input("dataset").stem().string();
-    callbacks.onRollouts = [&context, benchmark](const std::vector<train::GrpoRollout>& rollouts) {
-      recordRollouts(context, benchmark, rollouts);
+    const auto detector = stageDetector(rewardDomain, context);
+    callbacks.countBacktracks = [detector](std::string_view completion) {
+      return analysis::analyzeTrace(*detector, completion).backtracks;
+    };
+    callbacks.onRollouts = [&context, benchmark,
+                            detector](const std::vector<train::GrpoRollout>& rollouts) {
+      recordRollouts(context, benchmark, rollouts, *detector);
     };
     callbacks.onCheckpoint = [&](const fs::path& checkpoint, int) {
       context.setCheckpoint(checkpoint);

@@ -1,9 +1,7 @@
 // Evaluation samples and GRPO rollouts into the run store (sample_records.h).
 #include "core/pipeline/stages/sample_records.h"
 
-#include "core/analysis/exact_detector.h"
 #include "core/analysis/trace_stats.h"
-#include "core/search/phrase_set.h"
 #include "core/store/workspace.h"
 
 namespace astro::pipeline {
@@ -37,9 +35,9 @@ void recordEvaluationSamples(StageContext& context, const std::string& checkpoin
 }
 
 void recordRollouts(StageContext& context, const std::string& benchmark,
-                    const std::vector<train::GrpoRollout>& rollouts) {
+                    const std::vector<train::GrpoRollout>& rollouts,
+                    const analysis::TraceDetector& detector) {
   if (rollouts.empty()) return;
-  static const analysis::ExactDetector detector(search::defaultPhraseSet());
   std::vector<store::SampleRow> rows;
   rows.reserve(rollouts.size());
   for (const train::GrpoRollout& rollout : rollouts) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/trace_detector.h"
 #include "core/math/problem.h"
 #include "core/pipeline/stage_context.h"
 #include "core/train/evaluation.h"
@@ -22,8 +23,9 @@ void recordEvaluationSamples(StageContext& context, const std::string& checkpoin
                              const train::EvaluationResult& result);
 
 // One GRPO step's rollouts (all of the same step), with steps, restarts and reflections counted
-// by the exact detector over the built-in phrase set (the one GRPO counts backtracks with).
+// by `detector` (the one GRPO counted their backtracks with).
 void recordRollouts(StageContext& context, const std::string& benchmark,
-                    const std::vector<train::GrpoRollout>& rollouts);
+                    const std::vector<train::GrpoRollout>& rollouts,
+                    const analysis::TraceDetector& detector);
 
 }  // namespace astro::pipeline

@@ -43,21 +43,24 @@ endpoint::ModelSource modelSource(const SearchStage& config, StageContext& conte
 // pass@1 of the policy alone over every searched problem, in fixed chunks so the result does not
 // depend on how often the stage was interrupted.
 int countPolicyCorrect(const SearchStage& config, const std::vector<math::Problem>& problems,
-                       const math::Verifier& verifier, StageContext& context) {
+                       const domain::Domain& domain, StageContext& context) {
+  const auto verifier = domain.makeVerifier();
+  search::MctsOptions mcts = config.mcts;
+  mcts.stepDelimiter = domain.stepDelimiter();  // as the search job cut the steps
   const endpoint::ModelSource source = modelSource(config, context);
   auto tokenizer = tokenizer::Tokenizer::fromDirectory(
       context.inputs.contains("tokenizer") ? context.input("tokenizer") : source.folder);
   auto model = endpoint::openSampler(source, context.device);
   search::LanguageModelPolicy policy(
       *model, tokenizer,
-      search::LanguageModelPolicyOptions{.stepDelimiter = config.mcts.stepDelimiter});
+      search::LanguageModelPolicyOptions{.stepDelimiter = mcts.stepDelimiter});
   int correct = 0;
   for (std::size_t first = 0; first < problems.size(); first += kPassChunk) {
     context.throwIfStopped();
     std::size_t count = std::min<std::size_t>(kPassChunk, problems.size() - first);
     correct += search::countCorrectSingleSamples(
-        std::span<const math::Problem>(problems).subspan(first, count), policy, verifier,
-        config.passSamples, config.mcts);
+        std::span<const math::Problem>(problems).subspan(first, count), policy, *verifier,
+        config.passSamples, mcts);
     context.progress(static_cast<std::int64_t>(first + count),
                      static_cast<std::int64_t>(problems.size()), "policy pass@1");
   }
@@ -134,8 +137,8 @@ void runSearchStage(const SearchStage& config, StageContext& context) {
                         " iterations each): trees with a correct answer " +
                         fraction(solved, treeCount);
   if (config.passSamples > 0) {
-    auto verifier = domain::resolveDomain(config.verifier, problems).makeVerifier();
-    int correct = countPolicyCorrect(config, problems, *verifier, context);
+    int correct = countPolicyCorrect(config, problems,
+                                     domain::resolveDomain(config.verifier, problems), context);
     int samples = total * config.passSamples;
     double passAt1 = samples > 0 ? double(correct) / samples : 0.0;
     result["policy_samples"] = samples;

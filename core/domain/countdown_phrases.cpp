@@ -1,6 +1,6 @@
-#include "core/experiment/countdown_phrases.h"
+#include "core/domain/countdown_phrases.h"
 
-namespace astro::experiment {
+namespace astro::domain {
 
 const search::PhraseSet& countdownPhraseSet() {
   static const search::PhraseSet phrases = [] {
@@ -19,4 +19,4 @@ const search::PhraseSet& countdownPhraseSet() {
   return phrases;
 }
 
-}  // namespace astro::experiment
+}  // namespace astro::domain
