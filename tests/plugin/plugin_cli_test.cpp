@@ -37,14 +37,18 @@ class PluginCliTest : public QObject {
              {"test-throws", "threw a C++ exception while registering: toy exception"},
              {"test-wrong-api", "built for plugin API 2, this Astro Studio has 1"},
              {"test-duplicate-domain", "domain 'math' is already registered"},
+             {"test-bad-phrases",
+              "add_domain: domain 'toy-split-reflection' has an unusable phrase set: "
+              "phrase_set_json: reflections[0]: contains the step delimiter \"\\n\", which "
+              "separates steps"},
              {"test-fails", "registration failed: toy reason: the data file is missing"}}) {
       QVERIFY2(lines.contains("  REFUSED " + pluginPath(plugin) + ": " + reason),
                qPrintable(plugin + " in:\n" + result.out));
     }
     QVERIFY2(result.out.contains("  REFUSED " + pluginPath("junk") + ": not loadable: "),
              qPrintable(result.out));
-    // 11 in the test folder, of which 1 loads; the build's own plugins may add loaded ones.
-    QVERIFY2(result.out.contains(", 10 refused\n"), qPrintable(result.out));
+    // 12 in the test folder, of which 1 loads; the build's own plugins may add loaded ones.
+    QVERIFY2(result.out.contains(", 11 refused\n"), qPrintable(result.out));
   }
 
   void pluginsJson_reportsEveryPluginForMachines() {

@@ -78,7 +78,7 @@ class PluginLoaderTest : public QObject {
   }
 
   void load_findsEveryCandidateInTheFolder() {
-    QCOMPARE(records_.size(), std::size_t(11));  // 9 built broken ones, the good one, the junk
+    QCOMPARE(records_.size(), std::size_t(12));  // 10 built broken ones, the good one, the junk
     for (const auto& [file, record] : records_) {
       QCOMPARE(record.path.parent_path(), std::filesystem::path(TEST_PLUGIN_DIR));
       QCOMPARE(record.loaded, record.refusal.empty());
@@ -156,6 +156,10 @@ class PluginLoaderTest : public QObject {
              QString("domain 'math' is already registered"));
     QCOMPARE(refusalOf("libastro-plugin-test-fails-in-process.so"),
              QString("registration failed: fails only outside the probe"));
+    QCOMPARE(refusalOf("libastro-plugin-test-bad-phrases.so"),
+             QString("add_domain: domain 'toy-split-reflection' has an unusable phrase set: "
+                     "phrase_set_json: reflections[0]: contains the step delimiter \"\\n\", "
+                     "which separates steps"));
     QCOMPARE(refusalOf("libastro-plugin-test-no-name.so"),
              QString("malformed manifest: name is missing (NULL)"));
     const QString junk = refusalOf("libastro-plugin-junk.so");
@@ -168,7 +172,8 @@ class PluginLoaderTest : public QObject {
     QCOMPARE(registries_.domains.names(), (std::vector<std::string>{"math", "toy-parity"}));
     QCOMPARE(registries_.readers.names(), (std::vector<std::string>{"toy-lines"}));
     for (const char* leftBehind : {"toy-failed", "toy-thrown", "toy-crashed", "toy-aborted",
-                                   "toy-beside-math", "toy-in-process", "toy-unreachable"}) {
+                                   "toy-beside-math", "toy-in-process", "toy-unreachable",
+                                   "toy-split-reflection"}) {
       QVERIFY2(!registered(registries_.domains, leftBehind), leftBehind);
     }
     // math is still the built-in, not the duplicate's.

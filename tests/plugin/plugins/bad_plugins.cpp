@@ -18,6 +18,7 @@
 #define KIND_NO_NAME 8
 #define KIND_ABORTS 9
 #define KIND_FAILS_IN_PROCESS 10
+#define KIND_BAD_PHRASES 11
 
 namespace {
 
@@ -74,6 +75,16 @@ extern "C" ASTRO_PLUGIN_EXPORT int astro_plugin_register(const AstroPluginHost* 
   addDomain(host, "toy-in-process");
   host->fail(host, "fails only outside the probe");
   return 1;
+#elif BAD_PLUGIN_KIND == KIND_BAD_PHRASES
+  // Steps one per line, but a reflection written over two lines: it would read as two steps.
+  AstroDomainV1 domain = {
+      sizeof(AstroDomainV1), "toy-split-reflection", "", nullptr, claims, grade, nullptr};
+  domain.step_delimiter = "\n";
+  domain.phrase_set_json =
+      "{\"id\": \"split\", \"reflections\": [\"Wait.\\nIs this right?\"], "
+      "\"backtracks\": [\"Back to \\\"{step}\\\".\"], \"restarts\": [\"Over.\"], "
+      "\"answer_checks\": [\"Fine.\"], \"final_answers\": [\"\\\\boxed{{answer}}\"]}";
+  return host->add_domain(host, &domain);
 #elif BAD_PLUGIN_KIND == KIND_DUPLICATE_DOMAIN
   addDomain(host, "toy-beside-math");
   return addDomain(host, "math");
