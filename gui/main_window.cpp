@@ -81,7 +81,7 @@ MainWindow::MainWindow(QString workspaceDir, QWidget* parent)
       return;
     }
     // In the phrases and steps of the tree's domain, which the trace view reads it back with.
-    const std::vector<math::Problem> problems = {{.question = tree->problem()}};
+    const std::vector<math::Problem> problems = {search::treeProblem(*tree)};
     const domain::Domain& treeDomain = domain::resolveDomain(domain::kAutoDomain, problems);
     auto rendered =
         search::renderTrace(*tree, treeView_->path(), treeDomain.phraseSet(),

@@ -189,9 +189,7 @@ MiniatureResults runMiniatureExperiment(MiniatureOptions options,
   // Traces join their steps with the world's delimiter (as its search cut them), and backtracks
   // are counted by the exact detector over the phrases and delimiter they were rendered with.
   options.exportOptions.render.stepDelimiter = world.stepDelimiter();
-  auto detector = std::make_shared<analysis::ExactDetector>(options.phrases,
-                                                            std::string(world.stepDelimiter()));
-  options.evaluation.traceDetector = detector;
+  options.evaluation.traceDetector = analysis::ExactDetector::forDomain(world, options.phrases);
   // Returns after a wrong branch are judged by the world's verifier and step validator.
   options.evaluation.stepValidator = world.makeStepValidator();
   fs::create_directories(options.outputDir);

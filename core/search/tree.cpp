@@ -195,4 +195,8 @@ void SearchTree::validate(std::string_view source) const {
   }
 }
 
+math::Problem treeProblem(const SearchTree& tree) {
+  return {.question = tree.problem(), .answer = tree.goldAnswer()};
+}
+
 }  // namespace astro::search

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/math/problem.h"
+
 namespace astro::search {
 
 // One reasoning step. Node ids are dense: node `id` lives at nodes()[id]; node 0 is the root,
@@ -88,5 +90,9 @@ class SearchTree {
   std::string goldAnswer_;
   std::vector<TreeNode> nodes_;
 };
+
+// The tree's problem (its text as the question, its gold answer): what a domain is resolved from
+// when only trees are at hand (domain_registry.h), as the search resolved it from the dataset.
+math::Problem treeProblem(const SearchTree& tree);
 
 }  // namespace astro::search

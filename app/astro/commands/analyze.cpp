@@ -45,19 +45,19 @@ constexpr std::size_t kBadLinesShown = 20;
 
 // The exact detector reads the samples' domain's traces: its step delimiter, and its phrase set
 // unless --phrase-set (or the run's linearize stage) names one.
-std::unique_ptr<astro::analysis::TraceDetector> makeDetector(
+std::shared_ptr<const astro::analysis::TraceDetector> makeDetector(
     const AnalyzeOptions& options, const astro::analysis::ImportResult& imported) {
   if (options.detector == "exact") {
     if (!options.phrases.empty()) throw astro::UsageError("--phrases is for --detector heuristic");
-    const astro::domain::Domain& domain = astro::domain::resolveDomain(
-        astro::domain::kAutoDomain, astro::analysis::samplesProblems(imported));
-    return std::make_unique<astro::analysis::ExactDetector>(
-        options.phraseSet.empty() ? domain.phraseSet()
-                                  : astro::search::loadPhraseSet(options.phraseSet),
-        std::string(domain.stepDelimiter()));
+    std::optional<astro::search::PhraseSet> named;
+    if (!options.phraseSet.empty()) named = astro::search::loadPhraseSet(options.phraseSet);
+    return astro::analysis::ExactDetector::forDomain(
+        astro::domain::resolveDomain(astro::domain::kAutoDomain,
+                                     astro::analysis::samplesProblems(imported)),
+        named);
   }
   if (!options.phraseSet.empty()) throw astro::UsageError("--phrase-set is for --detector exact");
-  return std::make_unique<astro::analysis::HeuristicDetector>(
+  return std::make_shared<astro::analysis::HeuristicDetector>(
       options.phrases.empty() ? astro::analysis::defaultHeuristicPhrases()
                               : astro::analysis::loadHeuristicPhrases(options.phrases));
 }

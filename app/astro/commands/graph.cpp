@@ -60,16 +60,15 @@ void runGraph(const GraphOptions& options) {
   }
   if (!options.trace.empty()) {
     std::string trace = astro::readFile(options.trace);
-    std::unique_ptr<astro::analysis::TraceDetector> detector;
+    std::shared_ptr<const astro::analysis::TraceDetector> detector;
     if (options.detector == "exact") {
       // A bare trace names no problem: "auto" resolves to the fallback domain (math).
-      const astro::domain::Domain& domain = astro::domain::resolveDomain(options.verifier, {});
-      detector = std::make_unique<astro::analysis::ExactDetector>(
-          options.phraseSet.empty() ? domain.phraseSet()
-                                    : astro::search::loadPhraseSet(options.phraseSet),
-          std::string(domain.stepDelimiter()));
+      std::optional<astro::search::PhraseSet> named;
+      if (!options.phraseSet.empty()) named = astro::search::loadPhraseSet(options.phraseSet);
+      detector = astro::analysis::ExactDetector::forDomain(
+          astro::domain::resolveDomain(options.verifier, {}), named);
     } else {
-      detector = std::make_unique<astro::analysis::HeuristicDetector>();
+      detector = std::make_shared<astro::analysis::HeuristicDetector>();
     }
     auto graph = detector->detect(trace);
     std::string dot =

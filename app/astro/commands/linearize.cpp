@@ -40,7 +40,7 @@ struct LinearizeCommandOptions {
 const astro::domain::Domain& treesDomain(const LinearizeCommandOptions& options) {
   std::vector<astro::math::Problem> problems;
   auto add = [&](const SearchTree& tree) {
-    problems.push_back({.question = tree.problem(), .answer = tree.goldAnswer()});
+    problems.push_back(treeProblem(tree));
   };
   if (!options.tree.empty()) add(loadTree(options.tree));
   for (const std::string& file : options.trees) {

@@ -14,7 +14,7 @@ void runLinearizeStage(const LinearizeStage& config, StageContext& context) {
   const fs::path& treesFile = context.input("trees");
   std::vector<math::Problem> problems;  // what the domain is resolved from, as search did
   search::forEachTreeJsonl(treesFile, [&](search::SearchTree&& tree) {
-    problems.push_back({.question = tree.problem(), .answer = tree.goldAnswer()});
+    problems.push_back(search::treeProblem(tree));
   });
   const std::int64_t trees = static_cast<std::int64_t>(problems.size());
   const domain::Domain& treeDomain = domain::resolveDomain(config.verifier, problems);
