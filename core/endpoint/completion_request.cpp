@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/error.h"
+
 namespace astro::endpoint {
 
 std::uint64_t requestSeed(const model::GenerationOptions& options, std::size_t row) {
@@ -14,23 +16,40 @@ std::int64_t requestMaxTokens(const model::GenerationOptions& options, std::size
 }
 
 std::string completionRequestBody(const std::string& modelName,
-                                  std::span<const std::int32_t> prompt,
-                                  const model::GenerationOptions& options, std::size_t row,
-                                  std::size_t choices) {
-  nlohmann::json body = {
-      {"model", modelName},
-      {"prompt", std::vector<std::int32_t>(prompt.begin(), prompt.end())},
-      {"n", choices},
-      {"max_tokens", requestMaxTokens(options, row)},
-      {"temperature", options.temperature},
-      {"top_p", options.topP},
-      {"seed", static_cast<std::int64_t>(requestSeed(options, row))},
-      {"include_stop_str_in_output", true},
-      {"return_tokens_as_token_ids", true},
-      // logprobs 0 still lists the sampled tokens, which is where the ids come from.
-      {"logprobs", options.returnLogprobs ? 1 : 0},
-      {"stream", false},
+                                  std::span<const RequestPrompt> prompts,
+                                  const model::GenerationOptions& options, std::size_t choices,
+                                  bool seedPerPrompt) {
+  if (prompts.empty()) throw Error("completionRequestBody: no prompt");
+  const std::size_t first = prompts.front().row;
+  nlohmann::json body = {{"model", modelName}};
+  auto ids = [](const RequestPrompt& prompt) {
+    return std::vector<std::int32_t>(prompt.ids.begin(), prompt.ids.end());
   };
+  if (prompts.size() == 1) {
+    body["prompt"] = ids(prompts.front());
+  } else {
+    nlohmann::json list = nlohmann::json::array();
+    for (const RequestPrompt& prompt : prompts) list.push_back(ids(prompt));
+    body["prompt"] = std::move(list);
+  }
+  body["n"] = choices;
+  body["max_tokens"] = requestMaxTokens(options, first);
+  body["temperature"] = options.temperature;
+  body["top_p"] = options.topP;
+  if (seedPerPrompt && prompts.size() > 1) {
+    nlohmann::json seeds = nlohmann::json::array();
+    for (const RequestPrompt& prompt : prompts) {
+      seeds.push_back(static_cast<std::int64_t>(requestSeed(options, prompt.row)));
+    }
+    body["seeds"] = std::move(seeds);
+  } else {
+    body["seed"] = static_cast<std::int64_t>(requestSeed(options, first));
+  }
+  body["include_stop_str_in_output"] = true;
+  body["return_tokens_as_token_ids"] = true;
+  // logprobs 0 still lists the sampled tokens, which is where the ids come from.
+  body["logprobs"] = options.returnLogprobs ? 1 : 0;
+  body["stream"] = false;
   if (options.topK > 0) body["top_k"] = options.topK;
   if (!options.stopStrings.empty()) body["stop"] = options.stopStrings;
   if (!options.stopIds.empty()) body["stop_token_ids"] = options.stopIds;

@@ -25,6 +25,10 @@ std::string describeEndpointConfig(const EndpointConfig& config) {
                      formatSeconds(config.connectTimeoutSeconds) + ", " +
                      std::to_string(config.maxInFlight) + " in flight, n up to " +
                      std::to_string(config.maxChoicesPerRequest) + " per request, " +
+                     (config.promptsPerRequest == 0
+                          ? std::string("prompts per request auto")
+                          : std::to_string(config.promptsPerRequest) + " prompts per request") +
+                     ", " +
                      std::to_string(config.maxAttempts) + " attempts";
   text += config.apiKeyEnv.empty() ? ", no API key" : ", API key from $" + config.apiKeyEnv;
   return text;

@@ -21,6 +21,12 @@ struct EndpointConfig {
   // model::copySeed) travel as one request with n up to this many; 1: one request per row, for
   // servers that refuse n > 1 (llama.cpp's server).
   int maxChoicesPerRequest = 16;
+  // Prompts one request carries (OpenAI's prompt array; each with n = its copies). 0 (auto):
+  // every prompt of a call that fits when the server is `astro serve` (its /models says
+  // owned_by "astro"), which then seeds each prompt from the `seeds` extension and decodes them
+  // all in one batch; 1 elsewhere. A value above 1 for another server sends the first prompt's
+  // seed only, so its rows are no longer seeded as the built-in engine seeds them.
+  int promptsPerRequest = 0;
   int maxAttempts = 6;               // per request, the first included
   double firstBackoffSeconds = 0.5;  // doubled after each failed attempt, with jitter
   double maxBackoffSeconds = 30;

@@ -118,6 +118,7 @@ EndpointConfig readEndpointConfig(const toml::table& table, const std::string& s
   reader.real("connect_timeout", config.connectTimeoutSeconds, 0.001, 3600);
   reader.integer("max_in_flight", config.maxInFlight, 1, 4096);
   reader.integer("max_choices_per_request", config.maxChoicesPerRequest, 1, 64);
+  reader.integer("prompts_per_request", config.promptsPerRequest, 0, 256);
   reader.integer("max_attempts", config.maxAttempts, 1, 100);
   reader.real("first_backoff", config.firstBackoffSeconds, 0, 3600);
   reader.real("max_backoff", config.maxBackoffSeconds, 0, 3600);

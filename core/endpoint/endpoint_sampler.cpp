@@ -1,13 +1,17 @@
 // Generation through an OpenAI-compatible server (endpoint_sampler.h): the rows are cut into
-// requests (requestUnits: the k copies of one prompt with consecutive seeds go together as n = k),
-// and workers that each hold a keep-alive connection take the requests in order and send them with
+// requests (requestUnits: the k copies of one prompt with consecutive seeds go together as n = k;
+// requestGroups: for `astro serve`, every unit of a call with the same n in one request, each
+// prompt with its own seed), and workers that each hold a keep-alive connection take the requests in order and send them with
 // retries (endpoint_retry.h).
 #include "core/endpoint/endpoint_sampler.h"
 
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <limits>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <span>
 #include <thread>
 
 #include "core/base/error.h"
@@ -71,6 +75,61 @@ std::vector<RequestUnit> requestUnits(const std::vector<std::vector<std::int32_t
   return units;
 }
 
+// Consecutive units sent as one request: [firstUnit, firstUnit + unitCount).
+struct RequestGroup {
+  std::size_t firstUnit = 0;
+  std::size_t unitCount = 1;
+};
+
+// `astro serve`'s cap on prompts x n per request (serve::kMaxChoices; the client links no server).
+constexpr std::size_t kAstroServeMaxChoices = 256;
+
+// Unit u + 1 joins unit u's request when it has the same n and token limit (both travel once per
+// request), up to maxPrompts prompts and maxChoices choices a request.
+std::vector<RequestGroup> requestGroups(const std::vector<RequestUnit>& units,
+                                        const model::GenerationOptions& options,
+                                        std::size_t maxPrompts, std::size_t maxChoices) {
+  std::vector<RequestGroup> groups;
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    if (!groups.empty()) {
+      RequestGroup& last = groups.back();
+      const RequestUnit& head = units[last.firstUnit];
+      if (last.unitCount < maxPrompts && units[u].count == head.count &&
+          (last.unitCount + 1) * head.count <= maxChoices &&
+          requestMaxTokens(options, units[u].first) == requestMaxTokens(options, head.first)) {
+        ++last.unitCount;
+        continue;
+      }
+    }
+    groups.push_back({.firstUnit = u, .unitCount = 1});
+  }
+  return groups;
+}
+
+// Whether GET {url}/models lists `modelName` as owned by "astro" (`astro serve`). Any failure
+// reads as no: the completions requests then report what is wrong with the endpoint.
+bool servedByAstro(const EndpointUrl& url, ConnectionOptions options,
+                   const std::string& modelName) {
+  options.requestTimeoutSeconds = std::min(options.requestTimeoutSeconds, 30.0);
+  try {
+    EndpointConnection connection(url, options);
+    const HttpExchange exchange = connection.get("/models");
+    if (exchange.status != 200) return false;
+    const nlohmann::json models = nlohmann::json::parse(exchange.body);
+    if (!models.is_object() || !models.contains("data") || !models["data"].is_array()) {
+      return false;
+    }
+    for (const nlohmann::json& model : models["data"]) {
+      if (model.is_object() && model.value("id", nlohmann::json()) == modelName &&
+          model.value("owned_by", nlohmann::json()) == "astro") {
+        return true;
+      }
+    }
+  } catch (const std::exception&) {
+  }
+  return false;
+}
+
 }  // namespace
 
 struct EndpointSampler::Impl {
@@ -79,6 +138,23 @@ struct EndpointSampler::Impl {
   tokenizer::Tokenizer tokenizer;
   ConnectionOptions connection;
   RetryOptions retry;
+
+  // How requests are packed, settled by the first generate call (servedByAstro).
+  std::once_flag packingOnce;
+  bool astroServer = false;
+  std::size_t maxPrompts = 1;
+  std::size_t maxChoicesAll = 1;
+
+  void settlePacking() {
+    std::call_once(packingOnce, [this] {
+      astroServer = servedByAstro(url, connection, config.modelName);
+      const int configured = config.promptsPerRequest;
+      maxPrompts = configured > 0 ? std::size_t(configured)
+                   : astroServer  ? kAstroServeMaxChoices
+                                  : 1;
+      maxChoicesAll = astroServer ? kAstroServeMaxChoices : std::numeric_limits<std::size_t>::max();
+    });
+  }
 
   std::mutex poolMutex;
   std::vector<std::unique_ptr<EndpointConnection>> idle;  // kept alive between calls
@@ -144,17 +220,26 @@ struct EndpointSampler::Impl {
     return std::nullopt;
   }
 
+  // One request for the units [group.firstUnit, + unitCount), its generations in row order.
   std::vector<model::Generation> send(EndpointConnection& connection,
-                                      const std::vector<std::int32_t>& prompt,
-                                      const model::GenerationOptions& options, RequestUnit unit,
+                                      const std::vector<std::vector<std::int32_t>>& prompts,
+                                      const model::GenerationOptions& options,
+                                      std::span<const RequestUnit> units,
                                       const ResponseContext& context,
                                       const std::atomic<bool>& abandon) {
+    std::vector<RequestPrompt> requestPrompts;
+    requestPrompts.reserve(units.size());
+    for (const RequestUnit& unit : units) {
+      requestPrompts.push_back({.ids = prompts[unit.first], .row = unit.first});
+    }
+    const std::size_t choices = units.front().count;
     const std::string body =
-        completionRequestBody(config.modelName, prompt, options, unit.first, unit.count);
+        completionRequestBody(config.modelName, requestPrompts, options, choices, astroServer);
     std::vector<model::Generation> generations;
-    runWithRetries("endpoint " + url.text + ": POST /completions", retry,
-                   [&] { return attempt(connection, body, context, unit.count, generations); },
-                   {.onRetry = [this] { ++retries; }, .abandon = &abandon});
+    runWithRetries(
+        "endpoint " + url.text + ": POST /completions", retry,
+        [&] { return attempt(connection, body, context, choices * units.size(), generations); },
+        {.onRetry = [this] { ++retries; }, .abandon = &abandon});
     return generations;
   }
 };
@@ -183,8 +268,11 @@ std::vector<model::Generation> EndpointSampler::generate(
     for (std::int32_t id : impl_->tokenizer.stopIds()) context.stopIds.push_back(id);
   }
 
+  impl_->settlePacking();
   const std::vector<RequestUnit> units =
       requestUnits(prompts, options, impl_->config.maxChoicesPerRequest);
+  const std::vector<RequestGroup> groups =
+      requestGroups(units, options, impl_->maxPrompts, impl_->maxChoicesAll);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex errorMutex;
@@ -194,12 +282,15 @@ std::vector<model::Generation> EndpointSampler::generate(
       std::unique_ptr<EndpointConnection> connection = impl_->borrow();
       while (!failed.load()) {
         std::size_t index = next++;
-        if (index >= units.size()) break;
-        const RequestUnit unit = units[index];
+        if (index >= groups.size()) break;
+        const std::span<const RequestUnit> group(units.data() + groups[index].firstUnit,
+                                                 groups[index].unitCount);
         std::vector<model::Generation> generations =
-            impl_->send(*connection, prompts[unit.first], options, unit, context, failed);
+            impl_->send(*connection, prompts, options, group, context, failed);
+        // Choice index = prompt index * n + j; the units' rows are consecutive, so the choices
+        // land in row order from the group's first row.
         std::move(generations.begin(), generations.end(),
-                  results.begin() + std::ptrdiff_t(unit.first));
+                  results.begin() + std::ptrdiff_t(group.front().first));
       }
       impl_->giveBack(std::move(connection));
     } catch (...) {
@@ -210,7 +301,7 @@ std::vector<model::Generation> EndpointSampler::generate(
       }
     }
   };
-  std::size_t workers = std::min<std::size_t>(units.size(), impl_->config.maxInFlight);
+  std::size_t workers = std::min<std::size_t>(groups.size(), impl_->config.maxInFlight);
   std::vector<std::jthread> threads;
   for (std::size_t i = 1; i < workers; ++i) threads.emplace_back(work);
   work();           // the calling thread is one of the workers

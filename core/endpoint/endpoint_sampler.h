@@ -1,7 +1,8 @@
 // An OpenAI-compatible /v1/completions server (vLLM, SGLang, llama.cpp server, `astro serve`) as a
 // model::Sampler: one request per prompt row with that row's seed, or per run of rows that repeat
-// one prompt with consecutive seeds (n = their count), many in flight at once, with timeouts and
-// retries, results in prompt order (issue #20, docs/serving.md).
+// one prompt with consecutive seeds (n = their count), or, for `astro serve`, per group of such
+// runs; many in flight at once, with timeouts and retries, results in prompt order (issue #20,
+// docs/serving.md).
 #pragma once
 
 #include <cstdint>
@@ -37,7 +38,10 @@ class EndpointSampler final : public model::Sampler {
 
   // One POST {url}/completions per prompt (n = 1, the row's seed and token limit), or per run
   // of up to config.maxChoicesPerRequest consecutive rows with the same prompt and limit and
-  // seeds s, s + 1, ... (n = the run's length, seed s), up to config.maxInFlight at once. The
+  // seeds s, s + 1, ... (n = the run's length, seed s), up to config.maxInFlight at once. Against
+  // `astro serve` (or with config.promptsPerRequest above 1) consecutive runs with the same n and
+  // limit share one request as a prompt array, each prompt with its seed (`seeds`), so the server
+  // decodes a whole call as one batch, as LanguageModel::generate does in-process. The
   // first request that fails for good stops the others and is thrown: astro::Error
   // "endpoint URL: POST /completions failed after N attempts: <cause>".
   // Thread-safe; concurrent calls share the pool of connections.

@@ -137,16 +137,27 @@ DecodeEngine::~DecodeEngine() {
 }
 
 uint64_t DecodeEngine::submit(DecodeRequest request) {
-  checkRequest(request, impl_->config, impl_->maxContext);
-  uint64_t id;
+  std::vector<DecodeRequest> one;
+  one.push_back(std::move(request));
+  return submitAll(std::move(one)).front();
+}
+
+std::vector<uint64_t> DecodeEngine::submitAll(std::vector<DecodeRequest> requests) {
+  for (const DecodeRequest& request : requests) {
+    checkRequest(request, impl_->config, impl_->maxContext);
+  }
+  std::vector<uint64_t> ids;
+  ids.reserve(requests.size());
   {
     std::lock_guard lock(impl_->mutex);
-    id = impl_->nextId++;
-    impl_->queue.emplace_back(id, std::move(request));
+    for (DecodeRequest& request : requests) {
+      ids.push_back(impl_->nextId++);
+      impl_->queue.emplace_back(ids.back(), std::move(request));
+    }
     impl_->stats.queued = int64_t(impl_->queue.size());
   }
   impl_->wake.notify_all();
-  return id;
+  return ids;
 }
 
 void DecodeEngine::cancel(uint64_t id) {

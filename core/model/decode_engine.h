@@ -70,6 +70,10 @@ class DecodeEngine {
   // vocabulary, a context over maxContextTokens, rowSeeds not of size 1) and queues it; returns
   // its id.
   uint64_t submit(DecodeRequest request);
+  // Thread-safe. Checks every request first (nothing is queued when one is refused), then queues
+  // them together, so they join the batch at the same step: one prefill and one merge for the
+  // rows of one HTTP request instead of one each, however the engine thread is scheduled.
+  std::vector<uint64_t> submitAll(std::vector<DecodeRequest> requests);
   // Thread-safe. The request leaves the queue or the batch before the next step; none of its
   // callbacks runs after cancel returns. Unknown or finished ids are ignored.
   void cancel(uint64_t id);

@@ -39,6 +39,8 @@ CompletionJob::CompletionJob(model::DecodeEngine& engine, CompletionPlan plan)
     : engine_(engine), state_(std::make_shared<State>()) {
   state_->choices.resize(plan.choices.size());
   state_->open = plan.choices.size();
+  std::vector<model::DecodeRequest> requests;
+  requests.reserve(plan.choices.size());
   for (std::size_t index = 0; index < plan.choices.size(); ++index) {
     ChoicePlan& choice = plan.choices[index];
     model::DecodeRequest request;
@@ -66,15 +68,13 @@ CompletionJob::CompletionJob(model::DecodeEngine& engine, CompletionPlan plan)
           [&](ChoiceProgress& c) { c.error = message.empty() ? "engine failed" : message; }, index,
           true);
     };
-    try {
-      requestIds_.push_back(engine_.submit(std::move(request)));
-    } catch (const ApiError&) {
-      cancel();
-      throw;
-    } catch (const UsageError& error) {
-      cancel();
-      throw ApiError(400, error.what());
-    }
+    requests.push_back(std::move(request));
+  }
+  // All choices join the batch at one step; the engine queues none of them when it refuses one.
+  try {
+    requestIds_ = engine_.submitAll(std::move(requests));
+  } catch (const UsageError& error) {
+    throw ApiError(400, error.what());
   }
 }
 

@@ -25,8 +25,8 @@ struct ChoiceProgress {
 
 class CompletionJob {
  public:
-  // Submits every choice of `plan`; if the engine refuses one, cancels those submitted and
-  // throws ApiError (400) with its message.
+  // Submits every choice of `plan` together (they join the batch at one step); if the engine
+  // refuses one, none is queued and ApiError (400) carries its message.
   CompletionJob(model::DecodeEngine& engine, CompletionPlan plan);
   ~CompletionJob();
   CompletionJob(const CompletionJob&) = delete;

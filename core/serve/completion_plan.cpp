@@ -106,7 +106,8 @@ CompletionPlan planCompletion(const CompletionRequest& request,
     for (int64_t j = 0; j < request.n; ++j) {
       ChoicePlan choice{.promptIndex = p, .prompt = prompts[p], .options = base};
       choice.options.maxNewTokens = maxTokens;
-      choice.options.rowSeeds = {seed + uint64_t(plan.choices.size())};
+      choice.options.rowSeeds = {request.seeds.empty() ? seed + uint64_t(plan.choices.size())
+                                                       : request.seeds[p] + uint64_t(j)};
       plan.choices.push_back(std::move(choice));
     }
   }

@@ -2,7 +2,8 @@
 // options. Prompts are tokenized here (text prompts get the tokenizer's BOS, as Hugging Face
 // tokenizers add it; chat messages go through the model's chat format), checked against the
 // vocabulary and the context, and each choice gets its seed: choice i of a request with seed s
-// draws from s + i, so n = 1 equals LanguageModel::generate with rowSeeds = {s}. Torch-free.
+// draws from s + i, so n = 1 equals LanguageModel::generate with rowSeeds = {s}; with the
+// `seeds` extension, choice j of prompt p draws from seeds[p] + j. Torch-free.
 #pragma once
 
 #include <cstdint>

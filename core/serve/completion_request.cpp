@@ -205,6 +205,32 @@ void readStreamOptions(const Json& value, CompletionRequest& request) {
 
 using FieldReader = std::function<void(const Json&, CompletionRequest&)>;
 
+// Any 64-bit integer, as vLLM accepts (signed); a negative seed is the unsigned seed with the
+// same bits, which is how clients send row seeds of 2^63 and above.
+uint64_t readSeed(const Json& v, const std::string& param) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>();
+  return uint64_t(readInteger(v, param, std::numeric_limits<int64_t>::min(),
+                              std::numeric_limits<int64_t>::max()));
+}
+
+// `astro serve`'s extension: one seed per prompt (docs/serving.md), so that one request can
+// carry rows whose seeds are not consecutive.
+std::vector<uint64_t> readSeeds(const Json& v) {
+  if (!v.is_array() || v.empty()) {
+    fail("seeds", "'seeds' must be a non-empty array of integers, one per prompt");
+  }
+  if (int64_t(v.size()) > kMaxChoices) {
+    fail("seeds", "'seeds' holds " + std::to_string(v.size()) + " seeds; at most " +
+                      std::to_string(kMaxChoices));
+  }
+  std::vector<uint64_t> seeds;
+  seeds.reserve(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    seeds.push_back(readSeed(v[i], "seeds[" + std::to_string(i) + "]"));
+  }
+  return seeds;
+}
+
 // The fields both endpoints accept.
 std::map<std::string, FieldReader> commonFields() {
   std::map<std::string, FieldReader> fields = {
@@ -232,17 +258,7 @@ std::map<std::string, FieldReader> commonFields() {
            fail("stop_token_ids", "'stop_token_ids' must be an array of token ids");
          r.stopTokenIds = readTokenIds(v, "stop_token_ids");
        }},
-      {"seed",
-       [](const Json& v, CompletionRequest& r) {
-         // Any 64-bit integer, as vLLM accepts (signed); a negative seed is the unsigned seed
-         // with the same bits, which is how clients send row seeds of 2^63 and above.
-         if (v.is_number_unsigned()) {
-           r.seed = v.get<uint64_t>();
-         } else {
-           r.seed = uint64_t(readInteger(v, "seed", std::numeric_limits<int64_t>::min(),
-                                         std::numeric_limits<int64_t>::max()));
-         }
-       }},
+      {"seed", [](const Json& v, CompletionRequest& r) { r.seed = readSeed(v, "seed"); }},
       {"stream", [](const Json& v, CompletionRequest& r) { r.stream = readBool(v, "stream"); }},
       {"stream_options", readStreamOptions},
       {"user", [](const Json& v, CompletionRequest&) { (void)readString(v, "user"); }},
@@ -275,6 +291,7 @@ std::map<std::string, FieldReader> commonFields() {
 std::map<std::string, FieldReader> completionsFields() {
   auto fields = commonFields();
   fields["prompt"] = [](const Json& v, CompletionRequest& r) { r.prompts = readPrompts(v); };
+  fields["seeds"] = [](const Json& v, CompletionRequest& r) { r.seeds = readSeeds(v); };
   fields["logprobs"] = [](const Json& v, CompletionRequest& r) {
     int64_t count = readInteger(v, "logprobs", 0, 5);
     if (count > 1) {
@@ -331,6 +348,10 @@ void checkTogether(const Json& body, CompletionRequest& request) {
   if (chat && body.contains("top_logprobs") && !body["top_logprobs"].is_null() &&
       !request.logprobs) {
     fail("top_logprobs", "'top_logprobs' needs 'logprobs' set to true");
+  }
+  if (!request.seeds.empty() && request.seeds.size() != request.prompts.size()) {
+    fail("seeds", "'seeds' holds " + std::to_string(request.seeds.size()) + " seeds for " +
+                      std::to_string(request.prompts.size()) + " prompts; give one per prompt");
   }
   if (request.choiceCount() > kMaxChoices) {
     fail("n", "prompts x n = " + std::to_string(request.choiceCount()) + " choices; at most " +

@@ -12,7 +12,8 @@
 //          that changes nothing, so clients that always send them still work.
 //   completions: prompt as a string, an array of token ids, or an array of strings or of
 //          token-id arrays (several prompts; choice index = prompt index * n + j); logprobs 0 or 1
-//          (the chosen token's log-probability; no alternatives, so 2..5 are refused).
+//          (the chosen token's log-probability; no alternatives, so 2..5 are refused);
+//          `astro serve`'s extension `seeds`, one 64-bit seed per prompt.
 //   chat:  messages [{role: system|developer|user|assistant, content: string or [{type: "text",
 //          text}]}], max_completion_tokens, logprobs (bool), top_logprobs (0 only).
 #pragma once
@@ -55,6 +56,10 @@ struct CompletionRequest {
   // Choice j draws from seed + j (mod 2^64); any 64-bit integer, a negative one read as the
   // unsigned seed with the same bits. Absent: a random one.
   std::optional<uint64_t> seed;
+  // Completions only (this server's extension): choice j of prompt p draws from seeds[p] + j,
+  // and `seed` is then unused. One request can so carry rows whose seeds are unrelated (the
+  // proposals of several search states); other servers ignore or refuse the field.
+  std::vector<uint64_t> seeds;
   bool logprobs = false;  // return the chosen tokens' log-probabilities
   bool stream = false;
   bool includeUsage = false;  // stream_options.include_usage

@@ -185,6 +185,70 @@ class EndpointSamplerTest : public QObject {
     QCOMPARE(oneByOne.counters().requests, 7);
   }
 
+  // Against `astro serve` (GET /models says owned_by "astro") a whole call travels as one
+  // request: the prompt array, n = the copies, each prompt's seed in `seeds`. A row whose token
+  // limit differs cannot share the request's max_tokens and goes alone.
+  void generate_astroServeGetsTheCallAsOneRequestWithSeedsPerPrompt() {
+    FakeOpenAiServer server;
+    server.setOwnedByAstro(true);
+    EndpointSampler sampler(configFor(server.url()));
+    std::vector<std::vector<std::int32_t>> prompts;
+    GenerationOptions options{.maxNewTokens = 4, .temperature = 1};
+    const std::vector<std::uint64_t> stateSeeds = {77, 1234567, ~std::uint64_t(0) - 5};
+    for (std::size_t state = 0; state < stateSeeds.size(); ++state) {
+      for (std::uint64_t copy = 0; copy < 4; ++copy) {
+        prompts.push_back({3, std::int32_t(10 + state)});
+        options.rowSeeds.push_back(astro::model::copySeed(stateSeeds[state], copy));
+      }
+    }
+    auto results = sampler.generate(prompts, options);
+    for (std::size_t row = 0; row < prompts.size(); ++row) {
+      auto seed = static_cast<std::int64_t>(options.rowSeeds[row]);
+      QCOMPARE(results[row].ids, astro::test::fakeCompletion(prompts[row], seed, 4).ids);
+    }
+    QCOMPARE(sampler.counters().requests, 1);
+    const nlohmann::json body = server.completionBodies().at(0);
+    QCOMPARE(body["prompt"], nlohmann::json({{3, 10}, {3, 11}, {3, 12}}));
+    QCOMPARE(body["n"].get<int>(), 4);
+    QVERIFY(!body.contains("seed"));
+    QCOMPARE(body["seeds"].size(), std::size_t(3));
+    QCOMPARE(body["seeds"][2].get<std::int64_t>(),
+             static_cast<std::int64_t>(astro::model::copySeed(stateSeeds[2], 0)));
+
+    options.rowMaxNewTokens.assign(prompts.size(), 4);
+    for (std::size_t row = 4; row < 8; ++row) options.rowMaxNewTokens[row] = 2;
+    results = sampler.generate(prompts, options);
+    QCOMPARE(sampler.counters().requests, 1 + 3);  // {state 0}, {state 1}, {state 2}
+    for (std::size_t row = 0; row < prompts.size(); ++row) {
+      auto seed = static_cast<std::int64_t>(options.rowSeeds[row]);
+      QCOMPARE(results[row].ids,
+               astro::test::fakeCompletion(prompts[row], seed, options.rowMaxNewTokens[row]).ids);
+    }
+  }
+
+  // A server that is not `astro serve` gets one prompt a request unless prompts_per_request says
+  // otherwise; then the prompt array carries only the first prompt's seed (no `seeds`).
+  void generate_otherServersGetPromptArraysOnlyWhenAsked() {
+    FakeOpenAiServer server;
+    EndpointConfig config = configFor(server.url());
+    std::vector<std::vector<std::int32_t>> prompts = {{3, 1}, {3, 2}, {3, 3}, {3, 4}, {3, 5}};
+    GenerationOptions options{.maxNewTokens = 2, .temperature = 1, .seed = 9};
+    EndpointSampler automatic(config);
+    automatic.generate(prompts, options);
+    QCOMPARE(automatic.counters().requests, 5);
+    config.promptsPerRequest = 2;
+    EndpointSampler paired(config);
+    paired.generate(prompts, options);
+    QCOMPARE(paired.counters().requests, 3);  // 2 + 2 + 1
+    bool sawArray = false;
+    for (const nlohmann::json& body : server.completionBodies()) {
+      QVERIFY(!body.contains("seeds"));
+      QVERIFY(body.contains("seed"));
+      sawArray = sawArray || body["prompt"].front().is_array();
+    }
+    QVERIFY(sawArray);
+  }
+
   void wrongChoiceCount_retriedThenError() {
     FakeOpenAiServer server;
     server.setScript([](int, const httplib::Request&, httplib::Response& response) {
@@ -237,7 +301,7 @@ class EndpointSamplerTest : public QObject {
     auto results = sampler.generate({{3}, {4}}, {.maxNewTokens = 2});
     QCOMPARE(results.size(), std::size_t(2));
     QCOMPARE(sampler.counters().retries, 0);
-    QCOMPARE(server.requestCount(), 4);
+    QCOMPARE(server.completionRequestCount(), 4);
   }
 
   void tooManyRequests_waitsForRetryAfter() {
@@ -291,7 +355,7 @@ class EndpointSamplerTest : public QObject {
                       "failed after 3 attempts: HTTP 200 but the body is not JSON: "
                       "<html>upstream hiccup</html>"),
              message.c_str());
-    QCOMPARE(server.requestCount(), 3);
+    QCOMPARE(server.completionRequestCount(), 3);
     QCOMPARE(sampler.counters().failedCalls, 1);
   }
 
@@ -323,7 +387,7 @@ class EndpointSamplerTest : public QObject {
                       "length is 4096"),
              message.c_str());
     QCOMPARE(sampler.counters().retries, 0);
-    QVERIFY(server.requestCount() <= 3);
+    QVERIFY(server.completionRequestCount() <= 3);
   }
 
   void apiKey_sentAsBearerToken() {

@@ -78,7 +78,8 @@ void FakeOpenAiServer::handle(const httplib::Request& request, httplib::Response
   int seen = maxConcurrent_.load();
   while (concurrent > seen && !maxConcurrent_.compare_exchange_weak(seen, concurrent)) {
   }
-  int index = requests_++;
+  ++requests_;
+  int index = request.path == "/v1/completions" ? completionRequests_++ : modelRequests_++;
   Script script;
   {
     std::lock_guard lock(mutex_);
@@ -98,9 +99,14 @@ void FakeOpenAiServer::handle(const httplib::Request& request, httplib::Response
     response.status = 401;
     response.set_content(R"({"error": {"message": "invalid API key"}})", "application/json");
   } else if (request.path == "/v1/models") {
-    response.set_content(R"({"object": "list", "data": [{"id": "fake-policy", "object": "model"},
-                            {"id": "fake-other", "object": "model"}]})",
-                         "application/json");
+    nlohmann::json models = {{"object", "list"},
+                             {"data",
+                              {{{"id", "fake-policy"}, {"object", "model"}},
+                               {{"id", "fake-other"}, {"object", "model"}}}}};
+    if (ownedByAstro_) {
+      for (nlohmann::json& model : models["data"]) model["owned_by"] = "astro";
+    }
+    response.set_content(models.dump(), "application/json");
   } else {
     answerCompletion(request, response);
   }
@@ -110,19 +116,31 @@ void FakeOpenAiServer::handle(const httplib::Request& request, httplib::Response
 void FakeOpenAiServer::answerCompletion(const httplib::Request& request,
                                         httplib::Response& response) {
   nlohmann::json body = nlohmann::json::parse(request.body);
-  auto prompt = body.at("prompt").get<std::vector<std::int32_t>>();
+  // One prompt (token ids) or a list of them; choice index = prompt index * n + j.
+  std::vector<std::vector<std::int32_t>> prompts;
+  if (!body.at("prompt").empty() && body.at("prompt").front().is_array()) {
+    prompts = body.at("prompt").get<std::vector<std::vector<std::int32_t>>>();
+  } else {
+    prompts.push_back(body.at("prompt").get<std::vector<std::int32_t>>());
+  }
   const std::int64_t n = body.value("n", 1);
-  // Choice j samples with seed + j (vLLM's rule for n > 1); listed last first, as a server that
-  // lists choices in the order they finished may, so clients must go by "index".
+  // Choice c samples with seed + c (vLLM's rule for n > 1), or with `astro serve`'s seeds[p] + j;
+  // listed last first, as a server that lists choices in the order they finished may, so clients
+  // must go by "index".
   nlohmann::json choices = nlohmann::json::array();
-  for (std::int64_t j = n - 1; j >= 0; --j) {
-    auto seed = static_cast<std::int64_t>(body.at("seed").get<std::uint64_t>() + std::uint64_t(j));
+  for (std::int64_t c = std::int64_t(prompts.size()) * n - 1; c >= 0; --c) {
+    const std::int64_t p = c / n;
+    const std::int64_t j = c % n;
+    const std::uint64_t first = ownedByAstro_ && body.contains("seeds")
+                                    ? body.at("seeds").at(p).get<std::uint64_t>()
+                                    : body.at("seed").get<std::uint64_t>() + std::uint64_t(p * n);
+    auto seed = static_cast<std::int64_t>(first + std::uint64_t(j));
     FakeCompletion completion =
-        fakeCompletion(prompt, seed, body.at("max_tokens").get<std::int64_t>());
+        fakeCompletion(prompts[std::size_t(p)], seed, body.at("max_tokens").get<std::int64_t>());
     nlohmann::json tokens = nlohmann::json::array();
     for (std::int32_t id : completion.ids) tokens.push_back("token_id:" + std::to_string(id));
     nlohmann::json choice = {
-        {"index", j}, {"text", "fake text"}, {"finish_reason", completion.finishReason}};
+        {"index", c}, {"text", "fake text"}, {"finish_reason", completion.finishReason}};
     if (tokenIds_) {
       choice["logprobs"] = {{"tokens", tokens}, {"token_logprobs", completion.logprobs}};
     } else {

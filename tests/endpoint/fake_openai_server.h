@@ -32,8 +32,9 @@ FakeCompletion fakeCompletion(const std::vector<std::int32_t>& prompt, std::int6
 
 class FakeOpenAiServer {
  public:
-  // The answer to the request numbered `index` (from 0, over all routes); return false to give
-  // the default answer instead.
+  // The answer to the request numbered `index` (from 0, counted per route: a client's GET
+  // /models does not shift its completions' numbers); return false to give the default answer
+  // instead.
   using Script = std::function<bool(int index, const httplib::Request&, httplib::Response&)>;
 
   // `keepAliveSeconds`: how long an idle client connection stays open (uvicorn's default is 5).
@@ -48,7 +49,11 @@ class FakeOpenAiServer {
   // Blocks the calling handler until `seconds` pass or the server stops.
   void stall(double seconds);
 
-  int requestCount() const { return requests_.load(); }
+  int requestCount() const { return requests_.load(); }  // every route
+  int completionRequestCount() const { return completionRequests_.load(); }
+  // Makes GET /v1/models list the models as `astro serve` does (owned_by "astro"), so clients
+  // send it their prompts as arrays with the `seeds` extension, which the fake then honours.
+  void setOwnedByAstro(bool astro) { ownedByAstro_ = astro; }
   int maxConcurrent() const { return maxConcurrent_.load(); }
   std::vector<nlohmann::json> completionBodies() const;
   std::vector<std::string> authorizationHeaders() const;
@@ -64,7 +69,10 @@ class FakeOpenAiServer {
   std::atomic<int> delayMs_{0};
   std::string requiredKey_;
   bool tokenIds_ = true;
+  std::atomic<bool> ownedByAstro_{false};
   std::atomic<int> requests_{0};
+  std::atomic<int> completionRequests_{0};
+  std::atomic<int> modelRequests_{0};
   std::atomic<int> inFlight_{0};
   std::atomic<int> maxConcurrent_{0};
   mutable std::mutex mutex_;

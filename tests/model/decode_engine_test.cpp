@@ -203,6 +203,42 @@ class DecodeEngineTest : public QObject {
     QTRY_COMPARE(engine.stats().live, 0);  // set after the step that finished the last row
   }
 
+  // submitAll queues its requests together: submitted while another request decodes, all of them
+  // join at one step (one join, not one each), and each still equals generate alone. When one is
+  // refused, none is queued.
+  void submitAll_joinsTogetherOrNotAtAll() {
+    auto model = LanguageModel::randomInit(tinyConfig(), 17);
+    std::vector<Case> cases;
+    for (int i = 0; i < 8; ++i) {
+      cases.push_back(caseFor(model, counting(20 + i, 3 + i), sampled(20 + i, 12)));
+    }
+    DecodeEngine engine(model, {.maxBatchRows = 16});
+    auto running = std::make_shared<Outcome>();
+    engine.submit(requestFor(counting(9, 6), sampled(9, 200), running));
+    running->waitTokens(3);
+    std::vector<std::shared_ptr<Outcome>> outcomes;
+    std::vector<DecodeRequest> requests;
+    for (const Case& one : cases) {
+      outcomes.push_back(std::make_shared<Outcome>());
+      requests.push_back(requestFor(one.prompt, one.options, outcomes.back()));
+    }
+    QCOMPARE(engine.submitAll(std::move(requests)).size(), cases.size());
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      outcomes[i]->waitEnd();
+      compareToExpected(*outcomes[i], cases[i].expected);
+    }
+    QCOMPARE(engine.stats().joins, 1);
+
+    auto refused = std::make_shared<Outcome>();
+    std::vector<DecodeRequest> mixed;
+    mixed.push_back(requestFor(counting(1, 3), sampled(1, 4), refused));
+    mixed.push_back(requestFor({}, sampled(2, 4), refused));
+    QVERIFY_THROWS_EXCEPTION(astro::UsageError, engine.submitAll(std::move(mixed)));
+    QCOMPARE(engine.stats().queued, 0);
+    running->waitEnd();
+    QCOMPARE(int(refused->callbacks), 0);
+  }
+
   // A prompt longer than the running cache joins (the running rows move right), then a shorter one
   // (it is padded on the left); maxBatchRows 2 keeps the third queued until the first ends, and it
   // joins the second, which decodes far longer, with the first's row dropped in the merge.

@@ -160,6 +160,11 @@ class CompletionRequestTest : public QObject {
         {R"({"prompt": "p", "echo": true})", "echo"},
         {R"({"prompt": "p", "best_of": 2})", "best_of"},
         {R"({"prompt": "p", "logit_bias": {"5": 100}})", "logit_bias"},
+        {R"({"prompt": ["a", "b"], "seeds": [1]})", "seeds"},
+        {R"({"prompt": "p", "seeds": []})", "seeds"},
+        {R"({"prompt": "p", "seeds": 4})", "seeds"},
+        {R"({"prompt": ["a", "b"], "seeds": [1, "2"]})", "seeds[1]"},
+        {R"({"prompt": ["a", "b"], "seeds": [1, 2.5]})", "seeds[1]"},
     };
     for (const auto& [body, param] : cases) {
       ApiError error = refusal(body);
@@ -188,6 +193,16 @@ class CompletionRequestTest : public QObject {
     QCOMPARE(seedOf("18446744073709551615"), ~uint64_t(0));
     QCOMPARE(seedOf("-1"), ~uint64_t(0));  // the same 64 bits as a signed number
     QCOMPARE(seedOf("-9223372036854775808"), uint64_t(1) << 63);
+  }
+
+  void seeds_onePerPromptAsTheirBitsAndCompletionsOnly() {
+    auto request = parseCompletionRequest(
+        R"({"prompt": [[1, 2], [3]], "seeds": [5, -1], "n": 2})", Endpoint::kCompletions);
+    QCOMPARE(request.seeds, (std::vector<uint64_t>{5, ~uint64_t(0)}));
+    QVERIFY(!request.seed);
+    ApiError chat = refusal(R"({"messages": [{"role": "user", "content": "hi"}], "seeds": [1]})",
+                            Endpoint::kChatCompletions);
+    QVERIFY(chat.status() == 400 && chat.param() == "seeds");
   }
 
   void malformedBodies_get400() {

@@ -108,6 +108,21 @@ class ServeOutputTest : public QObject {
     QCOMPARE(plan.promptTokens, int64_t(3));
   }
 
+  // `seeds` (this server's extension): choice j of prompt p draws from seeds[p] + j, whatever
+  // `seed` says, so one request carries rows whose seeds are unrelated.
+  void plan_seedsExtensionSeedsEachPrompt() {
+    auto request = parseCompletionRequest(R"({"prompt": [[5, 6], [7], [8]], "n": 2,
+                                              "seed": 3, "seeds": [40, -1, 7]})",
+                                          Endpoint::kCompletions);
+    CompletionPlan plan = planCompletion(request, worldTokenizer(), kLimits, 3);
+    const std::vector<uint64_t> expected = {40, 41, ~uint64_t(0), 0, 7, 8};
+    QCOMPARE(plan.choices.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      QCOMPARE(plan.choices[i].options.rowSeeds, std::vector<uint64_t>{expected[i]});
+      QCOMPARE(plan.choices[i].promptIndex, i / 2);
+    }
+  }
+
   void plan_textPromptsGetBosAndStopIds() {
     Tokenizer tokenizer = worldTokenizer();
     auto request = parseCompletionRequest(R"({"prompt": "1+1=", "stop_token_ids": [9]})",

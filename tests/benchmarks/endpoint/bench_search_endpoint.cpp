@@ -2,12 +2,14 @@
 // LanguageModel::generate) against the same search with the policy behind a loopback HTTP server
 // (EndpointSampler -> `astro serve`'s CompletionServer -> DecodeEngine), same random-init model,
 // same problems, same budgets: what serving costs a search (issue #20 asks for within 20%).
-// Prints the sides, median of --repeats, and the ratios served / in-process: served as the client
-// sends it (the k copies of one prompt as one request, n = k) and with one request per row (n = 1,
-// max_choices_per_request = 1), and the CPU time per simulation of each (client, server and engine
-// threads together: what serving costs on one machine).
+// Prints the sides, median of --repeats, and the ratios served / in-process for three ways of
+// sending a call's rows: as the client sends them to `astro serve` (the whole call in one request,
+// a prompt array with a seed per prompt), one request per prompt (the k copies of one prompt as
+// n = k; what other servers get) and one request per row (n = 1); and the CPU time per simulation
+// of each (client, server and engine threads together: what serving costs on one machine).
 //   bench_search_endpoint [--trees 16] [--iterations 4] [--children 4] [--depth 4]
 //                         [--step-tokens 12] [--repeats 3] [--threads 0]
+//                         [--only "served"|"per prompt"|"per row"]
 //                         [--config resources/world/models/tiny.json]
 #include <algorithm>
 #include <chrono>
@@ -44,6 +46,7 @@ struct BenchOptions {
   int stepTokens = 12;
   int repeats = 3;
   int threads = 0;
+  std::string only;  // --only served: run in-process and that one side (for profiling)
   fs::path config = ASTRO_SOURCE_DIR "/resources/world/models/tiny.json";
   fs::path tokenizer = ASTRO_SOURCE_DIR "/resources/world";
 };
@@ -61,6 +64,7 @@ BenchOptions parseArguments(int argc, char** argv) {
     else if (flag == "--step-tokens") options.stepTokens = std::stoi(value);
     else if (flag == "--repeats") options.repeats = std::stoi(value);
     else if (flag == "--threads") options.threads = std::stoi(value);
+    else if (flag == "--only") options.only = value;
     else if (flag == "--config") options.config = value;
     else if (flag == "--tokenizer") options.tokenizer = value;
     else throw std::runtime_error("unknown flag " + flag);
@@ -111,7 +115,7 @@ Measurement searchThroughServer(const astro::model::ModelConfig& config,
                                 const fs::path& tokenizerFolder,
                                 const std::vector<astro::math::Problem>& problems,
                                 const astro::search::MctsOptions& options, int inFlight,
-                                int maxChoicesPerRequest) {
+                                int maxChoicesPerRequest, int promptsPerRequest) {
   const auto model = astro::model::LanguageModel::randomInit(config, 1);
   astro::model::DecodeEngine engine(model, {.maxBatchRows = 256});
   astro::serve::CompletionServerOptions serverOptions;
@@ -126,6 +130,7 @@ Measurement searchThroughServer(const astro::model::ModelConfig& config,
   endpoint.tokenizer = tokenizerFolder;
   endpoint.maxInFlight = inFlight;
   endpoint.maxChoicesPerRequest = maxChoicesPerRequest;
+  endpoint.promptsPerRequest = promptsPerRequest;
   Measurement measurement;
   {
     astro::endpoint::EndpointSampler sampler(endpoint, tokenizer);
@@ -134,7 +139,7 @@ Measurement searchThroughServer(const astro::model::ModelConfig& config,
   server.stop();
   serving.join();
   const astro::model::DecodeEngineStats stats = engine.stats();
-  std::printf("    engine: %lld steps, %lld tokens, %lld joins, largest batch %lld rows, "
+  std::printf("      engine: %lld steps, %lld tokens, %lld joins, largest batch %lld rows, "
               "%lld of %lld prompt tokens from its prefix store\n",
               static_cast<long long>(stats.steps), static_cast<long long>(stats.tokens),
               static_cast<long long>(stats.joins), static_cast<long long>(stats.largestBatch),
@@ -168,37 +173,61 @@ int main(int argc, char** argv) {
                 bench.config.c_str(), static_cast<long long>(config.parameterCount()),
                 bench.trees, bench.iterations, bench.children, bench.depth, bench.stepTokens,
                 inFlight, bench.repeats);
-    std::vector<double> local, served, perRow, localCpu, servedCpu, perRowCpu;
-    for (int repeat = 0; repeat < bench.repeats; ++repeat) {
-      const auto model = astro::model::LanguageModel::randomInit(config, 1);
-      const Measurement inProcess = searchWith(model, tokenizer, problems, options);
-      const Measurement throughServer = searchThroughServer(config, tokenizer, bench.tokenizer,
-                                                            problems, options, inFlight, 16);
-      // The same search with one request per row (n = 1), as before copies went together.
-      const Measurement rowByRow = searchThroughServer(config, tokenizer, bench.tokenizer,
-                                                       problems, options, inFlight, 1);
-      if (inProcess.stats.simulations != throughServer.stats.simulations ||
-          inProcess.stats.simulations != rowByRow.stats.simulations) {
-        throw std::runtime_error("the sides ran different budgets");
-      }
-      local.push_back(inProcess.simulationsPerSecond());
-      served.push_back(throughServer.simulationsPerSecond());
-      perRow.push_back(rowByRow.simulationsPerSecond());
-      perRowCpu.push_back(1e3 * rowByRow.cpuSeconds / rowByRow.stats.simulations);
-      localCpu.push_back(1e3 * inProcess.cpuSeconds / inProcess.stats.simulations);
-      servedCpu.push_back(1e3 * throughServer.cpuSeconds / throughServer.stats.simulations);
-      std::printf("  run %d: in-process %.1f sims/s, through the server %.1f sims/s "
-                  "(one request per row: %.1f)\n",
-                  repeat + 1, local.back(), served.back(), perRow.back());
+    // The sides: in-process, then the server with each way of sending a call's rows.
+    struct Side {
+      const char* name;
+      int maxChoices = 16;
+      int promptsPerRequest = 0;
+      std::vector<double> rate, cpu;
+    };
+    std::vector<Side> sides = {{"in-process"},
+                               {"served", 16, 0},
+                               {"per prompt", 16, 1},
+                               {"per row", 1, 1}};
+    if (!bench.only.empty()) {
+      std::erase_if(sides, [&](const Side& side) {
+        return &side != &sides.front() && side.name != bench.only;
+      });
+      if (sides.size() != 2) throw std::runtime_error("--only: no side named " + bench.only);
     }
-    std::printf("%-32s %10s %12s %12s %8s %8s\n", "metric", "served", "served n=1",
-                "in-process", "ratio", "n=1");
-    std::printf("%-32s %10.1f %12.1f %12.1f %7.2fx %7.2fx\n", "simulations/s (median)",
-                median(served), median(perRow), median(local), median(served) / median(local),
-                median(perRow) / median(local));
-    std::printf("%-32s %10.2f %12.2f %12.2f %7.2fx %7.2fx\n", "CPU ms per simulation (median)",
-                median(servedCpu), median(perRowCpu), median(localCpu),
-                median(servedCpu) / median(localCpu), median(perRowCpu) / median(localCpu));
+    for (int repeat = 0; repeat < bench.repeats; ++repeat) {
+      std::printf("  run %d\n", repeat + 1);
+      long long simulations = -1;
+      for (Side& side : sides) {
+        Measurement measurement;
+        if (&side == &sides.front()) {
+          const auto model = astro::model::LanguageModel::randomInit(config, 1);
+          measurement = searchWith(model, tokenizer, problems, options);
+          simulations = measurement.stats.simulations;
+        } else {
+          measurement = searchThroughServer(config, tokenizer, bench.tokenizer, problems, options,
+                                            inFlight, side.maxChoices, side.promptsPerRequest);
+        }
+        if (measurement.stats.simulations != simulations) {
+          throw std::runtime_error("the sides ran different budgets");
+        }
+        side.rate.push_back(measurement.simulationsPerSecond());
+        side.cpu.push_back(1e3 * measurement.cpuSeconds / measurement.stats.simulations);
+        std::printf("    %-12s %7.1f sims/s, %6.2f CPU ms per simulation\n", side.name,
+                    side.rate.back(), side.cpu.back());
+      }
+    }
+    std::printf("%-32s", "metric");
+    for (const Side& side : sides) std::printf(" %12s", side.name);
+    for (std::size_t i = 1; i < sides.size(); ++i) {
+      std::printf(" %12s", (std::string(sides[i].name) + " /in").c_str());
+    }
+    std::printf("\n");
+    auto row = [&](const char* metric, auto values, const char* format) {
+      std::printf("%-32s", metric);
+      for (const Side& side : sides) std::printf(format, median(values(side)));
+      for (std::size_t i = 1; i < sides.size(); ++i) {
+        std::printf(" %11.2fx", median(values(sides[i])) / median(values(sides.front())));
+      }
+      std::printf("\n");
+    };
+    row("simulations/s (median)", [](const Side& side) { return side.rate; }, " %12.1f");
+    row("CPU ms per simulation (median)", [](const Side& side) { return side.cpu; }, " %12.2f");
     return 0;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "bench_search_endpoint: %s\n", error.what());
