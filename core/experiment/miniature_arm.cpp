@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "core/analysis/trace_stats.h"
 #include "core/base/atomic_file.h"
@@ -22,14 +23,14 @@ namespace astro::experiment::detail {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-int countLines(const fs::path& file) {
-  std::ifstream in(file);
+int countRecords(const fs::path& jsonl) {
+  std::ifstream in(jsonl);
   int lines = 0;
   for (std::string line; std::getline(in, line);) lines += !line.empty();
   return lines;
 }
+
+namespace {
 
 // Runs a resumable trainer unless its final/ exists. A kill between the trainer's last
 // checkpoint and publishing final/ leaves a run the trainer calls finished: publish it then.
@@ -46,8 +47,10 @@ bool trainUnlessFinished(const fs::path& folder, Train&& train) {
 
 // SFT from the base policy; returns (final loss, steps) as recorded in <arm>/sft.json.
 std::pair<double, int> runArmSft(const std::string& stage, const fs::path& armDir,
-                                 const fs::path& data, const ExperimentContext& context) {
+                                 const fs::path& data, int steps,
+                                 const ExperimentContext& context) {
   train::SftOptions sft = context.options.sft;
+  sft.steps = steps;
   sft.initialModel = context.baseModel;
   sft.data = data;
   sft.outputDir = armDir / "sft";
@@ -118,15 +121,19 @@ std::vector<RlStepRecord> readRlSteps(const fs::path& file) {
 
 }  // namespace
 
-ArmResults runArm(const std::string& name, const fs::path& data, const ExperimentContext& context) {
+ArmResults runArm(const std::string& name, const fs::path& data, int sftSteps,
+                  const ExperimentContext& context) {
   const fs::path armDir = context.options.outputDir / name;
   fs::create_directories(armDir);
   ArmResults arm;
-  arm.sftExamples = countLines(data);
+  arm.sftExamples = countRecords(data);
   // Without solved trees there is nothing to fine-tune on: the arm goes on from the base policy
   // and the report says so.
   arm.sftSkipped = arm.sftExamples == 0;
-  if (!arm.sftSkipped) arm.sftFinalLoss = runArmSft(name + "/sft", armDir, data, context).first;
+  if (!arm.sftSkipped) {
+    std::tie(arm.sftFinalLoss, arm.sftSteps) =
+        runArmSft(name + "/sft", armDir, data, sftSteps, context);
+  }
   const fs::path sftModel = arm.sftSkipped ? context.baseModel : armDir / "sft" / "final";
 
   // Curation: prompts the SFT policy solves sometimes, neither never nor nearly always.

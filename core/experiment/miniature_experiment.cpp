@@ -177,12 +177,27 @@ nlohmann::ordered_json runLinearize(const MiniatureOptions& options,
   return report;
 }
 
+// With --mix-direct, the ASTRO arm's SFT data: every ASTRO trace, then every Direct trace
+// (SFT shuffles each epoch), written once into <out>/data/astro_mixed_sft.jsonl.
+fs::path astroArmData(const MiniatureOptions& options) {
+  const fs::path dataDir = options.outputDir / "data";
+  if (!options.mixDirect) return dataDir / "astro_sft.jsonl";
+  const fs::path mixed = dataDir / "astro_mixed_sft.jsonl";
+  if (!fs::exists(mixed)) {
+    std::string text = readFile(dataDir / "astro_sft.jsonl");
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    writeFileAtomically(mixed, text + readFile(dataDir / "direct_sft.jsonl"));
+  }
+  return mixed;
+}
+
 }  // namespace
 
 MiniatureResults runMiniatureExperiment(MiniatureOptions options,
                                         const MiniatureCallbacks& callbacks) {
   if (options.outputDir.empty())
     throw UsageError("miniature experiment: an output folder is required");
+  validateMiniatureOptions(options);
   applySeed(options);
   search::validatePhraseSet(options.phrases, "miniature experiment phrases");
   const domain::Domain& world = domain::domainRegistry().find(domain::CountdownDomain::kName);
@@ -227,9 +242,19 @@ MiniatureResults runMiniatureExperiment(MiniatureOptions options,
   std::tie(results.searchedProblems, results.solvedTrees) =
       runSearch(options, baseDir, callbacks, clock);
   results.dataset = runLinearize(options, callbacks);
-  const fs::path dataDir = options.outputDir / "data";
-  results.astro = detail::runArm("astro", dataDir / "astro_sft.jsonl", context);
-  results.direct = detail::runArm("direct", dataDir / "direct_sft.jsonl", context);
+  const fs::path astroData = astroArmData(options);
+  const fs::path directData = options.outputDir / "data" / "direct_sft.jsonl";
+  // Equal SFT updates for both arms, whatever their example counts (sftStepBudget).
+  const int astroExamples = detail::countRecords(astroData);
+  const int directExamples = detail::countRecords(directData);
+  const int sftSteps = sftStepBudget(astroExamples, directExamples, options.sft);
+  if (sftSteps > 0) {
+    context.log("data", std::to_string(astroExamples) + " ASTRO and " +
+                            std::to_string(directExamples) + " Direct SFT examples: both arms " +
+                            "take " + std::to_string(sftSteps) + " SFT steps");
+  }
+  results.astro = detail::runArm("astro", astroData, sftSteps, context);
+  results.direct = detail::runArm("direct", directData, sftSteps, context);
 
   std::vector<train::SweepPoint> pooled = results.astro.checkpoints;
   pooled.insert(pooled.end(), results.direct.checkpoints.begin(), results.direct.checkpoints.end());

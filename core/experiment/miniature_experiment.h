@@ -7,6 +7,7 @@
 //   <out>/base/            pretrainWorldBase (data/train.jsonl, data/test.jsonl, model/)
 //   <out>/search/          trees.jsonl (resumable per tree), summary.json
 //   <out>/data/            astro_sft.jsonl, direct_sft.jsonl, dataset_table.json/.md
+//                          (+ astro_mixed_sft.jsonl with mixDirect: the ASTRO arm's data)
 //   <out>/eval/base.json   the base policy on the held-out split (+ .jsonl samples)
 //   <out>/<arm>/sft/       SFT checkpoints and final/     (<arm>: astro, direct)
 //   <out>/<arm>/curation.json, rl/, rl_steps.jsonl        GRPO and its per-step metrics

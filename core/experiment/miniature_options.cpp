@@ -1,5 +1,9 @@
 #include "core/experiment/miniature_options.h"
 
+#include <algorithm>
+#include <string>
+
+#include "core/base/error.h"
 #include "core/domain/countdown_phrases.h"
 
 namespace astro::experiment {
@@ -18,7 +22,8 @@ MiniatureOptions sharedOptions() {
   o.mcts.treesPerBatch = 32;  // wider policy batches: the CPU engine's throughput grows with them
 
   // One ASTRO trace and one Direct trace per solved tree (the paper draws three search solutions
-  // per problem; one keeps the two arms' example counts, and so their SFT steps, equal).
+  // per problem and adds the direct one: `--search-traces 3 --mix-direct`; one of each keeps the
+  // two arms' example counts equal, and sftStepBudget() their SFT steps when they are not).
   o.exportOptions.linearize.sequencesPerTree = 1;
   o.phrases = domain::countdownPhraseSet();  // the paper's English costs the world ~10x tokens
 
@@ -96,6 +101,30 @@ MiniatureOptions fullMiniatureOptions() {
   return o;
 }
 
+void validateMiniatureOptions(const MiniatureOptions& options) {
+  const int traces = options.exportOptions.linearize.sequencesPerTree;
+  if (traces < 1 || traces > kMaxSearchTraces) {
+    throw UsageError("miniature experiment: --search-traces must be 1 to " +
+                     std::to_string(kMaxSearchTraces) + " (linearize.sequences_per_tree), got " +
+                     std::to_string(traces));
+  }
+  if (options.sft.epochs < 1) {
+    throw UsageError("miniature experiment: --sft-epochs must be >= 1, got " +
+                     std::to_string(options.sft.epochs));
+  }
+  if (options.sft.sequencesPerStep < 1) {
+    throw UsageError("miniature experiment: sft.sequences_per_step must be >= 1, got " +
+                     std::to_string(options.sft.sequencesPerStep));
+  }
+}
+
+int sftStepBudget(int astroExamples, int directExamples, const train::SftOptions& sft) {
+  if (astroExamples == directExamples) return 0;
+  const int larger = std::max(astroExamples, directExamples);
+  const int stepsPerEpoch = (larger + sft.sequencesPerStep - 1) / sft.sequencesPerStep;
+  return stepsPerEpoch * sft.epochs;
+}
+
 nlohmann::ordered_json MiniatureOptions::toJson() const {
   return {
       {"quick", quick},
@@ -116,7 +145,8 @@ nlohmann::ordered_json MiniatureOptions::toJson() const {
         {"sequences_per_tree", exportOptions.linearize.sequencesPerTree},
         {"min_detours", exportOptions.linearize.minIncorrectTerminals},
         {"max_detours", exportOptions.linearize.maxIncorrectTerminals},
-        {"mask_wrong_branches", exportOptions.maskWrongBranches}}},
+        {"mask_wrong_branches", exportOptions.maskWrongBranches},
+        {"mix_direct", mixDirect}}},
       {"sft",
        {{"epochs", sft.epochs},
         {"learning_rate", sft.learningRate},

@@ -34,10 +34,16 @@ struct MiniatureOptions {
 
   // Procedure cloning of the same trees into both arms' SFT data, with `phrases` (also what
   // the exact detector reads back when GRPO and the evaluations count backtracks).
+  // exportOptions.linearize.sequencesPerTree (`--search-traces`, 1 to kMaxSearchTraces) is the
+  // number of distinct ASTRO traces per solved tree; each tree gives one Direct trace.
   search::SftExportOptions exportOptions;
   search::PhraseSet phrases;
+  // `--mix-direct`: the ASTRO arm also trains on each solved tree's Direct trace (ASTRO Sec. 3.1
+  // curates three search traces and one direct trace per problem); the Direct arm is unchanged.
+  bool mixDirect = false;
 
   // SFT of each arm from the base policy (initialModel, data and outputDir are set per arm).
+  // When the arms' example counts differ, both take sftStepBudget() optimizer steps.
   train::SftOptions sft;
 
   // GRPO of each arm from its SFT model on the training puzzles after the searched ones
@@ -55,6 +61,16 @@ struct MiniatureOptions {
 
   nlohmann::ordered_json toJson() const;  // the budgets, as the report records them
 };
+
+inline constexpr int kMaxSearchTraces = 8;
+
+// Throws UsageError naming the CLI flag of the first option out of range.
+void validateMiniatureOptions(const MiniatureOptions& options);
+
+// The SFT optimizer steps both arms take: 0 (each arm's `sft.epochs` decide, as when the arms
+// have equal example counts) or, when the counts differ, `sft.epochs` over the larger arm's
+// examples, so the smaller arm runs more epochs instead of fewer updates.
+int sftStepBudget(int astroExamples, int directExamples, const train::SftOptions& sft);
 
 // `--quick`: a check that the whole loop runs (<= 15 minutes on a quiet 2-core machine).
 MiniatureOptions quickMiniatureOptions();

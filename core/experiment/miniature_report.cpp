@@ -59,6 +59,7 @@ Json armDetails(const ArmResults& arm, const train::EvaluationResult& base) {
           {"rl", evaluationJson(arm.rl())},
           {"sft_examples", arm.sftExamples},
           {"sft_skipped", arm.sftSkipped},
+          {"sft_steps", arm.sftSteps},
           {"sft_final_loss", arm.sftFinalLoss},
           {"rl_prompts_offered", arm.offeredPrompts},
           {"rl_prompts_kept", arm.keptPrompts},
@@ -217,7 +218,13 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
         "parentheses). Search solved " + std::to_string(r.solvedTrees) + " of " +
         std::to_string(r.searchedProblems) + " training puzzles; both arms are fine-tuned on " +
         "traces of the same trees (" + std::to_string(r.astro.sftExamples) + " ASTRO and " +
-        std::to_string(r.direct.sftExamples) + " Direct examples).\n\n";
+        std::to_string(r.direct.sftExamples) + " Direct examples).";
+  if (r.astro.sftExamples != r.direct.sftExamples) {
+    md += " SFT steps: " + std::to_string(r.astro.sftSteps) + " ASTRO, " +
+          std::to_string(r.direct.sftSteps) + " Direct (one step budget for both arms, so the " +
+          "arm with fewer examples runs more epochs).";
+  }
+  md += "\n\n";
   for (int a = 0; a < 2; ++a) {
     if (arms[a]->sftSkipped) {
       md += std::string("**") + names[a] + ": no SFT data, so SFT was skipped; its SFT column " +

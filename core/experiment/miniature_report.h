@@ -29,6 +29,7 @@ struct RlStepRecord {
 struct ArmResults {
   int sftExamples = 0;
   bool sftSkipped = false;  // no SFT data (search solved nothing): "sft" is the base policy
+  int sftSteps = 0;         // SFT optimizer steps (0: skipped, or finished by a repair)
   double sftFinalLoss = 0;
   int offeredPrompts = 0;  // RL prompts before curation
   int keptPrompts = 0;     // after curation (all offered when curation kept none)

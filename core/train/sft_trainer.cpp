@@ -22,26 +22,30 @@ namespace fs = std::filesystem;
 
 // Everything that must match for a resume to continue the same run.
 nlohmann::json runFingerprint(const SftOptions& options, const std::string& dataSha256) {
-  return {{"data_sha256", dataSha256},
-          {"learning_rate", options.learningRate},
-          {"betas", {options.beta1, options.beta2}},
-          {"epsilon", options.epsilon},
-          {"weight_decay", options.weightDecay},
-          {"warmup_steps", options.warmupSteps},
-          {"decay", decayKindName(options.decay)},
-          {"final_lr_ratio", options.finalLearningRateRatio},
-          {"epochs", options.epochs},
-          {"max_sequence_length", options.maxSequenceLength},
-          {"sequences_per_step", options.sequencesPerStep},
-          {"rows_per_micro_batch", options.rowsPerMicroBatch},
-          {"row_length", options.rowLength},
-          {"pack", options.pack},
-          {"gradient_clip", options.gradientClip},
-          {"seed", options.seed}};
+  nlohmann::json fingerprint = {{"data_sha256", dataSha256},
+                                {"learning_rate", options.learningRate},
+                                {"betas", {options.beta1, options.beta2}},
+                                {"epsilon", options.epsilon},
+                                {"weight_decay", options.weightDecay},
+                                {"warmup_steps", options.warmupSteps},
+                                {"decay", decayKindName(options.decay)},
+                                {"final_lr_ratio", options.finalLearningRateRatio},
+                                {"epochs", options.epochs},
+                                {"max_sequence_length", options.maxSequenceLength},
+                                {"sequences_per_step", options.sequencesPerStep},
+                                {"rows_per_micro_batch", options.rowsPerMicroBatch},
+                                {"row_length", options.rowLength},
+                                {"pack", options.pack},
+                                {"gradient_clip", options.gradientClip},
+                                {"seed", options.seed}};
+  // Only when set, so runs checkpointed before the step budget existed still resume.
+  if (options.steps > 0) fingerprint["steps"] = options.steps;
+  return fingerprint;
 }
 
 void validate(const SftOptions& options) {
   if (options.epochs < 1) throw UsageError("sft: epochs must be >= 1");
+  if (options.steps < 0) throw UsageError("sft: steps must be >= 0 (0: epochs decide)");
   if (options.sequencesPerStep < 1) throw UsageError("sft: sequences per step must be >= 1");
   if (options.rowsPerMicroBatch < 1) throw UsageError("sft: rows per micro-batch must be >= 1");
   if (options.learningRate <= 0) throw UsageError("sft: learning rate must be > 0");
@@ -106,7 +110,7 @@ SftResult runSft(const SftOptions& options, const SftCallbacks& callbacks) {
   }
   int stepsPerEpoch =
       int((examples.size() + std::size_t(options.sequencesPerStep) - 1) / options.sequencesPerStep);
-  int totalSteps = stepsPerEpoch * options.epochs;
+  int totalSteps = options.steps > 0 ? options.steps : stepsPerEpoch * options.epochs;
 
   detail::TrainerSpec spec = detail::trainerSpecFor(options, totalSteps);
   spec.name = "sft";

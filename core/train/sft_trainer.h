@@ -31,6 +31,10 @@ struct SftOptions {
   DecayKind decay = DecayKind::Cosine;
   double finalLearningRateRatio = 0.0;
   int epochs = 1;
+  // A step budget: when > 0, exactly this many optimizer steps, over as many epochs as they take
+  // (the last one partial), and `epochs` is not used. Two runs on data of different sizes then
+  // get the same number of updates (the miniature experiment's ASTRO and Direct arms).
+  int steps = 0;
   int maxSequenceLength = 8192;
   // Global batch: each optimizer step trains on exactly `sequencesPerStep` examples (the last
   // step of an epoch on the rest), packed into rows of `rowLength` tokens and run as micro-batches

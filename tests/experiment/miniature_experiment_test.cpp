@@ -1,7 +1,8 @@
 // `astro experiment miniature` end to end at the smallest size that still has every stage: a
 // base policy that memorises two dozen puzzles (so search on them finds solutions), MCTS, both
 // arms' SFT and two GRPO steps with a checkpoint each, the sweep, report.json and report.md; then
-// a rerun that redoes nothing. Run with ASTRO_THREADS=1 on a busy machine: a few minutes.
+// a rerun that redoes nothing; --seeds 2; --search-traces 3 --mix-direct on the same base and
+// trees. Run with ASTRO_THREADS=1 on a busy machine: a few minutes.
 #include <QtTest>
 #include <cmath>
 #include <fstream>
@@ -30,6 +31,45 @@ bool isCorrelation(const nlohmann::json& c, std::size_t n) {
   if (c.at("r").is_null()) return true;
   double r = c.at("r").get<double>();
   return r >= -1.0 - 1e-9 && r <= 1.0 + 1e-9;
+}
+
+// SFT steps of `examples` over the report's SFT epochs and batch (no step budget).
+int sftEpochSteps(const nlohmann::json& report, int examples) {
+  const int batch = report["options"]["sft"]["sequences_per_step"].get<int>();
+  return (examples + batch - 1) / batch * report["options"]["sft"]["epochs"].get<int>();
+}
+
+// Gives every tree of a trees.jsonl two wrong branches with distinct wrong answers (one from the
+// root, one from the root's first child), as a base that has not memorised its puzzles leaves
+// them: the memorised base's trees are single chains, which have one search trace only.
+void addWrongBranches(const std::filesystem::path& treesJsonl) {
+  std::ifstream in(treesJsonl);
+  std::string text;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    auto tree = nlohmann::json::parse(line);
+    auto& nodes = tree["nodes"];
+    const int first = int(nodes.size());
+    const int firstChild = nodes[1]["parent"].get<int>() == 0 ? 1 : 0;
+    auto node = [](int id, int parent, const char* step, bool terminal, const char* answer) {
+      return nlohmann::json{{"id", id},
+                            {"parent", parent},
+                            {"text", step},
+                            {"visits", 1},
+                            {"value", 0.0},
+                            {"prior", 0.5},
+                            {"terminal", terminal},
+                            {"answer", terminal ? nlohmann::json(answer) : nlohmann::json()},
+                            {"correct", terminal ? nlohmann::json(false) : nlohmann::json()}};
+    };
+    nodes.push_back(node(first, 0, "Step 1: 1 + 1 = 2. Remaining: 2", false, ""));
+    nodes.push_back(node(first + 1, first, "\\boxed{1+1}", true, "1+1"));
+    nodes.push_back(node(first + 2, firstChild, "Step 2: 0 + 0 = 0. Remaining: 0", false, ""));
+    nodes.push_back(node(first + 3, first + 2, "\\boxed{0+0}", true, "0+0"));
+    text += tree.dump() + "\n";
+  }
+  in.close();
+  std::ofstream(treesJsonl) << text;
 }
 
 }  // namespace
@@ -93,8 +133,14 @@ class MiniatureExperimentTest : public QObject {
     QCOMPARE(report["search"]["problems"].get<int>(), 8);
     // The base memorised its puzzles, so search solves some and both arms have SFT data.
     QVERIFY2(report["search"]["solved_trees"].get<int>() > 0, "search solved no puzzle");
+    // Defaults: one ASTRO and one Direct trace per solved tree, so equal examples and steps.
+    QCOMPARE(report["options"]["linearize"]["sequences_per_tree"].get<int>(), 1);
+    QCOMPARE(report["options"]["linearize"]["mix_direct"].get<bool>(), false);
     QCOMPARE(report["details"]["astro"]["sft_examples"],
              report["details"]["direct"]["sft_examples"]);
+    QCOMPARE(report["details"]["astro"]["sft_steps"], report["details"]["direct"]["sft_steps"]);
+    QCOMPARE(report["details"]["direct"]["sft_steps"].get<int>(),
+             sftEpochSteps(report, report["details"]["direct"]["sft_examples"].get<int>()));
     QVERIFY(report["seconds"]["total"].get<double>() > 0.0);
 
     std::ifstream md(dir_ / "xp" / "report.md");
@@ -169,6 +215,51 @@ class MiniatureExperimentTest : public QObject {
     // The headline on stdout is the combined report's.
     auto headline = nlohmann::json::parse(result.out.trimmed().split('\n').last().toStdString());
     QCOMPARE(headline["seeds"], report["seeds"]);
+  }
+  // --search-traces 3 --mix-direct on the first run's base and trees (with wrong branches
+  // added): the ASTRO arm trains on up to 3 search traces and the Direct trace of every solved
+  // tree, the Direct arm on the Direct traces alone, and both take the ASTRO arm's SFT steps (2
+  // epochs of its examples).
+  void searchTracesAndMixDirect_astroArmGetsMoreExamplesAndBothArmsTheSameSteps() {
+    const auto out = dir_ / "xp-traces";
+    std::filesystem::create_directories(out);
+    for (const char* stage : {"base", "search"}) {
+      std::filesystem::copy(dir_ / "xp" / stage, out / stage,
+                            std::filesystem::copy_options::recursive);
+    }
+    addWrongBranches(out / "search" / "trees.jsonl");
+    QStringList arguments = arguments_;
+    arguments[arguments.indexOf("--out") + 1] = path(out);
+    arguments << "--search-traces" << "3" << "--mix-direct";
+    auto result = runProgram(ASTRO_CLI_PATH, arguments, 600000);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY(!result.err.contains("[base] step"));  // the copied base and trees are reused
+    auto report = readJson(out / "report.json");
+    QCOMPARE(report["options"]["linearize"]["sequences_per_tree"].get<int>(), 3);
+    QCOMPARE(report["options"]["linearize"]["mix_direct"].get<bool>(), true);
+
+    const int searchTraces = report["dataset"]["astro"]["total"]["trajectories"].get<int>();
+    const int directTraces = report["dataset"]["direct"]["total"]["trajectories"].get<int>();
+    const int solved = report["search"]["solved_trees"].get<int>();
+    QCOMPARE(directTraces, solved);
+    QVERIFY2(searchTraces > solved, "no tree gave a second distinct search trace");
+    QVERIFY(searchTraces <= 3 * solved);
+    const auto& astro = report["details"]["astro"];
+    const auto& direct = report["details"]["direct"];
+    QCOMPARE(astro["sft_examples"].get<int>(), searchTraces + directTraces);
+    QCOMPARE(direct["sft_examples"].get<int>(), directTraces);
+    QCOMPARE(astro["sft_steps"].get<int>(), sftEpochSteps(report, searchTraces + directTraces));
+    QCOMPARE(direct["sft_steps"], astro["sft_steps"]);
+    QVERIFY2(direct["sft_steps"].get<int>() > sftEpochSteps(report, directTraces),
+             "the Direct arm took no more steps than its own epochs give");
+    QVERIFY(std::filesystem::exists(out / "data" / "astro_mixed_sft.jsonl"));
+  }
+  void searchTracesOutOfRange_exitsTwoNamingTheFlag() {
+    auto result = runProgram(ASTRO_CLI_PATH, {"experiment", "miniature", "--quick", "--out",
+                                              path(dir_ / "unused"), "--search-traces", "9"});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains("--search-traces"), qPrintable(result.err));
+    QVERIFY(!std::filesystem::exists(dir_ / "unused"));
   }
   void missingOut_exitsTwo() {
     QCOMPARE(runProgram(ASTRO_CLI_PATH, {"experiment", "miniature", "--quick"}).exitCode, 2);

@@ -143,6 +143,22 @@ class SftTrainerTest : public QObject {
     QVERIFY(fs::exists(dir / "out/final/model.safetensors"));
     QVERIFY(fs::exists(dir / "out/final/tokenizer.json"));
   }
+  void stepBudget_trainsThatManyStepsOverAsManyEpochsAsItTakes() {
+    auto dir = test::freshTempDir("sft-step-budget");
+    prepare(dir);
+    auto options = tinyOptions(dir);
+    options.steps = 7;  // 24 examples / 8 per step: two epochs and a third of one; epochs ignored
+    std::vector<int> epochs;
+    auto result = train::runSft(options, {.onStep = [&](const train::SftStepMetrics& m) {
+                                  QCOMPARE(m.totalSteps, 7);
+                                  epochs.push_back(m.epoch);
+                                }});
+    QCOMPARE(epochs, (std::vector<int>{0, 0, 0, 1, 1, 1, 2}));
+    QCOMPARE(result.finalStep, 7);
+    QVERIFY(fs::exists(dir / "out/final/model.safetensors"));
+    options.steps = -1;
+    QVERIFY_THROWS_EXCEPTION(UsageError, train::runSft(options));
+  }
   void resume_afterSigkillMatchesUninterruptedRun() {
     auto dir = test::freshTempDir("sft-resume");
     prepare(dir);

@@ -26,6 +26,8 @@ struct MiniatureCommand {
   int rlPrompts = 0, rlSteps = 0, promptsPerStep = 0, checkpointEvery = 0, samples = 0;
   int maxNewTokens = 0, heldOutLimit = 0;
   bool maskWrongBranches = false;
+  int searchTraces = 0;
+  bool mixDirect = false;
   astro::world::GeneratorOptions generator = astro::train::BasePretrainingOptions{}.generator;
 };
 
@@ -55,6 +57,8 @@ astro::experiment::MiniatureOptions resolveOptions(const MiniatureCommand& c,
   }
   if (given("--held-out-limit")) o.heldOutLimit = c.heldOutLimit;
   if (c.maskWrongBranches) o.exportOptions.maskWrongBranches = true;
+  if (given("--search-traces")) o.exportOptions.linearize.sequencesPerTree = c.searchTraces;
+  if (c.mixDirect) o.mixDirect = true;
   if (given("--phrases")) o.phrases = astro::search::loadPhraseSet(c.phrases);
   if (given("--max-new-tokens")) {
     o.rl.maxNewTokens = o.evaluation.maxNewTokens = c.maxNewTokens;
@@ -156,11 +160,20 @@ const astro::cli::CommandRegistration kExperiment{
                         "ASTRO SFT gives no loss to the steps of wrong branches (their byte\n"
                         "ranges go into each record's \"loss_mask\"; Self-Backtracking)");
       command
-      ->add_option("--phrases", c->phrases,
-                   "Reflection/backtrack phrase set JSON (default: the compact countdown set;\n"
-                   "resources/phrases/astro_default.json is the paper's English)")
-      ->check(CLI::ExistingFile);
-  astro::cli::addGeneratorKnobs(*command, c->generator);
+          ->add_option("--search-traces", c->searchTraces,
+                       "Distinct ASTRO search traces per solved tree (default 1; the paper\n"
+                       "curates 3). With more ASTRO than Direct examples both arms take the\n"
+                       "same SFT steps: --sft-epochs over the ASTRO examples")
+          ->check(CLI::Range(1, astro::experiment::kMaxSearchTraces));
+      command->add_flag("--mix-direct", c->mixDirect,
+                        "The ASTRO arm also trains on each solved tree's Direct trace (the\n"
+                        "paper's 1 direct + 3 search traces per problem)");
+      command
+          ->add_option("--phrases", c->phrases,
+                       "Reflection/backtrack phrase set JSON (default: the compact countdown set;\n"
+                       "resources/phrases/astro_default.json is the paper's English)")
+          ->check(CLI::ExistingFile);
+      astro::cli::addGeneratorKnobs(*command, c->generator);
       command->callback([c, command] { runMiniature(*c, *command); });
     }};
 

@@ -42,10 +42,14 @@ struct ExperimentContext {
   }
 };
 
-// One arm: SFT from the base policy on `data`, prompt curation, GRPO, and the sweep of the SFT
-// model and every RL checkpoint on the held-out split, all under <out>/<name>.
-ArmResults runArm(const std::string& name, const std::filesystem::path& data,
+// One arm: SFT from the base policy on `data` (`sftSteps` optimizer steps; 0: the options'
+// epochs), prompt curation, GRPO, and the sweep of the SFT model and every RL checkpoint on the
+// held-out split, all under <out>/<name>.
+ArmResults runArm(const std::string& name, const std::filesystem::path& data, int sftSteps,
                   const ExperimentContext& context);
+
+// The non-empty lines of a JSONL file: its records.
+int countRecords(const std::filesystem::path& jsonl);
 
 // "0.312" (three decimals), for log lines.
 std::string decimals(double value, int digits = 3);
