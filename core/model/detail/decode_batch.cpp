@@ -2,7 +2,8 @@
 // every live row (rows with the same temperature, top-p and top-k sample together, each from its
 // own generator), apply the stop rules, drop done rows in bulk, and run one decode forward pass
 // over the rest. Joining rows are prefilled on their own (from the prefix store where a finished
-// row's sequence starts their prompt) and merged into the cache between steps.
+// row's sequence starts their prompt) and merged into the cache between steps; rows admitted into
+// an empty batch share their prompts' keys and values (KvCache::prefix) as generate's rows do.
 #include "core/model/detail/decode_batch.h"
 
 #include <algorithm>
@@ -72,19 +73,27 @@ int64_t DecodeBatch::admit(std::vector<BatchRow>&& joining) {
   for (const BatchRow& row : joining) prompts.push_back(&row.request.prompt);
   std::vector<int64_t> kept = liveIndices(rows_);
   int64_t freeSlots = std::max(freeSlotsFor(rows_), freeSlotsFor(joining));
-  // Alone, the prefilled cache is the batch's (as generate allocates it); otherwise the merge
-  // allocates the joined cache and the prefill needs no free slots.
-  Prefill prefill =
-      prefillPrompts(module_, device_, prompts,
-                     {.newTokens = kept.empty() ? freeSlots : 0,
-                      .store = prefixStoreBytes_ > 0 ? &store_ : nullptr});
-  if (kept.empty()) {
+  // Alone, the prefilled cache is the batch's (as generate allocates it), and rows that share a
+  // prompt read its keys and values once (a shared prefix, as generate decodes on the CPU in
+  // float32: the n choices of a request, the k proposals of an expansion); otherwise the merge
+  // allocates the joined cache, flattening a shared prefix first, and the prefill needs no free
+  // slots.
+  const bool alone = kept.empty();
+  Prefill prefill = prefillPrompts(
+      module_, device_, prompts,
+      {.newTokens = alone ? freeSlots : 0,
+       .store = prefixStoreBytes_ > 0 ? &store_ : nullptr,
+       .sharePrefix = alone && device_.is_cpu() &&
+                      module_->outputEmbedding().scalar_type() == torch::kFloat32});
+  if (alone) {
     cache_ = std::move(prefill.cache);
+    prefixHeads_.clear();
     logits_ = prefill.logits;
     rows_ = std::move(joining);
     return prefill.storedTokens;
   }
-  KvCache merged = mergeKvCaches(cache_, kept, prefill.cache, freeSlots);
+  KvCache merged = mergeKvCaches(withoutSharedPrefix(cache_), kept, prefill.cache, freeSlots);
+  prefixHeads_.clear();
   auto keptLogits = logits_.index_select(0, torch::tensor(kept, torch::kLong).to(device_));
   logits_ = torch::cat({keptLogits, prefill.logits}, 0);
   cache_ = std::move(merged);
@@ -162,7 +171,10 @@ std::vector<RowDraw> DecodeBatch::draw() {
     }
     draws.push_back(std::move(draw));
   }
-  if (!finishedRows.empty()) {
+  if (!finishedRows.empty() && cache_.prefix) {
+    storeSharedPrefixRows(cache_, finishedRows, std::move(finishedTokens), prefixHeads_, store_,
+                          prefixStoreBytes_);
+  } else if (!finishedRows.empty()) {
     storeRows(cache_, finishedRows, std::move(finishedTokens), store_, prefixStoreBytes_);
   }
   return draws;
@@ -192,7 +204,9 @@ void DecodeBatch::decode() {
   if (cache_.length >= cache_.capacity()) {  // not expected (admit sizes it); grow rather than fail
     std::vector<int64_t> all(rows_.size());
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = int64_t(i);
-    cache_ = mergeKvCaches(cache_, all, {}, std::max<int64_t>(1, freeSlotsFor(rows_)));
+    cache_ = mergeKvCaches(withoutSharedPrefix(cache_), all, {},
+                           std::max<int64_t>(1, freeSlotsFor(rows_)));
+    prefixHeads_.clear();
   }
   auto rows = int64_t(rows_.size());
   std::vector<int64_t> tokens, positions;
@@ -211,6 +225,7 @@ void DecodeBatch::decode() {
 void DecodeBatch::clear() {
   rows_.clear();
   cache_ = {};
+  prefixHeads_.clear();
   logits_ = torch::Tensor();
 }
 

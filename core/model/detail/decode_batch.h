@@ -17,6 +17,7 @@
 #include "core/model/decode_engine.h"
 #include "core/model/detail/llama_module.h"
 #include "core/model/detail/prefix_store.h"
+#include "core/model/detail/stored_rows.h"
 
 namespace astro::model::detail {
 
@@ -77,6 +78,7 @@ class DecodeBatch {
   torch::Tensor logits_;  // [rows, vocab] float32: each row's next-token logits
   const int64_t prefixStoreBytes_;
   PrefixStore store_;
+  PrefixHeads prefixHeads_;  // the stored prompts of cache_.prefix's groups (stored_rows.h)
 };
 
 }  // namespace astro::model::detail

@@ -107,4 +107,20 @@ KvCache mergeKvCaches(const KvCache& running, const std::vector<int64_t>& runnin
   return merged;
 }
 
+KvCache withoutSharedPrefix(const KvCache& cache) {
+  if (!cache.prefix) return cache;
+  const SharedPrefix& prefix = *cache.prefix;
+  auto groups = torch::tensor(cache.prefixGroup, torch::kLong).to(cache.keyBias.device());
+  KvCache flat;
+  flat.length = cache.length;
+  for (std::size_t layer = 0; layer < cache.keys.size(); ++layer) {
+    flat.keys.push_back(torch::cat({prefix.keys[layer].index_select(0, groups), cache.keys[layer]}, 2));
+    flat.values.push_back(
+        torch::cat({prefix.values[layer].index_select(0, groups), cache.values[layer]}, 2));
+  }
+  flat.keyBias = cache.keyBias.clone();
+  flat.keyBias.narrow(1, 0, prefix.slots()).copy_(prefix.keyBias.index_select(0, groups));
+  return flat;
+}
+
 }  // namespace astro::model::detail

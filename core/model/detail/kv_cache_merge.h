@@ -21,4 +21,9 @@ namespace astro::model::detail {
 KvCache mergeKvCaches(const KvCache& running, const std::vector<int64_t>& runningRows,
                       const KvCache& joining, int64_t freeSlots);
 
+// The same rows with their shared prefix copied into their own slots (KvCache::prefix gone), so
+// the cache can be merged: the engine decodes a lone admission with a shared prefix, as generate
+// does, and flattens it only when another admission joins. A cache without one is returned as is.
+KvCache withoutSharedPrefix(const KvCache& cache);
+
 }  // namespace astro::model::detail
