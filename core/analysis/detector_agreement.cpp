@@ -83,6 +83,7 @@ std::string paraphraseMarkers(const search::RenderedTrace& trace, const Paraphra
         text += pick(bank.answerChecks);
         break;
       case search::MarkerKind::kFinalAnswer:
+      case search::MarkerKind::kCheck:  // a step's own check: no paraphrase to draw
         text.append(trace.text, marker.begin, marker.end - marker.begin);
         break;
     }

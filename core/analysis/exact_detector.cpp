@@ -18,6 +18,24 @@ bool matchesTemplate(std::string_view text, const std::string& prefix, const std
 
 }  // namespace
 
+std::optional<ExactDetector::Verdict> ExactDetector::matchVerdict(std::string_view text) const {
+  if (std::find(phrases_.restarts.begin(), phrases_.restarts.end(), text) !=
+      phrases_.restarts.end()) {
+    return Verdict{CueKind::kRestart, {}};
+  }
+  if (std::find(phrases_.answerChecks.begin(), phrases_.answerChecks.end(), text) !=
+      phrases_.answerChecks.end()) {
+    return Verdict{CueKind::kAnswerCheck, {}};
+  }
+  for (const Template& backtrack : backtracks_) {
+    std::string_view quote;
+    if (matchesTemplate(text, backtrack.prefix, backtrack.suffix, &quote)) {
+      return Verdict{CueKind::kBacktrack, quote};
+    }
+  }
+  return std::nullopt;
+}
+
 ExactDetector::ExactDetector(search::PhraseSet phrases, std::string stepDelimiter)
     : phrases_(std::move(phrases)), stepDelimiter_(std::move(stepDelimiter)) {
   search::validatePhraseSet(phrases_, "phrase set '" + phrases_.id + "'");
@@ -66,29 +84,31 @@ StepGraph ExactDetector::detect(std::string_view trace) const {
         if (rest.empty()) break;
         std::size_t restBegin = start + reflection.size() + search::kPhraseJoiner.size();
         rest.remove_prefix(search::kPhraseJoiner.size());
-        if (std::find(phrases_.restarts.begin(), phrases_.restarts.end(), rest) !=
-            phrases_.restarts.end()) {
-          step.role = StepRole::kRestart;
-          graph.cues.push_back({CueKind::kRestart, restBegin, end, index});
-        } else if (std::find(phrases_.answerChecks.begin(), phrases_.answerChecks.end(), rest) !=
-                   phrases_.answerChecks.end()) {
-          graph.cues.push_back({CueKind::kAnswerCheck, restBegin, end, index});
-        } else {
-          for (const Template& backtrack : backtracks_) {
-            std::string_view quote;
-            if (!matchesTemplate(rest, backtrack.prefix, backtrack.suffix, &quote)) continue;
-            step.role = StepRole::kBacktrack;
-            graph.cues.push_back({CueKind::kBacktrack, restBegin, end, index});
-            // The current path first (the renderer returns to an ancestor), then any step.
-            for (int at = resumeFrom; at >= 0 && step.returnsTo < 0; at = parentOf[at]) {
-              const TraceStep& earlier = graph.steps[static_cast<std::size_t>(at)];
-              if (earlier.role == StepRole::kStep &&
-                  search::quoteStep(trace.substr(earlier.begin, earlier.end - earlier.begin)) ==
-                      quote) {
-                step.returnsTo = at;
-              }
+        std::optional<Verdict> verdict = matchVerdict(rest);
+        // A grounded reflection states its check before the verdict: the verdict starts after the
+        // first joiner from which the rest of the paragraph is a whole verdict phrase (the
+        // renderer keeps verdict openings out of checks, validateGroundedCheck).
+        for (std::size_t joiner = rest.find(search::kPhraseJoiner);
+             !verdict && joiner != std::string_view::npos;
+             joiner = rest.find(search::kPhraseJoiner, joiner + 1)) {
+          verdict = matchVerdict(rest.substr(joiner + search::kPhraseJoiner.size()));
+          if (!verdict) continue;
+          graph.cues.push_back({CueKind::kCheck, restBegin, restBegin + joiner, index});
+          restBegin += joiner + search::kPhraseJoiner.size();
+        }
+        if (!verdict) break;
+        graph.cues.push_back({verdict->kind, restBegin, end, index});
+        if (verdict->kind == CueKind::kRestart) step.role = StepRole::kRestart;
+        if (verdict->kind == CueKind::kBacktrack) {
+          step.role = StepRole::kBacktrack;
+          // The current path first (the renderer returns to an ancestor), then any step.
+          for (int at = resumeFrom; at >= 0 && step.returnsTo < 0; at = parentOf[at]) {
+            const TraceStep& earlier = graph.steps[static_cast<std::size_t>(at)];
+            if (earlier.role == StepRole::kStep &&
+                search::quoteStep(trace.substr(earlier.begin, earlier.end - earlier.begin)) ==
+                    verdict->quote) {
+              step.returnsTo = at;
             }
-            break;
           }
         }
         break;

@@ -2,8 +2,9 @@
 // set (recorded with the run). Steps are the pieces between step delimiters (the domain's,
 // Domain::stepDelimiter, which rendered the trace or which the policy learned); a piece that is a
 // reflection phrase, optionally joined to a backtrack, restart or answer-check phrase, is a
-// marker paragraph; a backtrack returns to the most recent step on the current path whose quoted
-// text (search::quoteStep) equals the {step} text in the phrase.
+// marker paragraph (a grounded reflection holds its check between the reflection and the
+// phrase that follows); a backtrack returns to the most recent step on the current path whose
+// quoted text (search::quoteStep) equals the {step} text in the phrase.
 #pragma once
 
 #include <memory>
@@ -30,6 +31,12 @@ class ExactDetector : public TraceDetector {
   StepGraph detect(std::string_view trace) const override;
 
  private:
+  // What ends a reflection paragraph: a restart, an answer check or a backtrack (with its quote).
+  struct Verdict {
+    CueKind kind = CueKind::kRestart;
+    std::string_view quote;
+  };
+  std::optional<Verdict> matchVerdict(std::string_view text) const;
   struct Template {
     std::string prefix;  // text before the placeholder
     std::string suffix;  // text after it

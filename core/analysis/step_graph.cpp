@@ -44,6 +44,8 @@ std::string_view cueKindName(CueKind kind) {
       return "answer_check";
     case CueKind::kFinalAnswer:
       return "final_answer";
+    case CueKind::kCheck:
+      return "check";
   }
   return "reflection";
 }

@@ -14,11 +14,13 @@ namespace astro::analysis {
 
 enum class StepRole { kStep, kReflection, kBacktrack, kRestart };
 enum class EdgeKind { kContinues, kReflects, kBacktracks, kRestarts };
-enum class CueKind { kReflection, kBacktrack, kRestart, kAnswerCheck, kFinalAnswer };
+// kCheck: a grounded reflection's check, between the reflection and its verdict (issue #21).
+enum class CueKind { kReflection, kBacktrack, kRestart, kAnswerCheck, kFinalAnswer, kCheck };
 
 std::string_view stepRoleName(StepRole role);  // "step", "reflection", "backtrack", "restart"
 std::string_view edgeKindName(EdgeKind kind);  // "continues", "reflects", "backtracks", "restarts"
-// "reflection", "backtrack", "restart", "answer_check", "final_answer" (render_trace.h's names).
+// "reflection", "backtrack", "restart", "answer_check", "final_answer", "check" (render_trace.h's
+// names).
 std::string_view cueKindName(CueKind kind);
 
 struct TraceStep {

@@ -3,6 +3,7 @@
 
 #include "core/base/error.h"
 #include "core/domain/countdown_phrases.h"
+#include "core/domain/countdown_reflection_check.h"
 #include "core/domain/countdown_step_validator.h"
 #include "core/world/countdown_puzzle.h"
 #include "core/world/countdown_verifier.h"
@@ -31,6 +32,10 @@ std::unique_ptr<math::Verifier> CountdownDomain::makeVerifier() const {
 
 std::unique_ptr<StepValidator> CountdownDomain::makeStepValidator() const {
   return std::make_unique<CountdownStepValidator>();
+}
+
+std::unique_ptr<ReflectionCheck> CountdownDomain::makeReflectionCheck() const {
+  return std::make_unique<CountdownReflectionCheck>();
 }
 
 std::string_view CountdownDomain::stepDelimiter() const { return world::kStepSeparator; }

@@ -17,6 +17,8 @@ class CountdownDomain : public Domain {
   bool claims(const math::Problem& problem) const override;
   std::unique_ptr<math::Verifier> makeVerifier() const override;
   std::unique_ptr<StepValidator> makeStepValidator() const override;
+  // CountdownReflectionCheck: "(10-10)*2 = 0, not 18.", "7 is not left.".
+  std::unique_ptr<ReflectionCheck> makeReflectionCheck() const override;
   // world::kStepSeparator: what the world's reference solutions, and so its base policy, write.
   std::string_view stepDelimiter() const override;
   // countdown-compact-v1 (countdown_phrases.h): the world's policy learns it within the budget.

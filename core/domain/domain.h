@@ -19,6 +19,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/domain/reflection_check.h"
 #include "core/domain/step_validator.h"
 #include "core/math/dataset_loader.h"
 #include "core/math/problem.h"
@@ -46,6 +47,10 @@ class Domain {
   // Judges proposed steps during search (MctsOptions::validateSteps); nullptr where steps are
   // free text that no rule checks one by one.
   virtual std::unique_ptr<StepValidator> makeStepValidator() const { return nullptr; }
+  // States what a reflection checks about the step it follows (grounded reflections, issue #21:
+  // `astro linearize --grounded-checks`, the miniature experiment's --grounded-reflections);
+  // nullptr where no rule checks a step, as for MATH.
+  virtual std::unique_ptr<ReflectionCheck> makeReflectionCheck() const { return nullptr; }
   // The domain's own dataset format, tried before the built-in ones whenever a dataset is loaded
   // (dataset_reading.h); nullopt when its datasets come in a format core/math reads (MATH,
   // AMC/AIME, GSM8K, generic JSONL), as math's and the countdown world's do.

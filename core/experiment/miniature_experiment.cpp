@@ -14,6 +14,7 @@
 #include "core/experiment/detail/experiment_context.h"
 #include "core/experiment/miniature_splits.h"
 #include "core/math/dataset_loader.h"
+#include "core/search/grounded_check.h"
 #include "core/search/mcts_job.h"
 #include "core/search/phrase_set.h"
 #include "core/search/sft_export.h"
@@ -204,6 +205,10 @@ MiniatureResults runMiniatureExperiment(MiniatureOptions options,
   // Traces join their steps with the world's delimiter (as its search cut them), and backtracks
   // are counted by the exact detector over the phrases and delimiter they were rendered with.
   options.exportOptions.render.stepDelimiter = world.stepDelimiter();
+  // Grounded reflections: the world states what each reflection checked (issue #21).
+  if (options.groundedReflections) {
+    options.exportOptions.render.groundedCheck = search::groundedCheckFor(world);
+  }
   options.evaluation.traceDetector = analysis::ExactDetector::forDomain(world, options.phrases);
   // Returns after a wrong branch are judged by the world's verifier and step validator.
   options.evaluation.stepValidator = world.makeStepValidator();

@@ -41,6 +41,11 @@ struct MiniatureOptions {
   // `--mix-direct`: the ASTRO arm also trains on each solved tree's Direct trace (ASTRO Sec. 3.1
   // curates three search traces and one direct trace per problem); the Direct arm is unchanged.
   bool mixDirect = false;
+  // `--grounded-reflections` (issue #21): the ASTRO arm's reflections state the check they make
+  // ("Wait, is this right? (10-10)*2 = 0, not 18. No. Back to ..."; the countdown domain's
+  // ReflectionCheck), so the policy can learn when to go back. Off by default: the paper's
+  // reflections state no check.
+  bool groundedReflections = false;
 
   // SFT of each arm from the base policy (initialModel, data and outputDir are set per arm).
   // When the arms' example counts differ, both take sftStepBudget() optimizer steps.

@@ -65,6 +65,9 @@ struct LinearizeStage {
   search::LinearizeOptions linearize;
   bool answerCheck = true;
   bool maskWrongBranches = false;  // search::SftExportOptions::maskWrongBranches
+  // Reflections state the domain's check of their step (search::RenderOptions::groundedCheck,
+  // issue #21); only a domain with a ReflectionCheck (countdown) accepts it.
+  bool groundedChecks = false;
 };
 
 struct SftStage {

@@ -39,13 +39,26 @@ int draw(SeededRandom& random, const std::vector<std::string>& phrases) {
   return static_cast<int>(random.below(phrases.size()));
 }
 
-// A reflection answered affirmatively, confirming the step of `node`.
-void writeAnswerCheck(TraceWriter& writer, SeededRandom& random, const PhraseSet& phrases,
-                      int node) {
+// Opens a reflection paragraph after the step of `node`: the reflection, then, with a grounded
+// check, what it checked; the verdict phrase follows.
+void writeReflection(TraceWriter& writer, SeededRandom& random, const PhraseSet& phrases,
+                     const RenderOptions& options, const SearchTree& tree, int node) {
   writer.separate();
   const int reflection = draw(random, phrases.reflections);
   writer.marker(MarkerKind::kReflection, reflection, phrases.reflections[reflection]);
   writer.joinPhrase();
+  if (!options.groundedCheck) return;
+  const std::optional<std::string> check = options.groundedCheck(tree, node);
+  if (!check) return;
+  validateGroundedCheck(*check, node, phrases, options.stepDelimiter);
+  writer.marker(MarkerKind::kCheck, 0, *check, node);
+  writer.joinPhrase();
+}
+
+// A reflection answered affirmatively, confirming the step of `node`.
+void writeAnswerCheck(TraceWriter& writer, SeededRandom& random, const PhraseSet& phrases,
+                      const RenderOptions& options, const SearchTree& tree, int node) {
+  writeReflection(writer, random, phrases, options, tree, node);
   const int check = draw(random, phrases.answerChecks);
   writer.marker(MarkerKind::kAnswerCheck, check, phrases.answerChecks[check], node);
 }
@@ -64,8 +77,36 @@ std::string_view markerKindName(MarkerKind kind) {
       return "answer_check";
     case MarkerKind::kFinalAnswer:
       return "final_answer";
+    case MarkerKind::kCheck:
+      return "check";
   }
   return "unknown";
+}
+
+void validateGroundedCheck(std::string_view check, int node, const PhraseSet& phrases,
+                           std::string_view stepDelimiter) {
+  auto refuse = [&](const std::string& why) {
+    throw Error("render trace: the grounded check of node " + std::to_string(node) + " (\"" +
+                std::string(check) + "\") " + why);
+  };
+  if (check.empty()) refuse("is empty");
+  if (check.find(stepDelimiter) != std::string_view::npos) refuse("contains the step delimiter");
+  auto refuseAny = [&](const std::vector<std::string>& list, const char* what) {
+    for (const std::string& phrase : list) {
+      if (check.find(phrase) != std::string_view::npos) {
+        refuse(std::string("contains the ") + what + " phrase \"" + phrase + "\"");
+      }
+    }
+  };
+  refuseAny(phrases.reflections, "reflection");
+  refuseAny(phrases.restarts, "restart");
+  refuseAny(phrases.answerChecks, "answer-check");
+  for (const std::string& backtrack : phrases.backtracks) {
+    const std::string prefix = backtrack.substr(0, backtrack.find(kStepPlaceholder));
+    if (!prefix.empty() && check.find(prefix) != std::string_view::npos) {
+      refuse("contains the backtrack phrase's opening \"" + prefix + "\"");
+    }
+  }
 }
 
 std::string quoteStep(std::string_view stepText) {
@@ -107,16 +148,14 @@ RenderedTrace renderTrace(const SearchTree& tree, const NodeSequence& sequence,
             i + 1 < sequence.steps.size() && sequence.steps[i + 1].move == Move::kForward;
         if (continues && options.affirmStepsWithQAtLeast &&
             node.q() >= *options.affirmStepsWithQAtLeast) {
-          writeAnswerCheck(writer, random, phrases, node.id);
+          writeAnswerCheck(writer, random, phrases, options, tree, node.id);
         }
         break;
       }
       case Move::kBacktrack:
       case Move::kRestart: {
-        writer.separate();
-        const int reflection = draw(random, phrases.reflections);
-        writer.marker(MarkerKind::kReflection, reflection, phrases.reflections[reflection]);
-        writer.joinPhrase();
+        // The reflection follows the incorrect terminal the walk leaves.
+        writeReflection(writer, random, phrases, options, tree, sequence.steps[i - 1].node);
         if (step.move == Move::kRestart) {
           const int restart = draw(random, phrases.restarts);
           writer.marker(MarkerKind::kRestart, restart, phrases.restarts[restart], 0);
@@ -132,7 +171,7 @@ RenderedTrace renderTrace(const SearchTree& tree, const NodeSequence& sequence,
     }
   }
   const TreeNode& last = tree.node(sequence.finalNode());
-  if (options.answerCheck) writeAnswerCheck(writer, random, phrases, last.id);
+  if (options.answerCheck) writeAnswerCheck(writer, random, phrases, options, tree, last.id);
   if (last.text.find("\\boxed{") == std::string::npos) {
     writer.separate();
     const int final = draw(random, phrases.finalAnswers);

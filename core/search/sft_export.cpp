@@ -131,6 +131,7 @@ void SftExporter::add(const SearchTree& tree, std::string_view source) {
   renderOptions.seed = treeSeeds.next();
   renderOptions.answerCheck = false;
   renderOptions.affirmStepsWithQAtLeast.reset();
+  renderOptions.groundedCheck = nullptr;
   const RenderedTrace direct = renderTrace(tree, directSequence(tree), phrases_, renderOptions);
   directLines_.push_back(chatRecord(tree.problem(), direct.text).dump());
   ++directRow.trajectories;
@@ -144,10 +145,13 @@ void SftExporter::write(const std::filesystem::path& astroJsonl,
 }
 
 nlohmann::ordered_json SftExporter::report() const {
-  return {{"phrase_set", phrases_.toJson()},
-          {"step_delimiter", options_.render.stepDelimiter},
-          {"astro", astroTable_.toJson()},
-          {"direct", directTable_.toJson()}};
+  nlohmann::ordered_json report = {{"phrase_set", phrases_.toJson()},
+                                   {"step_delimiter", options_.render.stepDelimiter}};
+  // Only when on, so that the paper's default report stays as it was.
+  if (options_.render.groundedCheck) report["grounded_checks"] = true;
+  report["astro"] = astroTable_.toJson();
+  report["direct"] = directTable_.toJson();
+  return report;
 }
 
 void SftExporter::writeDataset(const std::filesystem::path& folder) const {

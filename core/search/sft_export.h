@@ -47,8 +47,9 @@ nlohmann::ordered_json chatRecord(std::string_view problem, std::string_view tra
                                   const std::vector<ByteRange>& lossMask);
 
 // The byte spans of the trace's wrong-branch steps: steps whose node is not on the path from the
-// root to the sequence's final node. Reflections, backtrack and restart phrases, answer checks
-// and the correct path's steps (also where a return re-walks them) are not among them.
+// root to the sequence's final node. Reflections (a grounded one's check included: it is how the
+// reflection judges the wrong step), backtrack and restart phrases, answer checks and the correct
+// path's steps (also where a return re-walks them) are not among them.
 std::vector<ByteRange> wrongBranchRanges(const SearchTree& tree, const NodeSequence& sequence,
                                          const RenderedTrace& trace);
 
@@ -82,7 +83,8 @@ class SftExporter {
   void write(const std::filesystem::path& astroJsonl,
              const std::filesystem::path& directJsonl) const;
 
-  // {"phrase_set": {id, sha256, lists...}, "step_delimiter", "astro": table, "direct": table}:
+  // {"phrase_set": {id, sha256, lists...}, "step_delimiter", "grounded_checks": true (only when
+  // the render options carry a grounded check), "astro": table, "direct": table}:
   // what a run records.
   nlohmann::ordered_json report() const;
   // Writes astro_sft.jsonl, direct_sft.jsonl, dataset_table.json (report()) and

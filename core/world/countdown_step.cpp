@@ -56,8 +56,10 @@ StepApplication applyStep(const CountdownState& state, const Rational& left, Ope
     if (found == rest.end()) {
       bool wasThere = std::find(state.remaining.begin(), state.remaining.end(), operand) !=
                       state.remaining.end();
-      return {std::nullopt, wasThere ? "reuses " + operand.toString()
-                                     : "uses " + operand.toString() + " which is not remaining"};
+      return {std::nullopt,
+              wasThere ? "reuses " + operand.toString()
+                       : "uses " + operand.toString() + " which is not remaining",
+              operand};
     }
     rest.erase(found);
   }

@@ -38,6 +38,7 @@ std::string renderStep(int index, const CountdownStep& step);
 struct StepApplication {
   std::optional<CountdownStep> step;
   std::string violation;
+  std::optional<Rational> unavailable;  // the operand a "uses"/"reuses" violation names
 };
 StepApplication applyStep(const CountdownState& state, const Rational& left, Operator op,
                           const Rational& right, const CountdownRules& rules);

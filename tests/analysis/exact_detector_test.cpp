@@ -24,9 +24,26 @@ CueKind cueKindOf(astro::search::MarkerKind kind) {
       return CueKind::kAnswerCheck;
     case astro::search::MarkerKind::kFinalAnswer:
       return CueKind::kFinalAnswer;
+    case astro::search::MarkerKind::kCheck:
+      return CueKind::kCheck;
   }
   return CueKind::kReflection;
 }
+// The case's trace rendered again as renderedTraces() did, with a grounded check on every
+// reflection (numbers and words, as a domain's check would state them).
+astro::search::RenderedTrace groundedRendering(const astro::test::RenderedCase& rendered,
+                                               std::size_t index,
+                                               const astro::search::PhraseSet& phrases) {
+  astro::search::RenderOptions render;
+  render.seed = index;
+  render.answerCheck = index % 3 == 0;
+  render.groundedCheck = [](const astro::search::SearchTree& tree, int node) {
+    return std::optional<std::string>("Node " + std::to_string(node) + ": 12 * 7 = 84, 84 + 5 = " +
+                                      tree.node(node).answer.value_or("89") + ".");
+  };
+  return astro::search::renderTrace(rendered.tree, rendered.sequence, phrases, render);
+}
+
 }  // namespace
 
 class ExactDetectorTest : public QObject {
@@ -108,6 +125,45 @@ class ExactDetectorTest : public QObject {
       }
       QCOMPARE(k, rendered.trace.steps.size());
     }
+  }
+  void groundedTraces_giveThePlainTracesStepGraph() {
+    ExactDetector detector(phrases_);
+    int checks = 0, backtracks = 0;
+    for (std::size_t i = 0; i < cases_.size(); ++i) {
+      const auto& rendered = cases_[i];
+      const auto grounded = groundedRendering(rendered, i, phrases_);
+      QVERIFY(grounded.text != rendered.trace.text);
+      const auto plainGraph = detector.detect(rendered.trace.text);
+      const auto groundedGraph = detector.detect(grounded.text);
+      QCOMPARE(groundedGraph.steps.size(), plainGraph.steps.size());
+      for (std::size_t k = 0; k < plainGraph.steps.size(); ++k) {
+        QCOMPARE(groundedGraph.steps[k].role, plainGraph.steps[k].role);
+        QCOMPARE(groundedGraph.steps[k].reflects, plainGraph.steps[k].reflects);
+        QCOMPARE(groundedGraph.steps[k].returnsTo, plainGraph.steps[k].returnsTo);
+      }
+      QCOMPARE(groundedGraph.edges, plainGraph.edges);
+      QCOMPARE(groundedGraph.backtracks(), rendered.sequence.backtracks());
+      QCOMPARE(groundedGraph.restarts(), rendered.sequence.restarts());
+      // Every marker, the checks included, comes back with its exact span.
+      QCOMPARE(groundedGraph.cues.size(), grounded.markers.size());
+      for (std::size_t k = 0; k < grounded.markers.size(); ++k) {
+        QCOMPARE(groundedGraph.cues[k].kind, cueKindOf(grounded.markers[k].kind));
+        QCOMPARE(groundedGraph.cues[k].begin, grounded.markers[k].begin);
+        QCOMPARE(groundedGraph.cues[k].end, grounded.markers[k].end);
+        checks += grounded.markers[k].kind == astro::search::MarkerKind::kCheck;
+      }
+      backtracks += groundedGraph.backtracks();
+    }
+    QVERIFY(checks > 200);
+    QVERIFY(backtracks > 100);
+  }
+  void reflectionWithTextButNoVerdict_staysAPlainReflection() {
+    const std::string trace = "A\n\n" + phrases_.reflections[0] + " 12 * 7 = 84.";
+    auto graph = ExactDetector(phrases_).detect(trace);
+    QCOMPARE(graph.steps.size(), std::size_t(2));
+    QCOMPARE(graph.steps[1].role, StepRole::kReflection);
+    QCOMPARE(graph.cues.size(), std::size_t(1));
+    QCOMPARE(graph.cues[0].kind, CueKind::kReflection);
   }
   void handWrittenTrace_givesTheDocumentedEdges() {
     const std::string reflection = phrases_.reflections[0];

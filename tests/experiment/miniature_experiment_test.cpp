@@ -1,8 +1,9 @@
 // `astro experiment miniature` end to end at the smallest size that still has every stage: a
 // base policy that memorises two dozen puzzles (so search on them finds solutions), MCTS, both
 // arms' SFT and two GRPO steps with a checkpoint each, the sweep, report.json and report.md; then
-// a rerun that redoes nothing; --seeds 2; --search-traces 3 --mix-direct on the same base and
-// trees. Run with ASTRO_THREADS=1 on a busy machine: a few minutes.
+// a rerun that redoes nothing; --seeds 2; --search-traces 3 --mix-direct --grounded-reflections
+// on the same base and trees. Run with ASTRO_THREADS=1 on a busy machine: a few minutes.
+#include <QRegularExpression>
 #include <QtTest>
 #include <cmath>
 #include <fstream>
@@ -230,7 +231,7 @@ class MiniatureExperimentTest : public QObject {
     addWrongBranches(out / "search" / "trees.jsonl");
     QStringList arguments = arguments_;
     arguments[arguments.indexOf("--out") + 1] = path(out);
-    arguments << "--search-traces" << "3" << "--mix-direct";
+    arguments << "--search-traces" << "3" << "--mix-direct" << "--grounded-reflections";
     auto result = runProgram(ASTRO_CLI_PATH, arguments, 600000);
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     QVERIFY(!result.err.contains("[base] step"));  // the copied base and trees are reused
@@ -253,6 +254,17 @@ class MiniatureExperimentTest : public QObject {
     QVERIFY2(direct["sft_steps"].get<int>() > sftEpochSteps(report, directTraces),
              "the Direct arm took no more steps than its own epochs give");
     QVERIFY(std::filesystem::exists(out / "data" / "astro_mixed_sft.jsonl"));
+
+    // Grounded reflections: the answer check states the value it checked; Direct has none.
+    QCOMPARE(report["options"]["linearize"]["grounded_reflections"].get<bool>(), true);
+    std::ifstream astroData(out / "data" / "astro_sft.jsonl");
+    const std::string astroText{std::istreambuf_iterator<char>(astroData), {}};
+    const QRegularExpression groundedCheck(
+        "Wait, is this right\\? [^\"]+ = \\d+\\. Yes, it is right\\.");
+    QVERIFY2(QString::fromStdString(astroText).contains(groundedCheck), astroText.c_str());
+    std::ifstream directData(out / "data" / "direct_sft.jsonl");
+    const std::string directText{std::istreambuf_iterator<char>(directData), {}};
+    QVERIFY(directText.find("Wait, is this right?") == std::string::npos);
   }
   void searchTracesOutOfRange_exitsTwoNamingTheFlag() {
     auto result = runProgram(ASTRO_CLI_PATH, {"experiment", "miniature", "--quick", "--out",

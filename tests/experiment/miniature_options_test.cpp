@@ -48,6 +48,15 @@ class MiniatureOptionsTest : public QObject {
     QCOMPARE(linearize["sequences_per_tree"].get<int>(), 3);
     QCOMPARE(linearize["mix_direct"].get<bool>(), true);
   }
+  void groundedReflections_offByDefaultAndRecorded() {
+    for (auto options : {experiment::quickMiniatureOptions(), experiment::fullMiniatureOptions()}) {
+      QVERIFY(!options.groundedReflections);
+      QVERIFY(!options.exportOptions.render.groundedCheck);
+      QCOMPARE(options.toJson()["linearize"]["grounded_reflections"].get<bool>(), false);
+      options.groundedReflections = true;
+      QCOMPARE(options.toJson()["linearize"]["grounded_reflections"].get<bool>(), true);
+    }
+  }
   void validate_searchTracesOutOfRangeNamesTheFlag() {
     auto options = experiment::quickMiniatureOptions();
     for (int traces : {0, experiment::kMaxSearchTraces + 1}) {

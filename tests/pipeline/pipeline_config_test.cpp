@@ -150,6 +150,14 @@ class PipelineConfigTest : public QObject {
     QCOMPARE(parameters<LinearizeStage>(masked, StageKind::kLinearize).maskWrongBranches, true);
   }
 
+  void linearizeGroundedChecks_isOffUnlessSet() {
+    auto plain = parsePipelineConfig("[pretrain-base]\n[search]\n[linearize]\n", "p.toml", "/b");
+    QCOMPARE(parameters<LinearizeStage>(plain, StageKind::kLinearize).groundedChecks, false);
+    auto grounded = parsePipelineConfig(
+        "[pretrain-base]\n[search]\n[linearize]\ngrounded_checks = true\n", "p.toml", "/b");
+    QCOMPARE(parameters<LinearizeStage>(grounded, StageKind::kLinearize).groundedChecks, true);
+  }
+
   void runSeed_isEveryStagesDefaultSeed() {
     auto config = parsePipelineConfig("[run]\nseed = 7\n[pretrain-base]\n[search]\nseed = 9\n",
                                       "p.toml", "/b");

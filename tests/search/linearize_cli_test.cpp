@@ -5,6 +5,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/search/tree_json.h"
+#include "core/world/countdown_puzzle.h"
 #include "tests/search/search_fixtures.h"
 #include "tests/support/test_support.h"
 
@@ -36,6 +37,22 @@ const char* const kTwoDetourText =
     "the number of apples, so $2x = 10$.\".\n\n"
     "Dividing both sides by 2 gives $x = 5$, so the answer is $\\boxed{5}$.\n\n"
     "But wait, are we solving the problem correctly so far? Hmm... The answer checks out.";
+
+// Issue #21's countdown tree: numbers 10, 10, 2, target 18; a wrong and a right box after two
+// steps.
+QString countdownTreeFile() {
+  SearchTree tree(astro::world::renderQuestion({{10, 10, 2}, 18, {}}), "18");
+  tree.addChild(0, "Step 1: 10 + 10 = 20. Remaining: 2, 20");
+  tree.addChild(1, "Step 2: 20 - 2 = 18. Remaining: 18");
+  for (const char* box : {"\\boxed{(10-10)*2}", "\\boxed{10+10-2}"}) {
+    TreeNode& node = tree.node(tree.addChild(2, box));
+    node.terminal = true;
+    node.answer = std::string(box).substr(7, std::string(box).size() - 8);
+    node.correct = node.id == 4;
+    node.visits = 1;
+  }
+  return writeTemp("countdown.json", treeToJsonText(tree));
+}
 
 }  // namespace
 
@@ -173,6 +190,25 @@ class LinearizeCliTest : public QObject {
                  .exitCode,
              2);
   }
+  void groundedChecks_countdownReflectionsStateTheirCheck() {
+    auto result = runProgram(ASTRO_CLI_PATH,
+                             {"linearize", "--tree", countdownTreeFile(), "--grounded-checks"});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QCOMPARE(result.out,
+             QString("Step 1: 10 + 10 = 20. Remaining: 2, 20\n\n"
+                     "Step 2: 20 - 2 = 18. Remaining: 18\n\n"
+                     "\\boxed{(10-10)*2}\n\n"
+                     "Wait, is this right? (10-10)*2 = 0, not 18. No. Back to \"Step 2: 20 - 2 = "
+                     "18. Remaining: 18\".\n\n"
+                     "\\boxed{10+10-2}\n\n"
+                     "Wait, is this right? 10+10-2 = 18. Yes, it is right.\n"));
+  }
+  void groundedChecks_aDomainWithoutChecksIsUsageError() {
+    auto result = runProgram(ASTRO_CLI_PATH, {"linearize", "--tree", kApples, "--grounded-checks"});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains("--grounded-checks") && result.err.contains("math"),
+             qPrintable(result.err));
+  }
   void treeAndTrees_areExclusive() {
     const QString trees = writeTemp("one.jsonl", treeToJsonText(loadTree(kApples.toStdString())));
     QCOMPARE(
@@ -182,7 +218,8 @@ class LinearizeCliTest : public QObject {
   void help_listsEveryOption() {
     auto result = runProgram(ASTRO_CLI_PATH, {"linearize", "--help"});
     QCOMPARE(result.exitCode, 0);
-    for (const char* option : {"--tree", "--seed", "--format", "--phrases", "--direct"}) {
+    for (const char* option :
+         {"--tree", "--seed", "--format", "--phrases", "--direct", "--grounded-checks"}) {
       QVERIFY2(result.out.contains(option), option);
     }
   }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/base/error.h"
+#include "core/search/sft_export.h"
 #include "tests/search/search_fixtures.h"
 #include "tests/search/trace_parser.h"
 
@@ -21,6 +22,31 @@ constexpr Move S = Move::kStart, F = Move::kForward, B = Move::kBacktrack, R = M
 const NodeSequence kTwoDetours{{{0, S}, {1, F}, {3, F}, {0, R}, {2, F}, {4, F}, {2, B}, {5, F}}};
 
 const std::string kReflection = "But wait, are we solving the problem correctly so far? Hmm...";
+
+// A grounded check for the apples tree: what each answer gives when doubled.
+std::optional<std::string> applesCheck(const SearchTree&, int node) {
+  switch (node) {
+    case 3:
+      return "12 * 2 = 24, not 10.";
+    case 4:
+      return "8 * 2 = 16, not 10.";
+    case 5:
+      return "5 * 2 = 10.";
+    default:
+      return std::nullopt;
+  }
+}
+
+// The message of the astro::Error rendering `check` for every reflected node throws, or "".
+std::string groundedCheckError(const std::string& check) {
+  try {
+    renderTrace(applesTree(), kTwoDetours, singlePhraseSet(),
+                {.groundedCheck = [&](const SearchTree&, int) { return check; }});
+  } catch (const astro::Error& error) {
+    return error.what();
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -157,6 +183,105 @@ class RenderTraceTest : public QObject {
           QFAIL("unexpected marker kind");
       }
     }
+  }
+  void groundedCheck_standsBetweenReflectionAndVerdict() {
+    const RenderedTrace trace =
+        renderTrace(applesTree(), kTwoDetours, singlePhraseSet(), {.groundedCheck = applesCheck});
+    const SearchTree tree = applesTree();
+    const std::string expected =
+        tree.node(1).text + "\n\n" + tree.node(3).text + "\n\n" + kReflection +
+        " 12 * 2 = 24, not 10. Let's start over.\n\n" + tree.node(2).text + "\n\n" +
+        tree.node(4).text + "\n\n" + kReflection +
+        " 8 * 2 = 16, not 10. Let's go back to \"Let $x$ be the number of apples, so $2x = "
+        "10$.\".\n\n" +
+        tree.node(5).text + "\n\n" + kReflection + " 5 * 2 = 10. The answer checks out.";
+    QCOMPARE(trace.text, expected);
+  }
+  void groundedCheck_markerSpansAreExact() {
+    const RenderedTrace trace =
+        renderTrace(applesTree(), kTwoDetours, singlePhraseSet(), {.groundedCheck = applesCheck});
+    const std::string& text = trace.text;
+    std::vector<MarkerKind> kinds;
+    for (const MarkerSpan& marker : trace.markers) kinds.push_back(marker.kind);
+    const std::vector<MarkerKind> expectedKinds{
+        MarkerKind::kReflection, MarkerKind::kCheck, MarkerKind::kRestart,
+        MarkerKind::kReflection, MarkerKind::kCheck, MarkerKind::kBacktrack,
+        MarkerKind::kReflection, MarkerKind::kCheck, MarkerKind::kAnswerCheck};
+    QVERIFY(kinds == expectedKinds);
+    const std::size_t first = text.find("12 * 2 = 24, not 10.");
+    const std::size_t second = text.find("8 * 2 = 16, not 10.");
+    const std::size_t third = text.find("5 * 2 = 10.");
+    QCOMPARE(trace.markers[1], (MarkerSpan{MarkerKind::kCheck, first, first + 20, 0, 3, {}}));
+    QCOMPARE(trace.markers[4], (MarkerSpan{MarkerKind::kCheck, second, second + 19, 0, 4, {}}));
+    QCOMPARE(trace.markers[7], (MarkerSpan{MarkerKind::kCheck, third, third + 11, 0, 5, {}}));
+    // The reflection ends one joiner before its check; the verdict starts one joiner after it.
+    QCOMPARE(trace.markers[0].end + 1, first);
+    QCOMPARE(trace.markers[2].begin, first + 21);
+    QCOMPARE(trace.markers[8].begin, third + 12);
+    QCOMPARE(trace.markers[8].end, text.size());
+    const auto json = renderedTraceToJson(trace);
+    QCOMPARE(json["markers"][4]["kind"].get<std::string>(), std::string("check"));
+    QCOMPARE(json["markers"][4]["target_node"].get<int>(), 4);
+  }
+  void groundedCheck_markersParseBackExactlyWithoutSpans() {
+    // Node 2 is affirmed (q 3/7) and has no check of its own: that reflection stays plain.
+    for (std::uint64_t seed = 0; seed < 32; ++seed) {
+      const RenderedTrace trace =
+          renderTrace(applesTree(), kTwoDetours, defaultPhraseSet(),
+                      {.seed = seed, .affirmStepsWithQAtLeast = 0.0, .groundedCheck = applesCheck});
+      const auto parsed = parseTrace(applesTree(), defaultPhraseSet(), trace.text, applesCheck);
+      QVERIFY2(parsed, trace.text.c_str());
+      QVERIFY(parsed->sequence == kTwoDetours);
+      QVERIFY(parsed->markers == trace.markers);
+      QVERIFY(parsed->steps == trace.steps);
+    }
+  }
+  void groundedCheck_drawsTheSamePhrasesAsWithout() {
+    for (std::uint64_t seed = 0; seed < 8; ++seed) {
+      const RenderedTrace plain =
+          renderTrace(applesTree(), kTwoDetours, defaultPhraseSet(), {.seed = seed});
+      const RenderedTrace grounded = renderTrace(applesTree(), kTwoDetours, defaultPhraseSet(),
+                                                 {.seed = seed, .groundedCheck = applesCheck});
+      std::vector<MarkerSpan> withoutChecks;
+      for (const MarkerSpan& marker : grounded.markers) {
+        if (marker.kind != MarkerKind::kCheck) withoutChecks.push_back(marker);
+      }
+      QCOMPARE(withoutChecks.size(), plain.markers.size());
+      for (std::size_t i = 0; i < plain.markers.size(); ++i) {
+        QCOMPARE(withoutChecks[i].kind, plain.markers[i].kind);
+        QCOMPARE(withoutChecks[i].phraseIndex, plain.markers[i].phraseIndex);
+      }
+    }
+  }
+  void groundedCheck_nulloptLeavesThePapersReflection() {
+    const RenderedTrace plain = renderTrace(applesTree(), kTwoDetours, singlePhraseSet());
+    const RenderedTrace none = renderTrace(
+        applesTree(), kTwoDetours, singlePhraseSet(),
+        {.groundedCheck = [](const SearchTree&, int) { return std::optional<std::string>(); }});
+    QCOMPARE(none.text, plain.text);
+    QVERIFY(none.markers == plain.markers);
+  }
+  void groundedCheck_isTrainedUnderTheWrongBranchMask() {
+    const RenderedTrace trace =
+        renderTrace(applesTree(), kTwoDetours, singlePhraseSet(), {.groundedCheck = applesCheck});
+    const std::vector<ByteRange> masked = wrongBranchRanges(applesTree(), kTwoDetours, trace);
+    QCOMPARE(masked.size(), std::size_t(3));  // nodes 1, 3 and 4: off the path to node 5
+    for (const MarkerSpan& marker : trace.markers) {
+      for (const ByteRange& range : masked) {
+        QVERIFY(marker.end <= range.begin || range.end <= marker.begin);
+      }
+    }
+  }
+  void groundedCheck_unfitTextIsRefusedNamingTheNode() {
+    const std::string delimiter = groundedCheckError("12 * 2 = 24.\n\nNot 10.");
+    QVERIFY2(delimiter.find("node 3") != std::string::npos, delimiter.c_str());
+    QVERIFY2(delimiter.find("step delimiter") != std::string::npos, delimiter.c_str());
+    QVERIFY(groundedCheckError("").find("is empty") != std::string::npos);
+    QVERIFY(groundedCheckError("So: Let's start over.").find("restart") != std::string::npos);
+    QVERIFY(groundedCheckError("It checks. The answer checks out.").find("answer-check") !=
+            std::string::npos);
+    QVERIFY(groundedCheckError("Let's go back to \"x\"").find("backtrack") != std::string::npos);
+    QCOMPARE(groundedCheckError("12 * 2 = 24, not 10."), std::string());
   }
   void invalidSequence_isRejected() {
     const NodeSequence broken{{{0, S}, {2, F}, {4, F}, {1, B}, {3, F}}};

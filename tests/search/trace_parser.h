@@ -39,8 +39,11 @@ int phraseAt(std::string_view text, std::size_t at, const std::vector<std::strin
 
 }  // namespace detail
 
+// With `groundedCheck`, a reflection after the step of node n must be followed by n's check
+// (when it has one) and a joiner before its verdict.
 inline std::optional<ParsedTrace> parseTrace(const SearchTree& tree, const PhraseSet& phrases,
-                                             std::string_view text) {
+                                             std::string_view text,
+                                             const GroundedCheck& groundedCheck = {}) {
   using detail::phraseAt;
   using detail::startsAt;
   ParsedTrace parsed;
@@ -61,7 +64,16 @@ inline std::optional<ParsedTrace> parseTrace(const SearchTree& tree, const Phras
     });
     if (reflection >= 0) {
       const std::size_t reflectionEnd = at + phrases.reflections[reflection].size();
-      const std::size_t next = reflectionEnd + kPhraseJoiner.size();
+      std::size_t next = reflectionEnd + kPhraseJoiner.size();
+      std::optional<MarkerSpan> checked;
+      if (std::optional<std::string> check =
+              groundedCheck ? groundedCheck(tree, current) : std::nullopt) {
+        if (!startsAt(text, next, *check) || !startsAt(text, next + check->size(), kPhraseJoiner)) {
+          return std::nullopt;
+        }
+        checked = MarkerSpan{MarkerKind::kCheck, next, next + check->size(), 0, current, {}};
+        next = checked->end + kPhraseJoiner.size();
+      }
       std::optional<MarkerSpan> follow;
       if (int restart = phraseAt(text, next, phrases.restarts, boundaryAt); restart >= 0) {
         follow = MarkerSpan{
@@ -94,6 +106,7 @@ inline std::optional<ParsedTrace> parseTrace(const SearchTree& tree, const Phras
       if (!follow) return std::nullopt;
       parsed.markers.push_back(
           {MarkerKind::kReflection, at, reflectionEnd, reflection, std::nullopt, {}});
+      if (checked) parsed.markers.push_back(*checked);
       parsed.markers.push_back(*follow);
       at = follow->end;
       continue;

@@ -28,6 +28,7 @@ struct MiniatureCommand {
   bool maskWrongBranches = false;
   int searchTraces = 0;
   bool mixDirect = false;
+  bool groundedReflections = false;
   astro::world::GeneratorOptions generator = astro::train::BasePretrainingOptions{}.generator;
 };
 
@@ -59,6 +60,7 @@ astro::experiment::MiniatureOptions resolveOptions(const MiniatureCommand& c,
   if (c.maskWrongBranches) o.exportOptions.maskWrongBranches = true;
   if (given("--search-traces")) o.exportOptions.linearize.sequencesPerTree = c.searchTraces;
   if (c.mixDirect) o.mixDirect = true;
+  if (c.groundedReflections) o.groundedReflections = true;
   if (given("--phrases")) o.phrases = astro::search::loadPhraseSet(c.phrases);
   if (given("--max-new-tokens")) {
     o.rl.maxNewTokens = o.evaluation.maxNewTokens = c.maxNewTokens;
@@ -168,6 +170,9 @@ const astro::cli::CommandRegistration kExperiment{
       command->add_flag("--mix-direct", c->mixDirect,
                         "The ASTRO arm also trains on each solved tree's Direct trace (the\n"
                         "paper's 1 direct + 3 search traces per problem)");
+      command->add_flag("--grounded-reflections", c->groundedReflections,
+                        "The ASTRO arm's reflections state the check they make (\"(10-10)*2 = 0,\n"
+                        "not 18.\", \"7 is not left.\") before their verdict (issue #21)");
       command
           ->add_option("--phrases", c->phrases,
                        "Reflection/backtrack phrase set JSON (default: the compact countdown set;\n"

@@ -10,6 +10,7 @@
 #include "app/astro/verifier_flag.h"
 #include "core/base/error.h"
 #include "core/domain/domain_registry.h"
+#include "core/search/grounded_check.h"
 #include "core/search/phrase_set.h"
 #include "core/search/render_trace.h"
 #include "core/search/sft_export.h"
@@ -30,9 +31,11 @@ struct LinearizeCommandOptions {
   bool markers = false;
   bool noAnswerCheck = false;
   bool maskWrongBranches = false;
+  bool groundedChecks = false;
   std::string verifier{astro::domain::kAutoDomain};
   LinearizeOptions linearize;
   std::string stepDelimiter;  // the resolved domain's
+  GroundedCheck groundedCheck;  // the resolved domain's, with --grounded-checks
 };
 
 // The domain of the trees' problems (`--verifier`, "auto": as search resolved it), which gives
@@ -57,7 +60,8 @@ void printSequence(const LinearizeCommandOptions& options, const PhraseSet& phra
       renderTrace(tree, sequence, phrases,
                   RenderOptions{.seed = options.seed,
                                 .stepDelimiter = options.stepDelimiter,
-                                .answerCheck = !options.noAnswerCheck && !options.direct});
+                                .answerCheck = !options.noAnswerCheck && !options.direct,
+                                .groundedCheck = options.groundedCheck});
   if (options.format == "text") {
     std::cout << trace.text << "\n";
     return;
@@ -78,7 +82,8 @@ void exportDataset(const LinearizeCommandOptions& options, const PhraseSet& phra
       .linearize = options.linearize,
       .render = {.seed = options.seed,
                  .stepDelimiter = options.stepDelimiter,
-                 .answerCheck = !options.noAnswerCheck},
+                 .answerCheck = !options.noAnswerCheck,
+                 .groundedCheck = options.groundedCheck},
       .maskWrongBranches = options.maskWrongBranches};
   SftExporter exporter(phrases, exportOptions);
   for (const std::string& file : options.trees) {
@@ -110,6 +115,13 @@ void runLinearize(LinearizeCommandOptions options) {
   validateOptions(options.linearize);
   const astro::domain::Domain& domain = treesDomain(options);
   options.stepDelimiter = domain.stepDelimiter();
+  if (options.groundedChecks) {
+    options.groundedCheck = groundedCheckFor(domain);
+    if (!options.groundedCheck) {
+      throw astro::UsageError("linearize: --grounded-checks: the '" + std::string(domain.name()) +
+                              "' domain states no checks (the countdown world does)");
+    }
+  }
   const PhraseSet phrases =
       options.phrases.empty() ? domain.phraseSet() : loadPhraseSet(options.phrases);
   if (options.trees.empty()) {
@@ -164,6 +176,10 @@ const astro::cli::CommandRegistration kLinearize{
       command->add_flag("--mask-wrong-branches", options->maskWrongBranches,
                         "With --trees: ASTRO records name their wrong-branch steps in the "
                         "assistant message's \"loss_mask\" (byte ranges SFT gives no loss)");
+      command->add_flag("--grounded-checks", options->groundedChecks,
+                        "Each reflection states the check it makes before its verdict (\"Wait, "
+                        "is this\nright? 10+10-2 = 18. Yes, ...\"); only domains that check "
+                        "steps (countdown)");
       command
           ->add_option("--min-detours", options->linearize.minIncorrectTerminals,
                        "Fewest incorrect terminal nodes visited")

@@ -173,6 +173,7 @@ LinearizeStage readLinearizeTable(TomlTableReader& table, const RunDefaults& run
                                                   : search::ReturnTarget::kBranchPoint;
   table.boolean("answer_check", stage.answerCheck);
   table.boolean("mask_wrong_branches", stage.maskWrongBranches);
+  table.boolean("grounded_checks", stage.groundedChecks);
   checkAtTable(table, [&] { search::validateOptions(options); });
   available.astroData = fromStage(StageKind::kLinearize, "astro");
   available.directData = fromStage(StageKind::kLinearize, "direct");

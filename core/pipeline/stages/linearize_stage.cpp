@@ -1,8 +1,10 @@
 // The linearize stage: procedure cloning of every search tree into ASTRO and Direct SFT data
 // (core/search/sft_export.h). It takes seconds, so an interrupted one simply runs again.
+#include "core/base/error.h"
 #include "core/domain/domain_registry.h"
 #include "core/pipeline/stages/stage_phrases.h"
 #include "core/pipeline/stages/stages.h"
+#include "core/search/grounded_check.h"
 #include "core/search/sft_export.h"
 #include "core/search/tree_json.h"
 
@@ -22,12 +24,21 @@ void runLinearizeStage(const LinearizeStage& config, StageContext& context) {
                   " gives the step delimiter and phrases (verifier = \"" + config.verifier +
                   "\")",
               {{"domain", std::string(treeDomain.name())}});
+  search::GroundedCheck groundedCheck;
+  if (config.groundedChecks) {
+    groundedCheck = search::groundedCheckFor(treeDomain);
+    if (!groundedCheck) {
+      throw Error("linearize: grounded_checks: the '" + std::string(treeDomain.name()) +
+                  "' domain states no checks (the countdown world does)");
+    }
+  }
   search::SftExporter exporter(
       stagePhrases(treeDomain, context),
       {.linearize = config.linearize,
        .render = {.seed = config.linearize.seed,
                   .stepDelimiter = std::string(treeDomain.stepDelimiter()),
-                  .answerCheck = config.answerCheck},
+                  .answerCheck = config.answerCheck,
+                  .groundedCheck = std::move(groundedCheck)},
        .maskWrongBranches = config.maskWrongBranches});
   std::int64_t done = 0;
   search::forEachTreeJsonl(treesFile, [&](search::SearchTree&& tree) {
