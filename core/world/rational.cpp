@@ -73,6 +73,15 @@ std::string Rational::toString() const {
   return std::to_string(num_) + "/" + std::to_string(den_);
 }
 
+std::string joinRationals(const std::vector<Rational>& values) {
+  std::string text;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += values[i].toString();
+  }
+  return text;
+}
+
 bool operator<(const Rational& a, const Rational& b) {
   return static_cast<__int128>(a.num_) * b.den_ < static_cast<__int128>(b.num_) * a.den_;
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace astro::world {
 
@@ -43,5 +44,8 @@ class Rational {
 
 // Reads "12", "-3" or "7/2" (no spaces); nullopt for anything else or out-of-range digits.
 std::optional<Rational> parseRational(std::string_view text);
+
+// "3, 7/2, 12": a list of numbers as steps print their remaining numbers.
+std::string joinRationals(const std::vector<Rational>& values);
 
 }  // namespace astro::world

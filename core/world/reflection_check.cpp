@@ -26,15 +26,6 @@ std::string collapseSpaces(std::string_view text) {
   return collapsed;
 }
 
-std::string joinValues(const std::vector<Rational>& values) {
-  std::string text;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) text += ", ";
-    text += values[i].toString();
-  }
-  return text;
-}
-
 }  // namespace
 
 std::optional<std::string> describeAnswer(const CountdownPuzzle& puzzle, std::string_view block) {
@@ -76,8 +67,8 @@ std::optional<std::string> describeStep(const StepChecker& checker, const Countd
     return operation + " = " + result + ", not " + parsed->claimedResult.toString() + ".";
   }
   if (!checker.check(state, block).valid) {
-    return "Left: " + joinValues(applied.step->remaining) + ", not " +
-           joinValues(parsed->claimedRemaining) + ".";
+    return "Left: " + joinRationals(applied.step->remaining) + ", not " +
+           joinRationals(parsed->claimedRemaining) + ".";
   }
   return operation + " = " + result + ".";
 }

@@ -6,15 +6,6 @@ namespace astro::world {
 
 namespace {
 
-std::string joinValues(const std::vector<Rational>& values) {
-  std::string text;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) text += ", ";
-    text += values[i].toString();
-  }
-  return text;
-}
-
 bool sameMultiset(std::vector<Rational> a, std::vector<Rational> b) {
   std::sort(a.begin(), a.end());
   std::sort(b.begin(), b.end());
@@ -57,8 +48,8 @@ StepCheck StepChecker::check(const CountdownState& state, std::string_view stepT
   }
   // The order of the list is a convention, not a rule: any order of the right numbers passes.
   if (!sameMultiset(parsed->claimedRemaining, step.remaining)) {
-    result.rule = "wrong remaining " + joinValues(parsed->claimedRemaining) + " (is " +
-                  joinValues(step.remaining) + ")";
+    result.rule = "wrong remaining " + joinRationals(parsed->claimedRemaining) + " (is " +
+                  joinRationals(step.remaining) + ")";
     return result;
   }
   result.valid = true;
