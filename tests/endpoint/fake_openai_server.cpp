@@ -78,7 +78,6 @@ void FakeOpenAiServer::handle(const httplib::Request& request, httplib::Response
   int seen = maxConcurrent_.load();
   while (concurrent > seen && !maxConcurrent_.compare_exchange_weak(seen, concurrent)) {
   }
-  ++requests_;
   int index = request.path == "/v1/completions" ? completionRequests_++ : modelRequests_++;
   Script script;
   {

@@ -49,7 +49,8 @@ class FakeOpenAiServer {
   // Blocks the calling handler until `seconds` pass or the server stops.
   void stall(double seconds);
 
-  int requestCount() const { return requests_.load(); }  // every route
+  // Every route (the server answers only /v1/completions and /v1/models).
+  int requestCount() const { return completionRequests_.load() + modelRequests_.load(); }
   int completionRequestCount() const { return completionRequests_.load(); }
   // Makes GET /v1/models list the models as `astro serve` does (owned_by "astro"), so clients
   // send it their prompts as arrays with the `seeds` extension, which the fake then honours.
@@ -70,7 +71,6 @@ class FakeOpenAiServer {
   std::string requiredKey_;
   bool tokenIds_ = true;
   std::atomic<bool> ownedByAstro_{false};
-  std::atomic<int> requests_{0};
   std::atomic<int> completionRequests_{0};
   std::atomic<int> modelRequests_{0};
   std::atomic<int> inFlight_{0};
