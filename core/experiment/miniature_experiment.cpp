@@ -138,7 +138,9 @@ std::pair<int, int> runSearch(const MiniatureOptions& options, const fs::path& b
     nlohmann::ordered_json saved = {{"problems", summary.treesStored},
                                     {"solved", summary.treesSolved},
                                     {"simulations", summary.search.stats.simulations},
-                                    {"policy_tokens", summary.search.stats.policyTokens}};
+                                    {"policy_tokens", summary.search.stats.policyTokens},
+                                    {"steps_refused", summary.search.stats.stepsRejected},
+                                    {"dead_ends_kept", summary.search.stats.deadEndsKept}};
     writeFileAtomically(summaryFile, saved.dump(2) + "\n");
   }
   auto saved = nlohmann::json::parse(readFile(summaryFile));

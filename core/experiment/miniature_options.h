@@ -46,6 +46,9 @@ struct MiniatureOptions {
   // ReflectionCheck), so the policy can learn when to go back. Off by default: the paper's
   // reflections state no check.
   bool groundedReflections = false;
+  // exportOptions.render.affirmStepsWithQAtLeast (`--affirm-steps` sets -1: every step, since
+  // Q >= -1 always): ASTRO Sec. 2.4's affirmative reflection between intermediate steps, so a
+  // reflection follows good and bad steps alike and only its verdict tells them apart.
 
   // SFT of each arm from the base policy (initialModel, data and outputDir are set per arm).
   // When the arms' example counts differ, both take sftStepBudget() optimizer steps.

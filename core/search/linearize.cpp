@@ -42,6 +42,17 @@ std::vector<int> preorderPositions(const SearchTree& tree) {
 
 }  // namespace
 
+std::string_view detourChoiceName(DetourChoice choice) {
+  return choice == DetourChoice::kNearFinalPath ? "near-final-path" : "uniform";
+}
+
+std::optional<DetourChoice> parseDetourChoice(std::string_view name) {
+  for (DetourChoice choice : {DetourChoice::kUniform, DetourChoice::kNearFinalPath}) {
+    if (detourChoiceName(choice) == name) return choice;
+  }
+  return std::nullopt;
+}
+
 std::string_view moveName(Move move) {
   switch (move) {
     case Move::kStart:
@@ -183,6 +194,24 @@ std::vector<int> drawDetours(const SearchTree& tree, const LinearizeOptions& opt
   std::vector<int> candidates = detourCandidates(tree);
   for (std::size_t i = candidates.size(); i > 1; --i) {
     std::swap(candidates[i - 1], candidates[random.below(i)]);
+  }
+  if (options.detourChoice == DetourChoice::kNearFinalPath) {
+    // Deepest branch point with the final path first; the shuffle above orders the ties.
+    const std::vector<int> finalPath = tree.pathFromRoot(finalNode);
+    auto branchDepth = [&](int id) {
+      const std::vector<int> path = tree.pathFromRoot(id);
+      std::size_t shared = 0;
+      while (shared < path.size() && shared < finalPath.size() &&
+             path[shared] == finalPath[shared]) {
+        ++shared;
+      }
+      return shared;
+    };
+    std::vector<std::size_t> depth(static_cast<std::size_t>(tree.size()), 0);
+    for (int id : candidates) depth[static_cast<std::size_t>(id)] = branchDepth(id);
+    std::stable_sort(candidates.begin(), candidates.end(), [&](int a, int b) {
+      return depth[static_cast<std::size_t>(a)] > depth[static_cast<std::size_t>(b)];
+    });
   }
   const int span = options.maxIncorrectTerminals - options.minIncorrectTerminals + 1;
   const int wanted = options.minIncorrectTerminals + static_cast<int>(random.below(span));

@@ -64,6 +64,22 @@ enum class DetourOrder {
   kSampled,
 };
 
+// Which incorrect terminals a sequence visits.
+enum class DetourChoice {
+  // Uniformly among the candidates, as Algorithm 1's sample_with_unique_answers draws them.
+  kUniform,
+  // Those whose path shares the most steps with the final node's path first (ties drawn
+  // uniformly), so each return goes back one step rather than to the problem, as a depth-first
+  // search backs up. Our choice for small policies (issue #21): a return to the problem makes
+  // the policy write a whole second solution far from the question, which a model pretrained on
+  // short solutions does poorly; a backtrack quotes the step it returns to, remaining numbers
+  // included, right before the next step.
+  kNearFinalPath,
+};
+// "uniform", "near-final-path" (the CLI's, TOML's and report's names); nullopt for other text.
+std::string_view detourChoiceName(DetourChoice choice);
+std::optional<DetourChoice> parseDetourChoice(std::string_view name);
+
 struct LinearizeOptions {
   // Incorrect terminal nodes (detours, Algorithm 1's k) per sequence, drawn uniformly from
   // [min, max] and capped by the distinct wrong answers the tree offers. ASTRO Sec. 3.1: every
@@ -76,6 +92,7 @@ struct LinearizeOptions {
   double restartProbability = 0.0;
   ReturnTarget returnTarget = ReturnTarget::kBranchPoint;
   DetourOrder detourOrder = DetourOrder::kTreeOrder;
+  DetourChoice detourChoice = DetourChoice::kUniform;
   // Distinct search sequences drawn per tree (duplicates dropped). ASTRO Sec. 3.1 curates three
   // search solutions and one direct solution per problem.
   int sequencesPerTree = 3;

@@ -218,7 +218,10 @@ class BatchedSearch {
       // Identical samples are one action; an empty step is no action (only the root is empty).
       // A rejected text is seen too: its repeats are neither judged nor counted again.
       if (step.text.empty() || !seen.insert(step.text).second) continue;
-      if (!accepted(active, path, step.text)) continue;
+      if (!accepted(active, path, step.text)) {
+        if (options_.keepInvalidSteps) markDeadEnd(active, addNode(active, leaf, step));
+        continue;
+      }
       const int child = addNode(active, leaf, step);
       // A step at the maximum depth ends its path: graded now, like a final step.
       if (step.final || active.tree.node(child).depth >= options_.maxDepth) grade(active, child);
@@ -270,6 +273,9 @@ class BatchedSearch {
       result_.stats.policyTokens += step.tokenCount;
       if (!step.text.empty() && !accepted(active, checkedPath, step.text)) {
         rejected = true;  // an invalid step ends the rollout: the path before it is a dead end
+        if (options_.keepInvalidSteps && options_.keepRolloutNodes) {
+          end = deadEndChild(active, end, step);  // ... or the step itself, kept as one
+        }
         break;
       }
       if (!step.text.empty()) {
@@ -291,7 +297,7 @@ class BatchedSearch {
     }
     if (extra.empty() || rejected) {
       // The rollout produced nothing, or went wrong after `end`: no answer, reward -1, and `end`
-      // stays open for later expansions.
+      // stays open for later expansions (unless it is the kept invalid step, a dead end).
       backup(active.tree, options_.keepRolloutNodes ? end : start, options_.incorrectReward);
       return;
     }
@@ -310,6 +316,27 @@ class BatchedSearch {
     const math::Verdict verdict =
         verifier_.grade(*active.problem, joinSteps(path, options_.stepDelimiter));
     backup(active.tree, start, verdict.correct ? options_.correctReward : options_.incorrectReward);
+  }
+
+  // A step the validator refused (MctsOptions::keepInvalidSteps): terminal, no answer, wrong.
+  void markDeadEnd(ActiveTree& active, int node) {
+    TreeNode& deadEnd = active.tree.node(node);
+    deadEnd.terminal = true;
+    deadEnd.answer.reset();
+    deadEnd.correct = false;
+    ++result_.stats.deadEndsKept;
+  }
+
+  // The refused rollout step as a dead-end child of `parent`: the one already there when an
+  // earlier rollout or expansion refused the same text (the validator is deterministic).
+  int deadEndChild(ActiveTree& active, int parent, const ProposedStep& step) {
+    if (const int existing = childWithText(active.tree, parent, step.text); existing >= 0) {
+      return existing;
+    }
+    const int id = addNode(active, parent, step);
+    markDeadEnd(active, id);
+    assignChildPriors(active.tree, parent, active.likelihood);
+    return id;
   }
 
   static int childWithText(const SearchTree& tree, int parent, std::string_view text) {
@@ -385,6 +412,8 @@ void MctsOptions::validate() const {
   require(maxStepTokens >= 1, "maxStepTokens must be >= 1, got " + std::to_string(maxStepTokens));
   require(treesPerBatch >= 1, "treesPerBatch must be >= 1, got " + std::to_string(treesPerBatch));
   require(!stepDelimiter.empty(), "stepDelimiter must not be empty");
+  require(validateSteps || !keepInvalidSteps,
+          "keepInvalidSteps needs validateSteps (without a validator no step is invalid)");
   require(selfEvaluation.votes >= 0,
           "selfEvaluation.votes must be >= 0, got " + std::to_string(selfEvaluation.votes));
   require(selfEvaluation.temperature >= 0, "selfEvaluation.temperature must be >= 0, got " +

@@ -61,6 +61,11 @@ struct MctsOptions {
   // our choice for checkable worlds (docs/mcts.md), so wrong arithmetic never reaches an ASTRO
   // trace.
   bool validateSteps = true;
+  // With validateSteps: keep each step the validator refuses as a dead end of the tree (a
+  // terminal with no answer and correct = false, reward -1) instead of dropping it. The policy's own wrong steps then reach the ASTRO traces as detours, each
+  // followed by a reflection and a return (issue #21: a tiny policy's errors are wrong
+  // arithmetic, which a tree without them never shows it how to catch). Off by default.
+  bool keepInvalidSteps = false;
 
   // Throws UsageError naming the field when a value is out of range.
   void validate() const;
@@ -78,6 +83,7 @@ struct MctsStats {
   long long solutionsJudged = 0;    // correct terminals put to the self-evaluation vote
   long long solutionsRejected = 0;  // of those, not unanimously valid (now correct = false)
   long long stepsRejected = 0;      // proposed or rolled-out steps the validator refused
+  long long deadEndsKept = 0;       // of those, kept as dead ends (MctsOptions::keepInvalidSteps)
 };
 
 struct MctsCallbacks {

@@ -100,6 +100,7 @@ SearchJob readSearchJob(const std::filesystem::path& tomlFile) {
   reader.read("rollout_temperature", mcts.rolloutTemperature);
   reader.read("keep_rollout_nodes", mcts.keepRolloutNodes);
   reader.read("validate_steps", mcts.validateSteps);
+  reader.read("keep_invalid_steps", mcts.keepInvalidSteps);
   reader.readInt("max_step_tokens", mcts.maxStepTokens);
   reader.readInt("trees_per_batch", mcts.treesPerBatch);
   reader.readInt("self_evaluation_votes", mcts.selfEvaluation.votes);

@@ -48,7 +48,8 @@ struct SearchJob {
 // Reads a TOML file whose [search] table (or top level) holds the job: dataset, model (a folder,
 // or an endpoint table: endpoint_config.h), tokenizer, out, run, stage, verifier, device, limit, pass_samples, and the MCTS keys iterations,
 // max_depth, exploration, children, temperature, rollout ("policy" or "none"),
-// rollout_temperature, keep_rollout_nodes, validate_steps, max_step_tokens, trees_per_batch, seed,
+// rollout_temperature, keep_rollout_nodes, validate_steps,
+// keep_invalid_steps, max_step_tokens, trees_per_batch, seed,
 // and the self-evaluation filter's self_evaluation_votes (0: off), self_evaluation_temperature and
 // self_evaluation_max_tokens. Relative
 // paths are relative to the file. Throws ParseError naming the file, line and key.

@@ -14,11 +14,12 @@ digit by digit it wrote "7 * 3 = 35" and copied numbers it was not given).
 Usage (needs the Python `regex` module (Debian python3-regex) for \\p{L}):
   for k in 3 4 5; do astro world generate --seed $k --numbers $k --out /tmp/c$k --train 1000 --test 0; done
   python3 resources/world/make_tokenizer.py /tmp/c3/train.jsonl /tmp/c4/train.jsonl /tmp/c5/train.jsonl
-  python3 resources/world/make_tokenizer.py --add-numbers   # number and chat-word tokens for the
-                                                            # existing file (idempotent)
+  python3 resources/world/make_tokenizer.py --add-numbers   # number, chat-word and phrase-word
+                                                            # tokens for the existing file
+                                                            # (idempotent)
 The committed file's 96 learned merges came from the questions' earlier long form (which spelt
 the rules out); `--add-numbers` added the number tokens and the chat words to it without
-relearning them.
+relearning them, and later the phrase words (PHRASE_WORDS) the same way.
 """
 import collections
 import json
@@ -33,6 +34,12 @@ MERGES = 96          # enough for every word of the question and step templates
 MIN_PAIR_COUNT = 20  # a pair rarer than this is not worth a token
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 CHAT_WORDS = ["user", "assistant"]
+# The words of the countdown domain's phrase set (countdown-compact-v1,
+# core/domain/countdown_phrases.cpp), as the pre-tokenizer cuts them: a pretrained LLM's
+# vocabulary has each as one token, and spelt in letters ("W", "a", "i", "t", ...: 36 tokens for
+# "Wait, is this right? Yes, it is right.") a from-scratch policy garbled them (issue #21).
+PHRASE_WORDS = ["Wait", " is", " this", " right", " Yes", " it", " No", " Back", " to", " Start",
+                " over", " So", " the", " answer"]
 HERE = pathlib.Path(__file__).resolve().parent
 
 
@@ -120,16 +127,22 @@ def bpe_symbols(word, merges):
         symbols[i:i + 2] = [symbols[i] + symbols[i + 1]]
 
 
-def add_chat_words(vocab, merges, byte_symbol):
-    """The ChatML role words as one token each: every example's template costs 2 tokens fewer for
-    "user" and 7 fewer for "assistant" (9 of a base example's ~89)."""
-    for word in CHAT_WORDS:
+def add_words(vocab, merges, byte_symbol, words):
+    """Each of `words` as one token: merges appended after every existing one, so they only join
+    what the earlier merges left of these words and no other text encodes differently."""
+    for word in words:
         symbols = bpe_symbols([byte_symbol[b] for b in word.encode("utf-8")], merges)
         while len(symbols) > 1:
             merges.append((symbols[0], symbols[1]))
             symbols[0:2] = [symbols[0] + symbols[1]]
             if symbols[0] not in vocab:
                 vocab[symbols[0]] = max(vocab.values()) + 1
+
+
+def add_chat_words(vocab, merges, byte_symbol):
+    """The ChatML role words as one token each: every example's template costs 2 tokens fewer for
+    "user" and 7 fewer for "assistant" (9 of a base example's ~89)."""
+    add_words(vocab, merges, byte_symbol, CHAT_WORDS)
 
 
 def add_numbers_to_committed_file():
@@ -142,8 +155,10 @@ def add_numbers_to_committed_file():
         add_number_tokens(vocab, merges, first_id)
     if "assistant" not in vocab:
         add_chat_words(vocab, merges, bytes_to_unicode())
+    if "Wait" not in vocab:
+        add_words(vocab, merges, bytes_to_unicode(), PHRASE_WORDS)
     tokenizer["model"]["merges"] = [[left, right] for left, right in merges]
-    path.write_text(json.dumps(tokenizer, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(tokenizer, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"{len(merges)} merges, vocab {len(vocab) + len(tokenizer['added_tokens'])} with specials")
 
 
@@ -163,6 +178,7 @@ def main(paths):
              for i, token in enumerate(SPECIALS)]
     add_number_tokens(vocab, merges, len(vocab) + len(SPECIALS))
     add_chat_words(vocab, merges, byte_symbol)
+    add_words(vocab, merges, byte_symbol, PHRASE_WORDS)
     tokenizer = {
         "version": "1.0",
         "truncation": None,
@@ -183,7 +199,7 @@ def main(paths):
                   "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
                   "vocab": vocab, "merges": [[left, right] for left, right in merges]},
     }
-    (HERE / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False, indent=1) +
+    (HERE / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False, indent=2) +
                                          "\n", encoding="utf-8")
     print(f"{len(merges)} merges, vocab {len(vocab) + len(SPECIALS)} with specials")
 

@@ -2,7 +2,8 @@
 // base policy that memorises two dozen puzzles (so search on them finds solutions), MCTS, both
 // arms' SFT and two GRPO steps with a checkpoint each, the sweep, report.json and report.md; then
 // a rerun that redoes nothing; --seeds 2; --search-traces 3 --mix-direct --grounded-reflections
-// on the same base and trees. Run with ASTRO_THREADS=1 on a busy machine: a few minutes.
+// --affirm-steps --min-detours 0 --detour-choice near-final-path on the same base and trees.
+// Run with ASTRO_THREADS=1 on a busy machine: a few minutes.
 #include <QRegularExpression>
 #include <QtTest>
 #include <cmath>
@@ -231,13 +232,18 @@ class MiniatureExperimentTest : public QObject {
     addWrongBranches(out / "search" / "trees.jsonl");
     QStringList arguments = arguments_;
     arguments[arguments.indexOf("--out") + 1] = path(out);
-    arguments << "--search-traces" << "3" << "--mix-direct" << "--grounded-reflections";
+    arguments << "--search-traces" << "3" << "--mix-direct" << "--grounded-reflections"
+              << "--affirm-steps" << "--min-detours" << "0" << "--detour-choice"
+              << "near-final-path";
     auto result = runProgram(ASTRO_CLI_PATH, arguments, 600000);
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     QVERIFY(!result.err.contains("[base] step"));  // the copied base and trees are reused
     auto report = readJson(out / "report.json");
     QCOMPARE(report["options"]["linearize"]["sequences_per_tree"].get<int>(), 3);
     QCOMPARE(report["options"]["linearize"]["mix_direct"].get<bool>(), true);
+    QCOMPARE(report["options"]["linearize"]["min_detours"].get<int>(), 0);
+    QCOMPARE(report["options"]["linearize"]["detour_choice"].get<std::string>(),
+             std::string("near-final-path"));
 
     const int searchTraces = report["dataset"]["astro"]["total"]["trajectories"].get<int>();
     const int directTraces = report["dataset"]["direct"]["total"]["trajectories"].get<int>();
@@ -262,6 +268,12 @@ class MiniatureExperimentTest : public QObject {
     const QRegularExpression groundedCheck(
         "Wait, is this right\\? [^\"]+ = \\d+\\. Yes, it is right\\.");
     QVERIFY2(QString::fromStdString(astroText).contains(groundedCheck), astroText.c_str());
+    // --affirm-steps: a (grounded) reflection answered yes between a first and a second step.
+    QCOMPARE(report["options"]["linearize"]["affirm_steps_with_q_at_least"].get<double>(), -1.0);
+    const QRegularExpression affirmedStep(
+        "Step 1: [^\"\\\\]*\\\\n\\\\nWait, is this right\\? [^\"\\\\]*Yes, it is "
+        "right\\.\\\\n\\\\nStep 2: ");
+    QVERIFY2(QString::fromStdString(astroText).contains(affirmedStep), astroText.c_str());
     std::ifstream directData(out / "data" / "direct_sft.jsonl");
     const std::string directText{std::istreambuf_iterator<char>(directData), {}};
     QVERIFY(directText.find("Wait, is this right?") == std::string::npos);

@@ -57,6 +57,18 @@ class MiniatureOptionsTest : public QObject {
       QCOMPARE(options.toJson()["linearize"]["grounded_reflections"].get<bool>(), true);
     }
   }
+  void keepInvalidStepsAndAffirmSteps_offByDefaultAndRecorded() {
+    for (auto options : {experiment::quickMiniatureOptions(), experiment::fullMiniatureOptions()}) {
+      QVERIFY(!options.mcts.keepInvalidSteps);
+      QVERIFY(!options.exportOptions.render.affirmStepsWithQAtLeast);
+      QCOMPARE(options.toJson()["search"]["keep_invalid_steps"].get<bool>(), false);
+      QVERIFY(options.toJson()["linearize"]["affirm_steps_with_q_at_least"].is_null());
+      options.mcts.keepInvalidSteps = true;
+      options.exportOptions.render.affirmStepsWithQAtLeast = -1.0;
+      QCOMPARE(options.toJson()["search"]["keep_invalid_steps"].get<bool>(), true);
+      QCOMPARE(options.toJson()["linearize"]["affirm_steps_with_q_at_least"].get<double>(), -1.0);
+    }
+  }
   void validate_searchTracesOutOfRangeNamesTheFlag() {
     auto options = experiment::quickMiniatureOptions();
     for (int traces : {0, experiment::kMaxSearchTraces + 1}) {

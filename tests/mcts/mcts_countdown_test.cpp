@@ -4,6 +4,8 @@
 #include <QtTest>
 
 #include "core/domain/countdown_step_validator.h"
+#include "core/base/error.h"
+#include "core/search/linearize.h"
 #include "core/search/mcts.h"
 #include "core/search/policy_callback.h"
 #include "core/world/countdown_generator.h"
@@ -133,6 +135,72 @@ class MctsCountdownTest : public QObject {
           operations, result.stats.stepsRejected, solved, kPuzzles);
     QVERIFY(operations > 0);
     QVERIFY(solved >= 3);
+    QCOMPARE(result.stats.deadEndsKept, 0LL);
+  }
+
+  void keepInvalidSteps_recordsTheSlipsAsDeadEndsThatTracesReturnFrom() {
+    // The same slips, kept: each refused step is a leaf of its tree, terminal with no answer and
+    // wrong, the checker refuses exactly those nodes, and procedure cloning walks into them.
+    const auto problems = countdownProblems();
+    const astro::world::CountdownVerifier verifier;
+    CallbackStepPolicy policy(scriptedSampler());
+    MctsOptions options;
+    options.iterations = 16;
+    options.treesPerBatch = kPuzzles;
+    options.seed = 3;
+    options.keepInvalidSteps = true;
+    const astro::domain::CountdownStepValidator validator;
+    MctsCallbacks callbacks;
+    callbacks.validator = &validator;
+    const MctsResult result = searchBatch(problems, policy, verifier, options, callbacks);
+    QVERIFY(result.stats.deadEndsKept > 0);
+    QVERIFY(result.stats.deadEndsKept <= result.stats.stepsRejected);
+    long long deadEnds = 0;
+    int sequencesThroughDeadEnds = 0;
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      const SearchTree& tree = *result.trees[i];
+      tree.validate();
+      const astro::world::StepChecker checker(astro::world::puzzleFromProblem(problems[i]));
+      for (int id = 1; id < tree.size(); ++id) {
+        astro::world::CountdownState state = astro::world::initialState(checker.puzzle());
+        astro::world::StepCheck check;
+        for (int onPath : tree.pathFromRoot(id)) {
+          if (onPath == 0) continue;
+          check = checker.check(state, tree.node(onPath).text);
+          state = check.next;
+        }
+        const TreeNode& node = tree.node(id);
+        const bool refused = check.kind != astro::world::StepKind::kAnswer && !check.valid;
+        QVERIFY2(!refused || (node.terminal && !node.answer && node.correct == false &&
+                              node.children.empty()),
+                 (node.text + " is refused but not a dead end").c_str());
+        deadEnds += refused;
+      }
+      if (tree.correctTerminals().empty()) continue;
+      LinearizeOptions cloning;
+      cloning.seed = 5;
+      for (const NodeSequence& sequence : linearize(tree, cloning)) {
+        QVERIFY(!findSequenceViolation(tree, sequence, &cloning));
+        bool throughDeadEnd = false;
+        for (const SequenceStep& step : sequence.steps) {
+          const TreeNode& node = tree.node(step.node);
+          throughDeadEnd = throughDeadEnd || (node.terminal && !node.answer);
+        }
+        sequencesThroughDeadEnds += throughDeadEnd;
+      }
+    }
+    qInfo("kept invalid steps: %lld dead ends (%lld refusals), %d traces return from one",
+          deadEnds, result.stats.stepsRejected, sequencesThroughDeadEnds);
+    QCOMPARE(deadEnds, result.stats.deadEndsKept);
+    QVERIFY(sequencesThroughDeadEnds > 0);
+  }
+
+  void keepInvalidSteps_needsTheValidator() {
+    MctsOptions options;
+    options.keepInvalidSteps = true;
+    options.validate();
+    options.validateSteps = false;
+    QVERIFY_THROWS_EXCEPTION(astro::UsageError, options.validate());
   }
 };
 

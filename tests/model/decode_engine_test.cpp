@@ -422,7 +422,7 @@ class DecodeEngineTest : public QObject {
     GenerationOptions good{.maxNewTokens = 10, .rowSeeds = {1}};
     expectRejected({}, good, "no tokens");
     expectRejected({1, -1}, good, "prompt token 1 is -1");
-    expectRejected({1364}, good, "outside the vocabulary");
+    expectRejected({1400}, good, "outside the vocabulary");
     expectRejected({1, 2}, GenerationOptions{.maxNewTokens = 10}, "exactly one row seed");
     expectRejected({1, 2}, GenerationOptions{.maxNewTokens = 10, .rowSeeds = {1, 2}}, "not 2");
     expectRejected(counting(1, 45), good, "exceeds the context of 50");

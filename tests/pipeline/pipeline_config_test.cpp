@@ -158,6 +158,33 @@ class PipelineConfigTest : public QObject {
     QCOMPARE(parameters<LinearizeStage>(grounded, StageKind::kLinearize).groundedChecks, true);
   }
 
+  void searchKeepInvalidSteps_isOffUnlessSetAndNeedsTheValidator() {
+    auto plain = parsePipelineConfig("[pretrain-base]\n[search]\n", "p.toml", "/b");
+    QCOMPARE(parameters<SearchStage>(plain, StageKind::kSearch).mcts.keepInvalidSteps, false);
+    auto kept = parsePipelineConfig("[pretrain-base]\n[search]\nkeep_invalid_steps = true\n",
+                                    "p.toml", "/b");
+    QCOMPARE(parameters<SearchStage>(kept, StageKind::kSearch).mcts.keepInvalidSteps, true);
+    int line = 0;
+    const QString message = parseError(
+        "[pretrain-base]\n[search]\nvalidate_steps = false\nkeep_invalid_steps = true\n", &line);
+    QCOMPARE(line, 2);
+    QVERIFY2(message.contains("keepInvalidSteps needs validateSteps"), qPrintable(message));
+  }
+
+  void linearizeDetourChoice_isUniformUnlessSet() {
+    using astro::search::DetourChoice;
+    auto plain = parsePipelineConfig("[pretrain-base]\n[search]\n[linearize]\n", "p.toml", "/b");
+    QVERIFY(parameters<LinearizeStage>(plain, StageKind::kLinearize).linearize.detourChoice ==
+            DetourChoice::kUniform);
+    auto near = parsePipelineConfig(
+        "[pretrain-base]\n[search]\n[linearize]\ndetour_choice = \"near-final-path\"\n", "p.toml",
+        "/b");
+    QVERIFY(parameters<LinearizeStage>(near, StageKind::kLinearize).linearize.detourChoice ==
+            DetourChoice::kNearFinalPath);
+    QVERIFY(parseError("[pretrain-base]\n[search]\n[linearize]\ndetour_choice = \"deep\"\n")
+                .contains("near-final-path"));
+  }
+
   void runSeed_isEveryStagesDefaultSeed() {
     auto config = parsePipelineConfig("[run]\nseed = 7\n[pretrain-base]\n[search]\nseed = 9\n",
                                       "p.toml", "/b");

@@ -66,6 +66,23 @@ class LinearizeTest : public QObject {
     }
     QVERIFY(twelve > 0 && eight > 0);
   }
+  void nearFinalPath_takesTheWrongBranchBesideTheFinalPath() {
+    // Node 4 (eight) branches from the final path at node 2, node 3 (twelve) at the root: with
+    // one detour, near-final-path always takes 4 and backtracks; with two, both in tree order.
+    LinearizeOptions near = detours(1, 1);
+    near.detourChoice = DetourChoice::kNearFinalPath;
+    for (std::uint64_t stream = 0; stream < 64; ++stream) {
+      QCOMPARE(linearizeOnce(applesTree(), near, stream),
+               sequenceOf({{0, S}, {2, F}, {4, F}, {2, B}, {5, F}}));
+    }
+    near.maxIncorrectTerminals = near.minIncorrectTerminals = 2;
+    QCOMPARE(linearizeOnce(applesTree(), near, 3),
+             sequenceOf({{0, S}, {1, F}, {3, F}, {0, R}, {2, F}, {4, F}, {2, B}, {5, F}}));
+    QCOMPARE(parseDetourChoice("near-final-path"), std::optional(DetourChoice::kNearFinalPath));
+    QCOMPARE(parseDetourChoice(detourChoiceName(DetourChoice::kUniform)),
+             std::optional(DetourChoice::kUniform));
+    QVERIFY(!parseDetourChoice("nearest"));
+  }
   void zeroDetours_equalsDirect() {
     QCOMPARE(linearizeOnce(applesTree(), detours(0, 0), 5), directSequence(applesTree()));
   }

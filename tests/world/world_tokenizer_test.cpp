@@ -17,8 +17,8 @@ class WorldTokenizerTest : public QObject {
  private Q_SLOTS:
   void tokenizer_loadsWithChatMLSpecials() {
     auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(kWorldDir);
-    QCOMPARE(tokenizer.vocabSize(), 1364);  // 256 bytes, 96 merges, 3 specials, 1,000 numbers, 9
-                                            // for the chat words
+    QCOMPARE(tokenizer.vocabSize(), 1400);  // 256 bytes, 96 merges, 3 specials, 1,000 numbers, 9
+                                            // for the chat words, 36 for the phrase words
     QCOMPARE(tokenizer.eosId(), std::optional<std::int32_t>(354));
     QCOMPARE(tokenizer.bosId(), std::optional<std::int32_t>(352));
     QCOMPARE(tokenizer.chatFormat(), astro::tokenizer::ChatFormat::ChatML);
@@ -28,6 +28,17 @@ class WorldTokenizerTest : public QObject {
     // The ChatML role words are one token each: every training example carries both.
     QCOMPARE(tokenizer.encode("user").size(), std::size_t(1));
     QCOMPARE(tokenizer.encode("assistant").size(), std::size_t(1));
+  }
+  void tokenizer_spellsEachWordOfTheCountdownPhrasesAsOneToken() {
+    // countdown-compact-v1's words, as a pretrained LLM's vocabulary has them: "Wait, is this
+    // right? Yes, it is right." is 12 tokens, not 36 letters and marks.
+    auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(kWorldDir);
+    for (const char* word : {"Wait", " is", " this", " right", " Yes", " it", " No", " Back", " to",
+                             " Start", " over", " So", " the", " answer"}) {
+      QVERIFY2(tokenizer.encode(word).size() == 1, word);
+    }
+    QCOMPARE(tokenizer.encode("Wait, is this right? Yes, it is right.").size(), std::size_t(12));
+    QCOMPARE(tokenizer.encode("Wait, is this right? No. Start over.").size(), std::size_t(11));
   }
   void tokenizer_roundTripsEveryGeneratedText() {
     auto tokenizer = astro::tokenizer::Tokenizer::fromDirectory(kWorldDir);

@@ -29,6 +29,10 @@ struct MiniatureCommand {
   int searchTraces = 0;
   bool mixDirect = false;
   bool groundedReflections = false;
+  bool keepInvalidSteps = false;
+  bool affirmSteps = false;
+  std::string detourChoice;
+  int minDetours = 1;
   astro::world::GeneratorOptions generator = astro::train::BasePretrainingOptions{}.generator;
 };
 
@@ -61,6 +65,12 @@ astro::experiment::MiniatureOptions resolveOptions(const MiniatureCommand& c,
   if (given("--search-traces")) o.exportOptions.linearize.sequencesPerTree = c.searchTraces;
   if (c.mixDirect) o.mixDirect = true;
   if (c.groundedReflections) o.groundedReflections = true;
+  if (c.keepInvalidSteps) o.mcts.keepInvalidSteps = true;
+  if (c.affirmSteps) o.exportOptions.render.affirmStepsWithQAtLeast = -1.0;  // every step
+  if (given("--min-detours")) o.exportOptions.linearize.minIncorrectTerminals = c.minDetours;
+  if (given("--detour-choice")) {
+    o.exportOptions.linearize.detourChoice = *astro::search::parseDetourChoice(c.detourChoice);
+  }
   if (given("--phrases")) o.phrases = astro::search::loadPhraseSet(c.phrases);
   if (given("--max-new-tokens")) {
     o.rl.maxNewTokens = o.evaluation.maxNewTokens = c.maxNewTokens;
@@ -173,6 +183,26 @@ const astro::cli::CommandRegistration kExperiment{
       command->add_flag("--grounded-reflections", c->groundedReflections,
                         "The ASTRO arm's reflections state the check they make (\"(10-10)*2 = 0,\n"
                         "not 18.\", \"7 is not left.\") before their verdict (issue #21)");
+      command->add_flag("--keep-invalid-steps", c->keepInvalidSteps,
+                        "Search keeps the policy's invalid steps (\"8 * 7 = 33\") as dead ends\n"
+                        "instead of dropping them, so ASTRO traces reflect on and return from\n"
+                        "the base policy's own mistakes (issue #21)");
+      command->add_flag("--affirm-steps", c->affirmSteps,
+                        "ASTRO traces reflect after every intermediate step too, answered\n"
+                        "\"Yes, it is right.\" (ASTRO Sec. 2.4), so a reflection follows good and\n"
+                        "bad steps alike and only its verdict tells them apart");
+      command
+          ->add_option("--min-detours", c->minDetours,
+                       "Fewest wrong branches per ASTRO trace (default 1, ASTRO Sec. 3.1; the\n"
+                       "most is 2). 0 lets some traces go straight to the answer, reflections\n"
+                       "and all, so a first attempt is not always the wrong one")
+          ->check(CLI::Range(0, 2));
+      command
+          ->add_option("--detour-choice", c->detourChoice,
+                       "Which wrong branches an ASTRO trace visits: uniform (Algorithm 1,\n"
+                       "the default) or near-final-path (deepest branch point first, so returns\n"
+                       "are backtracks of a step rather than restarts)")
+          ->check(CLI::IsMember({"uniform", "near-final-path"}));
       command
           ->add_option("--phrases", c->phrases,
                        "Reflection/backtrack phrase set JSON (default: the compact countdown set;\n"

@@ -32,6 +32,7 @@ struct LinearizeCommandOptions {
   bool noAnswerCheck = false;
   bool maskWrongBranches = false;
   bool groundedChecks = false;
+  std::string detourChoice{astro::search::detourChoiceName(astro::search::DetourChoice::kUniform)};
   std::string verifier{astro::domain::kAutoDomain};
   LinearizeOptions linearize;
   std::string stepDelimiter;  // the resolved domain's
@@ -112,6 +113,7 @@ void runLinearize(LinearizeCommandOptions options) {
     throw astro::UsageError("linearize: --mask-wrong-branches applies to --trees only");
   }
   options.linearize.seed = options.seed;
+  options.linearize.detourChoice = *astro::search::parseDetourChoice(options.detourChoice);
   validateOptions(options.linearize);
   const astro::domain::Domain& domain = treesDomain(options);
   options.stepDelimiter = domain.stepDelimiter();
@@ -194,6 +196,12 @@ const astro::cli::CommandRegistration kLinearize{
           ->add_option("--restart-probability", options->linearize.restartProbability,
                        "Chance that a return goes to the problem instead of the branch point")
           ->check(CLI::Range(0.0, 1.0))
+          ->capture_default_str();
+      command
+          ->add_option("--detour-choice", options->detourChoice,
+                       "Which incorrect terminals a trace visits: uniform (Algorithm 1) or\n"
+                       "near-final-path (deepest branch point first: backtracks, not restarts)")
+          ->check(CLI::IsMember({"uniform", "near-final-path"}))
           ->capture_default_str();
       command
           ->add_option("--sequences", options->linearize.sequencesPerTree,

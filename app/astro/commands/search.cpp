@@ -74,6 +74,7 @@ astro::search::SearchJob resolveJob(const SearchCommandOptions& options, const C
   if (given("--max-step-tokens")) job.mcts.maxStepTokens = flags.mcts.maxStepTokens;
   if (given("--trees-per-batch")) job.mcts.treesPerBatch = flags.mcts.treesPerBatch;
   if (given("--seed")) job.mcts.seed = flags.mcts.seed;
+  if (given("--keep-invalid-steps")) job.mcts.keepInvalidSteps = true;
   if (given("--self-eval-votes")) job.mcts.selfEvaluation.votes = flags.mcts.selfEvaluation.votes;
   if (given("--self-eval-temperature")) {
     job.mcts.selfEvaluation.temperature = flags.mcts.selfEvaluation.temperature;
@@ -101,9 +102,9 @@ void printSummary(const astro::search::SearchJob& job, const std::string& destin
                 summary.search.stats.solutionsJudged, job.mcts.selfEvaluation.votes,
                 summary.search.stats.solutionsRejected);
   }
-  if (summary.search.stats.stepsRejected > 0) {
-    std::printf("invalid steps       %lld dropped by the step validator\n",
-                summary.search.stats.stepsRejected);
+  if (const auto& stats = summary.search.stats; stats.stepsRejected > 0) {
+    std::printf("invalid steps       %lld refused by the step validator, %lld kept as dead ends\n",
+                stats.stepsRejected, stats.deadEndsKept);
   }
   if (summary.passSamples > 0) {
     std::printf("policy pass@1       %.3f (%d/%d single samples of the searched problems)\n",
@@ -233,6 +234,10 @@ void addSearchCommand(CLI::App& root) {
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   command->add_option("--seed", mcts.seed, "Random seed")->capture_default_str();
+  command->add_flag("--keep-invalid-steps", mcts.keepInvalidSteps,
+                    "Keep each step the domain's step validator refuses as a dead end of the "
+                    "tree (terminal, no answer, reward -1) instead of dropping it, so the "
+                    "policy's own wrong steps become detours of the ASTRO traces");
   command
       ->add_option("--self-eval-votes", mcts.selfEvaluation.votes,
                    "Quality filter: the policy judges each correct solution K times and only "

@@ -139,6 +139,7 @@ SearchStage readSearchTable(TomlTableReader& table, const RunDefaults& run,
   table.real("rollout_temperature", mcts.rolloutTemperature, 0.0, 100.0);
   table.boolean("keep_rollout_nodes", mcts.keepRolloutNodes);
   table.boolean("validate_steps", mcts.validateSteps);
+  table.boolean("keep_invalid_steps", mcts.keepInvalidSteps);
   table.integer("max_step_tokens", mcts.maxStepTokens, 1, 1 << 20);
   table.integer("trees_per_batch", mcts.treesPerBatch, 1, 1 << 20);
   checkAtTable(table, [&] { mcts.validate(); });
@@ -171,6 +172,9 @@ LinearizeStage readLinearizeTable(TomlTableReader& table, const RunDefaults& run
   table.text("return_target", returnTarget, {"branch-point", "random"});
   options.returnTarget = returnTarget == "random" ? search::ReturnTarget::kRandomSharedAncestor
                                                   : search::ReturnTarget::kBranchPoint;
+  std::string detourChoice{search::detourChoiceName(options.detourChoice)};
+  table.text("detour_choice", detourChoice, {"uniform", "near-final-path"});
+  options.detourChoice = *search::parseDetourChoice(detourChoice);
   table.boolean("answer_check", stage.answerCheck);
   table.boolean("mask_wrong_branches", stage.maskWrongBranches);
   table.boolean("grounded_checks", stage.groundedChecks);
