@@ -39,6 +39,23 @@ StepSampler scriptedSampler() {
   };
 }
 
+// 16 iterations of the scripted policy (which slips on 10% of its arithmetic) with the countdown
+// step validator; refused steps dropped, or kept as dead ends.
+MctsResult validatedSearch(const std::vector<astro::math::Problem>& problems,
+                           bool keepInvalidSteps) {
+  const astro::world::CountdownVerifier verifier;
+  CallbackStepPolicy policy(scriptedSampler());
+  MctsOptions options;
+  options.iterations = 16;
+  options.treesPerBatch = kPuzzles;
+  options.seed = 3;
+  options.keepInvalidSteps = keepInvalidSteps;
+  const astro::domain::CountdownStepValidator validator;
+  MctsCallbacks callbacks;
+  callbacks.validator = &validator;
+  return searchBatch(problems, policy, verifier, options, callbacks);
+}
+
 }  // namespace
 
 class MctsCountdownTest : public QObject {
@@ -99,16 +116,7 @@ class MctsCountdownTest : public QObject {
     // The scripted policy slips on 10% of its arithmetic; with the countdown validator every
     // operation in every tree is one the step checker accepts, and the slips are counted.
     const auto problems = countdownProblems();
-    const astro::world::CountdownVerifier verifier;
-    CallbackStepPolicy policy(scriptedSampler());
-    MctsOptions options;
-    options.iterations = 16;
-    options.treesPerBatch = kPuzzles;
-    options.seed = 3;
-    const astro::domain::CountdownStepValidator validator;
-    MctsCallbacks callbacks;
-    callbacks.validator = &validator;
-    const MctsResult result = searchBatch(problems, policy, verifier, options, callbacks);
+    const MctsResult result = validatedSearch(problems, false);
     QVERIFY(result.stats.stepsRejected > 0);
     int solved = 0;
     long long operations = 0;
@@ -142,17 +150,7 @@ class MctsCountdownTest : public QObject {
     // The same slips, kept: each refused step is a leaf of its tree, terminal with no answer and
     // wrong, the checker refuses exactly those nodes, and procedure cloning walks into them.
     const auto problems = countdownProblems();
-    const astro::world::CountdownVerifier verifier;
-    CallbackStepPolicy policy(scriptedSampler());
-    MctsOptions options;
-    options.iterations = 16;
-    options.treesPerBatch = kPuzzles;
-    options.seed = 3;
-    options.keepInvalidSteps = true;
-    const astro::domain::CountdownStepValidator validator;
-    MctsCallbacks callbacks;
-    callbacks.validator = &validator;
-    const MctsResult result = searchBatch(problems, policy, verifier, options, callbacks);
+    const MctsResult result = validatedSearch(problems, true);
     QVERIFY(result.stats.deadEndsKept > 0);
     QVERIFY(result.stats.deadEndsKept <= result.stats.stepsRejected);
     long long deadEnds = 0;
