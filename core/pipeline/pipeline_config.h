@@ -68,6 +68,9 @@ struct LinearizeStage {
   // Reflections state the domain's check of their step (search::RenderOptions::groundedCheck,
   // issue #21); only a domain with a ReflectionCheck (countdown) accepts it.
   bool groundedChecks = false;
+  // Affirmative reflections after intermediate steps whose Q is at least this (ASTRO Sec. 2.4;
+  // search::RenderOptions::affirmStepsWithQAtLeast; -1: every step); nullopt: none.
+  std::optional<double> affirmStepsMinQ;
 };
 
 struct SftStage {

@@ -149,6 +149,9 @@ nlohmann::ordered_json SftExporter::report() const {
                                    {"step_delimiter", options_.render.stepDelimiter}};
   // Only when on, so that the paper's default report stays as it was.
   if (options_.render.groundedCheck) report["grounded_checks"] = true;
+  if (options_.render.affirmStepsWithQAtLeast) {
+    report["affirm_steps_min_q"] = *options_.render.affirmStepsWithQAtLeast;
+  }
   report["astro"] = astroTable_.toJson();
   report["direct"] = directTable_.toJson();
   return report;

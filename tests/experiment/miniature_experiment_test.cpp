@@ -270,6 +270,7 @@ class MiniatureExperimentTest : public QObject {
     QVERIFY2(QString::fromStdString(astroText).contains(groundedCheck), astroText.c_str());
     // --affirm-steps: a (grounded) reflection answered yes between a first and a second step.
     QCOMPARE(report["options"]["linearize"]["affirm_steps_with_q_at_least"].get<double>(), -1.0);
+    QCOMPARE(report["dataset"]["affirm_steps_min_q"].get<double>(), -1.0);
     const QRegularExpression affirmedStep(
         "Step 1: [^\"\\\\]*\\\\n\\\\nWait, is this right\\? [^\"\\\\]*Yes, it is "
         "right\\.\\\\n\\\\nStep 2: ");

@@ -185,6 +185,21 @@ class PipelineConfigTest : public QObject {
                 .contains("near-final-path"));
   }
 
+  void linearizeAffirmStepsMinQ_isOffUnlessSet() {
+    auto plain = parsePipelineConfig("[pretrain-base]\n[search]\n[linearize]\n", "p.toml", "/b");
+    QVERIFY(!parameters<LinearizeStage>(plain, StageKind::kLinearize).affirmStepsMinQ);
+    auto affirmed = parsePipelineConfig(
+        "[pretrain-base]\n[search]\n[linearize]\naffirm_steps_min_q = -1.0\n", "p.toml", "/b");
+    QCOMPARE(parameters<LinearizeStage>(affirmed, StageKind::kLinearize).affirmStepsMinQ,
+             std::optional<double>(-1.0));
+    int line = 0;
+    std::string field;
+    parseError("[pretrain-base]\n[search]\n[linearize]\naffirm_steps_min_q = 3.0\n", &line,
+               &field);
+    QCOMPARE(line, 4);
+    QCOMPARE(field, std::string("linearize.affirm_steps_min_q"));
+  }
+
   void runSeed_isEveryStagesDefaultSeed() {
     auto config = parsePipelineConfig("[run]\nseed = 7\n[pretrain-base]\n[search]\nseed = 9\n",
                                       "p.toml", "/b");

@@ -112,6 +112,20 @@ class LinearizeCliTest : public QObject {
     QCOMPARE(result.exitCode, 0);
     QVERIFY(result.out.endsWith("so the answer is $\\boxed{5}$.\n"));
   }
+  void affirmStepsMinQ_reflectsAfterIntermediateStepsToo() {
+    // Direct path 0 -> 2 -> 5: without the option one answer check (after node 5); with -1 also
+    // one after node 2, which continues to 5. In the dataset table too.
+    const QStringList base{"linearize",      "--tree", kApples, "--min-detours", "0",
+                           "--max-detours", "0",      "--phrases", singlePhrasesFile()};
+    const QString plain = runProgram(ASTRO_CLI_PATH, base).out;
+    auto affirmed = runProgram(ASTRO_CLI_PATH, QStringList(base) << "--affirm-steps-min-q" << "-1");
+    QCOMPARE(affirmed.exitCode, 0);
+    QCOMPARE(plain.count("The answer checks out."), 1);
+    QCOMPARE(affirmed.out.count("The answer checks out."), 2);
+    QVERIFY(affirmed.out.startsWith("Let $x$ be the number of apples, so $2x = 10$.\n\nBut wait"));
+    QCOMPARE(runProgram(ASTRO_CLI_PATH, QStringList(base) << "--affirm-steps-min-q" << "2").exitCode,
+             2);
+  }
   void sameSeed_givesSameOutput() {
     const QStringList arguments{"linearize", "--tree", kApples, "--seed", "11"};
     QCOMPARE(runProgram(ASTRO_CLI_PATH, arguments).out, runProgram(ASTRO_CLI_PATH, arguments).out);

@@ -32,6 +32,7 @@ struct LinearizeCommandOptions {
   bool noAnswerCheck = false;
   bool maskWrongBranches = false;
   bool groundedChecks = false;
+  std::optional<double> affirmStepsMinQ;
   std::string detourChoice{astro::search::detourChoiceName(astro::search::DetourChoice::kUniform)};
   std::string verifier{astro::domain::kAutoDomain};
   LinearizeOptions linearize;
@@ -62,6 +63,9 @@ void printSequence(const LinearizeCommandOptions& options, const PhraseSet& phra
                   RenderOptions{.seed = options.seed,
                                 .stepDelimiter = options.stepDelimiter,
                                 .answerCheck = !options.noAnswerCheck && !options.direct,
+                                .affirmStepsWithQAtLeast = options.direct
+                                                               ? std::nullopt
+                                                               : options.affirmStepsMinQ,
                                 .groundedCheck = options.groundedCheck});
   if (options.format == "text") {
     std::cout << trace.text << "\n";
@@ -84,6 +88,7 @@ void exportDataset(const LinearizeCommandOptions& options, const PhraseSet& phra
       .render = {.seed = options.seed,
                  .stepDelimiter = options.stepDelimiter,
                  .answerCheck = !options.noAnswerCheck,
+                 .affirmStepsWithQAtLeast = options.affirmStepsMinQ,
                  .groundedCheck = options.groundedCheck},
       .maskWrongBranches = options.maskWrongBranches};
   SftExporter exporter(phrases, exportOptions);
@@ -197,6 +202,11 @@ const astro::cli::CommandRegistration kLinearize{
                        "Chance that a return goes to the problem instead of the branch point")
           ->check(CLI::Range(0.0, 1.0))
           ->capture_default_str();
+      command
+          ->add_option("--affirm-steps-min-q", options->affirmStepsMinQ,
+                       "Reflect after every intermediate step whose Q is at least this, answered\n"
+                       "yes (ASTRO Sec. 2.4; -1: every step). Off unless given")
+          ->check(CLI::Range(-1.0, 1.0));
       command
           ->add_option("--detour-choice", options->detourChoice,
                        "Which incorrect terminals a trace visits: uniform (Algorithm 1) or\n"

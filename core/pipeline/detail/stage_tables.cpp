@@ -178,6 +178,11 @@ LinearizeStage readLinearizeTable(TomlTableReader& table, const RunDefaults& run
   table.boolean("answer_check", stage.answerCheck);
   table.boolean("mask_wrong_branches", stage.maskWrongBranches);
   table.boolean("grounded_checks", stage.groundedChecks);
+  if (table.has("affirm_steps_min_q")) {
+    double minQ = -1.0;
+    table.real("affirm_steps_min_q", minQ, -1.0, 1.0);
+    stage.affirmStepsMinQ = minQ;
+  }
   checkAtTable(table, [&] { search::validateOptions(options); });
   available.astroData = fromStage(StageKind::kLinearize, "astro");
   available.directData = fromStage(StageKind::kLinearize, "direct");

@@ -38,6 +38,7 @@ void runLinearizeStage(const LinearizeStage& config, StageContext& context) {
        .render = {.seed = config.linearize.seed,
                   .stepDelimiter = std::string(treeDomain.stepDelimiter()),
                   .answerCheck = config.answerCheck,
+                  .affirmStepsWithQAtLeast = config.affirmStepsMinQ,
                   .groundedCheck = std::move(groundedCheck)},
        .maskWrongBranches = config.maskWrongBranches});
   std::int64_t done = 0;
