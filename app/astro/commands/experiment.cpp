@@ -22,6 +22,7 @@ struct MiniatureCommand {
   int seeds = 1;
   std::string modelConfig, phrases;
   int trainProblems = 0, testProblems = 0, baseEpochs = 0, baseBatch = 0;
+  double baseLearningRate = 0.0;
   int searchProblems = 0, iterations = 0, sftEpochs = 0;
   int rlPrompts = 0, rlSteps = 0, promptsPerStep = 0, checkpointEvery = 0, samples = 0;
   int maxNewTokens = 0, heldOutLimit = 0;
@@ -48,6 +49,10 @@ astro::experiment::MiniatureOptions resolveOptions(const MiniatureCommand& c,
   if (given("--train")) o.base.trainProblems = c.trainProblems;
   if (given("--test")) o.base.testProblems = c.testProblems;
   if (given("--base-epochs")) o.base.epochs = c.baseEpochs;
+  if (given("--base-lr")) {
+    o.base.learningRate = c.baseLearningRate;
+    o.sft.learningRate = c.baseLearningRate / 4;  // the presets' rule (miniature_options.cpp)
+  }
   if (given("--base-batch")) o.base.sequencesPerStep = c.baseBatch;
   if (given("--search-problems")) o.searchProblems = c.searchProblems;
   if (given("--iterations")) o.mcts.iterations = c.iterations;
@@ -141,6 +146,11 @@ const astro::cli::CommandRegistration kExperiment{
           ->check(CLI::Range(1, 100000));
       command->add_option("--base-epochs", c->baseEpochs, "Epochs of base pretraining")
           ->check(CLI::Range(1, 1000));
+      command
+          ->add_option("--base-lr", c->baseLearningRate,
+                       "Peak learning rate of base pretraining (default 4e-3, tuned for tiny;\n"
+                       "small reaches held-out pass@1 0.31 with 1e-3); SFT takes a quarter of it")
+          ->check(CLI::Range(1e-6, 1.0));
       command->add_option("--base-batch", c->baseBatch, "Sequences per step of base pretraining")
           ->check(CLI::Range(1, 4096));
       command->add_option("--search-problems", c->searchProblems, "Training puzzles searched")
