@@ -187,6 +187,13 @@ namespace {
               std::to_string(tree.terminals().size()) + " terminal nodes, none correct)");
 }
 
+// How many nodes two root paths share from the root on.
+std::size_t sharedPrefix(const std::vector<int>& a, const std::vector<int>& b) {
+  std::size_t shared = 0;
+  while (shared < a.size() && shared < b.size() && a[shared] == b[shared]) ++shared;
+  return shared;
+}
+
 // Algorithm 1's sample_with_unique_answers: k incorrect terminals, no two with the same answer
 // and none with the final node's answer, in the order `options.detourOrder` asks for.
 std::vector<int> drawDetours(const SearchTree& tree, const LinearizeOptions& options, int finalNode,
@@ -198,17 +205,10 @@ std::vector<int> drawDetours(const SearchTree& tree, const LinearizeOptions& opt
   if (options.detourChoice == DetourChoice::kNearFinalPath) {
     // Deepest branch point with the final path first; the shuffle above orders the ties.
     const std::vector<int> finalPath = tree.pathFromRoot(finalNode);
-    auto branchDepth = [&](int id) {
-      const std::vector<int> path = tree.pathFromRoot(id);
-      std::size_t shared = 0;
-      while (shared < path.size() && shared < finalPath.size() &&
-             path[shared] == finalPath[shared]) {
-        ++shared;
-      }
-      return shared;
-    };
     std::vector<std::size_t> depth(static_cast<std::size_t>(tree.size()), 0);
-    for (int id : candidates) depth[static_cast<std::size_t>(id)] = branchDepth(id);
+    for (int id : candidates) {
+      depth[static_cast<std::size_t>(id)] = sharedPrefix(tree.pathFromRoot(id), finalPath);
+    }
     std::stable_sort(candidates.begin(), candidates.end(), [&](int a, int b) {
       return depth[static_cast<std::size_t>(a)] > depth[static_cast<std::size_t>(b)];
     });
@@ -265,10 +265,7 @@ NodeSequence linearizeOnce(const SearchTree& tree, const LinearizeOptions& optio
     if (current != 0) {
       // `current` is an incorrect terminal: return to a node the failed path and `path` share.
       const std::vector<int> failed = tree.pathFromRoot(current);
-      std::size_t shared = 0;
-      while (shared < failed.size() && shared < path.size() && failed[shared] == path[shared]) {
-        ++shared;
-      }
+      const std::size_t shared = sharedPrefix(failed, path);
       int returnTo = path[shared - 1];
       if (options.returnTarget == ReturnTarget::kRandomSharedAncestor) {
         returnTo = path[random.below(shared)];

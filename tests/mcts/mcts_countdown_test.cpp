@@ -56,6 +56,19 @@ MctsResult validatedSearch(const std::vector<astro::math::Problem>& problems,
   return searchBatch(problems, policy, verifier, options, callbacks);
 }
 
+// The checker's verdict on node `id`'s step in the state the steps above it lead to.
+astro::world::StepCheck checkOfNode(const astro::world::StepChecker& checker,
+                                    const SearchTree& tree, int id) {
+  astro::world::CountdownState state = astro::world::initialState(checker.puzzle());
+  astro::world::StepCheck check;
+  for (int onPath : tree.pathFromRoot(id)) {
+    if (onPath == 0) continue;
+    check = checker.check(state, tree.node(onPath).text);
+    state = check.next;
+  }
+  return check;
+}
+
 }  // namespace
 
 class MctsCountdownTest : public QObject {
@@ -125,17 +138,10 @@ class MctsCountdownTest : public QObject {
       tree.validate();
       const astro::world::StepChecker checker(astro::world::puzzleFromProblem(problems[i]));
       for (int id = 1; id < tree.size(); ++id) {
-        astro::world::CountdownState state = astro::world::initialState(checker.puzzle());
-        for (int onPath : tree.pathFromRoot(id)) {
-          if (onPath == 0) continue;
-          const auto check = checker.check(state, tree.node(onPath).text);
-          if (onPath == id) {
-            QVERIFY2(check.kind == astro::world::StepKind::kAnswer || check.valid,
-                     (tree.node(id).text + " -> " + check.rule).c_str());
-            operations += check.kind == astro::world::StepKind::kOperation;
-          }
-          state = check.next;
-        }
+        const astro::world::StepCheck check = checkOfNode(checker, tree, id);
+        QVERIFY2(check.kind == astro::world::StepKind::kAnswer || check.valid,
+                 (tree.node(id).text + " -> " + check.rule).c_str());
+        operations += check.kind == astro::world::StepKind::kOperation;
       }
       solved += !tree.correctTerminals().empty();
     }
@@ -160,13 +166,7 @@ class MctsCountdownTest : public QObject {
       tree.validate();
       const astro::world::StepChecker checker(astro::world::puzzleFromProblem(problems[i]));
       for (int id = 1; id < tree.size(); ++id) {
-        astro::world::CountdownState state = astro::world::initialState(checker.puzzle());
-        astro::world::StepCheck check;
-        for (int onPath : tree.pathFromRoot(id)) {
-          if (onPath == 0) continue;
-          check = checker.check(state, tree.node(onPath).text);
-          state = check.next;
-        }
+        const astro::world::StepCheck check = checkOfNode(checker, tree, id);
         const TreeNode& node = tree.node(id);
         const bool refused = check.kind != astro::world::StepKind::kAnswer && !check.valid;
         QVERIFY2(!refused || (node.terminal && !node.answer && node.correct == false &&
