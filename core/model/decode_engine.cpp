@@ -3,6 +3,13 @@
 // every live row, reports it, and runs the next decode step, sleeping on a condition variable when
 // there is nothing to do.
 //
+// On the CPU with several torch threads the batch is several sub-batches, one per thread, that
+// prefill, draw and decode side by side, each single-threaded (detail/parallel_parts.h), as
+// LanguageModel::generate splits a large batch: a step of a few dozen rows is a chain of small
+// products that one thread runs well and two share badly. Requests with the same prompt join the
+// same sub-batch, the one with the fewest rows; all share one prefix store. Tokens are reported in
+// one pass over all sub-batches on the engine thread.
+//
 // Callbacks run on the engine thread with `callbackMutex` held, and cancel() takes that mutex
 // before it marks the id cancelled: once cancel returns, no callback of that id is running, and
 // every later one is skipped because the engine checks the cancelled ids before each callback.
@@ -13,6 +20,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -20,6 +28,7 @@
 #include "core/base/error.h"
 #include "core/model/detail/decode_batch.h"
 #include "core/model/detail/language_model_impl.h"
+#include "core/model/detail/parallel_parts.h"
 
 namespace astro::model {
 
@@ -87,18 +96,31 @@ struct DecodeEngine::Impl {
       : config(model.config()),
         options(options),
         maxContext(options.maxContextTokens > 0 ? options.maxContextTokens
-                                                : model.config().maxPositionEmbeddings),
-        batch(model.impl().module, model.impl().device, options.prefixStoreBytes) {}
+                                                : model.config().maxPositionEmbeddings) {
+    const torch::Device device = model.impl().device;
+    const int count = device.is_cpu() && detail::partsRunInParallel()
+                          ? std::max(1, at::get_num_threads())
+                          : 1;
+    auto store = std::make_shared<detail::PrefixStore>();
+    for (int i = 0; i < count; ++i) {
+      batches.push_back(std::make_unique<detail::DecodeBatch>(
+          model.impl().module, device, options.prefixStoreBytes, store));
+    }
+  }
 
   void run();
   void dropCancelled();
   void admitQueued();
   void step();
+  void report(detail::DecodeBatch& batch, const detail::RowDraw& draw);
   bool cancelled(uint64_t id);
   void retire(uint64_t id);
   void fail(detail::BatchRow& row, const std::string& message);
-  void failLiveRows(const std::string& message);
+  void failLiveRows(detail::DecodeBatch& batch, const std::string& message);
   void shutDown();
+  int64_t liveRows() const;
+  // The sub-batches with rows (live or done), which a step visits.
+  std::vector<detail::DecodeBatch*> busyBatches();
 
   const ModelConfig& config;
   const DecodeEngineOptions options;
@@ -116,7 +138,8 @@ struct DecodeEngine::Impl {
   std::mutex callbackMutex;  // held by the engine thread while it runs callbacks
   std::thread::id engineThreadId;
 
-  detail::DecodeBatch batch;  // the engine thread's alone
+  // The engine thread's alone: one per torch thread on the CPU, one otherwise.
+  std::vector<std::unique_ptr<detail::DecodeBatch>> batches;
   std::thread thread;
 };
 
@@ -191,7 +214,7 @@ void DecodeEngine::Impl::run() {
   for (;;) {
     {
       std::unique_lock lock(mutex);
-      wake.wait(lock, [&] { return stopping || !queue.empty() || batch.liveRows() > 0; });
+      wake.wait(lock, [&] { return stopping || !queue.empty() || liveRows() > 0; });
       if (stopping) break;
     }
     dropCancelled();
@@ -205,96 +228,169 @@ void DecodeEngine::Impl::run() {
 void DecodeEngine::Impl::dropCancelled() {
   std::lock_guard lock(mutex);
   if (cancelledIds.empty()) return;
-  for (detail::BatchRow& row : batch.rows()) {
-    if (!row.done && cancelledIds.erase(row.id)) {
-      row.done = true;
-      liveIds.erase(row.id);
+  for (auto& batch : batches) {
+    for (detail::BatchRow& row : batch->rows()) {
+      if (!row.done && cancelledIds.erase(row.id)) {
+        row.done = true;
+        liveIds.erase(row.id);
+      }
     }
   }
 }
 
-// Queued requests join while the batch has room; a failed prefill fails only them.
+int64_t DecodeEngine::Impl::liveRows() const {
+  int64_t live = 0;
+  for (const auto& batch : batches) live += batch->liveRows();
+  return live;
+}
+
+std::vector<detail::DecodeBatch*> DecodeEngine::Impl::busyBatches() {
+  std::vector<detail::DecodeBatch*> busy;
+  for (auto& batch : batches) {
+    if (!batch->rows().empty()) busy.push_back(batch.get());
+  }
+  return busy;
+}
+
+// Queued requests join while the batch has room, rows with one prompt into the same sub-batch,
+// the one with the fewest rows; the sub-batches prefill side by side. A failed prefill fails only
+// the rows it was for.
 void DecodeEngine::Impl::admitQueued() {
   std::vector<detail::BatchRow> joining;
   {
     std::lock_guard lock(mutex);
-    int64_t room = options.maxBatchRows - batch.liveRows();
+    int64_t room = options.maxBatchRows - liveRows();
     while (!queue.empty() && int64_t(joining.size()) < room) {
       auto& [id, request] = queue.front();
       liveIds.insert(id);
-      joining.push_back(batch.makeRow(id, std::move(request)));
+      joining.push_back(batches.front()->makeRow(id, std::move(request)));
       queue.pop_front();
     }
     stats.queued = int64_t(queue.size());
   }
   if (joining.empty()) return;
-  bool running = batch.liveRows() > 0;
-  int64_t promptTokens = 0;
-  for (const detail::BatchRow& row : joining) promptTokens += int64_t(row.request.prompt.size());
-  try {
-    int64_t stored = batch.admit(std::move(joining));
-    std::lock_guard lock(mutex);
-    if (running) ++stats.joins;
-    stats.promptTokens += promptTokens;
-    stats.storedPromptTokens += stored;
-    stats.live = batch.liveRows();
-  } catch (const std::exception& error) {
-    std::lock_guard callbacks(callbackMutex);
-    for (detail::BatchRow& row : joining) fail(row, std::string("prefill failed: ") + error.what());
+  std::vector<int64_t> load;
+  for (const auto& batch : batches) load.push_back(batch->liveRows());
+  std::vector<std::vector<detail::BatchRow>> parts(batches.size());
+  std::map<std::vector<int32_t>, std::size_t> partOfPrompt;
+  for (detail::BatchRow& row : joining) {
+    auto [it, added] = partOfPrompt.try_emplace(row.request.prompt, 0);
+    if (added) it->second = std::size_t(std::min_element(load.begin(), load.end()) - load.begin());
+    ++load[it->second];
+    parts[it->second].push_back(std::move(row));
   }
-}
-
-// One token for every live row, reported, then the next decode step.
-void DecodeEngine::Impl::step() {
-  std::vector<detail::RowDraw> draws;
-  try {
-    draws = batch.draw();
-  } catch (const std::exception& error) {
-    failLiveRows(std::string("sampling failed: ") + error.what());
-    return;
+  std::vector<std::size_t> admitted;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (!parts[i].empty()) admitted.push_back(i);
   }
-  if (draws.empty()) {  // every row was cancelled: decode() only empties the batch
-    batch.decode();
-    std::lock_guard lock(mutex);
-    stats.live = 0;
-    return;
-  }
-  {
-    std::lock_guard callbacks(callbackMutex);
-    for (const detail::RowDraw& draw : draws) {
-      detail::BatchRow& row = batch.rows()[draw.row];
-      if (cancelled(row.id)) {
-        row.done = true;
-        retire(row.id);
-        continue;
-      }
-      std::string error = draw.error;
-      if (error.empty()) error = runCallback(row.request.onToken, draw.token, draw.logprob);
-      if (!error.empty()) {
-        fail(row, error);
-      } else if (cancelled(row.id)) {  // by its own onToken
-        row.done = true;
-        retire(row.id);
-      } else if (draw.finish) {
-        row.done = true;
-        retire(row.id);
-        runCallback(row.request.onFinish, row.generation);  // it ended the request even if it threw
-      }
+  struct Outcome {
+    bool running = false;
+    int64_t promptTokens = 0, stored = 0;
+    std::string error;
+  };
+  std::vector<Outcome> outcomes(admitted.size());
+  detail::runPartsInParallel(int(admitted.size()), [&](int i) {
+    c10::InferenceMode inference;  // thread-local
+    detail::DecodeBatch& batch = *batches[admitted[std::size_t(i)]];
+    std::vector<detail::BatchRow>& rows = parts[admitted[std::size_t(i)]];
+    Outcome& outcome = outcomes[std::size_t(i)];
+    outcome.running = batch.liveRows() > 0;
+    for (const detail::BatchRow& row : rows) outcome.promptTokens += int64_t(row.request.prompt.size());
+    try {
+      outcome.stored = batch.admit(std::move(rows));
+    } catch (const std::exception& error) {
+      outcome.error = error.what();
     }
-  }
-  {
+  });
+  for (std::size_t i = 0; i < admitted.size(); ++i) {
+    const Outcome& outcome = outcomes[i];
+    if (!outcome.error.empty()) {
+      std::lock_guard callbacks(callbackMutex);
+      for (detail::BatchRow& row : parts[admitted[i]]) {
+        fail(row, std::string("prefill failed: ") + outcome.error);
+      }
+      continue;
+    }
     std::lock_guard lock(mutex);
-    ++stats.steps;
-    stats.tokens += int64_t(draws.size());
-    stats.largestBatch = std::max(stats.largestBatch, int64_t(draws.size()));
-  }
-  try {
-    batch.decode();
-  } catch (const std::exception& error) {
-    failLiveRows(std::string("decode step failed: ") + error.what());
+    if (outcome.running) ++stats.joins;
+    stats.promptTokens += outcome.promptTokens;
+    stats.storedPromptTokens += outcome.stored;
   }
   std::lock_guard lock(mutex);
-  stats.live = batch.liveRows();
+  stats.live = liveRows();
+}
+
+// One token for every live row (the sub-batches drawing side by side), reported, then the next
+// decode step of every sub-batch, side by side.
+void DecodeEngine::Impl::step() {
+  std::vector<detail::DecodeBatch*> busy = busyBatches();
+  std::vector<std::vector<detail::RowDraw>> draws(busy.size());
+  std::vector<std::string> errors(busy.size());
+  detail::runPartsInParallel(int(busy.size()), [&](int i) {
+    c10::InferenceMode inference;  // thread-local
+    try {
+      draws[std::size_t(i)] = busy[std::size_t(i)]->draw();
+    } catch (const std::exception& error) {
+      errors[std::size_t(i)] = error.what();
+    }
+  });
+  int64_t drawn = 0;
+  {
+    std::lock_guard callbacks(callbackMutex);
+    for (std::size_t i = 0; i < busy.size(); ++i) {
+      drawn += int64_t(draws[i].size());
+      for (const detail::RowDraw& draw : draws[i]) report(*busy[i], draw);
+    }
+  }
+  for (std::size_t i = 0; i < busy.size(); ++i) {
+    if (!errors[i].empty()) failLiveRows(*busy[i], "sampling failed: " + errors[i]);
+  }
+  if (drawn > 0) {
+    std::lock_guard lock(mutex);
+    ++stats.steps;
+    stats.tokens += drawn;
+    stats.largestBatch = std::max(stats.largestBatch, drawn);
+  }
+  // Every sub-batch with rows steps: one whose rows were all cancelled or finished only empties.
+  busy = busyBatches();
+  std::fill(errors.begin(), errors.end(), std::string());
+  errors.resize(busy.size());
+  detail::runPartsInParallel(int(busy.size()), [&](int i) {
+    c10::InferenceMode inference;
+    try {
+      busy[std::size_t(i)]->decode();
+    } catch (const std::exception& error) {
+      errors[std::size_t(i)] = error.what();
+    }
+  });
+  for (std::size_t i = 0; i < busy.size(); ++i) {
+    if (!errors[i].empty()) failLiveRows(*busy[i], "decode step failed: " + errors[i]);
+  }
+  std::lock_guard lock(mutex);
+  stats.live = liveRows();
+}
+
+// Reports one drawn token of `batch` and ends its row when it finished. The caller holds
+// callbackMutex.
+void DecodeEngine::Impl::report(detail::DecodeBatch& batch, const detail::RowDraw& draw) {
+  detail::BatchRow& row = batch.rows()[draw.row];
+  if (cancelled(row.id)) {
+    row.done = true;
+    retire(row.id);
+    return;
+  }
+  std::string error = draw.error;
+  if (error.empty()) error = runCallback(row.request.onToken, draw.token, draw.logprob);
+  if (!error.empty()) {
+    fail(row, error);
+  } else if (cancelled(row.id)) {  // by its own onToken
+    row.done = true;
+    retire(row.id);
+  } else if (draw.finish) {
+    row.done = true;
+    retire(row.id);
+    runCallback(row.request.onFinish, row.generation);  // it ended the request even if it threw
+  }
 }
 
 bool DecodeEngine::Impl::cancelled(uint64_t id) {
@@ -316,8 +412,9 @@ void DecodeEngine::Impl::fail(detail::BatchRow& row, const std::string& message)
   if (!wasCancelled) runCallback(row.request.onError, message);
 }
 
-// After a failed step the cache may be half written: every live row fails and the batch empties.
-void DecodeEngine::Impl::failLiveRows(const std::string& message) {
+// After a failed step the cache may be half written: every live row of the sub-batch fails and
+// it empties.
+void DecodeEngine::Impl::failLiveRows(detail::DecodeBatch& batch, const std::string& message) {
   std::lock_guard callbacks(callbackMutex);
   for (detail::BatchRow& row : batch.rows()) {
     if (!row.done) fail(row, message);
@@ -334,10 +431,12 @@ void DecodeEngine::Impl::shutDown() {
   }
   std::lock_guard callbacks(callbackMutex);
   for (auto& [id, request] : queued) runCallback(request.onError, std::string(kShuttingDown));
-  for (detail::BatchRow& row : batch.rows()) {
-    if (!row.done) fail(row, kShuttingDown);
+  for (auto& batch : batches) {
+    for (detail::BatchRow& row : batch->rows()) {
+      if (!row.done) fail(row, kShuttingDown);
+    }
+    batch->clear();
   }
-  batch.clear();
   std::lock_guard lock(mutex);
   stats.live = 0;
 }

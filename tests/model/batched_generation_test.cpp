@@ -5,9 +5,14 @@
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
 
 #include "core/model/detail/language_model_impl.h"
 #include "core/model/language_model.h"
+#include "core/model/detail/parallel_parts.h"
 #include "core/model/runtime.h"
 
 using namespace astro::model;
@@ -273,6 +278,58 @@ class BatchedGenerationTest : public QObject {
     QCOMPARE(stopped.finishReason, FinishReason::kStopString);
     QCOMPARE(decode(stopped.ids), std::string("xxxxxx"));  // stopped at the sixth odd id
     QCOMPARE(stopped.ids.back() % 2, 1);
+  }
+
+  // With two torch threads, a batch of many distinct prompts runs as two sub-batches side by side
+  // (generate.cpp): each row still gives what one batch on one thread gives, the work really
+  // spreads over two threads, and an error in either sub-batch reaches the caller.
+  void subBatchesOnTwoThreads_giveWhatOneBatchGives() {
+    auto model = LanguageModel::randomInit(smallConfig(), 47);
+    std::vector<std::vector<int32_t>> prompts;
+    for (int32_t i = 0; i < 20; ++i) prompts.push_back(counting(i, 3 + (i * 5) % 23));
+    prompts.push_back(prompts[3]);  // a shared prompt stays with its twin
+    prompts.push_back(prompts[3]);
+    std::mutex mutex;
+    std::set<std::thread::id> threads;
+    auto decode = [&](std::span<const int32_t> ids) {
+      std::lock_guard lock(mutex);
+      threads.insert(std::this_thread::get_id());
+      return decodeTagged(ids);
+    };
+    GenerationOptions options{.maxNewTokens = 24,
+                              .temperature = 1.0,
+                              .seed = 9,
+                              .stopStrings = {"<1><"},
+                              .decode = decode,
+                              .returnLogprobs = true,
+                              .reusePrefixes = true};
+    initTorchRuntime(1);
+    auto oneThread = model.generate(prompts, options);
+    QCOMPARE(threads.size(), std::size_t(1));
+    threads.clear();
+    initTorchRuntime(2);
+    auto twoThreads = model.generate(prompts, options);
+    auto failing = options;
+    failing.decode = [&](std::span<const int32_t> ids) -> std::string {
+      if (ids.size() > 3) throw std::runtime_error("decode failed");
+      return decode(ids);
+    };
+    bool threw = false;
+    try {
+      model.generate(prompts, failing);
+    } catch (const std::runtime_error& error) {
+      threw = std::string(error.what()) == "decode failed";
+    }
+    initTorchRuntime(1);
+    // Without OpenMP (detail/parallel_parts.h) the batch stays whole, on the caller's thread.
+    QCOMPARE(threads.size(), std::size_t(astro::model::detail::partsRunInParallel() ? 2 : 1));
+    QVERIFY(threw);
+    for (std::size_t i = 0; i < prompts.size(); ++i) {
+      QCOMPARE(twoThreads[i].ids, oneThread[i].ids);
+      QCOMPARE(twoThreads[i].finishReason, oneThread[i].finishReason);
+      float difference = maxLogprobDifference(twoThreads[i], oneThread[i]);
+      QVERIFY2(difference < 1e-4f, qPrintable(QString::number(difference)));
+    }
   }
 };
 

@@ -41,8 +41,12 @@ std::vector<int64_t> liveIndices(const std::vector<BatchRow>& rows) {
 
 }  // namespace
 
-DecodeBatch::DecodeBatch(LlamaModel module, torch::Device device, int64_t prefixStoreBytes)
-    : module_(std::move(module)), device_(device), prefixStoreBytes_(prefixStoreBytes) {}
+DecodeBatch::DecodeBatch(LlamaModel module, torch::Device device, int64_t prefixStoreBytes,
+                         std::shared_ptr<PrefixStore> store)
+    : module_(std::move(module)),
+      device_(device),
+      prefixStoreBytes_(prefixStoreBytes),
+      store_(std::move(store)) {}
 
 BatchRow DecodeBatch::makeRow(uint64_t id, DecodeRequest request) const {
   const GenerationOptions& options = request.options;
@@ -82,7 +86,7 @@ int64_t DecodeBatch::admit(std::vector<BatchRow>&& joining) {
   Prefill prefill = prefillPrompts(
       module_, device_, prompts,
       {.newTokens = alone ? freeSlots : 0,
-       .store = prefixStoreBytes_ > 0 ? &store_ : nullptr,
+       .store = prefixStoreBytes_ > 0 ? store_.get() : nullptr,
        .sharePrefix = alone && device_.is_cpu() &&
                       module_->outputEmbedding().scalar_type() == torch::kFloat32});
   if (alone) {
@@ -172,10 +176,10 @@ std::vector<RowDraw> DecodeBatch::draw() {
     draws.push_back(std::move(draw));
   }
   if (!finishedRows.empty() && cache_.prefix) {
-    storeSharedPrefixRows(cache_, finishedRows, std::move(finishedTokens), prefixHeads_, store_,
+    storeSharedPrefixRows(cache_, finishedRows, std::move(finishedTokens), prefixHeads_, *store_,
                           prefixStoreBytes_);
   } else if (!finishedRows.empty()) {
-    storeRows(cache_, finishedRows, std::move(finishedTokens), store_, prefixStoreBytes_);
+    storeRows(cache_, finishedRows, std::move(finishedTokens), *store_, prefixStoreBytes_);
   }
   return draws;
 }

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,8 +47,10 @@ struct RowDraw {
 
 class DecodeBatch {
  public:
-  // prefixStoreBytes: the store's budget (0: no store, every prompt prefilled in full).
-  DecodeBatch(LlamaModel module, torch::Device device, int64_t prefixStoreBytes);
+  // prefixStoreBytes: the store's budget (0: no store, every prompt prefilled in full). The
+  // store may be shared with other batches (it locks itself).
+  DecodeBatch(LlamaModel module, torch::Device device, int64_t prefixStoreBytes,
+              std::shared_ptr<PrefixStore> store);
 
   // A row for `request` (checked by DecodeEngine::submit) before it joins.
   BatchRow makeRow(uint64_t id, DecodeRequest request) const;
@@ -77,7 +80,7 @@ class DecodeBatch {
   KvCache cache_;
   torch::Tensor logits_;  // [rows, vocab] float32: each row's next-token logits
   const int64_t prefixStoreBytes_;
-  PrefixStore store_;
+  std::shared_ptr<PrefixStore> store_;
   PrefixHeads prefixHeads_;  // the stored prompts of cache_.prefix's groups (stored_rows.h)
 };
 

@@ -1,0 +1,39 @@
+// runPartsInParallel (detail/parallel_parts.h). Compiled with -fopenmp and without the shared
+// torch precompiled header (core/model/CMakeLists.txt); it includes no torch header.
+#include "core/model/detail/parallel_parts.h"
+
+#include <exception>
+#include <mutex>
+
+namespace astro::model::detail {
+
+void runPartsInParallel(int parts, const std::function<void(int)>& work) {
+  if (parts <= 1) {
+    if (parts == 1) work(0);
+    return;
+  }
+  std::exception_ptr failure;
+  std::mutex failureMutex;
+#if defined(_OPENMP)
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+#endif
+  for (int part = 0; part < parts; ++part) {
+    try {
+      work(part);
+    } catch (...) {
+      std::lock_guard lock(failureMutex);
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
+bool partsRunInParallel() {
+#if defined(_OPENMP)
+  return true;
+#else
+  return false;
+#endif
+}
+
+}  // namespace astro::model::detail
