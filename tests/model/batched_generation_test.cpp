@@ -5,15 +5,13 @@
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
-#include <mutex>
-#include <set>
 #include <stdexcept>
-#include <thread>
 
 #include "core/model/detail/language_model_impl.h"
 #include "core/model/language_model.h"
 #include "core/model/detail/parallel_parts.h"
 #include "core/model/runtime.h"
+#include "tests/model/calling_threads.h"
 
 using namespace astro::model;
 
@@ -289,13 +287,8 @@ class BatchedGenerationTest : public QObject {
     for (int32_t i = 0; i < 20; ++i) prompts.push_back(counting(i, 3 + (i * 5) % 23));
     prompts.push_back(prompts[3]);  // a shared prompt stays with its twin
     prompts.push_back(prompts[3]);
-    std::mutex mutex;
-    std::set<std::thread::id> threads;
-    auto decode = [&](std::span<const int32_t> ids) {
-      std::lock_guard lock(mutex);
-      threads.insert(std::this_thread::get_id());
-      return decodeTagged(ids);
-    };
+    astro::test::CallingThreads threads;
+    auto decode = threads.record(decodeTagged);
     GenerationOptions options{.maxNewTokens = 24,
                               .temperature = 1.0,
                               .seed = 9,
@@ -305,7 +298,7 @@ class BatchedGenerationTest : public QObject {
                               .reusePrefixes = true};
     initTorchRuntime(1);
     auto oneThread = model.generate(prompts, options);
-    QCOMPARE(threads.size(), std::size_t(1));
+    QCOMPARE(threads.count(), std::size_t(1));
     threads.clear();
     initTorchRuntime(2);
     auto twoThreads = model.generate(prompts, options);
@@ -322,7 +315,7 @@ class BatchedGenerationTest : public QObject {
     }
     initTorchRuntime(1);
     // Without OpenMP (detail/parallel_parts.h) the batch stays whole, on the caller's thread.
-    QCOMPARE(threads.size(), std::size_t(astro::model::detail::partsRunInParallel() ? 2 : 1));
+    QCOMPARE(threads.count(), std::size_t(astro::model::detail::partsRunInParallel() ? 2 : 1));
     QVERIFY(threw);
     for (std::size_t i = 0; i < prompts.size(); ++i) {
       QCOMPARE(twoThreads[i].ids, oneThread[i].ids);

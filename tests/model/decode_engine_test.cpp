@@ -15,7 +15,6 @@
 #include <future>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -23,6 +22,7 @@
 #include "core/model/language_model.h"
 #include "core/model/detail/parallel_parts.h"
 #include "core/model/runtime.h"
+#include "tests/model/calling_threads.h"
 
 using namespace astro::model;
 using namespace std::chrono_literals;
@@ -248,13 +248,8 @@ class DecodeEngineTest : public QObject {
   // whose stop rule throws fails alone.
   void subBatchesOnTwoThreads_eachRequestEqualsGenerate() {
     auto model = LanguageModel::randomInit(tinyConfig(), 19);
-    std::mutex mutex;
-    std::set<std::thread::id> threads;
-    auto decode = [&](std::span<const int32_t> ids) {
-      std::lock_guard lock(mutex);
-      threads.insert(std::this_thread::get_id());
-      return decodeTagged(ids);
-    };
+    astro::test::CallingThreads threads;
+    auto decode = threads.record(decodeTagged);
     std::vector<Case> cases;
     for (int i = 0; i < 12; ++i) {
       GenerationOptions options = sampled(300 + uint64_t(i), 8 + (i * 5) % 20);
@@ -291,7 +286,7 @@ class DecodeEngineTest : public QObject {
     }
     initTorchRuntime(1);
     // Without OpenMP (detail/parallel_parts.h) the engine keeps one batch on its own thread.
-    QCOMPARE(threads.size(), std::size_t(astro::model::detail::partsRunInParallel() ? 2 : 1));
+    QCOMPARE(threads.count(), std::size_t(astro::model::detail::partsRunInParallel() ? 2 : 1));
   }
 
   // A prompt longer than the running cache joins (the running rows move right), then a shorter one
