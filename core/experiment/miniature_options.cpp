@@ -27,10 +27,9 @@ MiniatureOptions sharedOptions() {
   o.exportOptions.linearize.sequencesPerTree = 1;
   o.phrases = domain::countdownPhraseSet();  // the paper's English costs the world ~10x tokens
 
-  // SFT from the base policy: a quarter of the base's from-scratch learning rate (fine-tuning
-  // moves a trained model, it does not build one) and its small batches (more optimizer steps
-  // for the same tokens), cosine decay, rows long enough for the longest ASTRO trace.
-  o.sft.learningRate = o.base.learningRate / 4;
+  // SFT from the base policy (sftLearningRate) with its small batches (more optimizer steps for
+  // the same tokens), cosine decay, rows long enough for the longest ASTRO trace.
+  o.sft.learningRate = sftLearningRate(o.base.learningRate);
   o.sft.warmupSteps = 5;
   o.sft.sequencesPerStep = o.base.sequencesPerStep;
   o.sft.maxSequenceLength = 1024;
@@ -117,6 +116,8 @@ void validateMiniatureOptions(const MiniatureOptions& options) {
                      std::to_string(options.sft.sequencesPerStep));
   }
 }
+
+double sftLearningRate(double baseLearningRate) { return baseLearningRate / 4; }
 
 int sftStepBudget(int astroExamples, int directExamples, const train::SftOptions& sft) {
   if (astroExamples == directExamples) return 0;

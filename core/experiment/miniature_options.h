@@ -80,6 +80,10 @@ void validateMiniatureOptions(const MiniatureOptions& options);
 // examples, so the smaller arm runs more epochs instead of fewer updates.
 int sftStepBudget(int astroExamples, int directExamples, const train::SftOptions& sft);
 
+// SFT from the base policy: a quarter of the base's from-scratch learning rate (fine-tuning
+// moves a trained model, it does not build one). The presets' rule, and `--base-lr`'s.
+double sftLearningRate(double baseLearningRate);
+
 // `--quick`: a check that the whole loop runs (<= 15 minutes on a quiet 2-core machine).
 MiniatureOptions quickMiniatureOptions();
 // The run to report (<= 60 minutes on a quiet 2-core machine).

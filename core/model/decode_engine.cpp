@@ -20,7 +20,8 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
-#include <map>
+#include <functional>
+#include <span>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -29,6 +30,7 @@
 #include "core/model/detail/decode_batch.h"
 #include "core/model/detail/language_model_impl.h"
 #include "core/model/detail/parallel_parts.h"
+#include "core/model/detail/prompt_groups.h"
 
 namespace astro::model {
 
@@ -87,6 +89,22 @@ std::string runCallback(const Callback& callback, Args&&... args) {
     return std::string("callback failed: ") + error.what();
   }
   return {};
+}
+
+// Runs work(0) ... work(count - 1) side by side, one thread each (detail/parallel_parts.h), in
+// inference mode (thread-local); returns each one's error message, "" where it succeeded.
+std::vector<std::string> eachSideBySide(std::size_t count,
+                                        const std::function<void(std::size_t)>& work) {
+  std::vector<std::string> errors(count);
+  detail::runPartsInParallel(int(count), [&](int i) {
+    c10::InferenceMode inference;
+    try {
+      work(std::size_t(i));
+    } catch (const std::exception& error) {
+      errors[std::size_t(i)] = error.what();
+    }
+  });
+  return errors;
 }
 
 }  // namespace
@@ -271,14 +289,11 @@ void DecodeEngine::Impl::admitQueued() {
   if (joining.empty()) return;
   std::vector<int64_t> load;
   for (const auto& batch : batches) load.push_back(batch->liveRows());
+  std::vector<std::span<const int32_t>> prompts;
+  for (const detail::BatchRow& row : joining) prompts.emplace_back(row.request.prompt);
+  const std::vector<std::size_t> partOf = detail::assignPromptGroups(prompts, std::move(load));
   std::vector<std::vector<detail::BatchRow>> parts(batches.size());
-  std::map<std::vector<int32_t>, std::size_t> partOfPrompt;
-  for (detail::BatchRow& row : joining) {
-    auto [it, added] = partOfPrompt.try_emplace(row.request.prompt, 0);
-    if (added) it->second = std::size_t(std::min_element(load.begin(), load.end()) - load.begin());
-    ++load[it->second];
-    parts[it->second].push_back(std::move(row));
-  }
+  for (std::size_t i = 0; i < joining.size(); ++i) parts[partOf[i]].push_back(std::move(joining[i]));
   std::vector<std::size_t> admitted;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (!parts[i].empty()) admitted.push_back(i);
@@ -286,29 +301,22 @@ void DecodeEngine::Impl::admitQueued() {
   struct Outcome {
     bool running = false;
     int64_t promptTokens = 0, stored = 0;
-    std::string error;
   };
   std::vector<Outcome> outcomes(admitted.size());
-  detail::runPartsInParallel(int(admitted.size()), [&](int i) {
-    c10::InferenceMode inference;  // thread-local
-    detail::DecodeBatch& batch = *batches[admitted[std::size_t(i)]];
-    std::vector<detail::BatchRow>& rows = parts[admitted[std::size_t(i)]];
-    Outcome& outcome = outcomes[std::size_t(i)];
-    outcome.running = batch.liveRows() > 0;
-    for (const detail::BatchRow& row : rows) outcome.promptTokens += int64_t(row.request.prompt.size());
-    try {
-      outcome.stored = batch.admit(std::move(rows));
-    } catch (const std::exception& error) {
-      outcome.error = error.what();
+  const std::vector<std::string> errors = eachSideBySide(admitted.size(), [&](std::size_t i) {
+    detail::DecodeBatch& batch = *batches[admitted[i]];
+    std::vector<detail::BatchRow>& rows = parts[admitted[i]];
+    outcomes[i].running = batch.liveRows() > 0;
+    for (const detail::BatchRow& row : rows) {
+      outcomes[i].promptTokens += int64_t(row.request.prompt.size());
     }
+    outcomes[i].stored = batch.admit(std::move(rows));
   });
   for (std::size_t i = 0; i < admitted.size(); ++i) {
     const Outcome& outcome = outcomes[i];
-    if (!outcome.error.empty()) {
+    if (!errors[i].empty()) {
       std::lock_guard callbacks(callbackMutex);
-      for (detail::BatchRow& row : parts[admitted[i]]) {
-        fail(row, std::string("prefill failed: ") + outcome.error);
-      }
+      for (detail::BatchRow& row : parts[admitted[i]]) fail(row, "prefill failed: " + errors[i]);
       continue;
     }
     std::lock_guard lock(mutex);
@@ -325,15 +333,8 @@ void DecodeEngine::Impl::admitQueued() {
 void DecodeEngine::Impl::step() {
   std::vector<detail::DecodeBatch*> busy = busyBatches();
   std::vector<std::vector<detail::RowDraw>> draws(busy.size());
-  std::vector<std::string> errors(busy.size());
-  detail::runPartsInParallel(int(busy.size()), [&](int i) {
-    c10::InferenceMode inference;  // thread-local
-    try {
-      draws[std::size_t(i)] = busy[std::size_t(i)]->draw();
-    } catch (const std::exception& error) {
-      errors[std::size_t(i)] = error.what();
-    }
-  });
+  std::vector<std::string> errors =
+      eachSideBySide(busy.size(), [&](std::size_t i) { draws[i] = busy[i]->draw(); });
   int64_t drawn = 0;
   {
     std::lock_guard callbacks(callbackMutex);
@@ -353,16 +354,7 @@ void DecodeEngine::Impl::step() {
   }
   // Every sub-batch with rows steps: one whose rows were all cancelled or finished only empties.
   busy = busyBatches();
-  std::fill(errors.begin(), errors.end(), std::string());
-  errors.resize(busy.size());
-  detail::runPartsInParallel(int(busy.size()), [&](int i) {
-    c10::InferenceMode inference;
-    try {
-      busy[std::size_t(i)]->decode();
-    } catch (const std::exception& error) {
-      errors[std::size_t(i)] = error.what();
-    }
-  });
+  errors = eachSideBySide(busy.size(), [&](std::size_t i) { busy[i]->decode(); });
   for (std::size_t i = 0; i < busy.size(); ++i) {
     if (!errors[i].empty()) failLiveRows(*busy[i], "decode step failed: " + errors[i]);
   }

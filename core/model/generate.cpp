@@ -6,13 +6,13 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
-#include <map>
 #include <memory>
 #include <span>
 
 #include "core/base/error.h"
 #include "core/model/detail/language_model_impl.h"
 #include "core/model/detail/parallel_parts.h"
+#include "core/model/detail/prompt_groups.h"
 #include "core/model/detail/prefill.h"
 #include "core/model/detail/prefix_store.h"
 #include "core/model/detail/stored_rows.h"
@@ -27,11 +27,6 @@ using detail::finishAfterNewest;
 using detail::ForwardInput;
 using detail::KvCache;
 
-struct TokenOrder {
-  bool operator()(std::span<const int32_t> a, std::span<const int32_t> b) const {
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
-  }
-};
 
 // How many tokens prompt `index` may generate: maxNewTokens, or less where rowMaxNewTokens says.
 int64_t rowLimit(const GenerationOptions& options, std::size_t index) {
@@ -164,9 +159,8 @@ constexpr std::size_t kMinRowsPerSubBatch = 4;
 // the batch runs on the CPU with several threads and is large enough: a decode step of a few
 // dozen rows is a chain of small products and kernels that one thread runs well and several share
 // badly, so two halves decoded side by side on two cores go nearly twice as fast as the whole on
-// both. Identical prompts stay together (they prefill once and share their keys and values);
-// groups go to the sub-batch with the fewest rows, largest first. Each sub-batch lists its prompts
-// in order. One sub-batch (no split) otherwise.
+// both. Prompts are grouped as detail/prompt_groups.h says; each sub-batch lists its prompts in
+// order. One sub-batch (no split) otherwise.
 std::vector<std::vector<std::size_t>> subBatches(const std::vector<std::vector<int32_t>>& prompts,
                                                  std::size_t first, std::size_t count,
                                                  const torch::Device& device) {
@@ -178,21 +172,13 @@ std::vector<std::vector<std::size_t>> subBatches(const std::vector<std::vector<i
       !detail::partsRunInParallel()) {
     return {std::move(all)};
   }
-  std::map<std::span<const int32_t>, std::vector<std::size_t>, TokenOrder> groups;
-  for (std::size_t index : all) groups[prompts[index]].push_back(index);
-  if (groups.size() < parts) return {std::move(all)};
-  std::vector<const std::vector<std::size_t>*> bySize;
-  for (const auto& [prompt, members] : groups) bySize.push_back(&members);
-  std::stable_sort(bySize.begin(), bySize.end(),
-                   [](const auto* a, const auto* b) { return a->size() > b->size(); });
+  std::vector<std::span<const int32_t>> batch;
+  for (std::size_t index : all) batch.emplace_back(prompts[index]);
+  if (detail::distinctPrompts(batch) < parts) return {std::move(all)};
+  const std::vector<std::size_t> partOf =
+      detail::assignPromptGroups(batch, std::vector<int64_t>(parts, 0));
   std::vector<std::vector<std::size_t>> result(parts);
-  for (const auto* members : bySize) {
-    auto& smallest = *std::min_element(result.begin(), result.end(), [](const auto& a, const auto& b) {
-      return a.size() < b.size();
-    });
-    smallest.insert(smallest.end(), members->begin(), members->end());
-  }
-  for (auto& part : result) std::sort(part.begin(), part.end());
+  for (std::size_t i = 0; i < count; ++i) result[partOf[i]].push_back(all[i]);  // in order
   return result;
 }
 

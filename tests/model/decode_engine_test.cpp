@@ -1,143 +1,25 @@
 // DecodeEngine (continuous batching for `astro serve`): every request, whenever it arrives and
-// whatever shares its batch, draws what LanguageModel::generate draws for it alone; stop rules
-// and finish reasons match generate; cancel, bad requests and shutdown behave as declared.
-//
-// Equality rule: tokens and finish reasons equal, logprobs within 1e-4. Logits of one row differ
-// between batch compositions in their last bits only (docs/mcts.md, Batching and determinism);
-// for this random-init tiny model and these seeds that never flips a token.
+// whatever shares its batch, draws what LanguageModel::generate draws for it alone (the equality
+// rule in decode_engine_fixture.h); stop rules and finish reasons match generate; cancel, bad
+// requests and shutdown behave as declared. Sub-batches on several threads:
+// decode_engine_sub_batches_test.cpp.
 #include "core/model/decode_engine.h"
 
 #include <QtTest>
 #include <atomic>
 #include <chrono>
-#include <cmath>
-#include <condition_variable>
 #include <future>
 #include <mutex>
-#include <optional>
-#include <stdexcept>
 #include <thread>
 
 #include "core/base/error.h"
 #include "core/model/language_model.h"
-#include "core/model/detail/parallel_parts.h"
 #include "core/model/runtime.h"
-#include "tests/model/calling_threads.h"
+#include "tests/model/decode_engine_fixture.h"
 
 using namespace astro::model;
+using namespace astro::test::engine;
 using namespace std::chrono_literals;
-
-namespace {
-
-// resources/world/models/tiny.json with a larger init range, so the random model's logits are
-// peaked (tied greedy choices would make the equality rule fragile).
-ModelConfig tinyConfig() {
-  ModelConfig config =
-      readModelConfig(std::filesystem::path(ASTRO_SOURCE_DIR) / "resources/world/models/tiny.json");
-  config.initializerRange = 0.2;
-  return config;
-}
-
-std::vector<int32_t> counting(int32_t first, int length) {
-  std::vector<int32_t> ids;
-  for (int i = 0; i < length; ++i) ids.push_back((first + 37 * i) % 1300);
-  return ids;
-}
-
-std::string decodeTagged(std::span<const int32_t> ids) {
-  std::string text;
-  for (int32_t id : ids) text += "<" + std::to_string(id) + ">";
-  return text;
-}
-
-// Everything the callbacks of one request saw.
-struct Outcome {
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::vector<int32_t> streamed;
-  std::vector<float> streamedLogprobs;
-  std::optional<Generation> finished;
-  std::optional<std::string> error;
-  std::atomic<int> callbacks = 0;
-
-  bool ended() const { return finished || error; }
-  void waitTokens(std::size_t count) {
-    std::unique_lock lock(mutex);
-    QVERIFY(changed.wait_for(lock, 60s, [&] { return streamed.size() >= count || ended(); }));
-  }
-  void waitEnd() {
-    std::unique_lock lock(mutex);
-    QVERIFY(changed.wait_for(lock, 60s, [&] { return ended(); }));
-  }
-};
-
-DecodeRequest requestFor(std::vector<int32_t> prompt, GenerationOptions options,
-                         const std::shared_ptr<Outcome>& outcome) {
-  DecodeRequest request{.prompt = std::move(prompt), .options = std::move(options)};
-  request.onToken = [outcome](int32_t id, float logprob) {
-    ++outcome->callbacks;
-    std::lock_guard lock(outcome->mutex);
-    outcome->streamed.push_back(id);
-    outcome->streamedLogprobs.push_back(logprob);
-    outcome->changed.notify_all();
-  };
-  request.onFinish = [outcome](const Generation& generation) {
-    ++outcome->callbacks;
-    std::lock_guard lock(outcome->mutex);
-    QVERIFY(!outcome->ended());
-    outcome->finished = generation;
-    outcome->changed.notify_all();
-  };
-  request.onError = [outcome](const std::string& message) {
-    ++outcome->callbacks;
-    std::lock_guard lock(outcome->mutex);
-    QVERIFY(!outcome->ended());
-    outcome->error = message;
-    outcome->changed.notify_all();
-  };
-  return request;
-}
-
-// One request's prompt and options, and generate's result for it alone.
-struct Case {
-  std::vector<int32_t> prompt;
-  GenerationOptions options;
-  Generation expected;
-};
-
-Case caseFor(const LanguageModel& model, std::vector<int32_t> prompt, GenerationOptions options) {
-  Generation expected = model.generate({prompt}, options).front();
-  return {std::move(prompt), std::move(options), std::move(expected)};
-}
-
-void compareToExpected(Outcome& outcome, const Generation& expected) {
-  std::lock_guard lock(outcome.mutex);
-  QVERIFY2(!outcome.error, outcome.error.value_or("").c_str());
-  QVERIFY(outcome.finished);
-  const Generation& actual = *outcome.finished;
-  QCOMPARE(actual.ids, expected.ids);
-  QCOMPARE(outcome.streamed, expected.ids);
-  QCOMPARE(actual.finishReason, expected.finishReason);
-  QCOMPARE(actual.logprobs.size(), expected.logprobs.size());
-  for (std::size_t t = 0; t < actual.logprobs.size(); ++t) {
-    QVERIFY2(std::abs(actual.logprobs[t] - expected.logprobs[t]) < 1e-4f,
-             qPrintable(QString("token %1: %2 vs %3")
-                            .arg(t)
-                            .arg(actual.logprobs[t])
-                            .arg(expected.logprobs[t])));
-    QCOMPARE(outcome.streamedLogprobs[t], actual.logprobs[t]);
-  }
-}
-
-GenerationOptions sampled(uint64_t seed, int64_t maxNewTokens) {
-  return {.maxNewTokens = maxNewTokens,
-          .temperature = 1.0,
-          .topP = 0.9,
-          .rowSeeds = {seed},
-          .returnLogprobs = true};
-}
-
-}  // namespace
 
 class DecodeEngineTest : public QObject {
   Q_OBJECT
@@ -240,53 +122,6 @@ class DecodeEngineTest : public QObject {
     QCOMPARE(engine.stats().queued, 0);
     running->waitEnd();
     QCOMPARE(int(refused->callbacks), 0);
-  }
-
-  // With two torch threads the engine runs two sub-batches side by side (decode_engine.cpp):
-  // requests submitted together spread over both (the stop rules run on two threads), each still
-  // equals generate alone on one thread, rows with one prompt share a sub-batch, and a request
-  // whose stop rule throws fails alone.
-  void subBatchesOnTwoThreads_eachRequestEqualsGenerate() {
-    auto model = LanguageModel::randomInit(tinyConfig(), 19);
-    astro::test::CallingThreads threads;
-    auto decode = threads.record(decodeTagged);
-    std::vector<Case> cases;
-    for (int i = 0; i < 12; ++i) {
-      GenerationOptions options = sampled(300 + uint64_t(i), 8 + (i * 5) % 20);
-      options.stopStrings = {"<13"};
-      options.decode = decode;
-      // Requests 10 and 11 repeat request 9's prompt with their own seeds.
-      cases.push_back(caseFor(model, counting(i < 10 ? 40 + i : 49, 2 + (i * 11) % 30), options));
-    }
-    GenerationOptions failing = sampled(7, 10);
-    failing.stopStrings = {"x"};
-    failing.decode = [](std::span<const int32_t>) -> std::string {
-      throw std::runtime_error("no text");
-    };
-    initTorchRuntime(2);
-    threads.clear();
-    {
-      DecodeEngine engine(model);
-      std::vector<std::shared_ptr<Outcome>> outcomes;
-      std::vector<DecodeRequest> requests;
-      for (const Case& one : cases) {
-        outcomes.push_back(std::make_shared<Outcome>());
-        requests.push_back(requestFor(one.prompt, one.options, outcomes.back()));
-      }
-      auto failed = std::make_shared<Outcome>();
-      requests.push_back(requestFor(counting(3, 5), failing, failed));
-      engine.submitAll(std::move(requests));
-      for (std::size_t i = 0; i < cases.size(); ++i) {
-        outcomes[i]->waitEnd();
-        compareToExpected(*outcomes[i], cases[i].expected);
-      }
-      failed->waitEnd();
-      QVERIFY(failed->error && failed->error->find("no text") != std::string::npos);
-      QCOMPARE(engine.stats().largestBatch, 13);
-    }
-    initTorchRuntime(1);
-    // Without OpenMP (detail/parallel_parts.h) the engine keeps one batch on its own thread.
-    QCOMPARE(threads.count(), std::size_t(astro::model::detail::partsRunInParallel() ? 2 : 1));
   }
 
   // A prompt longer than the running cache joins (the running rows move right), then a shorter one

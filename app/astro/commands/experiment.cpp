@@ -51,7 +51,7 @@ astro::experiment::MiniatureOptions resolveOptions(const MiniatureCommand& c,
   if (given("--base-epochs")) o.base.epochs = c.baseEpochs;
   if (given("--base-lr")) {
     o.base.learningRate = c.baseLearningRate;
-    o.sft.learningRate = c.baseLearningRate / 4;  // the presets' rule (miniature_options.cpp)
+    o.sft.learningRate = astro::experiment::sftLearningRate(c.baseLearningRate);
   }
   if (given("--base-batch")) o.base.sequencesPerStep = c.baseBatch;
   if (given("--search-problems")) o.searchProblems = c.searchProblems;
