@@ -10,7 +10,9 @@
 
 namespace astro::test {
 
-// A new empty folder under the build tree's test-tmp/, unique per call.
+// A new empty folder under the build tree's test-tmp/ (or $ASTRO_TEST_TMP), unique per call. The
+// test process removes its folders when it exits (ASTRO_KEEP_TEST_TMP=1 keeps them), and the
+// first call removes those of test processes that are gone without doing so.
 std::filesystem::path freshTempDir(const QString& name);
 
 // ../shared/data/<relative>, or nullopt when absent; `skipMessage` receives the text to QSKIP with
