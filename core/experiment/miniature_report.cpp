@@ -5,6 +5,7 @@
 #include "core/analysis/report_tables.h"
 #include "core/base/error.h"
 #include "core/experiment/miniature_comparisons.h"
+#include "core/experiment/miniature_failures.h"
 
 namespace astro::experiment {
 
@@ -32,6 +33,7 @@ Json evaluationJson(const train::EvaluationResult& e) {
   json["mean_backtracks"] = e.meanBacktracks;
   json["mean_restarts"] = e.meanRestarts;
   json["behaviour"] = behaviourJson(e.behaviour);
+  json["failures"] = failuresJson(e.failures);
   return json;
 }
 
@@ -103,14 +105,16 @@ std::string behaviourTable(const MiniatureResults& r) {
       "A return (backtrack or restart) follows a wrong branch when the steps it abandons hold a "
       "\\boxed{} answer the verifier grades wrong or a step the world's step validator rejects; "
       "the recovery rate is the share of answers with a return whose final answer is correct "
-      "(docs/experiment.md).\n\n"
-      "| arm | stage | returns / answer | after a wrong branch | recovery rate |\n"
-      "|---|---|---|---|---|\n";
+      "(docs/experiment.md). A wrong answer's final path holds an invalid step (one the step "
+      "validator rejects: the rules broken, not a search gone wrong), or only valid steps.\n\n"
+      "| arm | stage | returns / answer | after a wrong branch | recovery rate |" +
+      failureHeaderCells() + "\n|---|---|---|---|---|---|---|\n";
   for (const auto& [name, arm] : {std::pair{"ASTRO", &r.astro}, std::pair{"Direct", &r.direct}}) {
     const std::pair<const char*, const train::EvaluationResult*> stages[] = {
         {"base", &r.base}, {"SFT", &arm->sft()}, {"RL", &arm->rl()}};
     for (const auto& [stage, e] : stages) {
-      md += std::string("| ") + name + " | " + stage + " " + behaviourCells(e->behaviour) + "\n";
+      md += std::string("| ") + name + " | " + stage + " " + behaviourCells(e->behaviour) +
+            failureCells(e->failures) + "\n";
     }
   }
   return md;

@@ -8,6 +8,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/experiment/miniature_comparisons.h"
+#include "core/experiment/miniature_failures.h"
 
 namespace astro::experiment {
 
@@ -34,6 +35,7 @@ struct StageSummary {
   // Counts summed over seeds (so seeds weigh by their answers and returns); nullopt when a seed's
   // evaluation did not keep them.
   std::optional<analysis::BacktrackBehaviour> behaviour = analysis::BacktrackBehaviour{};
+  std::optional<analysis::AnswerFailures> failures = analysis::AnswerFailures{};
   std::string unavailable;
 };
 
@@ -50,6 +52,11 @@ StageSummary summarize(const std::vector<SeedResults>& seeds, bool astroArm,
       *summary.behaviour += *e.behaviour;
     } else {
       summary.behaviour.reset();
+    }
+    if (summary.failures && e.failures) {
+      *summary.failures += *e.failures;
+    } else {
+      summary.failures.reset();
     }
     if (e.problemPassAt1.empty()) summary.unavailable = "an evaluation kept no per-puzzle pass@1";
     puzzles.push_back(e.problemPassAt1);
@@ -104,7 +111,8 @@ Json multiSeedReportJson(const std::vector<SeedResults>& seeds) {
       Json entry = {
           {"mean", number(s.interval.estimate)}, {"ci_low", number(s.interval.low)},
           {"ci_high", number(s.interval.high)},  {"per_seed", s.perSeed},
-          {"mean_backtracks", s.meanBacktracks}, {"behaviour", behaviourJson(s.behaviour)}};
+          {"mean_backtracks", s.meanBacktracks}, {"behaviour", behaviourJson(s.behaviour)},
+          {"failures", failuresJson(s.failures)}};
       if (!s.unavailable.empty()) entry["unavailable"] = s.unavailable;
       arms[name][stage] = entry;
     }
@@ -159,13 +167,15 @@ std::string multiSeedReportMarkdown(const std::vector<SeedResults>& seeds) {
   }
   md += "\n## Backtrack behaviour, pooled over seeds\n\nReturns (backtracks and restarts) per "
         "answer, the share that abandon a wrong branch and the recovery rate (docs/experiment.md), "
-        "from the counts of every seed's sampled answers.\n\n"
-        "| arm | stage | returns / answer | after a wrong branch | recovery rate |\n"
-        "|---|---|---|---|---|\n";
+        "from the counts of every seed's sampled answers, and the wrong answers whose final path "
+        "holds an invalid step or only valid steps.\n\n"
+        "| arm | stage | returns / answer | after a wrong branch | recovery rate |" +
+        failureHeaderCells() + "\n|---|---|---|---|---|---|---|\n";
   for (const auto& [label, astroArm] : {std::pair{"ASTRO", true}, std::pair{"Direct", false}}) {
     for (const char* stage : kStages) {
-      md += std::string("| ") + label + " | " + stage + " " +
-            behaviourCells(summarize(seeds, astroArm, stage).behaviour) + "\n";
+      const StageSummary s = summarize(seeds, astroArm, stage);
+      md += std::string("| ") + label + " | " + stage + " " + behaviourCells(s.behaviour) +
+            failureCells(s.failures) + "\n";
     }
   }
   md += "\n## Hypothesis\n\nA claim holds (yes) when the 95% interval of its paired pass@1 "

@@ -118,10 +118,12 @@ std::vector<SweepPoint> sweepCheckpoints(const std::vector<SweepCheckpoint>& che
       auto saved = nlohmann::json::parse(readFile(summaryFile), nullptr, false);
       if (!saved.is_discarded() && saved.value("inputs", nlohmann::json()) == inputs) {
         point.evaluation = evaluationSummaryFromJson(saved.at("summary"));
-        // A summary from before per-problem rates or the backtrack behaviour were kept is
-        // evaluated again, so every point can enter a paired comparison and the behaviour table.
+        // A summary from before per-problem rates, the backtrack behaviour or the failure kinds
+        // were kept is evaluated again, so every point can enter a paired comparison and the
+        // behaviour table.
         point.reused = point.evaluation.problemPassAt1.size() == problems.size() &&
-                       point.evaluation.behaviour.has_value();
+                       point.evaluation.behaviour.has_value() &&
+                       point.evaluation.failures.has_value();
       }
     }
     if (!point.reused) {

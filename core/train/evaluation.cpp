@@ -133,6 +133,7 @@ EvaluationSample gradeRow(std::size_t problemIndex, int sampleIndex,
   sample.returnsAfterWrongBranch =
       int(analysis::judgeReturns(graph, sample.completion, problem, verifier, stepValidator)
               .afterWrongBranch.size());
+  sample.failure = analysis::judgeAnswer(graph, sample.completion, problem, verdict, stepValidator);
   return sample;
 }
 
@@ -169,6 +170,7 @@ EvaluationResult evaluatePolicy(const model::Sampler& model,
   int greedyCorrect = 0;
   double tokenSum = 0, backtrackSum = 0, restartSum = 0;
   analysis::BacktrackBehaviour behaviour;
+  analysis::AnswerFailures failures;
   for (std::size_t j = 0; j < rows.size(); ++j) {
     EvaluationSample sample =
         gradeRow(rows[j].problem, rows[j].sample, generations[j], tokenizer,
@@ -176,6 +178,7 @@ EvaluationResult evaluatePolicy(const model::Sampler& model,
     if (sample.sampleIndex >= 0) {
       behaviour.add(sample.backtracks + sample.restarts, sample.returnsAfterWrongBranch,
                     sample.correct);
+      failures.add(sample.failure);
       correctPerProblem[sample.problemIndex] += sample.correct ? 1 : 0;
       tokenSum += sample.tokens;
       backtrackSum += sample.backtracks;
@@ -195,6 +198,7 @@ EvaluationResult evaluatePolicy(const model::Sampler& model,
   result.meanBacktracks = backtrackSum / double(sampledRows);
   result.meanRestarts = restartSum / double(sampledRows);
   result.behaviour = behaviour;
+  result.failures = failures;
   for (int k : options.reportPassAtK) {
     double sum = 0;
     for (int c : correctPerProblem) sum += passAtK(options.samplesPerProblem, c, k);

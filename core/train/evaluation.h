@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/answer_failure.h"
 #include "core/analysis/backtrack_behaviour.h"
 #include "core/math/problem.h"
 #include "core/math/verifier.h"
@@ -70,6 +71,8 @@ struct EvaluationSample {
   int restarts = 0;
   int reflections = 0;
   int returnsAfterWrongBranch = 0;  // backtracks + restarts that abandon a wrong branch
+  // Why the answer is wrong (core/analysis/answer_failure.h; kNone when correct).
+  analysis::AnswerFailure failure = analysis::AnswerFailure::kNone;
 };
 
 struct EvaluationResult {
@@ -85,6 +88,9 @@ struct EvaluationResult {
   // Returns, returns after a wrong branch and recovery over the sampled answers (greedy
   // excluded); nullopt when read from a summary written before they were kept.
   std::optional<analysis::BacktrackBehaviour> behaviour;
+  // Why the sampled answers are wrong (greedy excluded); nullopt when read from a summary
+  // written before it was kept.
+  std::optional<analysis::AnswerFailures> failures;
   std::vector<EvaluationSample> samples;
 };
 

@@ -23,6 +23,7 @@ nlohmann::ordered_json evaluationSampleJson(const EvaluationSample& sample,
   line["restarts"] = sample.restarts;
   line["reflections"] = sample.reflections;
   line["returns_after_wrong_branch"] = sample.returnsAfterWrongBranch;
+  line["failure"] = analysis::answerFailureName(sample.failure);
   return line;
 }
 
@@ -59,6 +60,12 @@ nlohmann::ordered_json evaluationSummaryJson(const EvaluationResult& result) {
                             {"answers_with_return", b->answersWithReturn},
                             {"recovered_answers", b->recoveredAnswers}};
   }
+  if (const auto& f = result.failures) {
+    summary["failures"] = {{"answers", f->answers},
+                           {"invalid_step", f->invalidStep},
+                           {"wrong_answer", f->wrongAnswer},
+                           {"no_answer", f->noAnswer}};
+  }
   return summary;
 }
 
@@ -86,6 +93,14 @@ EvaluationResult evaluationSummaryFromJson(const nlohmann::json& json) {
           .returnsAfterWrongBranch = b.at("returns_after_wrong_branch").get<int>(),
           .answersWithReturn = b.at("answers_with_return").get<int>(),
           .recoveredAnswers = b.at("recovered_answers").get<int>()};
+    }
+    // Likewise: nullopt (the reports show n/a).
+    if (json.contains("failures")) {
+      const auto& f = json.at("failures");
+      result.failures = analysis::AnswerFailures{.answers = f.at("answers").get<int>(),
+                                                 .invalidStep = f.at("invalid_step").get<int>(),
+                                                 .wrongAnswer = f.at("wrong_answer").get<int>(),
+                                                 .noAnswer = f.at("no_answer").get<int>()};
     }
   } catch (const std::exception& error) {  // a missing key, a wrong type, a k that is no number
     throw Error(std::string("evaluation summary: ") + error.what());

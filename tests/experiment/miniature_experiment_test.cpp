@@ -119,6 +119,13 @@ class MiniatureExperimentTest : public QObject {
         QVERIFY2(behaviour.is_object(), stage);
         QVERIFY(behaviour["returns_after_wrong_branch"].get<int>() <=
                 behaviour["returns"].get<int>());
+        // And why its wrong answers are wrong: the kinds add up to the wrong answers.
+        const auto& failures = details[stage]["failures"];
+        QVERIFY2(failures.is_object(), stage);
+        QCOMPARE(failures["invalid_step"].get<int>() + failures["wrong_answer"].get<int>() +
+                     failures["no_answer"].get<int>(),
+                 failures["wrong"].get<int>());
+        QVERIFY(failures["wrong"].get<int>() <= failures["answers"].get<int>());
       }
       for (const auto& step : details["rl_steps"]) {
         QVERIFY(step["reward"].get<double>() >= -1.0 && step["reward"].get<double>() <= 1.0);

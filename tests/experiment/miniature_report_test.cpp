@@ -134,6 +134,23 @@ class MiniatureReportTest : public QObject {
     QVERIFY(json["details"]["direct"]["rl"]["behaviour"]["recovery_rate"].is_null());
     QCOMPARE(nlohmann::ordered_json::parse(json.dump()), json);
   }
+  // ASTRO-RL's 8 answers: 4 wrong, 3 of them after an invalid step. The others kept no counts.
+  void failures_givenPerStageOrNotAvailable() {
+    auto results = handMadeResults();
+    results.astro.checkpoints.back().evaluation.failures =
+        analysis::AnswerFailures{.answers = 8, .invalidStep = 3, .wrongAnswer = 1};
+    std::string md = experiment::miniatureReportMarkdown(results);
+    for (const char* expected :
+         {"| wrong: invalid step | wrong: valid steps |",
+          "| 0.750 (3 of 4) | 0.250 (1 of 4) |", "| ASTRO | SFT | n/a | n/a | n/a | n/a | n/a |"}) {
+      QVERIFY2(md.find(expected) != std::string::npos, expected);
+    }
+    auto json = experiment::miniatureReportJson(results);
+    const auto& rl = json["details"]["astro"]["rl"]["failures"];
+    QCOMPARE(rl["wrong"].get<int>(), 4);
+    QCOMPARE(rl["invalid_step_share"].get<double>(), 0.75);
+    QVERIFY(json["details"]["astro"]["sft"]["failures"].is_null());
+  }
   void markdown_saysWhenSftWasSkipped() {
     auto results = handMadeResults();
     results.direct.sftSkipped = true;

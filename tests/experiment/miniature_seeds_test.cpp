@@ -96,6 +96,22 @@ class MiniatureSeedsTest : public QObject {
       QVERIFY2(md.find(expected) != std::string::npos, expected);
     }
   }
+  // Failure counts add over seeds like the behaviour; a seed without them: n/a.
+  void failures_pooledOverSeedsOrNotAvailable() {
+    auto seeds = twoSeeds();
+    seeds[0].results.astro.checkpoints.back().evaluation.failures =
+        analysis::AnswerFailures{.answers = 8, .invalidStep = 4, .wrongAnswer = 2};
+    seeds[1].results.astro.checkpoints.back().evaluation.failures =
+        analysis::AnswerFailures{.answers = 8, .invalidStep = 2, .noAnswer = 2};
+    auto json = experiment::multiSeedReportJson(seeds);
+    const auto& pooled = json["arms"]["astro"]["rl"]["failures"];
+    QCOMPARE(pooled["answers"].get<int>(), 16);
+    QCOMPARE(pooled["wrong"].get<int>(), 10);
+    QCOMPARE(pooled["invalid_step_share"].get<double>(), 0.6);
+    QVERIFY(json["arms"]["direct"]["rl"]["failures"].is_null());
+    std::string md = experiment::multiSeedReportMarkdown(seeds);
+    QVERIFY(md.find("| 0.600 (6 of 10) | 0.200 (2 of 10) |") != std::string::npos);
+  }
   void run_needsTwoSeedsAndAFolder() {
     experiment::MiniatureOptions options;
     options.outputDir = "unused";

@@ -128,6 +128,15 @@ class CheckpointSweepTest : public QObject {
     QVERIFY(!withoutBehaviour[0].reused && withoutBehaviour[1].reused);
     QCOMPARE(withoutBehaviour[0].evaluation.behaviour->answers, 4);  // 2 problems x 2 samples
 
+    // And one written before the failure kinds were kept.
+    stored = nlohmann::json::parse(readFile(summary));
+    stored["summary"].erase("failures");
+    writeFileAtomically(summary, stored.dump());
+    auto withoutFailures =
+        train::sweepCheckpoints(checkpoints, problems, ContainsVerifier(), options);
+    QVERIFY(!withoutFailures[0].reused && withoutFailures[1].reused);
+    QCOMPARE(withoutFailures[0].evaluation.failures->answers, 4);
+
     options.evaluation.samplesPerProblem = 3;
     auto changed = train::sweepCheckpoints(checkpoints, problems, ContainsVerifier(), options);
     QVERIFY(!changed[0].reused && !changed[1].reused);

@@ -7,6 +7,7 @@
 #include "core/model/language_model.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/train/evaluation.h"
+#include "core/train/evaluation_records.h"
 #include "core/train/pass_at_k.h"
 #include "tests/support/test_support.h"
 #include "tests/train/tiny_training_fixture.h"
@@ -22,6 +23,16 @@ class ContainsVerifier : public math::Verifier {
     math::Verdict verdict;
     verdict.correct = output.find(problem.answer) != std::string_view::npos;
     verdict.rule = verdict.correct ? "contains" : "absent";
+    return verdict;
+  }
+};
+
+// ContainsVerifier that always finds an answer (right or wrong).
+class AnsweredVerifier : public ContainsVerifier {
+ public:
+  math::Verdict grade(const math::Problem& problem, std::string_view output) const override {
+    math::Verdict verdict = ContainsVerifier::grade(problem, output);
+    verdict.answerFound = true;
     return verdict;
   }
 };
@@ -176,6 +187,36 @@ class EvaluationTest : public QObject {
         train::evaluatePolicy(model, tokenizer, problems, ContainsVerifier(), options);
     QCOMPARE(answersOnly.behaviour->returnsAfterWrongBranch, 0);
     QCOMPARE(answersOnly.behaviour->wrongBranchShare(), 0.0);
+  }
+  // Problem 1's two sampled answers are wrong: with no answer found, or, found, after steps the
+  // validator rejects (an invalid step), or with no validator to judge the steps (a wrong answer).
+  void evaluate_countsWhyAnswersAreWrong() {
+    auto dir = test::freshTempDir("evaluate-failures");
+    test::writeTinyModel(dir);
+    auto model = model::LanguageModel::load(dir);
+    auto tokenizer = tokenizer::Tokenizer::fromDirectory(dir);
+    std::vector<math::Problem> problems(2);
+    problems[1].answer = "an answer no random model writes";
+    train::EvaluationOptions options{.samplesPerProblem = 2, .maxNewTokens = 4};
+    options.traceDetector = std::make_shared<FixedGraphDetector>();
+    options.stepValidator = std::make_shared<RejectingValidator>();
+    auto unanswered = train::evaluatePolicy(model, tokenizer, problems, ContainsVerifier(), options);
+    QCOMPARE(unanswered.failures, (analysis::AnswerFailures{.answers = 4, .noAnswer = 2}));
+    auto invalid = train::evaluatePolicy(model, tokenizer, problems, AnsweredVerifier(), options);
+    QCOMPARE(invalid.failures, (analysis::AnswerFailures{.answers = 4, .invalidStep = 2}));
+    QCOMPARE(invalid.samples[2].failure, analysis::AnswerFailure::kInvalidStep);
+    QCOMPARE(invalid.samples[0].failure, analysis::AnswerFailure::kNone);
+    options.stepValidator = nullptr;
+    auto wrong = train::evaluatePolicy(model, tokenizer, problems, AnsweredVerifier(), options);
+    QCOMPARE(wrong.failures, (analysis::AnswerFailures{.answers = 4, .wrongAnswer = 2}));
+    // The summary keeps the counts; one written before them reads back without.
+    auto summary = train::evaluationSummaryJson(invalid);
+    QCOMPARE(summary["failures"]["invalid_step"].get<int>(), 2);
+    QCOMPARE(train::evaluationSummaryFromJson(summary).failures, invalid.failures);
+    summary.erase("failures");
+    QVERIFY(!train::evaluationSummaryFromJson(summary).failures);
+    QCOMPARE(train::evaluationSampleJson(invalid.samples[2], problems[1], "c")["failure"],
+             "invalid_step");
   }
 };
 
