@@ -3,12 +3,15 @@
 // one after another: generated tokens/s and the ratio (issue #20's goal: >= 5x at 16). (b) Time
 // to the first streamed token, p50 and p99, with 1 client and with N at once. The same requests
 // submitted to the DecodeEngine directly (no HTTP, no JSON) are the peer that shows the server's
-// own cost. Median of --repeats runs.
+// own cost. Median of --repeats runs. With --rounds R each client sends R requests, each when its
+// last reply came (a server's steady state: requests join a batch that is already decoding), and
+// one by one sends all N x R.
 // Usage: bench_serve [--clients 16] [--max-tokens 64] [--prompt-tokens 24] [--repeats 3]
-//                    [--threads 0] [--config resources/world/models/tiny.json]
+//                    [--rounds 1] [--threads 0] [--config resources/world/models/tiny.json]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -28,6 +31,7 @@ struct BenchOptions {
   int maxTokens = 64;
   int promptTokens = 24;
   int repeats = 3;
+  int rounds = 1;  // requests each client sends one after another (1: one burst)
   int threads = 0;
   std::string config = std::string(ASTRO_SOURCE_DIR) + "/resources/world/models/tiny.json";
 };
@@ -44,6 +48,8 @@ BenchOptions parseArguments(int argc, char** argv) {
       options.promptTokens = std::stoi(value);
     else if (flag == "--repeats")
       options.repeats = std::stoi(value);
+    else if (flag == "--rounds")
+      options.rounds = std::stoi(value);
     else if (flag == "--threads")
       options.threads = std::stoi(value);
     else if (flag == "--config")
@@ -81,16 +87,22 @@ double tokensPerSecond(const astro::test::InProcessServer& server, const BenchOp
   int64_t tokens = 0;
   auto start = Clock::now();
   if (concurrent) {
-    std::vector<std::future<astro::test::HttpReply>> replies;
-    for (int i = 0; i < bench.clients; ++i) {
-      replies.push_back(std::async(std::launch::async, [&, i] {
-        return astro::test::httpPost(server.port(), "/v1/completions",
-                                     requestBody(bench, vocab, i, false));
+    // Client c sends requests c, c + clients, ... each when its last reply came.
+    std::vector<std::future<int64_t>> clients;
+    for (int c = 0; c < bench.clients; ++c) {
+      clients.push_back(std::async(std::launch::async, [&, c] {
+        int64_t sent = 0;
+        for (int r = 0; r < bench.rounds; ++r) {
+          sent += completionTokens(astro::test::httpPost(
+              server.port(), "/v1/completions",
+              requestBody(bench, vocab, c + r * bench.clients, false)));
+        }
+        return sent;
       }));
     }
-    for (auto& reply : replies) tokens += completionTokens(reply.get());
+    for (auto& client : clients) tokens += client.get();
   } else {
-    for (int i = 0; i < bench.clients; ++i) {
+    for (int i = 0; i < bench.clients * bench.rounds; ++i) {
       tokens += completionTokens(astro::test::httpPost(server.port(), "/v1/completions",
                                                        requestBody(bench, vocab, i, false)));
     }
@@ -102,8 +114,10 @@ double tokensPerSecond(const astro::test::InProcessServer& server, const BenchOp
 double engineTokensPerSecond(const astro::test::InProcessServer& server, const BenchOptions& bench,
                              bool concurrent) {
   int64_t vocab = server.model().config().vocabSize;
-  std::vector<std::promise<int64_t>> done(std::size_t(bench.clients));
-  auto submit = [&](int i) {
+  const int total = bench.clients * bench.rounds;
+  std::vector<std::promise<int64_t>> done(static_cast<std::size_t>(total));
+  // Concurrently, request i's end submits request i + clients at once (its client's next round).
+  std::function<void(int)> submit = [&](int i) {
     astro::model::DecodeRequest request;
     for (int t = 0; t < bench.promptTokens; ++t) {
       request.prompt.push_back(int32_t((97 * i + 13 * t + 7) % vocab));
@@ -113,7 +127,8 @@ double engineTokensPerSecond(const astro::test::InProcessServer& server, const B
     request.options.stopAtEos = false;
     request.options.rowSeeds = {uint64_t(i)};
     request.onToken = [](int32_t, float) {};
-    request.onFinish = [&done, i](const astro::model::Generation& generation) {
+    request.onFinish = [&, i](const astro::model::Generation& generation) {
+      if (concurrent && i + bench.clients < total) submit(i + bench.clients);
       done[std::size_t(i)].set_value(int64_t(generation.ids.size()));
     };
     request.onError = [&done, i](const std::string& message) {
@@ -123,7 +138,7 @@ double engineTokensPerSecond(const astro::test::InProcessServer& server, const B
   };
   int64_t tokens = 0;
   auto start = Clock::now();
-  for (int i = 0; i < bench.clients; ++i) {
+  for (int i = 0; i < (concurrent ? bench.clients : total); ++i) {
     submit(i);
     if (!concurrent) tokens += done[std::size_t(i)].get_future().get();
   }
@@ -193,10 +208,10 @@ int main(int argc, char** argv) {
     std::printf("BLAS: %s%s, %d torch threads\n", runtime.blasLibrary.c_str(),
                 core.empty() ? "" : (" (OpenBLAS kernels " + core + ")").c_str(), runtime.threads);
     std::printf(
-        "model: %s (%lld parameters), %d requests of %d prompt + %d generated tokens; "
-        "median of %d\n",
+        "model: %s (%lld parameters), %d clients x %d requests of %d prompt + %d generated "
+        "tokens; median of %d\n",
         bench.config.c_str(), (long long)server.model().config().parameterCount(), bench.clients,
-        bench.promptTokens, bench.maxTokens, bench.repeats);
+        bench.rounds, bench.promptTokens, bench.maxTokens, bench.repeats);
 
     (void)tokensPerSecond(server, bench, true);  // warm-up
     std::vector<double> engineTogether, engineAlone, together, alone, ttftOneP50, ttftOneP99,
