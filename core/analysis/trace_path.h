@@ -25,7 +25,8 @@ struct StepWalk {
 StepWalk walkSteps(const std::vector<TraceStep>& steps);
 
 // The ordinary steps (role kStep) of the path that ends at step `last`, root first.
-std::vector<int> ordinaryPathTo(int last, const StepWalk& walk, const std::vector<TraceStep>& steps);
+std::vector<int> ordinaryPathTo(int last, const StepWalk& walk,
+                                const std::vector<TraceStep>& steps);
 
 // The text of each step in `path`.
 std::vector<std::string_view> stepTexts(const std::vector<int>& path, const StepGraph& graph,

@@ -9,8 +9,8 @@ namespace {
 
 std::string shareCell(int count, int total) {
   if (total <= 0) return "n/a";
-  return analysis::formatNumber(double(count) / total, 3) + " (" + std::to_string(count) +
-         " of " + std::to_string(total) + ")";
+  return analysis::formatNumber(double(count) / total, 3) + " (" + std::to_string(count) + " of " +
+         std::to_string(total) + ")";
 }
 
 }  // namespace

@@ -3,10 +3,9 @@
 // world's step validator rejects, and the share with valid steps and a wrong answer.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "core/analysis/answer_failure.h"
 

@@ -7,54 +7,25 @@
 #include <QtTest>
 
 #include "core/domain/countdown_step_validator.h"
-#include "core/world/countdown_puzzle.h"
-#include "core/world/countdown_step.h"
 #include "core/world/countdown_verifier.h"
+#include "tests/analysis/countdown_trace_fixture.h"
 
 using astro::analysis::AnswerFailure;
 using astro::analysis::AnswerFailures;
 using astro::analysis::StepGraph;
 using astro::analysis::StepRole;
+using astro::test::kPuzzle;
+using astro::test::step;
+using astro::test::Trace;
+using astro::test::traceOf;
 using astro::world::Operator;
 
 namespace {
 
-struct Paragraph {
-  std::string text;
-  StepRole role = StepRole::kStep;
-  int returnsTo = -1;
-};
-
-struct Trace {
-  std::string text;
-  StepGraph graph;
-};
-
-Trace traceOf(const std::vector<Paragraph>& paragraphs) {
-  Trace trace;
-  for (const Paragraph& p : paragraphs) {
-    if (!trace.text.empty()) trace.text += "\n\n";
-    const std::size_t begin = trace.text.size();
-    trace.text += p.text;
-    trace.graph.steps.push_back(
-        {begin, trace.text.size(), p.role, p.role != StepRole::kStep, p.returnsTo});
-  }
-  return trace;
-}
-
-const astro::world::CountdownPuzzle kPuzzle{{8, 3, 5, 7}, 18, {}};
-
-std::string step(astro::world::CountdownState& state, int index, std::int64_t left, Operator op,
-                 std::int64_t right) {
-  auto applied = astro::world::applyStep(state, left, op, right, kPuzzle.rules);
-  state.remaining = applied.step->remaining;
-  return astro::world::renderStep(index, *applied.step);
-}
-
 struct Steps {
-  std::string first, second, third, answer;     // (8-3)*5-7 = 18
+  std::string first, second, third, answer;          // (8-3)*5-7 = 18
   std::string wrongSecond, wrongThird, wrongAnswer;  // 8-3+5+7 = 17
-  std::string forced;                            // "Step 3: 10 + 7 = 18": arithmetic bent to the target
+  std::string forced;  // "Step 3: 10 + 7 = 18": arithmetic bent to the target
 };
 
 Steps countdownSteps() {
@@ -113,7 +84,8 @@ class AnswerFailureTest : public QObject {
              AnswerFailure::kInvalidStep);
   }
   void aNumberNotRemaining_isAnInvalidStep() {
-    auto trace = traceOf({{s_.first}, {"Step 2: 9 * 2 = 18. Remaining: 7, 5, 18"}, {"\\boxed{9*2}"}});
+    auto trace =
+        traceOf({{s_.first}, {"Step 2: 9 * 2 = 18. Remaining: 7, 5, 18"}, {"\\boxed{9*2}"}});
     QCOMPARE(judge(trace), AnswerFailure::kInvalidStep);
   }
   void withoutAValidator_everyAnsweredFailureIsAWrongAnswer() {
@@ -128,7 +100,7 @@ class AnswerFailureTest : public QObject {
     auto trace = traceOf({{s_.first},
                           {s_.wrongSecond},
                           {s_.forced},
-                          {"Wait. Back.", StepRole::kBacktrack, 0},
+                          astro::test::back(0),
                           {s_.second},
                           {s_.third},
                           {"\\boxed{(8-3)*5+7}"}});
@@ -142,7 +114,7 @@ class AnswerFailureTest : public QObject {
     auto trace = traceOf({{s_.first},
                           {s_.wrongSecond},
                           {s_.forced},
-                          {"Wait. Start over.", StepRole::kRestart},
+                          astro::test::restart(),
                           {s_.first},
                           {s_.second},
                           {s_.third},
@@ -150,7 +122,7 @@ class AnswerFailureTest : public QObject {
     QCOMPARE(judge(trace), AnswerFailure::kNone);
     trace = traceOf({{s_.first},
                      {s_.second},
-                     {"Wait. Start over.", StepRole::kRestart},
+                     astro::test::restart(),
                      {s_.first},
                      {s_.wrongSecond},
                      {s_.forced},

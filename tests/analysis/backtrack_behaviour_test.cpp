@@ -18,6 +18,7 @@
 #include "core/world/countdown_step.h"
 #include "core/world/countdown_verifier.h"
 #include "core/world/reference_solution.h"
+#include "tests/analysis/countdown_trace_fixture.h"
 
 using astro::analysis::BacktrackBehaviour;
 using astro::analysis::judgeReturns;
@@ -25,45 +26,14 @@ using astro::analysis::ReturnJudgement;
 using astro::analysis::StepGraph;
 using astro::analysis::StepRole;
 using astro::world::Operator;
+using astro::test::back;
+using astro::test::kPuzzle;
+using astro::test::restart;
+using astro::test::step;
+using astro::test::Trace;
+using astro::test::traceOf;
 
 namespace {
-
-struct Paragraph {
-  std::string text;
-  StepRole role = StepRole::kStep;
-  int returnsTo = -1;
-};
-
-Paragraph back(int to) { return {"Wait. Back.", StepRole::kBacktrack, to}; }
-Paragraph restart() { return {"Wait. Start over.", StepRole::kRestart}; }
-
-struct Trace {
-  std::string text;
-  StepGraph graph;
-};
-
-// The paragraphs joined by blank lines, each one step of the graph.
-Trace traceOf(const std::vector<Paragraph>& paragraphs) {
-  Trace trace;
-  for (const Paragraph& p : paragraphs) {
-    if (!trace.text.empty()) trace.text += "\n\n";
-    const std::size_t begin = trace.text.size();
-    trace.text += p.text;
-    trace.graph.steps.push_back(
-        {begin, trace.text.size(), p.role, p.role != StepRole::kStep, p.returnsTo});
-  }
-  return trace;
-}
-
-const astro::world::CountdownPuzzle kPuzzle{{8, 3, 5, 7}, 18, {}};
-
-// A valid step from `state`, which it advances.
-std::string step(astro::world::CountdownState& state, int index, std::int64_t left, Operator op,
-                 std::int64_t right) {
-  auto applied = astro::world::applyStep(state, left, op, right, kPuzzle.rules);
-  state.remaining = applied.step->remaining;
-  return astro::world::renderStep(index, *applied.step);
-}
 
 // The steps of both branches after "Step 1: 8 - 3 = 5".
 struct Steps {

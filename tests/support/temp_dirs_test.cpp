@@ -1,12 +1,13 @@
 // freshTempDir's folders go away with the test process that made them: when it exits normally
 // (unless ASTRO_KEEP_TEST_TMP is set), or, when it was killed, at the next test process's first
 // call. The checks run this executable again as the child whose folders are watched.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <QProcess>
 #include <QtTest>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "tests/support/test_support.h"
 
@@ -23,8 +24,10 @@ QStringList runChild(const fs::path& root, bool keep = false) {
   auto environment = QProcessEnvironment::systemEnvironment();
   environment.insert("ASTRO_TEST_TMP", qpath(root));
   environment.insert("ASTRO_CHILD_RUN", "1");
-  if (keep) environment.insert("ASTRO_KEEP_TEST_TMP", "1");
-  else environment.remove("ASTRO_KEEP_TEST_TMP");
+  if (keep)
+    environment.insert("ASTRO_KEEP_TEST_TMP", "1");
+  else
+    environment.remove("ASTRO_KEEP_TEST_TMP");
   child.setProcessEnvironment(environment);
   child.start(QCoreApplication::applicationFilePath(), {"child_makeFolders"});
   if (!child.waitForFinished(60000) || child.exitCode() != 0) {

@@ -27,6 +27,17 @@ class ContainsVerifier : public math::Verifier {
   }
 };
 
+// A random-init tiny model and its tokenizer, written to a fresh folder named `name`.
+struct TinyPolicy {
+  model::LanguageModel model;
+  tokenizer::Tokenizer tokenizer;
+};
+TinyPolicy tinyPolicy(const QString& name) {
+  auto dir = test::freshTempDir(name);
+  test::writeTinyModel(dir);
+  return {model::LanguageModel::load(dir), tokenizer::Tokenizer::fromDirectory(dir)};
+}
+
 // ContainsVerifier that always finds an answer (right or wrong).
 class AnsweredVerifier : public ContainsVerifier {
  public:
@@ -73,10 +84,7 @@ class EvaluationTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(UsageError, train::passAtK(4, 1, 5));
   }
   void evaluate_gradesEverySampleAndGreedyAnswer() {
-    auto dir = test::freshTempDir("evaluate");
-    test::writeTinyModel(dir);
-    auto model = model::LanguageModel::load(dir);
-    auto tokenizer = tokenizer::Tokenizer::fromDirectory(dir);
+    auto [model, tokenizer] = tinyPolicy("evaluate");
     std::vector<math::Problem> problems(3);
     for (int i = 0; i < 3; ++i) {
       problems[i].question = "q" + std::to_string(i);
@@ -107,10 +115,7 @@ class EvaluationTest : public QObject {
   // Every row samples from its own seed (problem index, sample index): chunking the rows into
   // batches of 1 or of all of them draws the same completions, as ranks sharing them do.
   void evaluate_sameCompletionsWhateverTheBatchSize() {
-    auto dir = test::freshTempDir("evaluate-batch");
-    test::writeTinyModel(dir);
-    auto model = model::LanguageModel::load(dir);
-    auto tokenizer = tokenizer::Tokenizer::fromDirectory(dir);
+    auto [model, tokenizer] = tinyPolicy("evaluate-batch");
     std::vector<math::Problem> problems(3);
     for (int i = 0; i < 3; ++i) problems[i].question = "q" + std::to_string(i);
     train::EvaluationOptions options{.samplesPerProblem = 3, .maxNewTokens = 6, .seed = 8};
@@ -126,10 +131,7 @@ class EvaluationTest : public QObject {
     QVERIFY(anyDifferent);  // the rows do not all share one seed
   }
   void evaluate_countsWrongAnswers() {
-    auto dir = test::freshTempDir("evaluate-wrong");
-    test::writeTinyModel(dir);
-    auto model = model::LanguageModel::load(dir);
-    auto tokenizer = tokenizer::Tokenizer::fromDirectory(dir);
+    auto [model, tokenizer] = tinyPolicy("evaluate-wrong");
     std::vector<math::Problem> problems(2);
     problems[0].answer = "";                                   // always found
     problems[1].answer = "an answer no random model writes";  // never found
@@ -139,10 +141,7 @@ class EvaluationTest : public QObject {
     QCOMPARE(result.greedyAccuracy, 0.5);
   }
   void evaluate_keepsTraceStatisticsOfEverySample() {
-    auto dir = test::freshTempDir("evaluate-stats");
-    test::writeTinyModel(dir);
-    auto model = model::LanguageModel::load(dir);
-    auto tokenizer = tokenizer::Tokenizer::fromDirectory(dir);
+    auto [model, tokenizer] = tinyPolicy("evaluate-stats");
     std::vector<math::Problem> problems(2);
     train::EvaluationOptions options{.samplesPerProblem = 2, .maxNewTokens = 4};
     options.traceDetector = std::make_shared<FixedGraphDetector>();
@@ -163,10 +162,7 @@ class EvaluationTest : public QObject {
   }
   // Each sample returns twice (FixedGraphDetector); problem 0 is always right, problem 1 never.
   void evaluate_countsReturnsAfterWrongBranchAndRecovery() {
-    auto dir = test::freshTempDir("evaluate-behaviour");
-    test::writeTinyModel(dir);
-    auto model = model::LanguageModel::load(dir);
-    auto tokenizer = tokenizer::Tokenizer::fromDirectory(dir);
+    auto [model, tokenizer] = tinyPolicy("evaluate-behaviour");
     std::vector<math::Problem> problems(2);
     problems[1].answer = "an answer no random model writes";
     train::EvaluationOptions options{.samplesPerProblem = 2, .maxNewTokens = 4};
@@ -191,10 +187,7 @@ class EvaluationTest : public QObject {
   // Problem 1's two sampled answers are wrong: with no answer found, or, found, after steps the
   // validator rejects (an invalid step), or with no validator to judge the steps (a wrong answer).
   void evaluate_countsWhyAnswersAreWrong() {
-    auto dir = test::freshTempDir("evaluate-failures");
-    test::writeTinyModel(dir);
-    auto model = model::LanguageModel::load(dir);
-    auto tokenizer = tokenizer::Tokenizer::fromDirectory(dir);
+    auto [model, tokenizer] = tinyPolicy("evaluate-failures");
     std::vector<math::Problem> problems(2);
     problems[1].answer = "an answer no random model writes";
     train::EvaluationOptions options{.samplesPerProblem = 2, .maxNewTokens = 4};
