@@ -32,8 +32,7 @@ AnswerFailure judgeAnswer(const StepGraph& graph, std::string_view trace,
   int last = static_cast<int>(graph.steps.size()) - 1;
   for (int i = last; i >= 0; --i) {
     const TraceStep& step = graph.steps[static_cast<std::size_t>(i)];
-    if (trace.substr(step.begin, step.end - step.begin).find("\\boxed{") !=
-        std::string_view::npos) {
+    if (holdsBoxedAnswer(trace.substr(step.begin, step.end - step.begin))) {
       last = i;
       break;
     }

@@ -37,10 +37,14 @@ std::vector<std::string_view> stepTexts(const std::vector<int>& path, const Step
   return texts;
 }
 
+bool holdsBoxedAnswer(std::string_view text) {
+  return text.find("\\boxed{") != std::string_view::npos;
+}
+
 bool isWrongStep(std::span<const std::string_view> before, std::string_view text,
                  const math::Problem& problem, const math::Verifier& verifier,
                  const domain::StepValidator* stepValidator) {
-  if (text.find("\\boxed{") != std::string_view::npos) {
+  if (holdsBoxedAnswer(text)) {
     const math::Verdict verdict = verifier.grade(problem, text);
     if (verdict.answerFound && !verdict.correct) return true;
   }

@@ -32,6 +32,9 @@ std::vector<int> ordinaryPathTo(int last, const StepWalk& walk,
 std::vector<std::string_view> stepTexts(const std::vector<int>& path, const StepGraph& graph,
                                         std::string_view trace);
 
+// Whether a step's text holds a \boxed{} answer.
+bool holdsBoxedAnswer(std::string_view text);
+
 // A step that holds a \boxed{} answer the verifier grades wrong, or that the step validator
 // (where the domain has one) rejects after the path `before`.
 bool isWrongStep(std::span<const std::string_view> before, std::string_view text,

@@ -5,7 +5,6 @@
 #include "core/analysis/report_tables.h"
 #include "core/base/error.h"
 #include "core/experiment/miniature_comparisons.h"
-#include "core/experiment/miniature_failures.h"
 
 namespace astro::experiment {
 
@@ -106,9 +105,8 @@ std::string behaviourTable(const MiniatureResults& r) {
       "\\boxed{} answer the verifier grades wrong or a step the world's step validator rejects; "
       "the recovery rate is the share of answers with a return whose final answer is correct "
       "(docs/experiment.md). A wrong answer's final path holds an invalid step (one the step "
-      "validator rejects: the rules broken, not a search gone wrong), or only valid steps.\n\n"
-      "| arm | stage | returns / answer | after a wrong branch | recovery rate |" +
-      failureHeaderCells() + "\n|---|---|---|---|---|---|---|\n";
+      "validator rejects: the rules broken, not a search gone wrong), or only valid steps.\n\n" +
+      behaviourTableHeader();
   for (const auto& [name, arm] : {std::pair{"ASTRO", &r.astro}, std::pair{"Direct", &r.direct}}) {
     const std::pair<const char*, const train::EvaluationResult*> stages[] = {
         {"base", &r.base}, {"SFT", &arm->sft()}, {"RL", &arm->rl()}};
@@ -131,6 +129,28 @@ Json behaviourJson(const std::optional<analysis::BacktrackBehaviour>& behaviour)
           {"returns_after_wrong_branch", behaviour->returnsAfterWrongBranch},
           {"answers_with_return", behaviour->answersWithReturn},
           {"recovered_answers", behaviour->recoveredAnswers}};
+}
+
+std::string behaviourTableHeader() {
+  return "| arm | stage | returns / answer | after a wrong branch | recovery rate | wrong: invalid "
+         "step | wrong: valid steps |\n|---|---|---|---|---|---|---|\n";
+}
+
+nlohmann::ordered_json failuresJson(const std::optional<analysis::AnswerFailures>& failures) {
+  if (!failures) return Json();
+  const int wrong = failures->wrong();
+  return {{"answers", failures->answers},
+          {"wrong", wrong},
+          {"invalid_step", failures->invalidStep},
+          {"wrong_answer", failures->wrongAnswer},
+          {"no_answer", failures->noAnswer},
+          {"invalid_step_share", wrong > 0 ? Json(double(failures->invalidStep) / wrong) : Json()}};
+}
+
+std::string failureCells(const std::optional<analysis::AnswerFailures>& failures) {
+  if (!failures) return " n/a | n/a |";
+  return " " + rateCell(failures->invalidStep, failures->wrong()) + " | " +
+         rateCell(failures->wrongAnswer, failures->wrong()) + " |";
 }
 
 std::string behaviourCells(const std::optional<analysis::BacktrackBehaviour>& behaviour) {

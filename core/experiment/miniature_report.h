@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/answer_failure.h"
 #include "core/analysis/backtrack_behaviour.h"
 #include "core/train/checkpoint_sweep.h"
 #include "core/train/evaluation.h"
@@ -61,7 +62,8 @@ struct MiniatureResults {
 // {"arms": {"astro": {"base", "sft", "rl"}, "direct": {...}} (pass@1 on the held-out split),
 //  "pearson": {"backtracks", "length"} (the ASTRO arm's checkpoints, as the paper reports them:
 //  {"n", "r", "ci_low", "ci_high", "p_value"}, null where undefined), "pearson_by_arm",
-//  "details" per arm (greedy, length, backtracks and behaviourJson per stage and checkpoint;
+//  "details" per arm (greedy, length, backtracks, behaviourJson and failuresJson per stage and
+//  checkpoint;
 //  RL steps; checkpoints), "search",
 //  "dataset", "hypothesis" (each claim true only when its paired interval is above 0),
 //  "comparisons" (miniature_comparisons.h: difference, ci_low, ci_high, share_at_or_below_zero,
@@ -76,6 +78,17 @@ nlohmann::ordered_json behaviourJson(const std::optional<analysis::BacktrackBeha
 // The same as markdown cells: "| 0.750 | 0.667 (2 of 3) | 0.500 (1 of 2) |", "n/a" where
 // undefined or not kept.
 std::string behaviourCells(const std::optional<analysis::BacktrackBehaviour>& behaviour);
+
+// Why the sampled answers are wrong (analysis/answer_failure.h): {"answers", "wrong",
+// "invalid_step", "wrong_answer", "no_answer", "invalid_step_share"} (the share of wrong answers,
+// null without one); null as a whole when the evaluation did not keep the counts.
+nlohmann::ordered_json failuresJson(const std::optional<analysis::AnswerFailures>& failures);
+// The same as the markdown cells after behaviourCells: " 0.920 (92 of 100) | 0.060 (6 of 100) |",
+// the shares of the wrong answers with an invalid step and with only valid steps; n/a where there
+// is none or the evaluation did not keep them.
+std::string failureCells(const std::optional<analysis::AnswerFailures>& failures);
+// The header and rule of a behaviour table: arm, stage, behaviourCells, failureCells.
+std::string behaviourTableHeader();
 
 // The tables: accuracy per arm and stage; response length and backtracks during RL; the
 // checkpoint sweep; backtrack behaviour per arm and stage; the Pearson correlations with n and

@@ -8,7 +8,6 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/experiment/miniature_comparisons.h"
-#include "core/experiment/miniature_failures.h"
 
 namespace astro::experiment {
 
@@ -39,6 +38,16 @@ struct StageSummary {
   std::string unavailable;
 };
 
+// Pools one seed's counts into `sum`; a seed without them makes the pool unavailable.
+template <class Counts>
+void addOrUnavailable(std::optional<Counts>& sum, const std::optional<Counts>& seed) {
+  if (sum && seed) {
+    *sum += *seed;
+  } else {
+    sum.reset();
+  }
+}
+
 StageSummary summarize(const std::vector<SeedResults>& seeds, bool astroArm,
                        const std::string& stage) {
   StageSummary summary;
@@ -48,16 +57,8 @@ StageSummary summarize(const std::vector<SeedResults>& seeds, bool astroArm,
     const train::EvaluationResult& e = stageOf(seed.results, arm, stage);
     summary.perSeed.push_back(e.passAt1);
     summary.meanBacktracks += (e.meanBacktracks + e.meanRestarts) / double(seeds.size());
-    if (summary.behaviour && e.behaviour) {
-      *summary.behaviour += *e.behaviour;
-    } else {
-      summary.behaviour.reset();
-    }
-    if (summary.failures && e.failures) {
-      *summary.failures += *e.failures;
-    } else {
-      summary.failures.reset();
-    }
+    addOrUnavailable(summary.behaviour, e.behaviour);
+    addOrUnavailable(summary.failures, e.failures);
     if (e.problemPassAt1.empty()) summary.unavailable = "an evaluation kept no per-puzzle pass@1";
     puzzles.push_back(e.problemPassAt1);
   }
@@ -168,9 +169,8 @@ std::string multiSeedReportMarkdown(const std::vector<SeedResults>& seeds) {
   md += "\n## Backtrack behaviour, pooled over seeds\n\nReturns (backtracks and restarts) per "
         "answer, the share that abandon a wrong branch and the recovery rate (docs/experiment.md), "
         "from the counts of every seed's sampled answers, and the wrong answers whose final path "
-        "holds an invalid step or only valid steps.\n\n"
-        "| arm | stage | returns / answer | after a wrong branch | recovery rate |" +
-        failureHeaderCells() + "\n|---|---|---|---|---|---|---|\n";
+        "holds an invalid step or only valid steps.\n\n" +
+        behaviourTableHeader();
   for (const auto& [label, astroArm] : {std::pair{"ASTRO", true}, std::pair{"Direct", false}}) {
     for (const char* stage : kStages) {
       const StageSummary s = summarize(seeds, astroArm, stage);

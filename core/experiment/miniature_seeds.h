@@ -30,7 +30,8 @@ std::vector<SeedResults> runMiniatureSeeds(const MiniatureOptions& options, int 
                                            const MiniatureCallbacks& callbacks = {});
 
 // {"seeds": [...], "arms": {arm: {stage: {"mean", "ci_low", "ci_high", "per_seed": [...],
-//  "mean_backtracks", "behaviour" (pooled over seeds: behaviourJson, miniature_report.h)}}},
+//  "mean_backtracks", "behaviour", "failures" (pooled over seeds: behaviourJson and failuresJson,
+//  miniature_report.h)}}},
 //  "comparisons", "hypothesis", "pearson_backtracks_per_seed",
 //  "held_out_problems_per_seed", "seed_reports": [paths]}.
 nlohmann::ordered_json multiSeedReportJson(const std::vector<SeedResults>& seeds);
