@@ -1,18 +1,20 @@
-// Continuous batching (decode_engine.h): submit and cancel queue work under a mutex; one engine
-// thread admits queued requests into the running batch (detail/decode_batch.h), draws a token for
-// every live row, reports it, and runs the next decode step, sleeping on a condition variable when
+// Continuous batching (decode_engine.h): submit and cancel queue work under a mutex; engine
+// workers admit queued requests into their running batch (detail/decode_batch.h), draw a token for
+// every live row, report it, and run the next decode step, sleeping on a condition variable when
 // there is nothing to do.
 //
-// On the CPU with several torch threads the batch is several sub-batches, one per thread, that
-// prefill, draw and decode side by side, each single-threaded (detail/parallel_parts.h), as
-// LanguageModel::generate splits a large batch: a step of a few dozen rows is a chain of small
-// products that one thread runs well and two share badly. Requests with the same prompt join the
-// same sub-batch, the one with the fewest rows; all share one prefix store. Tokens are reported in
-// one pass over all sub-batches on the engine thread.
+// On the CPU with several torch threads the batch is several sub-batches, each with its own
+// worker, that admit, draw and decode independently, each single-threaded (the workers run side by
+// side in one OpenMP region, detail/parallel_parts.h), as LanguageModel::generate runs its
+// sub-batches: a step of a few dozen rows is a chain of small products that one thread runs well
+// and two share badly, and a worker never waits for another at a step (a worker slowed by other
+// threads on its core, or by a join's prefill, slows only its own rows). submitAll assigns each
+// request to a worker: rows with the same prompt to the same one, the one with the fewest rows
+// queued and live. All share one prefix store.
 //
-// Callbacks run on the engine thread with `callbackMutex` held, and cancel() takes that mutex
-// before it marks the id cancelled: once cancel returns, no callback of that id is running, and
-// every later one is skipped because the engine checks the cancelled ids before each callback.
+// Callbacks run on a worker with `callbackMutex` held (so one at a time), and cancel() takes that
+// mutex before it marks the id cancelled: once cancel returns, no callback of that id is running,
+// and every later one is skipped because the workers check the cancelled ids before each callback.
 #include "core/model/decode_engine.h"
 
 #include <ATen/Parallel.h>
@@ -21,9 +23,10 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <span>
 #include <mutex>
+#include <span>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/base/error.h"
@@ -91,23 +94,10 @@ std::string runCallback(const Callback& callback, Args&&... args) {
   return {};
 }
 
-// Runs work(0) ... work(count - 1) side by side, one thread each (detail/parallel_parts.h), in
-// inference mode (thread-local); returns each one's error message, "" where it succeeded.
-std::vector<std::string> eachSideBySide(std::size_t count,
-                                        const std::function<void(std::size_t)>& work) {
-  std::vector<std::string> errors(count);
-  detail::runPartsInParallel(int(count), [&](int i) {
-    c10::InferenceMode inference;
-    try {
-      work(std::size_t(i));
-    } catch (const std::exception& error) {
-      errors[std::size_t(i)] = error.what();
-    }
-  });
-  return errors;
-}
-
 }  // namespace
+
+// Set on an engine's workers: cancel() called from a callback finds callbackMutex already held.
+thread_local const void* workerOfEngine = nullptr;
 
 struct DecodeEngine::Impl {
   Impl(const LanguageModel& model, DecodeEngineOptions options)
@@ -116,47 +106,51 @@ struct DecodeEngine::Impl {
         maxContext(options.maxContextTokens > 0 ? options.maxContextTokens
                                                 : model.config().maxPositionEmbeddings) {
     const torch::Device device = model.impl().device;
-    const int count = device.is_cpu() && detail::partsRunInParallel()
-                          ? std::max(1, at::get_num_threads())
-                          : 1;
+    const int count =
+        device.is_cpu() && detail::partsRunInParallel() ? std::max(1, at::get_num_threads()) : 1;
     auto store = std::make_shared<detail::PrefixStore>();
     for (int i = 0; i < count; ++i) {
-      batches.push_back(std::make_unique<detail::DecodeBatch>(
-          model.impl().module, device, options.prefixStoreBytes, store));
+      batches.push_back(std::make_unique<detail::DecodeBatch>(model.impl().module, device,
+                                                              options.prefixStoreBytes, store));
     }
+    queues.resize(std::size_t(count));
+    load.assign(std::size_t(count), 0);
   }
 
   void run();
-  void dropCancelled();
-  void admitQueued();
-  void step();
+  void work(const std::vector<std::size_t>& owned);
+  bool takeWork(const std::vector<std::size_t>& owned,
+                std::vector<std::vector<detail::BatchRow>>& joining);
+  void admit(std::size_t worker, std::vector<detail::BatchRow>&& joining);
+  void step(std::size_t worker);
   void report(detail::DecodeBatch& batch, const detail::RowDraw& draw);
   bool cancelled(uint64_t id);
   void retire(uint64_t id);
+  void forget(uint64_t id);
   void fail(detail::BatchRow& row, const std::string& message);
   void failLiveRows(detail::DecodeBatch& batch, const std::string& message);
   void shutDown();
-  int64_t liveRows() const;
-  // The sub-batches with rows (live or done), which a step visits.
-  std::vector<detail::DecodeBatch*> busyBatches();
+  int64_t queuedRows() const;
 
   const ModelConfig& config;
   const DecodeEngineOptions options;
   const int64_t maxContext;
 
-  std::mutex mutex;  // guards the queue, the id sets, stopping and the stats
+  // Guards the queues, the id maps, the loads, stopping and the stats.
+  mutable std::mutex mutex;
   std::condition_variable wake;
-  std::deque<std::pair<uint64_t, DecodeRequest>> queue;
-  std::unordered_set<uint64_t> liveIds;       // in the batch, not yet finished
-  std::unordered_set<uint64_t> cancelledIds;  // live ids cancelled, their rows not yet done
+  // Per worker: its requests not yet admitted, in order.
+  std::vector<std::deque<std::pair<uint64_t, DecodeRequest>>> queues;
+  std::unordered_map<uint64_t, std::size_t> liveIds;  // admitted, not yet finished -> worker
+  std::unordered_set<uint64_t> cancelledIds;          // live ids cancelled, their rows not yet done
+  std::vector<int64_t> load;                          // per worker: rows queued or live
   bool stopping = false;
   uint64_t nextId = 1;
-  DecodeEngineStats stats;
+  DecodeEngineStats stats;  // queued and live are counted when asked
 
-  std::mutex callbackMutex;  // held by the engine thread while it runs callbacks
-  std::thread::id engineThreadId;
+  std::mutex callbackMutex;  // held by a worker while it runs callbacks
 
-  // The engine thread's alone: one per torch thread on the CPU, one otherwise.
+  // Worker i's alone: one per torch thread on the CPU, one otherwise.
   std::vector<std::unique_ptr<detail::DecodeBatch>> batches;
   std::thread thread;
 };
@@ -164,8 +158,6 @@ struct DecodeEngine::Impl {
 DecodeEngine::DecodeEngine(const LanguageModel& model, DecodeEngineOptions options)
     : impl_(std::make_unique<Impl>(model, checked(options))) {
   impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
-  // Read by cancel() only, which no caller reaches before the constructor returns.
-  impl_->engineThreadId = impl_->thread.get_id();
 }
 
 DecodeEngine::~DecodeEngine() {
@@ -187,179 +179,169 @@ std::vector<uint64_t> DecodeEngine::submitAll(std::vector<DecodeRequest> request
   for (const DecodeRequest& request : requests) {
     checkRequest(request, impl_->config, impl_->maxContext);
   }
+  std::vector<std::span<const int32_t>> prompts;
+  for (const DecodeRequest& request : requests) prompts.emplace_back(request.prompt);
   std::vector<uint64_t> ids;
   ids.reserve(requests.size());
   {
     std::lock_guard lock(impl_->mutex);
-    for (DecodeRequest& request : requests) {
+    const std::vector<std::size_t> workerOf = detail::assignPromptGroups(prompts, impl_->load);
+    for (std::size_t i = 0; i < requests.size(); ++i) {
       ids.push_back(impl_->nextId++);
-      impl_->queue.emplace_back(ids.back(), std::move(request));
+      ++impl_->load[workerOf[i]];
+      impl_->queues[workerOf[i]].emplace_back(ids.back(), std::move(requests[i]));
     }
-    impl_->stats.queued = int64_t(impl_->queue.size());
   }
   impl_->wake.notify_all();
   return ids;
 }
 
 void DecodeEngine::cancel(uint64_t id) {
-  // From a callback the engine thread already holds callbackMutex.
+  // From a callback a worker already holds callbackMutex.
   std::unique_lock<std::mutex> callbacks(impl_->callbackMutex, std::defer_lock);
-  if (std::this_thread::get_id() != impl_->engineThreadId) callbacks.lock();
+  if (workerOfEngine != impl_.get()) callbacks.lock();
   std::lock_guard lock(impl_->mutex);
-  auto& queue = impl_->queue;
-  auto queued = std::find_if(queue.begin(), queue.end(),
-                             [id](const auto& entry) { return entry.first == id; });
-  if (queued != queue.end()) {
-    queue.erase(queued);
-    impl_->stats.queued = int64_t(queue.size());
-  } else if (impl_->liveIds.count(id)) {
-    impl_->cancelledIds.insert(id);
+  for (std::size_t worker = 0; worker < impl_->queues.size(); ++worker) {
+    auto& queue = impl_->queues[worker];
+    auto queued = std::find_if(queue.begin(), queue.end(),
+                               [id](const auto& entry) { return entry.first == id; });
+    if (queued != queue.end()) {
+      queue.erase(queued);
+      --impl_->load[worker];
+      return;
+    }
   }
+  if (impl_->liveIds.count(id)) impl_->cancelledIds.insert(id);
 }
 
 DecodeEngineStats DecodeEngine::stats() const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->stats;
+  DecodeEngineStats stats = impl_->stats;
+  stats.queued = impl_->queuedRows();
+  stats.live = int64_t(impl_->liveIds.size() - impl_->cancelledIds.size());
+  return stats;
 }
 
 int64_t DecodeEngine::maxContextTokens() const { return impl_->maxContext; }
 
 int32_t DecodeEngine::vocabSize() const { return int32_t(impl_->config.vocabSize); }
 
+// The workers side by side until the engine stops, then what is left fails. Each thread of the
+// team runs the workers w = member, member + members, ...: one each unless OpenMP gave fewer
+// threads than asked (OMP_THREAD_LIMIT, OMP_DYNAMIC), when one thread takes turns with several.
 void DecodeEngine::Impl::run() {
   at::init_num_threads();  // this thread's OpenMP team follows initTorchRuntime's count
-  c10::InferenceMode inference;
-  for (;;) {
-    {
-      std::unique_lock lock(mutex);
-      wake.wait(lock, [&] { return stopping || !queue.empty() || liveRows() > 0; });
-      if (stopping) break;
+  detail::runAsTeam(int(batches.size()), [this](int member, int members) {
+    workerOfEngine = this;
+    c10::InferenceMode inference;
+    std::vector<std::size_t> owned;
+    for (std::size_t w = std::size_t(member); w < batches.size(); w += std::size_t(members)) {
+      owned.push_back(w);
     }
-    dropCancelled();
-    admitQueued();
-    step();
-  }
+    work(owned);
+    workerOfEngine = nullptr;
+  });
+  c10::InferenceMode inference;
   shutDown();
 }
 
-// Cancelled rows are done before the step, so they are neither sampled nor decoded.
-void DecodeEngine::Impl::dropCancelled() {
-  std::lock_guard lock(mutex);
-  if (cancelledIds.empty()) return;
-  for (auto& batch : batches) {
-    for (detail::BatchRow& row : batch->rows()) {
-      if (!row.done && cancelledIds.erase(row.id)) {
-        row.done = true;
-        liveIds.erase(row.id);
+void DecodeEngine::Impl::work(const std::vector<std::size_t>& owned) {
+  std::vector<std::vector<detail::BatchRow>> joining(owned.size());
+  while (takeWork(owned, joining)) {
+    for (std::size_t i = 0; i < owned.size(); ++i) {
+      if (!joining[i].empty()) admit(owned[i], std::move(joining[i]));
+      joining[i].clear();
+      step(owned[i]);
+    }
+  }
+}
+
+// Waits until one of the `owned` workers has rows to step or requests it may admit; marks their
+// cancelled rows done (so they are neither sampled nor decoded) and takes queued requests while
+// the engine has room (joining[i] for owned[i]). False when the engine stops.
+bool DecodeEngine::Impl::takeWork(const std::vector<std::size_t>& owned,
+                                  std::vector<std::vector<detail::BatchRow>>& joining) {
+  std::unique_lock lock(mutex);
+  auto room = [&] { return options.maxBatchRows - int64_t(liveIds.size()); };
+  wake.wait(lock, [&] {
+    if (stopping) return true;
+    for (std::size_t w : owned) {
+      if (batches[w]->liveRows() > 0 || (!queues[w].empty() && room() > 0)) return true;
+    }
+    return false;
+  });
+  if (stopping) return false;
+  bool freed = false;
+  for (std::size_t i = 0; i < owned.size(); ++i) {
+    detail::DecodeBatch& batch = *batches[owned[i]];
+    if (!cancelledIds.empty()) {
+      for (detail::BatchRow& row : batch.rows()) {
+        if (!row.done && cancelledIds.count(row.id)) {
+          row.done = true;
+          forget(row.id);
+          freed = true;
+        }
       }
     }
-  }
-}
-
-int64_t DecodeEngine::Impl::liveRows() const {
-  int64_t live = 0;
-  for (const auto& batch : batches) live += batch->liveRows();
-  return live;
-}
-
-std::vector<detail::DecodeBatch*> DecodeEngine::Impl::busyBatches() {
-  std::vector<detail::DecodeBatch*> busy;
-  for (auto& batch : batches) {
-    if (!batch->rows().empty()) busy.push_back(batch.get());
-  }
-  return busy;
-}
-
-// Queued requests join while the batch has room, rows with one prompt into the same sub-batch,
-// the one with the fewest rows; the sub-batches prefill side by side. A failed prefill fails only
-// the rows it was for.
-void DecodeEngine::Impl::admitQueued() {
-  std::vector<detail::BatchRow> joining;
-  {
-    std::lock_guard lock(mutex);
-    int64_t room = options.maxBatchRows - liveRows();
-    while (!queue.empty() && int64_t(joining.size()) < room) {
+    auto& queue = queues[owned[i]];
+    while (!queue.empty() && room() > 0) {
       auto& [id, request] = queue.front();
-      liveIds.insert(id);
-      joining.push_back(batches.front()->makeRow(id, std::move(request)));
+      liveIds.emplace(id, owned[i]);
+      joining[i].push_back(batch.makeRow(id, std::move(request)));
       queue.pop_front();
     }
-    stats.queued = int64_t(queue.size());
   }
-  if (joining.empty()) return;
-  std::vector<int64_t> load;
-  for (const auto& batch : batches) load.push_back(batch->liveRows());
-  std::vector<std::span<const int32_t>> prompts;
-  for (const detail::BatchRow& row : joining) prompts.emplace_back(row.request.prompt);
-  const std::vector<std::size_t> partOf = detail::assignPromptGroups(prompts, std::move(load));
-  std::vector<std::vector<detail::BatchRow>> parts(batches.size());
-  for (std::size_t i = 0; i < joining.size(); ++i) parts[partOf[i]].push_back(std::move(joining[i]));
-  std::vector<std::size_t> admitted;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (!parts[i].empty()) admitted.push_back(i);
-  }
-  struct Outcome {
-    bool running = false;
-    int64_t promptTokens = 0, stored = 0;
-  };
-  std::vector<Outcome> outcomes(admitted.size());
-  const std::vector<std::string> errors = eachSideBySide(admitted.size(), [&](std::size_t i) {
-    detail::DecodeBatch& batch = *batches[admitted[i]];
-    std::vector<detail::BatchRow>& rows = parts[admitted[i]];
-    outcomes[i].running = batch.liveRows() > 0;
-    for (const detail::BatchRow& row : rows) {
-      outcomes[i].promptTokens += int64_t(row.request.prompt.size());
-    }
-    outcomes[i].stored = batch.admit(std::move(rows));
-  });
-  for (std::size_t i = 0; i < admitted.size(); ++i) {
-    const Outcome& outcome = outcomes[i];
-    if (!errors[i].empty()) {
-      std::lock_guard callbacks(callbackMutex);
-      for (detail::BatchRow& row : parts[admitted[i]]) fail(row, "prefill failed: " + errors[i]);
-      continue;
-    }
-    std::lock_guard lock(mutex);
-    if (outcome.running) ++stats.joins;
-    stats.promptTokens += outcome.promptTokens;
-    stats.storedPromptTokens += outcome.stored;
-  }
-  std::lock_guard lock(mutex);
-  stats.live = liveRows();
+  lock.unlock();
+  if (freed && queues.size() > 1)
+    wake.notify_all();  // another worker may have been waiting for room
+  return true;
 }
 
-// One token for every live row (the sub-batches drawing side by side), reported, then the next
-// decode step of every sub-batch, side by side.
-void DecodeEngine::Impl::step() {
-  std::vector<detail::DecodeBatch*> busy = busyBatches();
-  std::vector<std::vector<detail::RowDraw>> draws(busy.size());
-  std::vector<std::string> errors =
-      eachSideBySide(busy.size(), [&](std::size_t i) { draws[i] = busy[i]->draw(); });
-  int64_t drawn = 0;
-  {
+// Prefills the joining rows into the worker's batch; a failed prefill fails only those rows.
+void DecodeEngine::Impl::admit(std::size_t worker, std::vector<detail::BatchRow>&& joining) {
+  detail::DecodeBatch& batch = *batches[worker];
+  const bool running = batch.liveRows() > 0;
+  int64_t promptTokens = 0;
+  for (const detail::BatchRow& row : joining) promptTokens += int64_t(row.request.prompt.size());
+  try {
+    const int64_t stored = batch.admit(std::move(joining));
+    std::lock_guard lock(mutex);
+    if (running) ++stats.joins;
+    stats.promptTokens += promptTokens;
+    stats.storedPromptTokens += stored;
+  } catch (const std::exception& error) {
     std::lock_guard callbacks(callbackMutex);
-    for (std::size_t i = 0; i < busy.size(); ++i) {
-      drawn += int64_t(draws[i].size());
-      for (const detail::RowDraw& draw : draws[i]) report(*busy[i], draw);
+    for (detail::BatchRow& row : joining) fail(row, std::string("prefill failed: ") + error.what());
+  }
+}
+
+// One token for every live row of the worker's batch, reported, then its next decode step.
+void DecodeEngine::Impl::step(std::size_t worker) {
+  detail::DecodeBatch& batch = *batches[worker];
+  if (batch.rows().empty()) return;
+  std::vector<detail::RowDraw> draws;
+  try {
+    draws = batch.draw();
+  } catch (const std::exception& error) {
+    failLiveRows(batch, std::string("sampling failed: ") + error.what());
+    return;
+  }
+  if (!draws.empty()) {
+    {
+      std::lock_guard callbacks(callbackMutex);
+      for (const detail::RowDraw& draw : draws) report(batch, draw);
     }
-  }
-  for (std::size_t i = 0; i < busy.size(); ++i) {
-    if (!errors[i].empty()) failLiveRows(*busy[i], "sampling failed: " + errors[i]);
-  }
-  if (drawn > 0) {
     std::lock_guard lock(mutex);
     ++stats.steps;
-    stats.tokens += drawn;
-    stats.largestBatch = std::max(stats.largestBatch, drawn);
+    stats.tokens += int64_t(draws.size());
+    stats.largestBatch = std::max(stats.largestBatch, int64_t(draws.size()));
   }
-  // Every sub-batch with rows steps: one whose rows were all cancelled or finished only empties.
-  busy = busyBatches();
-  errors = eachSideBySide(busy.size(), [&](std::size_t i) { busy[i]->decode(); });
-  for (std::size_t i = 0; i < busy.size(); ++i) {
-    if (!errors[i].empty()) failLiveRows(*busy[i], "decode step failed: " + errors[i]);
+  // A batch whose rows were all cancelled or finished only empties.
+  try {
+    batch.decode();
+  } catch (const std::exception& error) {
+    failLiveRows(batch, std::string("decode step failed: ") + error.what());
   }
-  std::lock_guard lock(mutex);
-  stats.live = liveRows();
 }
 
 // Reports one drawn token of `batch` and ends its row when it finished. The caller holds
@@ -390,9 +372,24 @@ bool DecodeEngine::Impl::cancelled(uint64_t id) {
   return cancelledIds.count(id) > 0;
 }
 
+// The row left the engine: its worker has room again, and a worker waiting for room may admit.
 void DecodeEngine::Impl::retire(uint64_t id) {
-  std::lock_guard lock(mutex);
-  liveIds.erase(id);
+  bool waiting = false;
+  {
+    std::lock_guard lock(mutex);
+    forget(id);
+    waiting = queues.size() > 1 && queuedRows() > 0;
+  }
+  if (waiting) wake.notify_all();
+}
+
+// retire's bookkeeping; the caller holds mutex.
+void DecodeEngine::Impl::forget(uint64_t id) {
+  auto live = liveIds.find(id);
+  if (live != liveIds.end()) {
+    --load[live->second];
+    liveIds.erase(live);
+  }
   cancelledIds.erase(id);
 }
 
@@ -404,8 +401,8 @@ void DecodeEngine::Impl::fail(detail::BatchRow& row, const std::string& message)
   if (!wasCancelled) runCallback(row.request.onError, message);
 }
 
-// After a failed step the cache may be half written: every live row of the sub-batch fails and
-// it empties.
+// After a failed step the cache may be half written: every live row of the batch fails and it
+// empties.
 void DecodeEngine::Impl::failLiveRows(detail::DecodeBatch& batch, const std::string& message) {
   std::lock_guard callbacks(callbackMutex);
   for (detail::BatchRow& row : batch.rows()) {
@@ -414,23 +411,30 @@ void DecodeEngine::Impl::failLiveRows(detail::DecodeBatch& batch, const std::str
   batch.clear();
 }
 
+int64_t DecodeEngine::Impl::queuedRows() const {
+  int64_t queued = 0;
+  for (const auto& queue : queues) queued += int64_t(queue.size());
+  return queued;
+}
+
+// After the workers stopped: every queued request and live row fails.
 void DecodeEngine::Impl::shutDown() {
-  std::deque<std::pair<uint64_t, DecodeRequest>> queued;
+  std::vector<std::deque<std::pair<uint64_t, DecodeRequest>>> queued(queues.size());
   {
     std::lock_guard lock(mutex);
-    queued.swap(queue);
-    stats.queued = 0;
+    queued.swap(queues);
+    queues.resize(queued.size());
   }
   std::lock_guard callbacks(callbackMutex);
-  for (auto& [id, request] : queued) runCallback(request.onError, std::string(kShuttingDown));
+  for (auto& queue : queued) {
+    for (auto& [id, request] : queue) runCallback(request.onError, std::string(kShuttingDown));
+  }
   for (auto& batch : batches) {
     for (detail::BatchRow& row : batch->rows()) {
       if (!row.done) fail(row, kShuttingDown);
     }
     batch->clear();
   }
-  std::lock_guard lock(mutex);
-  stats.live = 0;
 }
 
 }  // namespace astro::model

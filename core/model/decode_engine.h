@@ -2,8 +2,9 @@
 // submitted from any thread and join the running batch at the next decode step (their prompts
 // prefilled, their keys and values merged into the batch's KV cache), every live row advances one
 // token per step, and finished or cancelled rows leave. Tokens are reported as they are drawn, so
-// a server can stream them. One engine thread owns the model; callbacks run on it and must be
-// quick (hand the token to the connection's queue, do not write to a socket).
+// a server can stream them. The engine's own threads own the model (on the CPU with several torch
+// threads, one per sub-batch, each stepping its rows on its own); callbacks run on them, one at a
+// time, and must be quick (hand the token to the connection's queue, do not write to a socket).
 #pragma once
 
 #include <cstdint>
@@ -47,9 +48,9 @@ struct DecodeEngineOptions {
 struct DecodeEngineStats {
   int64_t queued = 0;        // submitted, not yet in the batch
   int64_t live = 0;          // rows in the batch now
-  int64_t steps = 0;         // decode steps run since start
+  int64_t steps = 0;         // decode steps run since start (each sub-batch's counted)
   int64_t tokens = 0;        // tokens drawn since start
-  int64_t largestBatch = 0;  // most rows one step decoded
+  int64_t largestBatch = 0;  // most rows one step of one sub-batch decoded
   int64_t joins = 0;         // prefills merged into a batch that was already decoding
   int64_t promptTokens = 0;        // prompt tokens of admitted requests
   // Prompt tokens copied from the prefix store instead of computed (once per distinct prompt of

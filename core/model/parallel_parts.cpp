@@ -5,6 +5,10 @@
 #include <exception>
 #include <mutex>
 
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
 namespace astro::model::detail {
 
 void runPartsInParallel(int parts, const std::function<void(int)>& work) {
@@ -25,6 +29,31 @@ void runPartsInParallel(int parts, const std::function<void(int)>& work) {
       if (!failure) failure = std::current_exception();
     }
   }
+  if (failure) std::rethrow_exception(failure);
+}
+
+void runAsTeam(int threads, const std::function<void(int member, int members)>& work) {
+  std::exception_ptr failure;
+  std::mutex failureMutex;
+  auto run = [&](int member, int members) {
+    try {
+      work(member, members);
+    } catch (...) {
+      std::lock_guard lock(failureMutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+#if defined(_OPENMP)
+  if (threads > 1) {
+#pragma omp parallel num_threads(threads)
+    run(omp_get_thread_num(), omp_get_num_threads());
+  } else {
+    run(0, 1);
+  }
+#else
+  (void)threads;
+  run(0, 1);
+#endif
   if (failure) std::rethrow_exception(failure);
 }
 

@@ -15,6 +15,12 @@ namespace astro::model::detail {
 // Built without OpenMP, the pieces run one after another on the caller's thread.
 void runPartsInParallel(int parts, const std::function<void(int)>& work);
 
+// Runs work(member, members) once on each thread of one OpenMP team of up to `threads` threads
+// (the caller's among them; members is the team's size, which OpenMP may make smaller than asked)
+// and returns when all returned; rethrows the first exception one threw. For work that lasts: each
+// member runs single-threaded torch ops for as long as it runs. Built without OpenMP: work(0, 1).
+void runAsTeam(int threads, const std::function<void(int member, int members)>& work);
+
 // Whether runPartsInParallel really runs pieces side by side (built with OpenMP); callers split
 // work into pieces only then.
 bool partsRunInParallel();

@@ -6,13 +6,17 @@
 // sending a call's rows: as the client sends them to `astro serve` (the whole call in one request,
 // a prompt array with a seed per prompt), one request per prompt (the k copies of one prompt as
 // n = k; what other servers get) and one request per row (n = 1); and the CPU time per simulation
-// of each (client, server and engine threads together: what serving costs on one machine).
+// of each (client, server and engine threads together: what serving costs on one machine). The
+// "engine" side runs the same search on the server's DecodeEngine without HTTP (each call's rows
+// submitted together), which tells what the engine costs from what the HTTP path costs.
 //   bench_search_endpoint [--trees 16] [--iterations 4] [--children 4] [--depth 4]
 //                         [--step-tokens 12] [--repeats 3] [--threads 0]
-//                         [--only "served"|"per prompt"|"per row"]
+//                         [--only SIDE[,SIDE...]]  (engine, served, per prompt, per row)
 //                         [--config resources/world/models/tiny.json]
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -46,7 +50,7 @@ struct BenchOptions {
   int stepTokens = 12;
   int repeats = 3;
   int threads = 0;
-  std::string only;  // --only served: run in-process and that one side (for profiling)
+  std::string only;  // --only engine,served: run in-process and those sides (for profiling)
   fs::path config = ASTRO_SOURCE_DIR "/resources/world/models/tiny.json";
   fs::path tokenizer = ASTRO_SOURCE_DIR "/resources/world";
 };
@@ -107,6 +111,61 @@ Measurement searchWith(const astro::model::Sampler& sampler,
   measurement.cpuSeconds = processCpuSeconds() - cpuStart;
   measurement.stats = result.stats;
   return measurement;
+}
+
+// The engine without HTTP: every row submitted at once (submitAll), as the server admits a
+// whole-call request, to tell the engine's cost from the HTTP path's.
+class EngineSampler final : public astro::model::Sampler {
+ public:
+  explicit EngineSampler(astro::model::DecodeEngine& engine) : engine_(engine) {}
+  std::vector<astro::model::Generation> generate(
+      const std::vector<std::vector<std::int32_t>>& prompts,
+      const astro::model::GenerationOptions& options) const override {
+    std::vector<astro::model::Generation> results(prompts.size());
+    std::mutex mutex;
+    std::condition_variable done;
+    std::size_t left = prompts.size();
+    std::vector<astro::model::DecodeRequest> requests;
+    for (std::size_t row = 0; row < prompts.size(); ++row) {
+      astro::model::DecodeRequest request;
+      request.prompt = prompts[row];
+      request.options = options;
+      request.options.rowSeeds = {options.rowSeeds.empty()
+                                      ? astro::model::rowSeed(options.seed, row)
+                                      : options.rowSeeds[row]};
+      if (!options.rowMaxNewTokens.empty()) {
+        request.options.maxNewTokens = options.rowMaxNewTokens[row];
+        request.options.rowMaxNewTokens.clear();
+      }
+      request.onToken = [](std::int32_t, float) {};
+      request.onFinish = [&, row](const astro::model::Generation& generation) {
+        std::lock_guard lock(mutex);
+        results[row] = generation;
+        if (--left == 0) done.notify_one();
+      };
+      request.onError = [&](const std::string& message) {
+        throw std::runtime_error(message);
+      };
+      requests.push_back(std::move(request));
+    }
+    engine_.submitAll(std::move(requests));
+    std::unique_lock lock(mutex);
+    done.wait(lock, [&] { return left == 0; });
+    return results;
+  }
+
+ private:
+  astro::model::DecodeEngine& engine_;
+};
+
+Measurement searchThroughEngine(const astro::model::ModelConfig& config,
+                                const astro::tokenizer::Tokenizer& tokenizer,
+                                const std::vector<astro::math::Problem>& problems,
+                                const astro::search::MctsOptions& options) {
+  const auto model = astro::model::LanguageModel::randomInit(config, 1);
+  astro::model::DecodeEngine engine(model, {.maxBatchRows = 256});
+  EngineSampler sampler(engine);
+  return searchWith(sampler, tokenizer, problems, options);
 }
 
 // A fresh model behind a loopback server for one search: nothing cached from an earlier run.
@@ -181,14 +240,19 @@ int main(int argc, char** argv) {
       std::vector<double> rate, cpu;
     };
     std::vector<Side> sides = {{"in-process"},
+                               {"engine"},
                                {"served", 16, 0},
                                {"per prompt", 16, 1},
                                {"per row", 1, 1}};
     if (!bench.only.empty()) {
+      // --only "engine,served": in-process and the sides named, comma-separated.
+      const std::string named = "," + bench.only + ",";
+      const std::size_t asked = std::count(named.begin(), named.end(), ',') - 1;
       std::erase_if(sides, [&](const Side& side) {
-        return &side != &sides.front() && side.name != bench.only;
+        return &side != &sides.front() &&
+               named.find("," + std::string(side.name) + ",") == std::string::npos;
       });
-      if (sides.size() != 2) throw std::runtime_error("--only: no side named " + bench.only);
+      if (sides.size() != asked + 1) throw std::runtime_error("--only: no such side in " + bench.only);
     }
     for (int repeat = 0; repeat < bench.repeats; ++repeat) {
       std::printf("  run %d\n", repeat + 1);
@@ -199,6 +263,8 @@ int main(int argc, char** argv) {
           const auto model = astro::model::LanguageModel::randomInit(config, 1);
           measurement = searchWith(model, tokenizer, problems, options);
           simulations = measurement.stats.simulations;
+        } else if (std::string(side.name) == "engine") {
+          measurement = searchThroughEngine(config, tokenizer, problems, options);
         } else {
           measurement = searchThroughServer(config, tokenizer, bench.tokenizer, problems, options,
                                             inFlight, side.maxChoices, side.promptsPerRequest);
