@@ -125,6 +125,7 @@ class EngineSampler final : public astro::model::Sampler {
     std::mutex mutex;
     std::condition_variable done;
     std::size_t left = prompts.size();
+    std::string error;
     std::vector<astro::model::DecodeRequest> requests;
     for (std::size_t row = 0; row < prompts.size(); ++row) {
       astro::model::DecodeRequest request;
@@ -144,13 +145,16 @@ class EngineSampler final : public astro::model::Sampler {
         if (--left == 0) done.notify_one();
       };
       request.onError = [&](const std::string& message) {
-        throw std::runtime_error(message);
+        std::lock_guard lock(mutex);
+        if (error.empty()) error = message;
+        if (--left == 0) done.notify_one();
       };
       requests.push_back(std::move(request));
     }
     engine_.submitAll(std::move(requests));
     std::unique_lock lock(mutex);
     done.wait(lock, [&] { return left == 0; });
+    if (!error.empty()) throw std::runtime_error("engine: " + error);
     return results;
   }
 

@@ -5,9 +5,12 @@
 // submitted to the DecodeEngine directly (no HTTP, no JSON) are the peer that shows the server's
 // own cost. Median of --repeats runs. With --rounds R each client sends R requests, each when its
 // last reply came (a server's steady state: requests join a batch that is already decoding), and
-// one by one sends all N x R.
+// one by one sends all N x R. A third engine row submits the N requests --arrival-gap-us apart
+// (200: about how far apart they reach the engine over HTTP here), which tells the cost of
+// requests that join a running batch one by one from the cost of the HTTP path itself.
 // Usage: bench_serve [--clients 16] [--max-tokens 64] [--prompt-tokens 24] [--repeats 3]
-//                    [--rounds 1] [--threads 0] [--config resources/world/models/tiny.json]
+//                    [--rounds 1] [--threads 0] [--arrival-gap-us 200]
+//                    [--config resources/world/models/tiny.json]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +18,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/base/blas_kernels.h"
@@ -33,6 +37,7 @@ struct BenchOptions {
   int repeats = 3;
   int rounds = 1;  // requests each client sends one after another (1: one burst)
   int threads = 0;
+  int arrivalGapUs = 200;
   std::string config = std::string(ASTRO_SOURCE_DIR) + "/resources/world/models/tiny.json";
 };
 
@@ -52,6 +57,8 @@ BenchOptions parseArguments(int argc, char** argv) {
       options.rounds = std::stoi(value);
     else if (flag == "--threads")
       options.threads = std::stoi(value);
+    else if (flag == "--arrival-gap-us")
+      options.arrivalGapUs = std::stoi(value);
     else if (flag == "--config")
       options.config = value;
     else
@@ -110,9 +117,11 @@ double tokensPerSecond(const astro::test::InProcessServer& server, const BenchOp
   return double(tokens) / seconds(Clock::now() - start);
 }
 
-// The same requests straight to the engine: all submitted at once, or each after the last ends.
+// The same requests straight to the engine: all submitted at once (`gap` apart when given), or
+// each after the last ends.
 double engineTokensPerSecond(const astro::test::InProcessServer& server, const BenchOptions& bench,
-                             bool concurrent) {
+                             bool concurrent,
+                             std::chrono::microseconds gap = std::chrono::microseconds(0)) {
   int64_t vocab = server.model().config().vocabSize;
   const int total = bench.clients * bench.rounds;
   std::vector<std::promise<int64_t>> done(static_cast<std::size_t>(total));
@@ -139,6 +148,7 @@ double engineTokensPerSecond(const astro::test::InProcessServer& server, const B
   int64_t tokens = 0;
   auto start = Clock::now();
   for (int i = 0; i < (concurrent ? bench.clients : total); ++i) {
+    if (concurrent && i > 0 && gap.count() > 0) std::this_thread::sleep_until(start + i * gap);
     submit(i);
     if (!concurrent) tokens += done[std::size_t(i)].get_future().get();
   }
@@ -214,10 +224,12 @@ int main(int argc, char** argv) {
         bench.rounds, bench.promptTokens, bench.maxTokens, bench.repeats);
 
     (void)tokensPerSecond(server, bench, true);  // warm-up
-    std::vector<double> engineTogether, engineAlone, together, alone, ttftOneP50, ttftOneP99,
+    std::vector<double> engineTogether, engineSpread, engineAlone, together, alone, ttftOneP50, ttftOneP99,
         ttftManyP50, ttftManyP99;
     for (int repeat = 0; repeat < bench.repeats; ++repeat) {
       engineTogether.push_back(engineTokensPerSecond(server, bench, true));
+      engineSpread.push_back(engineTokensPerSecond(
+          server, bench, true, std::chrono::microseconds(bench.arrivalGapUs)));
       engineAlone.push_back(engineTokensPerSecond(server, bench, false));
       together.push_back(tokensPerSecond(server, bench, true));
       alone.push_back(tokensPerSecond(server, bench, false));
@@ -237,6 +249,9 @@ int main(int argc, char** argv) {
                 median(alone), median(together) / median(alone));
     std::printf("%-24s %14.1f %14.1f %7.2fx\n", "tokens/s engine alone", median(engineTogether),
                 median(engineAlone), median(engineTogether) / median(engineAlone));
+    std::printf("%-24s %14.1f %14.1f %7.2fx\n", "engine, arrivals spread",
+                median(engineSpread), median(engineAlone),
+                median(engineSpread) / median(engineAlone));
     std::printf("%-24s %13.0f%% %13.0f%%\n", "HTTP / engine alone",
                 100 * median(together) / median(engineTogether),
                 100 * median(alone) / median(engineAlone));
