@@ -94,10 +94,10 @@ std::string runCallback(const Callback& callback, Args&&... args) {
   return {};
 }
 
-}  // namespace
-
 // Set on an engine's workers: cancel() called from a callback finds callbackMutex already held.
 thread_local const void* workerOfEngine = nullptr;
+
+}  // namespace
 
 struct DecodeEngine::Impl {
   Impl(const LanguageModel& model, DecodeEngineOptions options)
