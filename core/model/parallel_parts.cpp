@@ -1,5 +1,5 @@
-// runPartsInParallel (detail/parallel_parts.h). Compiled with -fopenmp and without the shared
-// torch precompiled header (core/model/CMakeLists.txt); it includes no torch header.
+// runAsTeam and runPartsInParallel (detail/parallel_parts.h). Compiled with -fopenmp and without
+// the shared torch precompiled header (core/model/CMakeLists.txt); it includes no torch header.
 #include "core/model/detail/parallel_parts.h"
 
 #include <exception>
@@ -10,27 +10,6 @@
 #endif
 
 namespace astro::model::detail {
-
-void runPartsInParallel(int parts, const std::function<void(int)>& work) {
-  if (parts <= 1) {
-    if (parts == 1) work(0);
-    return;
-  }
-  std::exception_ptr failure;
-  std::mutex failureMutex;
-#if defined(_OPENMP)
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
-#endif
-  for (int part = 0; part < parts; ++part) {
-    try {
-      work(part);
-    } catch (...) {
-      std::lock_guard lock(failureMutex);
-      if (!failure) failure = std::current_exception();
-    }
-  }
-  if (failure) std::rethrow_exception(failure);
-}
 
 void runAsTeam(int threads, const std::function<void(int member, int members)>& work) {
   std::exception_ptr failure;
@@ -55,6 +34,17 @@ void runAsTeam(int threads, const std::function<void(int member, int members)>& 
   run(0, 1);
 #endif
   if (failure) std::rethrow_exception(failure);
+}
+
+// The parts on one team: member m runs parts m, m + members, ... (one each on a full team).
+void runPartsInParallel(int parts, const std::function<void(int)>& work) {
+  if (parts <= 1) {
+    if (parts == 1) work(0);
+    return;
+  }
+  runAsTeam(parts, [&](int member, int members) {
+    for (int part = member; part < parts; part += members) work(part);
+  });
 }
 
 bool partsRunInParallel() {

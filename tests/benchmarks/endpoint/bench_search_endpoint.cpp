@@ -16,9 +16,9 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -27,6 +27,7 @@
 #include <sys/resource.h>
 
 #include "core/base/blas_kernels.h"
+#include "core/endpoint/completion_request.h"
 #include "core/endpoint/endpoint_sampler.h"
 #include "core/math/math_verifier.h"
 #include "core/model/decode_engine.h"
@@ -131,13 +132,9 @@ class EngineSampler final : public astro::model::Sampler {
       astro::model::DecodeRequest request;
       request.prompt = prompts[row];
       request.options = options;
-      request.options.rowSeeds = {options.rowSeeds.empty()
-                                      ? astro::model::rowSeed(options.seed, row)
-                                      : options.rowSeeds[row]};
-      if (!options.rowMaxNewTokens.empty()) {
-        request.options.maxNewTokens = options.rowMaxNewTokens[row];
-        request.options.rowMaxNewTokens.clear();
-      }
+      request.options.rowSeeds = {astro::endpoint::requestSeed(options, row)};
+      request.options.maxNewTokens = astro::endpoint::requestMaxTokens(options, row);
+      request.options.rowMaxNewTokens.clear();
       request.onToken = [](std::int32_t, float) {};
       request.onFinish = [&, row](const astro::model::Generation& generation) {
         std::lock_guard lock(mutex);
