@@ -47,11 +47,10 @@ PackedBatch fillBatch(const std::vector<SftExample>& examples, const std::vector
                       std::size_t first, std::size_t last, const PackingOptions& options) {
   PackedBatch batch;
   batch.rows = int(last - first);
-  batch.columns = options.rowLength;
-  if (!options.pack) {
-    batch.columns = 0;
-    for (std::size_t r = first; r < last; ++r) batch.columns = std::max(batch.columns, rows[r].used);
-  }
+  // As wide as the batch's fullest row, packed or not: columns past it would be padding that
+  // every layer and the attention (quadratic in the width) would still pay for.
+  batch.columns = 0;
+  for (std::size_t r = first; r < last; ++r) batch.columns = std::max(batch.columns, rows[r].used);
   std::size_t cells = std::size_t(batch.rows) * std::size_t(batch.columns);
   batch.inputIds.assign(cells, 0);
   batch.positionIds.assign(cells, 0);

@@ -1,4 +1,4 @@
-// Packs tokenized examples into fixed-width rows for training. Several sequences may share a row;
+// Packs tokenized examples into rows for training. Several sequences may share a row;
 // each keeps its own positions and sequence id, so attention stays inside each sequence, and the
 // targets mark only response tokens (next-token prediction within the same sequence).
 #pragma once
@@ -24,7 +24,8 @@ struct PackedBatch {
 };
 
 struct PackingOptions {
-  int rowLength = 8192;  // tokens per row (>= the longest example)
+  int rowLength = 8192;  // most tokens per row (>= the longest example); a batch's rows are as
+                         // wide as its fullest row
   int rowsPerBatch = 1;
   bool pack = true;  // false: one example per row, rows as wide as the batch's longest example
 };

@@ -26,12 +26,12 @@ class SequencePackingTest : public QObject {
     auto batches = packExamples(examples, {0, 1}, PackingOptions{.rowLength = 6, .rowsPerBatch = 1});
     QCOMPARE(int(batches.size()), 1);
     const auto& b = batches[0];
-    QCOMPARE(b.inputIds, (std::vector<int32_t>{1, 2, 3, 4, 5, 0}));
-    QCOMPARE(b.positionIds, (std::vector<int32_t>{0, 1, 2, 0, 1, 0}));
-    QCOMPARE(b.sequenceIds, (std::vector<int32_t>{1, 1, 1, 2, 2, 0}));
+    QCOMPARE(b.columns, 5);  // the row's 5 tokens, not its room for 6
+    QCOMPARE(b.inputIds, (std::vector<int32_t>{1, 2, 3, 4, 5}));
+    QCOMPARE(b.positionIds, (std::vector<int32_t>{0, 1, 2, 0, 1}));
+    QCOMPARE(b.sequenceIds, (std::vector<int32_t>{1, 1, 1, 2, 2}));
     // Position t predicts ids[t+1] when that token is a response token of the same sequence.
-    QCOMPARE(b.targetIds,
-             (std::vector<int32_t>{2, 3, kIgnoreTarget, 5, kIgnoreTarget, kIgnoreTarget}));
+    QCOMPARE(b.targetIds, (std::vector<int32_t>{2, 3, kIgnoreTarget, 5, kIgnoreTarget}));
     QCOMPARE(b.trainedTokens, int64_t(3));
   }
   void pack_opensNewRowWhenSequenceDoesNotFit() {
@@ -40,7 +40,8 @@ class SequencePackingTest : public QObject {
     auto batches = packExamples(examples, {0, 1}, PackingOptions{.rowLength = 5, .rowsPerBatch = 2});
     QCOMPARE(int(batches.size()), 1);
     QCOMPARE(batches[0].rows, 2);
-    QCOMPARE(batches[0].inputIds, (std::vector<int32_t>{1, 2, 3, 4, 0, 5, 6, 7, 0, 0}));
+    QCOMPARE(batches[0].columns, 4);  // the fuller row's 4 tokens
+    QCOMPARE(batches[0].inputIds, (std::vector<int32_t>{1, 2, 3, 4, 5, 6, 7, 0}));
   }
   void unpacked_rowsAsWideAsLongestExample() {
     std::vector<SftExample> examples = {example({1, 2}, {0, 1}), example({3, 4, 5}, {0, 1, 1})};
