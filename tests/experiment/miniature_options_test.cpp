@@ -40,6 +40,25 @@ class MiniatureOptionsTest : public QObject {
       QCOMPARE(validationError(options), QString());
     }
   }
+  // The full preset measures as issue #21 asks: 8 samples per held-out puzzle at temperature 1
+  // with pass@8 and greedy, all of the held-out split, and at least 8 checkpoints per arm.
+  void fullPreset_measuresWithEightSamplesAndNineCheckpoints() {
+    const auto full = experiment::fullMiniatureOptions();
+    QCOMPARE(full.evaluation.samplesPerProblem, 8);
+    QCOMPARE(full.evaluation.temperature, 1.0);
+    QCOMPARE(full.evaluation.reportPassAtK, (std::vector<int>{1, 8}));
+    QCOMPARE(full.heldOutLimit, 0);
+    QVERIFY(full.base.testProblems >= 1000);
+    const int checkpoints = 1 + full.rl.steps / full.rl.checkpointEvery;  // the SFT model + RL's
+    QVERIFY2(checkpoints >= 8, qPrintable(QString::number(checkpoints)));
+  }
+  // Both presets train one example per row (packing changes the speed, not the loss).
+  void presets_sftOneExamplePerRow() {
+    for (const auto& options :
+         {experiment::quickMiniatureOptions(), experiment::fullMiniatureOptions()}) {
+      QVERIFY(!options.sft.pack);
+    }
+  }
   void toJson_recordsSearchTracesAndMixDirect() {
     auto options = experiment::quickMiniatureOptions();
     options.exportOptions.linearize.sequencesPerTree = 3;

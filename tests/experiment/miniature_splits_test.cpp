@@ -61,6 +61,22 @@ class MiniatureSplitsTest : public QObject {
     QCOMPARE(splits.rl.front().id, dataset_.train[192].id);
     QCOMPARE(splits.heldOut.front().id, dataset_.test.front().id);
   }
+  // Issue #21's measurement: at least 1,000 held-out puzzles, distinct and disjoint from the
+  // search and RL puzzles. The full preset's world admits 2,194 distinct puzzles in all.
+  void fullPreset_holdsOutAThousandDistinctPuzzles() {
+    const auto full = experiment::fullMiniatureOptions();
+    const auto dataset = train::baseDataset(full.base);
+    auto splits =
+        experiment::miniatureSplits(problemsOf(dataset.train), problemsOf(dataset.test),
+                                    full.searchProblems, full.rlPrompts, full.heldOutLimit);
+    QCOMPARE(splits.heldOut.size(), std::size_t(1000));
+    QCOMPARE(splits.search.size(), std::size_t(768));
+    QCOMPARE(splits.rl.size(), std::size_t(256));
+    std::set<std::string> keys;
+    for (const auto& problem : dataset.train) keys.insert(world::canonicalKey(problem.puzzle));
+    for (const auto& problem : splits.heldOut)
+      QVERIFY2(!keys.count(keyOf(problem)), problem.id.c_str());
+  }
   void reorderedTrainingPuzzle_inHeldOut_isRejected() {
     auto train = problemsOf(dataset_.train);
     auto test = problemsOf(dataset_.test);
