@@ -202,6 +202,8 @@ MiniatureResults runMiniatureExperiment(MiniatureOptions options,
     throw UsageError("miniature experiment: an output folder is required");
   validateMiniatureOptions(options);
   applySeed(options);
+  if (options.unseenSearch)
+    options.base.unseenProblems = options.searchProblems + options.rlPrompts;
   search::validatePhraseSet(options.phrases, "miniature experiment phrases");
   const domain::Domain& world = domain::domainRegistry().find(domain::CountdownDomain::kName);
   // Traces join their steps with the world's delimiter (as its search cut them), and backtracks

@@ -26,6 +26,11 @@ struct MiniatureOptions {
   // The base policy and the world's splits: BasePretrainingOptions' own defaults (the recipe
   // lives there, not here); its test split is the held-out set every model is evaluated on.
   train::BasePretrainingOptions base;
+  // `--unseen-search`: the base trains on none of the search and RL puzzles (the train split's
+  // first searchProblems + rlPrompts; base.unseenProblems), so search explores puzzles its policy
+  // has never seen, as the paper's policy searches problems it cannot reliably solve. Off by
+  // default: the base trains on the whole train split.
+  bool unseenSearch = false;
 
   // MCTS on the first `searchProblems` training puzzles (one tree each, the base policy as the
   // step policy). Budgets of the search itself are MctsOptions (the paper's 32 iterations).

@@ -1,5 +1,6 @@
 #include "core/train/base_pretraining.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -60,7 +61,8 @@ void writeDirectCorpus(const fs::path& path, const std::vector<world::GeneratedP
   writeFileAtomically(path, lines);
 }
 
-void initialiseWorldModel(const fs::path& folder, const std::string& configName, std::uint64_t seed) {
+void initialiseWorldModel(const fs::path& folder, const std::string& configName,
+                          std::uint64_t seed) {
   if (fs::exists(folder / "model.safetensors")) return;
   fs::create_directories(folder);
   auto config = model::readModelConfig(world::worldModelConfigPath(configName));
@@ -76,6 +78,18 @@ world::GeneratedDataset baseDataset(const BasePretrainingOptions& options) {
   // the stream would be a held-out split of mostly repeated-number puzzles (59% vs 24%).
   return world::generateDataset(options.seed, options.trainProblems, options.testProblems,
                                 options.generator, world::SplitOrder::kTestFirst);
+}
+
+std::vector<world::GeneratedProblem> baseCorpusProblems(const BasePretrainingOptions& options,
+                                                        const world::GeneratedDataset& dataset) {
+  const auto unseen = std::size_t(std::max(options.unseenProblems, 0));
+  if (unseen >= dataset.train.size()) {
+    throw UsageError("pretrain: keeping the first " + std::to_string(unseen) + " of " +
+                     std::to_string(dataset.train.size()) +
+                     " training puzzles unseen leaves none to train on; raise the training "
+                     "puzzles (--train)");
+  }
+  return {dataset.train.begin() + std::ptrdiff_t(unseen), dataset.train.end()};
 }
 
 SftOptions directSftOptions(const BasePretrainingOptions& options) {
@@ -107,28 +121,32 @@ BasePretrainingResult pretrainWorldBase(const BasePretrainingOptions& options,
   // In a data-parallel job rank 0 writes the data and the initial model, the others wait for it.
   const dist::JobRanks ranks = dist::joinJob("cpu");
   auto dataset = baseDataset(options);
+  const auto corpus = baseCorpusProblems(options, dataset);
   if (ranks.rankZero()) {
     fs::create_directories(options.outputDir);
     world::writeDataset(options.outputDir / "data", dataset, options.seed, options.generator,
                         world::SplitOrder::kTestFirst);
-    writeDirectCorpus(options.outputDir / "direct_sft.jsonl", dataset.train,
-                      corpusPasses(options), options.seed);
+    writeDirectCorpus(options.outputDir / "direct_sft.jsonl", corpus, corpusPasses(options),
+                      options.seed);
     initialiseWorldModel(options.outputDir / "init", options.modelConfig, options.seed);
   }
   dist::barrier("cpu");
   log("generated " + std::to_string(dataset.train.size()) + " train / " +
-      std::to_string(dataset.test.size()) + " test puzzles; model '" + options.modelConfig + "'");
+      std::to_string(dataset.test.size()) + " test puzzles" +
+      (corpus.size() < dataset.train.size()
+           ? " (trains on the last " + std::to_string(corpus.size()) + ")"
+           : std::string()) +
+      "; model '" + options.modelConfig + "'");
 
   BasePretrainingResult result;
   fs::path trained = options.outputDir / "training" / "final";
   auto trainStart = std::chrono::steady_clock::now();
   // Rank 0's view decides (a follower may look before rank 0 has published final/).
-  bool needsTraining =
-      dist::broadcastFromRankZero("cpu", fs::exists(trained / "model.safetensors") ? "0" : "1") == "1";
+  bool needsTraining = dist::broadcastFromRankZero(
+                           "cpu", fs::exists(trained / "model.safetensors") ? "0" : "1") == "1";
   if (needsTraining) {
     SftOptions sft = directSftOptions(options);
-    auto trainedRun =
-        runSft(sft, {.onStep = callbacks.onStep, .shouldStop = callbacks.shouldStop});
+    auto trainedRun = runSft(sft, {.onStep = callbacks.onStep, .shouldStop = callbacks.shouldStop});
     result.finalLoss = trainedRun.lastLoss;
     if (trainedRun.stopped) {
       throw Error("pretrain stopped at step " + std::to_string(trainedRun.finalStep) +

@@ -30,7 +30,7 @@ struct BasePretrainingOptions {
   std::filesystem::path outputDir;
   std::uint64_t seed = 1;
   std::string modelConfig = "tiny";  // resources/world/models/<name>.json
-  int trainProblems = 2000;           // ~2,190 distinct puzzles exist with these knobs
+  int trainProblems = 2000;          // ~2,190 distinct puzzles exist with these knobs
   int testProblems = 100;
   world::GeneratorOptions generator = basePolicyPuzzles();
   // The miniature preset's own recipe (the paper's lr 3e-6 is for a pretrained 70B model; a
@@ -63,6 +63,10 @@ struct BasePretrainingOptions {
   int rowsPerMicroBatch = 8;
   int evaluationSamples = 32;  // pass@1 is averaged over these; pass@32 from the same samples
   int maxNewTokens = 160;
+  // The first `unseenProblems` training puzzles are generated but kept out of the corpus: later
+  // stages that take the train split's first puzzles (the miniature experiment's search and RL,
+  // `--unseen-search`) then work on puzzles the base has never seen. 0: it trains on them all.
+  int unseenProblems = 0;
 };
 
 struct BasePretrainingResult {
@@ -84,6 +88,11 @@ struct BasePretrainingCallbacks {
 // puzzles from options.seed, no two alike by (sorted numbers, target) within or across the
 // splits (world::canonicalKey), the test split drawn first (pretrainWorldBase says why).
 world::GeneratedDataset baseDataset(const BasePretrainingOptions& options);
+
+// The puzzles the base trains on: the train split after its first options.unseenProblems.
+// Throws UsageError when that leaves none.
+std::vector<world::GeneratedProblem> baseCorpusProblems(const BasePretrainingOptions& options,
+                                                        const world::GeneratedDataset& dataset);
 
 // The SFT trainer's options for the base policy (data, init and checkpoints under outputDir).
 SftOptions directSftOptions(const BasePretrainingOptions& options);

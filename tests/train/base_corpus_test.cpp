@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/base/atomic_file.h"
+#include "core/base/error.h"
 #include "core/train/base_pretraining.h"
 #include "core/world/countdown_puzzle.h"
 #include "core/world/countdown_verifier.h"
@@ -66,6 +67,25 @@ class BaseCorpusTest : public QObject {
     }
     // 3 numbers have 6 orders; most of 80 reshuffled puzzles change order.
     QVERIFY2(reordered > problems.size(), std::to_string(reordered).c_str());
+  }
+  // `--unseen-search`: the corpus is the train split after its first unseenProblems puzzles, so
+  // the puzzles later stages take from the front were never trained on.
+  void unseenProblems_areLeftOutOfTheCorpus() {
+    train::BasePretrainingOptions options;
+    options.trainProblems = 30;
+    options.testProblems = 5;
+    const auto dataset = train::baseDataset(options);
+    QCOMPARE(train::baseCorpusProblems(options, dataset).size(), std::size_t(30));
+    options.unseenProblems = 12;
+    const auto corpus = train::baseCorpusProblems(options, dataset);
+    QCOMPARE(corpus.size(), std::size_t(18));
+    std::set<std::string> trained;
+    for (const auto& problem : corpus) trained.insert(world::canonicalKey(problem.puzzle));
+    for (int i = 0; i < 12; ++i)
+      QVERIFY(!trained.count(world::canonicalKey(dataset.train[i].puzzle)));
+    QCOMPARE(corpus.front().id, dataset.train[12].id);
+    options.unseenProblems = 30;
+    QVERIFY_THROWS_EXCEPTION(UsageError, train::baseCorpusProblems(options, dataset));
   }
 };
 

@@ -29,6 +29,7 @@ struct MiniatureCommand {
   bool maskWrongBranches = false;
   int searchTraces = 0;
   bool mixDirect = false;
+  bool unseenSearch = false;
   bool groundedReflections = false;
   bool keepInvalidSteps = false;
   bool affirmSteps = false;
@@ -69,6 +70,7 @@ astro::experiment::MiniatureOptions resolveOptions(const MiniatureCommand& c,
   if (c.maskWrongBranches) o.exportOptions.maskWrongBranches = true;
   if (given("--search-traces")) o.exportOptions.linearize.sequencesPerTree = c.searchTraces;
   if (c.mixDirect) o.mixDirect = true;
+  if (c.unseenSearch) o.unseenSearch = true;
   if (c.groundedReflections) o.groundedReflections = true;
   if (c.keepInvalidSteps) o.mcts.keepInvalidSteps = true;
   if (c.affirmSteps) o.exportOptions.render.affirmStepsWithQAtLeast = -1.0;  // every step
@@ -190,6 +192,10 @@ const astro::cli::CommandRegistration kExperiment{
       command->add_flag("--mix-direct", c->mixDirect,
                         "The ASTRO arm also trains on each solved tree's Direct trace (the\n"
                         "paper's 1 direct + 3 search traces per problem)");
+      command->add_flag("--unseen-search", c->unseenSearch,
+                        "The base policy trains on none of the searched and RL puzzles, so\n"
+                        "search explores puzzles its policy has never seen (needs --train above\n"
+                        "--search-problems + --rl-prompts)");
       command->add_flag("--grounded-reflections", c->groundedReflections,
                         "The ASTRO arm's reflections state the check they make (\"(10-10)*2 = 0,\n"
                         "not 18.\", \"7 is not left.\") before their verdict (issue #21)");
