@@ -77,6 +77,16 @@ Json armDetails(const ArmResults& arm, const train::EvaluationResult& base) {
 
 std::string fixed(double value, int digits = 3) { return analysis::formatNumber(value, digits); }
 
+// "0.237 (0.267; pass@8 0.520)": pass@1, greedy and the largest pass@k measured (k > 1).
+std::string accuracyCell(const train::EvaluationResult& e) {
+  std::string cell = fixed(e.passAt1) + " (" + fixed(e.greedyAccuracy);
+  if (!e.passAtK.empty() && e.passAtK.back().first > 1) {
+    cell +=
+        "; pass@" + std::to_string(e.passAtK.back().first) + " " + fixed(e.passAtK.back().second);
+  }
+  return cell + ")";
+}
+
 // "n | r | [low, high] | p"; r "undefined" when NaN (a constant variable, too few points).
 std::string correlationCells(const analysis::Correlation& c) {
   std::string cells = "| " + std::to_string(c.n) + " | ";
@@ -238,11 +248,12 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
                     : 0;
   std::string md = "# The paper's tables in miniature\n\n";
   md += "Countdown world, " + std::to_string(r.heldOutProblems) + " held-out puzzles; pass@1 " +
-        "averaged over " + std::to_string(samples) + " samples at temperature 1 (greedy in " +
-        "parentheses). Search solved " + std::to_string(r.solvedTrees) + " of " +
-        std::to_string(r.searchedProblems) + " training puzzles; both arms are fine-tuned on " +
-        "traces of the same trees (" + std::to_string(r.astro.sftExamples) + " ASTRO and " +
-        std::to_string(r.direct.sftExamples) + " Direct examples).";
+        "averaged over " + std::to_string(samples) + " samples at temperature 1 (in " +
+        "parentheses: greedy, and pass@k from the same samples). Search solved " +
+        std::to_string(r.solvedTrees) + " of " + std::to_string(r.searchedProblems) +
+        " training puzzles; both arms are fine-tuned on " + "traces of the same trees (" +
+        std::to_string(r.astro.sftExamples) + " ASTRO and " + std::to_string(r.direct.sftExamples) +
+        " Direct examples).";
   if (r.astro.sftExamples != r.direct.sftExamples) {
     md += " SFT steps: " + std::to_string(r.astro.sftSteps) + " ASTRO, " +
           std::to_string(r.direct.sftSteps) + " Direct (one step budget for both arms, so the " +
@@ -264,7 +275,7 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
   for (int a = 0; a < 2; ++a) {
     md += std::string("| ") + names[a];
     for (const auto* e : {&r.base, &arms[a]->sft(), &arms[a]->rl()}) {
-      md += " | " + fixed(e->passAt1) + " (" + fixed(e->greedyAccuracy) + ")";
+      md += " | " + accuracyCell(*e);
     }
     md += " |\n";
   }
@@ -333,9 +344,10 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
   }
 
   double backtrackR = r.astro.correlations.backtracks.r;
-  md += "\n## Hypothesis\n\n"
-        "A claim holds (yes) when the 95% paired bootstrap interval of its pass@1 difference on "
-        "the same held-out puzzles lies above 0.\n\n";
+  md +=
+      "\n## Hypothesis\n\n"
+      "A claim holds (yes) when the 95% paired bootstrap interval of its pass@1 difference on "
+      "the same held-out puzzles lies above 0.\n\n";
   for (const Comparison& c : miniatureComparisons({&r})) md += comparisonLine(c);
   md += "- Pearson r of backtracks with accuracy (ASTRO checkpoints) above 0.8: " +
         yesNo(std::isfinite(backtrackR) && backtrackR > 0.8) + " (r = " + fixed(backtrackR) +

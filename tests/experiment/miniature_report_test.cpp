@@ -74,6 +74,17 @@ class MiniatureReportTest : public QObject {
     }
     QVERIFY(md.find("SFT was skipped") == std::string::npos);
   }
+  // Issue #21 asks for pass@8 beside pass@1 and greedy: the largest pass@k measured joins the
+  // accuracy cell, and a model measured with one sample shows none.
+  void markdown_accuracyCellsCarryTheLargestPassAtK() {
+    auto results = handMadeResults();
+    results.base.passAtK = {{1, 0.1}, {8, 0.52}};
+    std::string md = experiment::miniatureReportMarkdown(results);
+    QVERIFY2(
+        md.find("| ASTRO | 0.100 (0.200; pass@8 0.520) | 0.200 (0.250) |") != std::string::npos,
+        md.c_str());
+    QVERIFY(md.find("in parentheses: greedy, and pass@k") != std::string::npos);
+  }
   // One puzzle more in ASTRO-RL's favour, on different puzzles: the point estimate is above,
   // the interval is not, and the claim does not hold (the report used to say "true" here).
   void hypothesis_pointAboveButIntervalAcrossZero_doesNotHold() {
@@ -141,8 +152,8 @@ class MiniatureReportTest : public QObject {
         analysis::AnswerFailures{.answers = 8, .invalidStep = 3, .wrongAnswer = 1};
     std::string md = experiment::miniatureReportMarkdown(results);
     for (const char* expected :
-         {"| wrong: invalid step | wrong: valid steps |",
-          "| 0.750 (3 of 4) | 0.250 (1 of 4) |", "| ASTRO | SFT | n/a | n/a | n/a | n/a | n/a |"}) {
+         {"| wrong: invalid step | wrong: valid steps |", "| 0.750 (3 of 4) | 0.250 (1 of 4) |",
+          "| ASTRO | SFT | n/a | n/a | n/a | n/a | n/a |"}) {
       QVERIFY2(md.find(expected) != std::string::npos, expected);
     }
     auto json = experiment::miniatureReportJson(results);
