@@ -251,7 +251,7 @@ std::string miniatureReportMarkdown(const MiniatureResults& r) {
         "averaged over " + std::to_string(samples) + " samples at temperature 1 (in " +
         "parentheses: greedy, and pass@k from the same samples). Search solved " +
         std::to_string(r.solvedTrees) + " of " + std::to_string(r.searchedProblems) +
-        " training puzzles; both arms are fine-tuned on " + "traces of the same trees (" +
+        " training puzzles; both arms are fine-tuned on traces of the same trees (" +
         std::to_string(r.astro.sftExamples) + " ASTRO and " + std::to_string(r.direct.sftExamples) +
         " Direct examples).";
   if (r.astro.sftExamples != r.direct.sftExamples) {

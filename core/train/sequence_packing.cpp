@@ -44,7 +44,7 @@ std::vector<Row> assignRows(const std::vector<SftExample>& examples,
 }
 
 PackedBatch fillBatch(const std::vector<SftExample>& examples, const std::vector<Row>& rows,
-                      std::size_t first, std::size_t last, const PackingOptions& options) {
+                      std::size_t first, std::size_t last) {
   PackedBatch batch;
   batch.rows = int(last - first);
   // As wide as the batch's fullest row, packed or not: columns past it would be padding that
@@ -90,7 +90,7 @@ std::vector<PackedBatch> packExamples(const std::vector<SftExample>& examples,
   std::vector<PackedBatch> batches;
   for (std::size_t first = 0; first < rows.size(); first += std::size_t(options.rowsPerBatch)) {
     std::size_t last = std::min(rows.size(), first + std::size_t(options.rowsPerBatch));
-    batches.push_back(fillBatch(examples, rows, first, last, options));
+    batches.push_back(fillBatch(examples, rows, first, last));
   }
   return batches;
 }
